@@ -1,0 +1,6 @@
+namespace Warden.Domain.People;
+
+public readonly record struct UserId(string Value)
+{
+    public override string ToString() => Value;
+}

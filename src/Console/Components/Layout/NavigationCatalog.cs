@@ -1,0 +1,35 @@
+using MudBlazor;
+using Warden.Domain.People;
+
+namespace Warden.Components.Layout;
+
+public sealed record NavigationEntry(string Title, string Href, string Icon, IReadOnlyList<string> Roles)
+{
+    public string TestId => $"nav-{Href.Trim('/').Replace('/', '-') switch { "" => "dashboard", var s => s }}";
+
+    /// <summary>Comma-separated for <c>AuthorizeView Roles</c>; empty means any signed-in person.</summary>
+    public string? RoleList => Roles.Count == 0 ? null : string.Join(',', Roles);
+}
+
+/// <summary>What each role sees in the navigation; the pages enforce the same roles themselves.</summary>
+public static class NavigationCatalog
+{
+    private static readonly string[] Everyone = [];
+    private static readonly string[] AllRoles = [.. Warden.Domain.People.Roles.All];
+
+    public static readonly IReadOnlyList<NavigationEntry> Entries =
+    [
+        new("Dashboard", "/", Icons.Material.Filled.SpaceDashboard, Everyone),
+        new("Agents", "/agents", Icons.Material.Filled.SmartToy, AllRoles),
+        new("Approvals", "/approvals", Icons.Material.Filled.FactCheck, [Roles.SecurityOfficer, Roles.Auditor]),
+        new("Containment", "/containment", Icons.Material.Filled.DoNotDisturbOn, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
+        new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
+        new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor]),
+        new("Audit log", "/audit", Icons.Material.Filled.ReceiptLong, [Roles.SecurityOfficer, Roles.Auditor]),
+        new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator]),
+        new("Administration", "/admin/users", Icons.Material.Filled.AdminPanelSettings, [Roles.Administrator]),
+    ];
+
+    public static IEnumerable<NavigationEntry> VisibleTo(IReadOnlySet<string> roles) =>
+        Entries.Where(e => e.Roles.Count == 0 || e.Roles.Any(roles.Contains));
+}

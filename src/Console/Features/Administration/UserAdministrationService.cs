@@ -1,0 +1,172 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.People;
+using Warden.Infrastructure.Identity;
+using Warden.Persistence;
+
+namespace Warden.Features.Administration;
+
+public sealed record UserRow(
+    string Id,
+    string Email,
+    string? DisplayName,
+    IReadOnlyList<string> Roles,
+    bool IsDisabled,
+    bool IsLockedOut,
+    DateTimeOffset CreatedAt);
+
+public sealed record NewUser(string Email, string? DisplayName, string Password, IReadOnlyCollection<string> Roles);
+
+/// <summary>
+/// People and their roles. Every method checks that the caller is an enabled administrator, read
+/// fresh from the database, so a page left open by a disabled administrator can change nothing.
+/// </summary>
+public sealed class UserAdministrationService(
+    AccessGuard access,
+    IDbContextFactory<WardenDbContext> contexts,
+    IServiceScopeFactory scopes,
+    TimeProvider clock)
+{
+    public async Task<Result<IReadOnlyList<UserRow>>> GetUsersAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await access.RequireAsync(Roles.Administrator);
+        if (actor.IsFailure)
+            return actor.Error;
+
+        await using var db = contexts.CreateDbContext();
+        var now = clock.GetUtcNow();
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var links = await (from link in db.UserRoles
+                           join role in db.Roles on link.RoleId equals role.Id
+                           select new { link.UserId, Role = role.Name! }).ToListAsync(cancellationToken);
+        var rolesByUser = links.ToLookup(l => l.UserId, l => l.Role);
+        return users.Select(u => new UserRow(
+                u.Id,
+                u.Email ?? string.Empty,
+                u.DisplayName,
+                rolesByUser[u.Id].Order(StringComparer.Ordinal).ToList(),
+                u.IsDisabled,
+                u.LockoutEnd > now,
+                u.CreatedAt))
+            .ToList();
+    }
+
+    public async Task<Result<string>> CreateUserAsync(NewUser request)
+    {
+        var actor = await access.RequireAsync(Roles.Administrator);
+        if (actor.IsFailure)
+            return actor.Error;
+        var email = request.Email.Trim();
+        if (request.Roles.FirstOrDefault(r => !Roles.IsKnown(r)) is { } unknown)
+            return PersonErrors.UnknownRole(unknown);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var created = await users.CreateAsync(user, request.Password);
+        if (!created.Succeeded)
+            return IdentityFailure(created, email);
+        if (request.Roles.Count > 0)
+        {
+            var added = await users.AddToRolesAsync(user, request.Roles);
+            if (!added.Succeeded)
+                return IdentityFailure(added, email);
+        }
+        return user.Id;
+    }
+
+    public Task<Result> AddRoleAsync(string userId, string role) =>
+        ChangeAsync(userId, async (users, user, _) =>
+        {
+            if (!Roles.IsKnown(role))
+                return PersonErrors.UnknownRole(role);
+            if (await users.IsInRoleAsync(user, role))
+                return Result.Success();
+            return ToResult(await users.AddToRoleAsync(user, role), user.Email);
+        });
+
+    public Task<Result> RemoveRoleAsync(string userId, string role) =>
+        ChangeAsync(userId, async (users, user, _) =>
+        {
+            if (!await users.IsInRoleAsync(user, role))
+                return Result.Success();
+            if (role == Roles.Administrator && await IsLastActiveAdministratorAsync(users, user))
+                return PersonErrors.LastAdministrator;
+            var removed = await users.RemoveFromRoleAsync(user, role);
+            return removed.Succeeded ? ToResult(await users.UpdateSecurityStampAsync(user), user.Email) : ToResult(removed, user.Email);
+        });
+
+    public Task<Result> DisableAsync(string userId) =>
+        ChangeAsync(userId, async (users, user, actor) =>
+        {
+            if (user.Id == actor.Id.Value)
+                return PersonErrors.CannotDisableSelf;
+            if (user.IsDisabled)
+                return Result.Success();
+            if (await IsLastActiveAdministratorAsync(users, user))
+                return PersonErrors.LastAdministrator;
+            user.IsDisabled = true;
+            user.DisabledAt = clock.GetUtcNow();
+            var updated = await users.UpdateAsync(user);
+            return updated.Succeeded ? ToResult(await users.UpdateSecurityStampAsync(user), user.Email) : ToResult(updated, user.Email);
+        });
+
+    public Task<Result> EnableAsync(string userId) =>
+        ChangeAsync(userId, async (users, user, _) =>
+        {
+            if (!user.IsDisabled)
+                return Result.Success();
+            user.IsDisabled = false;
+            user.DisabledAt = null;
+            var updated = await users.UpdateAsync(user);
+            return updated.Succeeded ? ToResult(await users.SetLockoutEndDateAsync(user, null), user.Email) : ToResult(updated, user.Email);
+        });
+
+    public Task<Result> ResetPasswordAsync(string userId, string newPassword) =>
+        ChangeAsync(userId, async (users, user, _) =>
+        {
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            return ToResult(await users.ResetPasswordAsync(user, token, newPassword), user.Email);
+        });
+
+    private async Task<Result> ChangeAsync(string userId, Func<UserManager<ApplicationUser>, ApplicationUser, Actor, Task<Result>> change)
+    {
+        var actor = await access.RequireAsync(Roles.Administrator);
+        if (actor.IsFailure)
+            return actor.Error;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        return user is null ? PersonErrors.NotFound(userId) : await change(users, user, actor.Value);
+    }
+
+    private static async Task<bool> IsLastActiveAdministratorAsync(UserManager<ApplicationUser> users, ApplicationUser user)
+    {
+        if (!await users.IsInRoleAsync(user, Roles.Administrator))
+            return false;
+        var admins = await users.GetUsersInRoleAsync(Roles.Administrator);
+        return !admins.Any(a => !a.IsDisabled && a.Id != user.Id);
+    }
+
+    private static Result ToResult(IdentityResult result, string? email) =>
+        result.Succeeded ? Result.Success() : IdentityFailure(result, email);
+
+    private static Error IdentityFailure(IdentityResult result, string? email)
+    {
+        if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
+            return new Error("people.duplicate_email", $"A user with the e-mail {email} already exists.");
+        var code = result.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal))
+            ? "people.weak_password"
+            : "people.invalid";
+        return new Error(code, string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+}

@@ -1,0 +1,19 @@
+using Warden.Infrastructure.Identity;
+
+namespace Warden.Infrastructure.Hosting;
+
+internal static class StartupBanner
+{
+    public static void PrintDemo(string url, string password)
+    {
+        var lines = new List<string> { string.Empty, $"Warden demo is serving {url}", $"Sign in with any of these (password: {password}):" };
+        lines.AddRange(DemoPeople.All.Select(p => $"  {p.Email,-26} {p.Role}"));
+        lines.Add(string.Empty);
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+
+    public static void PrintFirstRun(string url, string token) =>
+        Console.Out.WriteLine(
+            $"{Environment.NewLine}No administrator exists yet. Create the first one (this link works once, until restart):" +
+            $"{Environment.NewLine}  {url}/setup?token={token}{Environment.NewLine}");
+}

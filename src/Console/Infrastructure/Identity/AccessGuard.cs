@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.People;
+using Warden.Persistence;
+
+namespace Warden.Infrastructure.Identity;
+
+/// <summary>
+/// The service-layer check behind every query and command: the caller is signed in, still enabled,
+/// and holds one of the roles, all read fresh from the database rather than from the cookie.
+/// </summary>
+public sealed class AccessGuard(AuthenticationStateProvider authentication, IDbContextFactory<WardenDbContext> contexts)
+{
+    public async Task<Result<Actor>> RequireAsync(params string[] anyOfRoles)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return await RequireAsync(state.User, anyOfRoles);
+    }
+
+    public async Task<Result<Actor>> RequireAsync(ClaimsPrincipal principal, params string[] anyOfRoles)
+    {
+        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (principal.Identity?.IsAuthenticated != true || string.IsNullOrEmpty(id))
+            return PersonErrors.NotSignedIn;
+
+        await using var db = contexts.CreateDbContext();
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == id)
+            .Select(u => new { u.Email, u.IsDisabled })
+            .SingleOrDefaultAsync();
+        if (user is null)
+            return PersonErrors.NotSignedIn;
+        if (user.IsDisabled)
+            return PersonErrors.Disabled;
+
+        var roles = await (from link in db.UserRoles
+                           join role in db.Roles on link.RoleId equals role.Id
+                           where link.UserId == id
+                           select role.Name!).ToListAsync();
+        var actor = new Actor(new UserId(id), user.Email ?? string.Empty, roles.ToHashSet(StringComparer.Ordinal));
+        if (anyOfRoles.Length > 0 && !anyOfRoles.Any(actor.IsIn))
+            return PersonErrors.Forbidden(anyOfRoles);
+        return actor;
+    }
+}

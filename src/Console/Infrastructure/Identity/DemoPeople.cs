@@ -1,0 +1,18 @@
+using Warden.Domain.People;
+
+namespace Warden.Infrastructure.Identity;
+
+public sealed record DemoPerson(string Email, string DisplayName, string Role);
+
+public static class DemoPeople
+{
+    public static readonly IReadOnlyList<DemoPerson> All =
+    [
+        new("admin@warden.example", "Ada Admin", Roles.Administrator),
+        new("officer@warden.example", "Olivia Officer", Roles.SecurityOfficer),
+        new("officer2@warden.example", "Oscar Officer", Roles.SecurityOfficer),
+        new("owner@warden.example", "Owen Owner", Roles.AgentOwner),
+        new("owner2@warden.example", "Nora Owner", Roles.AgentOwner),
+        new("auditor@warden.example", "Audrey Auditor", Roles.Auditor),
+    ];
+}

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Warden.Infrastructure.Hosting;
+using Warden.Persistence;
+
+namespace Warden.Infrastructure.Storage;
+
+public static class StorageRegistration
+{
+    public static IServiceCollection AddWardenStorage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var section = configuration.GetSection(DatabaseOptions.SectionName);
+        var options = section.Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.Configure<DatabaseOptions>(section);
+        var connection = ResolveConnection(options, environment.ContentRootPath);
+        services.AddSingleton(connection);
+
+        if (connection.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContextFactory<SqliteWardenDbContext>(db => db
+                .UseSqlite(connection.ConnectionString)
+                .AddInterceptors(SqliteConnectionPragmas.Instance));
+            services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<SqliteWardenDbContext>>();
+            services.AddScoped<WardenDbContext>(sp => sp.GetRequiredService<SqliteWardenDbContext>());
+        }
+        else
+        {
+            services.AddDbContextFactory<PostgresWardenDbContext>(db => db.UseNpgsql(connection.ConnectionString));
+            services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<PostgresWardenDbContext>>();
+            services.AddScoped<WardenDbContext>(sp => sp.GetRequiredService<PostgresWardenDbContext>());
+        }
+
+        services.AddSingleton<DatabaseInitializer>();
+        return services;
+    }
+
+    public static DatabaseConnection ResolveConnection(DatabaseOptions options, string contentRoot)
+    {
+        var provider = options.ParsedProvider;
+        var dataDirectory = options.ResolveDataDirectory(contentRoot);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                throw new StartupException("Database:ConnectionString is required when Database:Provider is Postgres.");
+            return new DatabaseConnection(provider, options.ConnectionString, dataDirectory);
+        }
+
+        var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "warden.db") }
+            : new SqliteConnectionStringBuilder(options.ConnectionString);
+        sqlite.Pooling = true;
+        sqlite.DefaultTimeout = 30;
+        return new DatabaseConnection(provider, sqlite.ToString(), dataDirectory);
+    }
+
+    private sealed class WardenDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<WardenDbContext>
+        where TContext : WardenDbContext
+    {
+        public WardenDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString, string DataDirectory);
+
+/// <summary>Durability settings SQLite keeps per connection: every acknowledged commit survives power loss.</summary>
+internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
+{
+    public static readonly SqliteConnectionPragmas Instance = new();
+
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,71 @@
+using MudBlazor.Services;
+using Warden.Components;
+using Warden.Features;
+using Warden.Infrastructure.Hosting;
+using Warden.Infrastructure.Identity;
+using Warden.Infrastructure.Jobs;
+using Warden.Infrastructure.Storage;
+
+namespace Warden;
+
+/// <summary>The composition root: what Program.cs calls, and what tests start through it.</summary>
+public static class WardenApp
+{
+    public static WebApplicationBuilder AddWarden(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseStaticWebAssets();
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddHttpContextAccessor();
+
+        builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);
+        builder.Services.AddWardenIdentity(builder.Configuration);
+        builder.Services.AddWardenJobs(builder.Configuration);
+        builder.Services.AddSingleton<PeopleSeeder>();
+        builder.Services.AddSingleton<FirstRunSetup>();
+        builder.Services.AddWardenFeatures();
+        return builder;
+    }
+
+    /// <summary>Everything that must be true before the first request: schema, roles, first people.</summary>
+    public static async Task PrepareWardenAsync(this WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        var seeder = app.Services.GetRequiredService<PeopleSeeder>();
+        await seeder.EnsureRolesAsync();
+
+        var demo = app.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>() ?? new DemoOptions();
+        var url = (app.Configuration["Urls"] ?? "http://localhost:5080").Split(';')[0].TrimEnd('/');
+        if (demo.Enabled)
+        {
+            await seeder.SeedDemoPeopleAsync(demo.Password);
+            StartupBanner.PrintDemo(url, demo.Password);
+        }
+        else if (!await seeder.AnyActiveAdministratorAsync())
+        {
+            var token = app.Services.GetRequiredService<FirstRunSetup>().Open();
+            StartupBanner.PrintFirstRun(url, token);
+        }
+    }
+
+    public static WebApplication UseWarden(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapWardenJobs();
+        return app;
+    }
+}
