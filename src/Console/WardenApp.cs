@@ -27,7 +27,7 @@ public static class WardenApp
         builder.Services.AddWardenJobs(builder.Configuration);
         builder.Services.AddSingleton<PeopleSeeder>();
         builder.Services.AddSingleton<FirstRunSetup>();
-        builder.Services.AddWardenFeatures();
+        builder.Services.AddWardenFeatures(builder.Configuration);
         return builder;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Agents;
+using Warden.Features.Agents;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
 
@@ -14,8 +16,20 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 {
     public DbSet<HousekeepingRun> HousekeepingRuns => Set<HousekeepingRun>();
 
+    public DbSet<Agent> Agents => Set<Agent>();
+
+    public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        // Optimistic concurrency: a second writer that read the same version fails instead of overwriting.
+        foreach (var entry in ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Modified))
+            entry.Property<int>("Version").CurrentValue++;
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,63 @@
+namespace Warden.Domain.Agents;
+
+/// <summary>
+/// An allowlist pattern over slash-separated resource paths: <c>*</c> stands for one whole segment,
+/// <c>**</c> (last segment only) for any remainder. <c>crm/accounts/*</c> allows
+/// <c>crm/accounts/42</c> but not <c>crm/accounts/42/notes</c>.
+/// </summary>
+public sealed record ResourceScope
+{
+    public const int MaxLength = 200;
+
+    private ResourceScope(string pattern, string[] segments)
+    {
+        Pattern = pattern;
+        _segments = segments;
+    }
+
+    private readonly string[] _segments;
+
+    public string Pattern { get; }
+
+    public static Result<ResourceScope> Create(string? pattern)
+    {
+        var text = pattern?.Trim() ?? string.Empty;
+        if (text.Length is 0 or > MaxLength)
+            return AgentErrors.InvalidScope(pattern, $"a pattern has 1 to {MaxLength} characters");
+        var segments = text.Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment == "**" && i != segments.Length - 1)
+                return AgentErrors.InvalidScope(pattern, "'**' may only be the last segment");
+            if (segment is "*" or "**")
+                continue;
+            if (segment.Length == 0 || !segment.All(IsSegmentChar))
+                return AgentErrors.InvalidScope(pattern, "segments are letters, digits, '-', '_', '.', or a whole '*'");
+        }
+        return new ResourceScope(text, segments);
+    }
+
+    public bool Matches(string resource)
+    {
+        var parts = resource.Split('/');
+        for (var i = 0; i < _segments.Length; i++)
+        {
+            if (_segments[i] == "**")
+                return parts.Length > i;
+            if (i >= parts.Length || parts[i].Length == 0)
+                return false;
+            if (_segments[i] != "*" && !string.Equals(_segments[i], parts[i], StringComparison.Ordinal))
+                return false;
+        }
+        return parts.Length == _segments.Length;
+    }
+
+    public bool Equals(ResourceScope? other) => other is not null && other.Pattern == Pattern;
+
+    public override int GetHashCode() => Pattern.GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => Pattern;
+
+    private static bool IsSegmentChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Warden.Features.Agents;
+
+public sealed class DirectoryOptions
+{
+    public const string SectionName = "Directory";
+
+    /// <summary>Owners re-attest each agent this often.</summary>
+    [Range(1, 3650)]
+    public int AttestationPeriodDays { get; set; } = 90;
+
+    /// <summary>When on, an agent overdue by <see cref="AttestationGraceDays"/> is suspended.</summary>
+    public bool EnforceAttestation { get; set; }
+
+    [Range(0, 365)]
+    public int AttestationGraceDays { get; set; } = 14;
+
+    /// <summary>Orphaned agents (owner disabled or gone) are suspended after this many days.</summary>
+    [Range(0, 365)]
+    public int OrphanGraceDays { get; set; } = 7;
+
+    public string UpkeepCron { get; set; } = "*/15 * * * *";
+
+    public TimeSpan AttestationPeriod => TimeSpan.FromDays(AttestationPeriodDays);
+}
