@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds Warden and runs every test project; the last line is "N passed, N failed[, N skipped]".
+set -euo pipefail
+
+cd "$(dirname "$0")"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+CONFIGURATION=Release
+RESULTS="$PWD/TestResults"
+PROJECT_TIMEOUT="${WARDEN_TEST_TIMEOUT_SECONDS:-900}"
+SYSTEM_PACKAGES=(chromium fonts-dejavu-core poppler-utils)
+
+ensure_system_packages() {
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    for package in fonts-dejavu-core poppler-utils; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "test.sh needs these Debian packages, which are missing: ${missing[*]}" >&2
+        echo "Install them as root (apt-get install -y ${SYSTEM_PACKAGES[*]}) and run ./test.sh again." >&2
+        exit 1
+    fi
+    echo "Installing ${missing[*]}..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+# Prints "total passed failed skipped" from the <Counters> element of one TRX file.
+trx_counts() {
+    python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+
+counters = next((e for e in ET.parse(sys.argv[1]).iter() if e.tag.endswith("Counters")), None)
+c = {} if counters is None else counters.attrib
+n = lambda key: int(c.get(key, 0))
+print(n("total"), n("passed"), n("failed") + n("error") + n("timeout") + n("aborted"), n("notExecuted"))
+PY
+}
+
+ensure_system_packages
+dotnet tool restore >/dev/null
+solution_built=true
+dotnet build Console.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly || solution_built=false
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+in_solution=$(dotnet sln Console.sln list)
+shopt -s nullglob
+projects=(tests/*/*.csproj)
+total=0 passed=0 failed=0 skipped=0
+broken=()
+
+for project in "${projects[@]}"; do
+    name=$(basename "$project" .csproj)
+    trx="$RESULTS/$name/$name.trx"
+    build=(--no-build)
+    # A project outside the solution, or any project after a failed solution build, builds on its own.
+    [[ $solution_built == true ]] && grep -qxF "$project" <<<"$in_solution" || build=()
+    echo "=== $name"
+    exit_code=0
+    timeout --kill-after=30 "$PROJECT_TIMEOUT" dotnet test "$project" "${build[@]}" -c "$CONFIGURATION" \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS/$name" || exit_code=$?
+
+    if [[ ! -f "$trx" ]]; then
+        broken+=("$name (exit code $exit_code, no results)")
+        continue
+    fi
+    read -r t p f s < <(trx_counts "$trx")
+    total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    if [[ $exit_code -ne 0 && $f -eq 0 ]]; then
+        broken+=("$name (exit code $exit_code with no failed test: crash, abort or time-out)")
+    elif [[ $t -eq 0 ]]; then
+        broken+=("$name (no tests ran)")
+    fi
+done
+
+[[ ${#projects[@]} -gt 0 ]] || broken+=("tests/ (no test projects found)")
+[[ $solution_built == true ]] || broken+=("Console.sln (build failed)")
+for problem in "${broken[@]}"; do
+    echo "Did not run cleanly: $problem" >&2
+done
+summary="$passed passed, $failed failed"
+[[ $skipped -gt 0 ]] && summary+=", $skipped skipped"
+echo "$summary"
+
+[[ ${#broken[@]} -eq 0 && $failed -eq 0 && $total -gt 0 ]]

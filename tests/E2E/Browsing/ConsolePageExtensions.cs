@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Warden.E2E.Browsing;
+
+public static partial class ConsolePageExtensions
+{
+    public const string DemoPassword = "Warden-Demo-1";
+
+    [GeneratedRegex(@"/Account/Login(\?|$)")]
+    public static partial Regex LoginUrl();
+
+    public static async Task SignInAsync(this IPage page, string email, string password = DemoPassword)
+    {
+        if (!LoginUrl().IsMatch(page.Url))
+            await page.GotoAsync("/Account/Login");
+        await page.SubmitLoginAsync(email, password);
+        await page.WaitForURLAsync(url => !LoginUrl().IsMatch(url));
+        await page.GetByTestId("signed-in-user").WaitForAsync();
+    }
+
+    public static async Task SubmitLoginAsync(this IPage page, string email, string password)
+    {
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>
+    /// Clicks until <paramref name="effect"/> shows: a click that lands before the interactive circuit
+    /// has attached its handlers does nothing, so the first attempts may need repeating.
+    /// </summary>
+    public static async Task ClickUntilVisibleAsync(this ILocator target, ILocator effect, int attempts = 15)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await effect.IsVisibleAsync())
+                return;
+            try
+            {
+                await target.ClickAsync(new() { Timeout = 5_000 });
+                await effect.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_500 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < attempts)
+            {
+            }
+        }
+    }
+
+    public static async Task<IReadOnlyList<string>> NavigationTestIdsAsync(this IPage page)
+    {
+        await page.GetByTestId("nav-dashboard").WaitForAsync();
+        var ids = await page.Locator("[data-testid^='nav-']")
+            .EvaluateAllAsync<string[]>("nodes => nodes.map(n => n.getAttribute('data-testid'))");
+        return ids.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public static async Task SaveScreenshotAsync(this IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("WARDEN_SCREENSHOTS");
+        if (string.IsNullOrWhiteSpace(folder))
+            return;
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Warden.E2E.Hosting;
+
+/// <summary>
+/// The real app on a real Kestrel port, with demo people, a throw-away data folder and in-memory jobs.
+/// </summary>
+public sealed class WardenServer : WebApplicationFactory<Program>
+{
+    /// <summary>
+    /// Long enough that a page opened just before its account is disabled can still click once (and be
+    /// refused by the service layer), short enough that the cookie check catches the reload soon after.
+    /// </summary>
+    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(15);
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("warden-e2e-").FullName;
+
+    public WardenServer()
+    {
+        Port = FreePort.Next();
+        UseKestrel(Port);
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://localhost:{Port}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(RepositoryRoot.Locate());
+        builder.UseSetting("Urls", BaseAddress.ToString().TrimEnd('/'));
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:ConnectionString", string.Empty);
+        builder.UseSetting("Database:DataDirectory", _dataDirectory);
+        builder.UseSetting("Jobs:Storage", "InMemory");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Sessions:RevalidationSeconds", ((int)RevalidationInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            TryDeleteDataDirectory();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        TryDeleteDataDirectory();
+    }
+
+    private void TryDeleteDataDirectory()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+}
