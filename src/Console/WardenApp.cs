@@ -66,6 +66,7 @@ public static class WardenApp
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapWardenJobs();
+        app.MapWardenFeatures();
         return app;
     }
 }

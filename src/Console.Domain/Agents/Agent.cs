@@ -197,6 +197,16 @@ public sealed class Agent
         return true;
     }
 
+    /// <summary>An orphaned agent is offered to its backup owner, who accepts like any transfer.</summary>
+    public bool OfferToBackup(DateTimeOffset now)
+    {
+        if (OrphanedSince is null || BackupOwnerId is null || Status == AgentStatus.Retired)
+            return false;
+        PendingOwnerId = BackupOwnerId;
+        UpdatedAt = now;
+        return true;
+    }
+
     public bool ClearOrphan(DateTimeOffset now)
     {
         if (OrphanedSince is null)

@@ -1,3 +1,5 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.Dashboard;
@@ -18,6 +20,18 @@ public static class FeatureRegistration
         services.AddScoped<FirstAdministratorService>();
         services.AddScoped<AgentDirectoryService>();
         services.AddScoped<AgentRegistryService>();
+        services.AddScoped<AgentExportService>();
+        services.AddScoped<AgentImportService>();
+        services.AddTransient<DirectoryUpkeepJob>();
         return services;
+    }
+
+    public static WebApplication MapWardenFeatures(this WebApplication app)
+    {
+        app.MapAgentEndpoints();
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;
+        jobs.AddOrUpdate<DirectoryUpkeepJob>(DirectoryUpkeepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), directory.UpkeepCron);
+        return app;
     }
 }

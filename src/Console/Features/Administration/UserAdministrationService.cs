@@ -1,7 +1,9 @@
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.People;
+using Warden.Features.Agents;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 
@@ -26,6 +28,7 @@ public sealed class UserAdministrationService(
     AccessGuard access,
     IDbContextFactory<WardenDbContext> contexts,
     IServiceScopeFactory scopes,
+    IBackgroundJobClient jobs,
     TimeProvider clock)
 {
     public async Task<Result<IReadOnlyList<UserRow>>> GetUsersAsync(CancellationToken cancellationToken = default)
@@ -101,6 +104,8 @@ public sealed class UserAdministrationService(
             if (role == Roles.Administrator && await IsLastActiveAdministratorAsync(users, user))
                 return PersonErrors.LastAdministrator;
             var removed = await users.RemoveFromRoleAsync(user, role);
+            if (removed.Succeeded && role == Roles.AgentOwner)
+                FlagOrphans();
             return removed.Succeeded ? ToResult(await users.UpdateSecurityStampAsync(user), user.Email) : ToResult(removed, user.Email);
         });
 
@@ -116,6 +121,8 @@ public sealed class UserAdministrationService(
             user.IsDisabled = true;
             user.DisabledAt = clock.GetUtcNow();
             var updated = await users.UpdateAsync(user);
+            if (updated.Succeeded)
+                FlagOrphans();
             return updated.Succeeded ? ToResult(await users.UpdateSecurityStampAsync(user), user.Email) : ToResult(updated, user.Email);
         });
 
@@ -148,6 +155,10 @@ public sealed class UserAdministrationService(
         var user = await users.FindByIdAsync(userId);
         return user is null ? PersonErrors.NotFound(userId) : await change(users, user, actor.Value);
     }
+
+    // The person may own agents: the directory upkeep flags them as orphans now rather than at its next run.
+    private void FlagOrphans() =>
+        jobs.Enqueue<DirectoryUpkeepJob>(job => job.RunAsync(CancellationToken.None));
 
     private static async Task<bool> IsLastActiveAdministratorAsync(UserManager<ApplicationUser> users, ApplicationUser user)
     {

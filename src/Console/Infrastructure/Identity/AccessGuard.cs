@@ -11,13 +11,13 @@ namespace Warden.Infrastructure.Identity;
 /// The service-layer check behind every query and command: the caller is signed in, still enabled,
 /// and holds one of the roles, all read fresh from the database rather than from the cookie.
 /// </summary>
-public sealed class AccessGuard(AuthenticationStateProvider authentication, IDbContextFactory<WardenDbContext> contexts)
+public sealed class AccessGuard(
+    AuthenticationStateProvider authentication,
+    IHttpContextAccessor http,
+    IDbContextFactory<WardenDbContext> contexts)
 {
-    public async Task<Result<Actor>> RequireAsync(params string[] anyOfRoles)
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        return await RequireAsync(state.User, anyOfRoles);
-    }
+    public async Task<Result<Actor>> RequireAsync(params string[] anyOfRoles) =>
+        await RequireAsync(await CurrentPrincipalAsync(), anyOfRoles);
 
     public async Task<Result<Actor>> RequireAsync(ClaimsPrincipal principal, params string[] anyOfRoles)
     {
@@ -43,5 +43,19 @@ public sealed class AccessGuard(AuthenticationStateProvider authentication, IDbC
         if (anyOfRoles.Length > 0 && !anyOfRoles.Any(actor.IsIn))
             return PersonErrors.Forbidden(anyOfRoles);
         return actor;
+    }
+
+    // Components get the person from the circuit's authentication state; plain endpoints (file
+    // downloads) have no such state and use the request's principal instead.
+    private async Task<ClaimsPrincipal> CurrentPrincipalAsync()
+    {
+        try
+        {
+            return (await authentication.GetAuthenticationStateAsync()).User;
+        }
+        catch (InvalidOperationException) when (http.HttpContext is { } context)
+        {
+            return context.User;
+        }
     }
 }
