@@ -36,7 +36,9 @@ import sys, xml.etree.ElementTree as ET
 counters = next((e for e in ET.parse(sys.argv[1]).iter() if e.tag.endswith("Counters")), None)
 c = {} if counters is None else counters.attrib
 n = lambda key: int(c.get(key, 0))
-print(n("total"), n("passed"), n("failed") + n("error") + n("timeout") + n("aborted"), n("notExecuted"))
+# xunit's skipped tests are counted in total but neither in executed nor (always) in notExecuted.
+skipped = max(n("notExecuted"), n("total") - n("executed"))
+print(n("total"), n("passed"), n("failed") + n("error") + n("timeout") + n("aborted"), skipped)
 PY
 }
 
@@ -68,7 +70,10 @@ for project in "${projects[@]}"; do
         broken+=("$name (exit code $exit_code, no results)")
         continue
     fi
-    read -r t p f s < <(trx_counts "$trx")
+    if ! read -r t p f s < <(trx_counts "$trx"); then
+        broken+=("$name (unreadable results file $trx)")
+        continue
+    fi
     total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     if [[ $exit_code -ne 0 && $f -eq 0 ]]; then
         broken+=("$name (exit code $exit_code with no failed test: crash, abort or time-out)")
