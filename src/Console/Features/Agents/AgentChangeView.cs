@@ -1,12 +1,16 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Warden.Features.Agents;
 
-/// <summary>Presents a recorded change: which fields differ, and the snapshots indented for reading.</summary>
+/// <summary>
+/// Presents a recorded change: which fields differ, and the snapshots indented for reading. The relaxed
+/// encoder only affects display; the markup is still HTML-encoded by the renderer.
+/// </summary>
 public static class AgentChangeView
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IReadOnlyList<string> ChangedFields(AgentChangeRow change)
     {

@@ -19,7 +19,7 @@ public static class AgentLabels
         0 => "0 · Assisted",
         1 => "1 · Co-pilot",
         2 => "2 · Semi-autonomous",
-        3 => "3 · Autonomous within bounds",
+        3 => "3 · Autonomous",
         _ => level.ToString(CultureInfo.InvariantCulture),
     };
 
