@@ -1,0 +1,81 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Warden.Tests.Support;
+
+/// <summary>
+/// An HTTP client that behaves like a browser without JavaScript: it keeps cookies, does not follow
+/// redirects (tests look at them), and signs in by filling in the real login form.
+/// </summary>
+public static class Browser
+{
+    public const string LoginPath = "/Account/Login";
+    public const string AccessDeniedPath = "/Account/AccessDenied";
+
+    public static HttpClient CreateBrowser(this WebApplicationFactory<Program> app) =>
+        app.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("http://localhost"),
+        });
+
+    /// <summary>A browser signed in as <paramref name="email"/>; throws with the page's text if the login is refused.</summary>
+    public static async Task<HttpClient> SignInAsync(this WebApplicationFactory<Program> app, string email, string password = DemoAccounts.Password)
+    {
+        var browser = app.CreateBrowser();
+        using var response = await browser.SubmitLoginAsync(email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            var page = await response.Content.ReadAsStringAsync();
+            browser.Dispose();
+            throw new InvalidOperationException($"Login as {email} was refused ({(int)response.StatusCode}): {VisibleText(page)}");
+        }
+        return browser;
+    }
+
+    /// <summary>GETs the login page, then posts it back the way the browser would, antiforgery token included.</summary>
+    public static async Task<HttpResponseMessage> SubmitLoginAsync(this HttpClient browser, string email, string password)
+    {
+        var page = await browser.GetStringAsync(LoginPath);
+        var fields = HiddenFields(page, formName: "login");
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = password;
+        using var form = new FormUrlEncodedContent(fields);
+        return await browser.PostAsync(LoginPath, form);
+    }
+
+    /// <summary>The hidden inputs of the form whose Blazor form name (<c>_handler</c>) is <paramref name="formName"/>.</summary>
+    public static Dictionary<string, string> HiddenFields(string html, string formName)
+    {
+        using var document = new HtmlParser().ParseDocument(html);
+        var form = document.Forms.SingleOrDefault(f =>
+                f.QuerySelector($"input[type=hidden][name=_handler][value='{formName}']") is not null)
+            ?? throw new InvalidOperationException($"No form named '{formName}' on the page: {VisibleText(html)}");
+        var fields = form.QuerySelectorAll("input[type=hidden]")
+            .Where(i => i.GetAttribute("name") is { Length: > 0 })
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? string.Empty, StringComparer.Ordinal);
+        fields.ShouldContainKey("__RequestVerificationToken");
+        return fields;
+    }
+
+    /// <summary>The text a reader would see in the page body, whitespace collapsed.</summary>
+    public static string VisibleText(string html)
+    {
+        using var document = new HtmlParser().ParseDocument(html);
+        foreach (var script in document.QuerySelectorAll("script, style").ToList())
+            script.Remove();
+        var text = document.Body?.TextContent ?? string.Empty;
+        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The path of a redirect's target, whether the app sent it absolute or relative.</summary>
+    public static string? RedirectPath(this HttpResponseMessage response)
+    {
+        var location = response.Headers.Location;
+        if (location is null)
+            return null;
+        return location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0];
+    }
+}
