@@ -68,8 +68,6 @@ public sealed class RouteAccessTests(RouteMatrixAppFactory app) : IClassFixture<
                 actual.Add((route, identity, await RequestAsync(browsers[identity], route)));
         }
 
-        foreach (var browser in browsers.Values)
-            browser.Dispose();
         var wrong = actual
             .Where(a => a.Route.Expect.GetValueOrDefault(a.Identity) != a.Outcome)
             .Select(a => $"{a.Route.Route} as {a.Identity}: expected {a.Route.Expect.GetValueOrDefault(a.Identity) ?? "(nothing)"}, was {a.Outcome}")

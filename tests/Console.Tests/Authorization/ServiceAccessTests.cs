@@ -4,6 +4,8 @@ using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.People;
+using Warden.Features.Agents;
+using Warden.Tests.Features.Agents;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Authorization;
@@ -73,6 +75,40 @@ public sealed class ServiceAccessTests(WardenAppFactory app) : IClassFixture<War
         wrong.ShouldBeEmpty(string.Join('\n', wrong));
     }
 
+    [Theory]
+    [InlineData(Roles.Auditor)]
+    [InlineData(Roles.Administrator)]
+    public async Task AgentCommands_OnAnAgentTheyCanSee_AreForbiddenToRolesThatMustNotChangeAgents(string role)
+    {
+        var agentId = await RegisterAgentAsync();
+        var changesBefore = await ChangeCountAsync(agentId);
+        var principal = await app.PrincipalForAsync(DemoAccounts.ForRole(role));
+        var commands = ServiceMethods()
+            .Where(m => m.DeclaringType == typeof(AgentRegistryService) && m.GetParameters() is [{ Name: "id", ParameterType: var t }, ..] && t == typeof(string))
+            .ToList();
+
+        var outcomes = new List<string>();
+        foreach (var command in commands)
+            outcomes.Add($"{Key(command)}: {(await InvokeAsync(command, principal, p => p.Name == "id" ? agentId : Dummy(p.ParameterType))).Code}");
+
+        commands.Count.ShouldBeGreaterThanOrEqualTo(5, "the scan must see the agent commands");
+        outcomes.ShouldAllBe(o => o.EndsWith(": access.forbidden", StringComparison.Ordinal), string.Join('\n', outcomes));
+        (await ChangeCountAsync(agentId)).ShouldBe(changesBefore);
+    }
+
+    private async Task<string> RegisterAgentAsync()
+    {
+        var registered = await app.AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        registered.IsSuccess.ShouldBeTrue(registered.Error.ToString());
+        return registered.Value;
+    }
+
+    private async Task<int> ChangeCountAsync(string agentId)
+    {
+        var details = await app.AsUserAsync<AgentDirectoryService, Result<AgentDetails>>(DemoAccounts.Officer, s => s.GetAgentAsync(agentId));
+        return details.Value.Changes.Count;
+    }
+
     private static string Key(MethodInfo method) => $"{method.DeclaringType!.Name}.{method.Name}";
 
     /// <summary>Public instance methods returning <c>Task&lt;Result&gt;</c> or <c>Task&lt;Result&lt;T&gt;&gt;</c> on the public sealed <c>*Service</c> classes of <c>Warden.Features.*</c>.</summary>
@@ -87,12 +123,12 @@ public sealed class ServiceAccessTests(WardenAppFactory app) : IClassFixture<War
                 && typeof(Result).IsAssignableFrom(m.ReturnType.GetGenericArguments()[0]))
             .OrderBy(Key, StringComparer.Ordinal);
 
-    private async Task<Error> InvokeAsync(MethodInfo method, ClaimsPrincipal principal)
+    private async Task<Error> InvokeAsync(MethodInfo method, ClaimsPrincipal principal, Func<ParameterInfo, object?>? argument = null)
     {
         await using var scope = app.Services.CreateAsyncScope();
         ActingAs.Authenticate(scope.ServiceProvider, principal);
         var service = scope.ServiceProvider.GetRequiredService(method.DeclaringType!);
-        var arguments = method.GetParameters().Select(p => Dummy(p.ParameterType)).ToArray();
+        var arguments = method.GetParameters().Select(argument ?? (p => Dummy(p.ParameterType))).ToArray();
 
         var task = (Task)method.Invoke(service, arguments)!;
         await task;

@@ -62,7 +62,6 @@ public class WardenAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(Environments.Production);
         builder.UseContentRoot(RepositoryRoot.Path);
-        builder.UseSetting(WebHostDefaults.ContentRootKey, RepositoryRoot.Path);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.UseDefaultServiceProvider(options =>
