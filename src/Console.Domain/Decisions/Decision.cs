@@ -1,0 +1,24 @@
+using Warden.Domain.Agents;
+
+namespace Warden.Domain.Decisions;
+
+/// <summary>The engine's answer to one request, with everything the API and the audit log need.</summary>
+public sealed record Decision(
+    DecisionOutcome Outcome,
+    IReadOnlyList<DecisionReason> Reasons,
+    RiskTier? RiskTier,
+    string PolicyVersion,
+    int RequiredApprovals = 0,
+    TimeSpan? ApprovalExpiry = null,
+    string? MatchedRuleId = null,
+    bool IsViolation = false,
+    TimeSpan? RetryAfter = null)
+{
+    public static readonly TimeSpan DefaultApprovalExpiry = TimeSpan.FromMinutes(15);
+
+    public bool IsAllowed => Outcome == DecisionOutcome.Allow;
+
+    public bool IsRateLimited => RetryAfter is not null;
+
+    public DecisionReason PrimaryReason => Reasons[0];
+}

@@ -1,0 +1,23 @@
+namespace Warden.Domain.Decisions;
+
+/// <summary>Stable reason codes; agents and reports key on them, so they never change meaning.</summary>
+public static class DecisionCodes
+{
+    public const string Contained = "contained";
+    public const string AgentNotActive = "agent_not_active";
+    public const string AttestationOverdue = "attestation_overdue";
+    public const string ToolNotAllowed = "tool_not_allowed";
+    public const string OperationNotAllowed = "operation_not_allowed";
+    public const string ResourceOutOfScope = "resource_out_of_scope";
+    public const string RateLimited = "rate_limited";
+    public const string CapExceeded = "cap_exceeded";
+    public const string CurrencyMismatch = "currency_mismatch";
+    public const string DailyBudgetExceeded = "daily_budget_exceeded";
+    public const string PolicyDeny = "policy_deny";
+    public const string PolicyRequiresApproval = "policy_requires_approval";
+    public const string AutonomyRequiresApproval = "autonomy_requires_approval";
+    public const string CriticalRequiresTwoApprovers = "critical_requires_two_approvers";
+    public const string AllowedByPolicy = "allowed_by_policy";
+    public const string AllowedByAutonomy = "allowed_by_autonomy";
+    public const string EvaluationError = "evaluation_error";
+}

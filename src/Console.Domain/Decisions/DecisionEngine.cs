@@ -1,0 +1,146 @@
+using Warden.Domain.Agents;
+using Warden.Domain.Policies;
+
+namespace Warden.Domain.Decisions;
+
+/// <summary>
+/// The decision pipeline as a pure function: cheap, deterministic refusals first, then the policy,
+/// then the autonomy level's default. Any fault denies.
+/// </summary>
+public static class DecisionEngine
+{
+    public static Decision Decide(DecisionContext context)
+    {
+        try
+        {
+            return Evaluate(context);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever went wrong, the answer is a refusal.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Deny(DecisionCodes.EvaluationError, $"The request could not be evaluated ({ex.GetType().Name}); it is refused.",
+                        null, context?.Policy?.Version ?? string.Empty);
+        }
+    }
+
+    private static Decision Evaluate(DecisionContext context)
+    {
+        var agent = context.Agent;
+        var request = context.Request;
+        var version = context.Policy.Version;
+
+        if (context.Containment.Contained(agent) is { } containment)
+            return Deny(DecisionCodes.Contained, containment, null, version);
+        if (agent.Status != AgentStatus.Active)
+            return Deny(DecisionCodes.AgentNotActive, $"The agent is {agent.Status.ToString().ToLowerInvariant()}, not active.", null, version);
+        if (agent.AttestationOverdue && agent.AttestationEnforced)
+            return Deny(DecisionCodes.AttestationOverdue, "The owner's attestation of this agent is overdue.", null, version);
+
+        var tool = agent.FindTool(request.Tool);
+        if (tool is null)
+            return Violation(DecisionCodes.ToolNotAllowed, $"Tool '{request.Tool}' is not declared for this agent.", null, version);
+        var risk = tool.Risk;
+        if (!tool.Operations.Contains(request.Operation))
+            return Violation(DecisionCodes.OperationNotAllowed,
+                             $"Tool '{tool.Name}' is not declared for {OperationNames.Name(request.Operation)}.", risk, version);
+        if (!agent.InScope(request.Resource))
+            return Violation(DecisionCodes.ResourceOutOfScope, $"Resource '{request.Resource}' is outside the agent's scopes.", risk, version);
+        if (context.Usage.RequestsThisMinute >= agent.RateLimitPerMinute)
+            return RateLimited(context, risk);
+        if (CheckCaps(agent.Caps, request.Impact, context.Usage, risk, version) is { } capped)
+            return capped;
+
+        var verdict = context.Policy.Evaluate(context, risk);
+        var decided = verdict.Deny is { } deny
+            ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+                           risk, version, MatchedRuleId: deny.Id)
+            : verdict.Approval is { } approval
+                ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
+                          approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
+                : verdict.Allow is { } allow
+                    ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
+                                   risk, version, MatchedRuleId: allow.Id)
+                    : AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version);
+        return risk == RiskTier.Critical ? AtLeastTwoApprovers(decided) : decided;
+    }
+
+    private static Decision? CheckCaps(ImpactCaps caps, RequestImpact impact, UsageView usage, RiskTier risk, string version)
+    {
+        if (impact.Records > caps.MaxRecordsPerAction)
+            return Violation(DecisionCodes.CapExceeded, $"{impact.Records} records exceed the cap of {caps.MaxRecordsPerAction} per action.", risk, version);
+        if (impact.Amount != 0m && caps.Currency is not null && impact.Currency is not null
+            && !string.Equals(caps.Currency, impact.Currency, StringComparison.OrdinalIgnoreCase))
+            return Violation(DecisionCodes.CurrencyMismatch, $"Amounts are capped in {caps.Currency}, not {impact.Currency}.", risk, version);
+        if (impact.Amount > caps.MaxAmountPerAction)
+            return Violation(DecisionCodes.CapExceeded, $"{impact.Amount} {caps.Currency} exceeds the cap of {caps.MaxAmountPerAction} per action.", risk, version);
+        if (usage.RecordsToday + impact.Records > caps.DailyRecordBudget)
+            return Violation(DecisionCodes.DailyBudgetExceeded,
+                             $"{impact.Records} more records would exceed today's budget of {caps.DailyRecordBudget} ({usage.RecordsToday} used).", risk, version);
+        if (usage.AmountToday + impact.Amount > caps.DailyAmountBudget)
+            return Violation(DecisionCodes.DailyBudgetExceeded,
+                             $"{impact.Amount} {caps.Currency} more would exceed today's budget of {caps.DailyAmountBudget} ({usage.AmountToday} used).", risk, version);
+        return null;
+    }
+
+    private static Decision AutonomyDefault(int level, OperationKind operation, RiskTier risk, string version)
+    {
+        if (operation == OperationKind.Read)
+            return new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByAutonomy, "Reads are allowed at every autonomy level.")], risk, version);
+        var highestAlone = level switch
+        {
+            1 => RiskTier.Low,
+            2 => RiskTier.Medium,
+            >= 3 => RiskTier.High,
+            _ => (RiskTier?)null,
+        };
+        if (highestAlone is { } ceiling && risk <= ceiling)
+            return new Decision(DecisionOutcome.Allow,
+                                [new DecisionReason(DecisionCodes.AllowedByAutonomy, $"Autonomy level {level} allows {Tier(risk)}-risk changes alone.")], risk, version);
+        return Pending(DecisionCodes.AutonomyRequiresApproval, $"Autonomy level {level} needs approval for a {Tier(risk)}-risk {OperationNames.Name(operation)}.",
+                       risk, version, 1, Decision.DefaultApprovalExpiry, null);
+    }
+
+    private static Decision AtLeastTwoApprovers(Decision decided)
+    {
+        if (decided.Outcome == DecisionOutcome.Deny || decided.RequiredApprovals >= 2)
+            return decided;
+        var reason = new DecisionReason(DecisionCodes.CriticalRequiresTwoApprovers, "Critical-risk actions always need two approvers.");
+        return decided with
+        {
+            Outcome = DecisionOutcome.Pending,
+            Reasons = decided.Outcome == DecisionOutcome.Pending ? [.. decided.Reasons, reason] : [reason],
+            RequiredApprovals = 2,
+            ApprovalExpiry = decided.ApprovalExpiry ?? Decision.DefaultApprovalExpiry,
+        };
+    }
+
+    private static Decision RateLimited(DecisionContext context, RiskTier risk)
+    {
+        var intoMinute = context.Now.UtcTicks % TimeSpan.TicksPerMinute;
+        var retryAfter = TimeSpan.FromTicks(TimeSpan.TicksPerMinute - intoMinute);
+        return new Decision(DecisionOutcome.Deny,
+                            [new DecisionReason(DecisionCodes.RateLimited, $"The limit of {context.Agent.RateLimitPerMinute} requests per minute is reached.")],
+                            risk, context.Policy.Version, IsViolation: true, RetryAfter: retryAfter);
+    }
+
+    private static Decision Pending(string code, string message, RiskTier risk, string version, int approvers, TimeSpan expiry, string? ruleId) =>
+        new(DecisionOutcome.Pending, [new DecisionReason(code, message)], risk, version, approvers, expiry, ruleId);
+
+    private static Decision Deny(string code, string message, RiskTier? risk, string version) =>
+        new(DecisionOutcome.Deny, [new DecisionReason(code, message)], risk, version);
+
+    private static Decision Violation(string code, string message, RiskTier? risk, string version) =>
+        new(DecisionOutcome.Deny, [new DecisionReason(code, message)], risk, version, IsViolation: true);
+
+    private static string RuleText(PolicyRule rule, string verb) =>
+        string.IsNullOrWhiteSpace(rule.Description) ? $"Rule '{rule.Id}' {verb}." : $"Rule '{rule.Id}' {verb}: {rule.Description}";
+
+    private static string Tier(RiskTier risk) => risk switch
+    {
+        RiskTier.Low => "low",
+        RiskTier.Medium => "medium",
+        RiskTier.High => "high",
+        _ => "critical",
+    };
+}

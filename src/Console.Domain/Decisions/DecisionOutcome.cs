@@ -1,0 +1,8 @@
+namespace Warden.Domain.Decisions;
+
+public enum DecisionOutcome
+{
+    Allow,
+    Deny,
+    Pending,
+}

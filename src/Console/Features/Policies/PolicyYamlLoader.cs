@@ -1,0 +1,265 @@
+using System.Globalization;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Domain.Policies;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Warden.Features.Policies;
+
+/// <summary>
+/// Reads a policy document written in YAML into a compiled <see cref="Policy"/>. Anything it does not
+/// understand is an error naming the line and column, never silently ignored.
+/// </summary>
+public sealed class PolicyYamlLoader
+{
+    public const int MaxDocumentLength = 512 * 1024;
+
+    private static readonly string[] DocumentFields = ["version", "rules"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "effect", "message", "approvers", "expiry_minutes"];
+    private static readonly string[] MatchFields =
+        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "time_window"];
+    private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
+
+    public Result<Policy> Load(string yaml)
+    {
+        if (yaml is null || yaml.Length > MaxDocumentLength)
+            return PolicyYamlErrors.At(PolicyYamlErrors.TooLargeCode, 1, 1, $"a policy document has at most {MaxDocumentLength} characters.");
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+                throw Fail(PolicyYamlErrors.MissingFieldCode, new Mark(), "the document is empty; it needs 'version' and 'rules'.");
+            if (stream.Documents.Count > 1)
+                throw Fail(PolicyYamlErrors.SyntaxCode, stream.Documents[1].RootNode.Start, "one policy per document; remove the second '---'.");
+            return ReadPolicy(stream.Documents[0].RootNode);
+        }
+        catch (PolicyYamlException ex)
+        {
+            return ex.Error;
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.InnerException?.Message ?? ex.Message;
+            return PolicyYamlErrors.At(PolicyYamlErrors.SyntaxCode, ex.Start.Line, ex.Start.Column, Trim(message));
+        }
+    }
+
+    private static Policy ReadPolicy(YamlNode root)
+    {
+        var document = Mapping(root, "the policy document");
+        CheckFields(document, DocumentFields, "the policy document");
+        var version = RequiredScalar(document, "version", root);
+        var rulesNode = Required(document, "rules", root);
+        if (rulesNode is not YamlSequenceNode sequence)
+            throw Fail(PolicyYamlErrors.InvalidValueCode, rulesNode.Start, "'rules' must be a list of rules.");
+
+        var rules = new List<PolicyRule>(sequence.Children.Count);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in sequence.Children)
+        {
+            var rule = ReadRule(node, out var idNode);
+            if (!ids.Add(rule.Id))
+                throw Fail(PolicyYamlErrors.DuplicateRuleIdCode, idNode.Start, $"rule id '{rule.Id}' is used twice.");
+            rules.Add(rule);
+        }
+        return new Policy(version, rules);
+    }
+
+    private static PolicyRule ReadRule(YamlNode node, out YamlNode idNode)
+    {
+        var rule = Mapping(node, "a rule");
+        CheckFields(rule, RuleFields, "a rule");
+        idNode = Find(rule, "id") ?? throw Fail(PolicyYamlErrors.RuleIdRequiredCode, node.Start, "every rule needs an 'id'.");
+        var id = Scalar(idNode, "id").Trim();
+        if (id.Length == 0)
+            throw Fail(PolicyYamlErrors.RuleIdRequiredCode, idNode.Start, "a rule id cannot be empty.");
+        var description = Find(rule, "description") is { } d ? Scalar(d, "description").Trim() : string.Empty;
+        var match = Find(rule, "match") is { } m ? ReadMatch(m) : PolicyMatch.Any;
+        return new PolicyRule(id, description, match, ReadEffect(rule, node, id));
+    }
+
+    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id)
+    {
+        var effectNode = Find(rule, "effect") ?? throw Fail(PolicyYamlErrors.MissingFieldCode, ruleNode.Start, $"rule '{id}' needs an 'effect'.");
+        var message = Find(rule, "message");
+        var approvers = Find(rule, "approvers");
+        var expiry = Find(rule, "expiry_minutes");
+        switch (Scalar(effectNode, "effect"))
+        {
+            case "allow":
+                OnlyFor(message ?? approvers ?? expiry, "deny or require_approval");
+                return PolicyEffect.Allow;
+            case "deny":
+                OnlyFor(approvers ?? expiry, "require_approval");
+                var text = message is null ? null : Scalar(message, "message").Trim();
+                return PolicyEffect.Deny(string.IsNullOrEmpty(text) ? $"Denied by policy rule '{id}'." : text);
+            case "require_approval":
+                OnlyFor(message, "deny");
+                var count = approvers is null ? 1 : Integer(approvers, "approvers");
+                var minutes = expiry is null ? PolicyEffect.DefaultExpiryMinutes : Integer(expiry, "expiry_minutes");
+                var effect = PolicyEffect.RequireApproval(count, minutes);
+                return effect.IsSuccess
+                    ? effect.Value
+                    : throw Fail(PolicyYamlErrors.InvalidValueCode, (count is < 1 or > 2 ? approvers! : expiry!).Start, effect.Error.Message);
+            default:
+                throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
+                           $"unknown effect '{Scalar(effectNode, "effect")}'; expected allow, deny or require_approval.");
+        }
+    }
+
+    private static void OnlyFor(YamlNode? field, string effects)
+    {
+        if (field is not null)
+            throw Fail(PolicyYamlErrors.UnknownFieldCode, field.Start, $"this field only applies to rules whose effect is {effects}.");
+    }
+
+    private static PolicyMatch ReadMatch(YamlNode node)
+    {
+        var match = Mapping(node, "'match'");
+        CheckFields(match, MatchFields, "'match'");
+        return new PolicyMatch
+        {
+            Tools = List(match, "tools", (n, text) => text),
+            Operations = List(match, "operations", (n, text) => OperationNames.TryParse(text, out var kind)
+                ? kind
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown operation '{text}'; expected {OperationNames.All}.")),
+            Resources = List(match, "resources", (n, text) => ResourceScope.Create(text) is { IsSuccess: true } scope
+                ? scope.Value
+                : throw Fail(PolicyYamlErrors.InvalidPatternCode, n.Start, ResourceScope.Create(text).Error.Message)),
+            RiskTiers = List(match, "risk_tiers", (n, text) => ParseRisk(text)
+                ?? throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown risk tier '{text}'; expected low, medium, high or critical.")),
+            MinAmount = Find(match, "min_amount") is { } amount ? Decimal(amount, "min_amount") : null,
+            MinRecords = Find(match, "min_records") is { } records ? Integer(records, "min_records") : null,
+            AutonomyLevels = List(match, "autonomy_levels", (n, text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var level) && level <= 3
+                ? level
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"autonomy level '{text}' is not 0, 1, 2 or 3.")),
+            Segments = List(match, "segments", (n, text) => text),
+            Findings = List(match, "findings", (n, text) => text),
+            Window = Find(match, "time_window") is { } window ? ReadWindow(window) : null,
+        };
+    }
+
+    private static TimeWindow ReadWindow(YamlNode node)
+    {
+        var window = Mapping(node, "'time_window'");
+        CheckFields(window, WindowFields, "'time_window'");
+        var days = List(window, "days", (n, text) => ParseDay(text)
+            ?? throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown day '{text}'; expected mon, tue, wed, thu, fri, sat or sun."));
+        var start = Time(Required(window, "start", node), "start");
+        var end = Time(Required(window, "end", node), "end");
+        var zoneNode = Required(window, "time_zone", node);
+        var created = TimeWindow.Create(days, start, end, Scalar(zoneNode, "time_zone").Trim());
+        return created.IsSuccess ? created.Value : throw Fail(PolicyYamlErrors.UnknownTimeZoneCode, zoneNode.Start, created.Error.Message);
+    }
+
+    private static List<T> List<T>(YamlMappingNode parent, string field, Func<YamlNode, string, T> parse)
+    {
+        var node = Find(parent, field);
+        if (node is null)
+            return [];
+        if (node is not YamlSequenceNode sequence)
+            throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a list, e.g. [a, b].");
+        var values = new List<T>(sequence.Children.Count);
+        foreach (var item in sequence.Children)
+        {
+            var text = Scalar(item, field).Trim();
+            if (text.Length == 0)
+                throw Fail(PolicyYamlErrors.InvalidValueCode, item.Start, $"'{field}' cannot contain an empty value.");
+            values.Add(parse(item, text));
+        }
+        return values;
+    }
+
+    private static void CheckFields(YamlMappingNode mapping, string[] known, string where)
+    {
+        foreach (var key in mapping.Children.Keys)
+        {
+            var name = key is YamlScalarNode scalar ? scalar.Value : null;
+            if (name is null || Array.IndexOf(known, name) < 0)
+                throw Fail(PolicyYamlErrors.UnknownFieldCode, key.Start, $"unknown field '{name}' in {where}; expected one of: {string.Join(", ", known)}.");
+        }
+    }
+
+    private static YamlMappingNode Mapping(YamlNode node, string what) =>
+        node as YamlMappingNode ?? throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"{what} must be a mapping of fields.");
+
+    private static YamlNode? Find(YamlMappingNode mapping, string field) =>
+        mapping.Children.TryGetValue(new YamlScalarNode(field), out var value) ? value : null;
+
+    private static YamlNode Required(YamlMappingNode mapping, string field, YamlNode owner) =>
+        Find(mapping, field) ?? throw Fail(PolicyYamlErrors.MissingFieldCode, owner.Start, $"'{field}' is required here.");
+
+    private static string RequiredScalar(YamlMappingNode mapping, string field, YamlNode owner)
+    {
+        var node = Required(mapping, field, owner);
+        var text = Scalar(node, field).Trim();
+        return text.Length > 0 ? text : throw Fail(PolicyYamlErrors.MissingFieldCode, node.Start, $"'{field}' cannot be empty.");
+    }
+
+    private static string Scalar(YamlNode node, string field) =>
+        node is YamlScalarNode scalar
+            ? scalar.Value ?? string.Empty
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a single value, not a list or mapping.");
+
+    private static int Integer(YamlNode node, string field)
+    {
+        var text = Scalar(node, field).Trim();
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a whole number of at least 0, not '{text}'.");
+    }
+
+    private static decimal Decimal(YamlNode node, string field)
+    {
+        var text = Scalar(node, field).Trim();
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a number of at least 0, not '{text}'.");
+    }
+
+    private static TimeOnly Time(YamlNode node, string field)
+    {
+        var text = Scalar(node, field).Trim();
+        return TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? time
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a time of day such as \"18:30\", not '{text}'.");
+    }
+
+    private static RiskTier? ParseRisk(string text) => text.ToLowerInvariant() switch
+    {
+        "low" => RiskTier.Low,
+        "medium" => RiskTier.Medium,
+        "high" => RiskTier.High,
+        "critical" => RiskTier.Critical,
+        _ => null,
+    };
+
+    private static DayOfWeek? ParseDay(string text) => text.ToLowerInvariant() switch
+    {
+        "mon" or "monday" => DayOfWeek.Monday,
+        "tue" or "tuesday" => DayOfWeek.Tuesday,
+        "wed" or "wednesday" => DayOfWeek.Wednesday,
+        "thu" or "thursday" => DayOfWeek.Thursday,
+        "fri" or "friday" => DayOfWeek.Friday,
+        "sat" or "saturday" => DayOfWeek.Saturday,
+        "sun" or "sunday" => DayOfWeek.Sunday,
+        _ => null,
+    };
+
+    private static string Trim(string message)
+    {
+        var text = message.Trim().TrimEnd('.');
+        return text.Length == 0 ? "the document is not valid YAML." : char.ToLowerInvariant(text[0]) + text[1..] + ".";
+    }
+
+    private static PolicyYamlException Fail(string code, Mark mark, string message) =>
+        new(PolicyYamlErrors.At(code, Math.Max(mark.Line, 1), Math.Max(mark.Column, 1), message));
+
+    private sealed class PolicyYamlException(Error error) : Exception(error.Message)
+    {
+        public Error Error { get; } = error;
+    }
+}
