@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Warden.Components;
 using Warden.Features;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
@@ -24,6 +25,7 @@ public static class WardenApp
 
         builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);
         builder.Services.AddWardenIdentity(builder.Configuration);
+        builder.Services.AddWardenAgentIdentity(builder.Configuration);
         builder.Services.AddWardenJobs(builder.Configuration);
         builder.Services.AddSingleton<PeopleSeeder>();
         builder.Services.AddSingleton<FirstRunSetup>();
@@ -65,6 +67,7 @@ public static class WardenApp
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapAgentTokenEndpoint();
         app.MapWardenJobs();
         app.MapWardenFeatures();
         return app;

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Features.Setup;
 
@@ -22,6 +23,7 @@ public static class FeatureRegistration
         services.AddScoped<AgentRegistryService>();
         services.AddScoped<AgentExportService>();
         services.AddScoped<AgentImportService>();
+        services.AddScoped<CredentialService>();
         services.AddTransient<DirectoryUpkeepJob>();
         return services;
     }

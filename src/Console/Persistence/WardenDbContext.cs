@@ -35,6 +35,7 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(WardenDbContext).Assembly);
+        builder.UseOpenIddict();
         builder.Entity<ApplicationUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(200);

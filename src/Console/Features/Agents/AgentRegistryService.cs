@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.People;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 
@@ -11,7 +12,7 @@ namespace Warden.Features.Agents;
 /// Changes to agents. Each command checks the caller, applies one domain rule, and writes the
 /// change record in the same transaction; a refusal changes nothing.
 /// </summary>
-public sealed class AgentRegistryService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, TimeProvider clock)
+public sealed class AgentRegistryService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentTokenGate tokenGate, TimeProvider clock)
 {
     public async Task<Result<string>> RegisterAsync(AgentDraft draft, CancellationToken cancellationToken = default)
     {
@@ -117,6 +118,8 @@ public sealed class AgentRegistryService(AccessGuard access, IDbContextFactory<W
             return result;
         db.AgentChanges.Add(ChangeRecord(agent, guard.Value, kind, reason, before, now));
         var saved = await SaveAsync(db, agent.Id.Value, cancellationToken);
+        if (saved.IsSuccess)
+            tokenGate.StatusChanged(agent.Id.Value, agent.Status, now);
         return saved.IsSuccess ? Result.Success() : saved.Error;
     }
 

@@ -1,0 +1,17 @@
+using OpenIddict.Validation.AspNetCore;
+
+namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>Names the agent API's endpoints use: bearer tokens only, never the console's cookies.</summary>
+public static class AgentApi
+{
+    public const string Audience = "warden-api";
+
+    /// <summary>The only authentication scheme allowed on <c>/api/*</c>.</summary>
+    public const string AuthenticationScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+
+    /// <summary>Authorization policy for <c>/api/*</c>: a validated agent access token, nothing else.</summary>
+    public const string Policy = "AgentApi";
+
+    public const string TokenEndpoint = "/connect/token";
+}

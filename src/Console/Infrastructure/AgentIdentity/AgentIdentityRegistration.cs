@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
+using Warden.Infrastructure.Storage;
+using Warden.Persistence;
+
+namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>Agents as OAuth 2.0 clients: OpenIddict's server for the token endpoint, its validation for the API.</summary>
+public static class AgentIdentityRegistration
+{
+    public static IServiceCollection AddWardenAgentIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AgentIdentityOptions.SectionName);
+        services.AddOptions<AgentIdentityOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var options = section.Get<AgentIdentityOptions>() ?? new AgentIdentityOptions();
+
+        services.AddSingleton<AgentTokenGate>();
+        services.AddHostedService<AgentTokenGateLoader>();
+        services.AddSingleton<ClientAssertionReplayCache>();
+
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<WardenDbContext>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, AgentApplicationManager>();
+            })
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris(AgentApi.TokenEndpoint.TrimStart('/'));
+                server.AllowClientCredentialsFlow();
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(AgentTokenLifetime.DefaultMinutes));
+                server.RegisterAudiences(AgentApi.Audience);
+                server.DisableAccessTokenEncryption();
+                if (options.Issuer is not null)
+                    server.SetIssuer(options.Issuer);
+                server.AddEventHandler(TokenIssuanceRecorder.Descriptor);
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                if (options.AllowHttp)
+                    aspNetCore.DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.AddAudiences(AgentApi.Audience);
+                validation.UseAspNetCore();
+            });
+        services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ServerKeys>();
+        services.AddScoped(sp => (AgentApplicationManager)sp.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>());
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AgentApi.Policy, policy => policy
+                .AddAuthenticationSchemes(AgentApi.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject));
+        return services;
+    }
+
+    /// <summary>Keys come from the data folder, which is only known once the storage settings are resolved.</summary>
+    private sealed class ServerKeys(DatabaseConnection connection, IOptions<AgentIdentityOptions> options, TimeProvider clock)
+        : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
+    {
+        public void Configure(OpenIddict.Server.OpenIddictServerOptions server)
+        {
+            var signing = AgentIdentityKeys.Signing(options.Value, connection.DataDirectory, clock);
+            var encryption = AgentIdentityKeys.Encryption(options.Value, connection.DataDirectory, clock);
+            server.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.X509SecurityKey(signing), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256));
+            server.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.EncryptingCredentials(
+                new Microsoft.IdentityModel.Tokens.X509SecurityKey(encryption),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaOAEP, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using OpenIddict.Abstractions;
+using Warden.Domain.Agents;
+
+namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>
+/// The hot-path check after a token's signature and lifetime were validated: is the agent still
+/// active, and was the token minted after the agent's last invalidation? In memory, O(1); loaded at
+/// start and moved by suspension, retirement, containment and credential revocation.
+/// </summary>
+public sealed class AgentTokenGate
+{
+    private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
+
+    public AgentTokenCheck Check(ClaimsPrincipal principal)
+    {
+        var agentId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        if (string.IsNullOrEmpty(agentId) || principal.Identity?.IsAuthenticated != true)
+            return AgentTokenCheck.Refused(AgentTokenRefusal.NotAnAgentToken);
+        if (!principal.HasAudience(AgentApi.Audience))
+            return AgentTokenCheck.Refused(AgentTokenRefusal.NotAnAgentToken);
+        var issuedAt = principal.GetCreationDate();
+        if (issuedAt is null)
+            return AgentTokenCheck.Refused(AgentTokenRefusal.NotAnAgentToken);
+        return Check(agentId, issuedAt.Value);
+    }
+
+    public AgentTokenCheck Check(string agentId, DateTimeOffset issuedAt)
+    {
+        if (!_agents.TryGetValue(agentId, out var entry))
+            return AgentTokenCheck.Allowed(agentId);
+        if (entry.Status != AgentStatus.Active)
+            return AgentTokenCheck.Refused(AgentTokenRefusal.AgentNotActive, agentId);
+        // Token times have whole seconds: a token from the same second as the invalidation is refused too.
+        if (entry.ValidAfter is { } after && issuedAt.ToUnixTimeSeconds() <= after.ToUnixTimeSeconds())
+            return AgentTokenCheck.Refused(AgentTokenRefusal.TokenInvalidated, agentId);
+        return AgentTokenCheck.Allowed(agentId);
+    }
+
+    /// <summary>Tokens of <paramref name="agentId"/> minted up to <paramref name="at"/> are refused from now on.</summary>
+    public void Invalidate(string agentId, DateTimeOffset at, AgentStatus? status = null) =>
+        _agents.AddOrUpdate(agentId,
+            _ => new Entry(status ?? AgentStatus.Active, at),
+            (_, old) => new Entry(status ?? old.Status, Later(old.ValidAfter, at)));
+
+    /// <summary>Records the agent's lifecycle status; leaving Active also invalidates its tokens.</summary>
+    public void StatusChanged(string agentId, AgentStatus status, DateTimeOffset at)
+    {
+        if (status == AgentStatus.Active)
+            _agents.AddOrUpdate(agentId, _ => new Entry(status, null), (_, old) => old with { Status = status });
+        else
+            Invalidate(agentId, at, status);
+    }
+
+    internal void Load(string agentId, AgentStatus status, DateTimeOffset? validAfter) =>
+        _agents[agentId] = new Entry(status, validAfter);
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    private sealed record Entry(AgentStatus Status, DateTimeOffset? ValidAfter);
+}
+
+public enum AgentTokenRefusal
+{
+    None,
+    NotAnAgentToken,
+    AgentNotActive,
+    TokenInvalidated,
+}
+
+public readonly record struct AgentTokenCheck(string? AgentId, AgentTokenRefusal Refusal)
+{
+    public bool IsAllowed => Refusal == AgentTokenRefusal.None;
+
+    public static AgentTokenCheck Allowed(string agentId) => new(agentId, AgentTokenRefusal.None);
+
+    public static AgentTokenCheck Refused(AgentTokenRefusal refusal, string? agentId = null) => new(agentId, refusal);
+}

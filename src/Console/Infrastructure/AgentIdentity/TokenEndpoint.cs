@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Warden.Domain.Agents;
+using Warden.Persistence;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>
+/// <c>POST /connect/token</c> after OpenIddict authenticated the client: Warden decides whether the
+/// agent may have a token and builds its principal (subject = agent id, audience warden-api).
+/// </summary>
+internal static class TokenEndpoint
+{
+    public static IEndpointRouteBuilder MapAgentTokenEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(AgentApi.TokenEndpoint, ExchangeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExchangeAsync(
+        HttpContext http, IDbContextFactory<WardenDbContext> contexts, ClientAssertionReplayCache assertions, CancellationToken cancellationToken)
+    {
+        var request = http.GetOpenIddictServerRequest();
+        if (request is null)
+            return Results.BadRequest();
+        if (!request.IsClientCredentialsGrantType())
+            return Refuse(Errors.UnsupportedGrantType, "Only the client credentials grant is supported.");
+        var agentId = request.ClientId ?? string.Empty;
+        if (!AgentId.TryParse(agentId, out var id))
+            return Refuse(Errors.InvalidClient, "The client is not an agent.");
+
+        await using var db = contexts.CreateDbContext();
+        var agent = await db.Agents.AsNoTracking()
+            .Where(a => a.Id == id)
+            .Select(a => new { a.Name, a.Status })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (agent is null || agent.Status != AgentStatus.Active)
+            return Refuse(Errors.InvalidClient, "The agent is not active.");
+        var credential = await db.Set<AgentCredential>().AsNoTracking().SingleOrDefaultAsync(c => c.AgentId == agentId, cancellationToken);
+        if (credential?.RevokedAt is not null)
+            return Refuse(Errors.InvalidClient, "The agent's credentials are revoked.");
+        if (request.ClientAssertion is { } assertion && !await assertions.TryAcceptAsync(agentId, assertion, cancellationToken))
+            return Refuse(Errors.InvalidClient, "The client assertion was already used or has no jti.");
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, agentId);
+        identity.SetClaim(Claims.Name, agent.Name);
+        identity.SetAudiences(AgentApi.Audience);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetAccessTokenLifetime(TimeSpan.FromMinutes(credential?.AccessTokenLifetimeMinutes ?? AgentTokenLifetime.DefaultMinutes));
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static IResult Refuse(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using Warden.Persistence;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>Writes every access token handed to an agent to the issuance log and stamps "last used".</summary>
+internal sealed class TokenIssuanceRecorder(IDbContextFactory<WardenDbContext> contexts, TimeProvider clock) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<TokenIssuanceRecorder>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.AccessTokenPrincipal is not { } principal || string.IsNullOrEmpty(context.AccessToken))
+            return;
+        var agentId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        if (string.IsNullOrEmpty(agentId))
+            return;
+
+        var now = clock.GetUtcNow();
+        await using var db = contexts.CreateDbContext();
+        db.Set<TokenIssuance>().Add(new TokenIssuance
+        {
+            AgentId = agentId,
+            IssuedAt = principal.GetCreationDate() ?? now,
+            TokenId = principal.GetTokenId() ?? string.Empty,
+            ExpiresAt = principal.GetExpirationDate() ?? now,
+            ClientAuthenticationMethod = MethodOf(context),
+        });
+        var credential = await db.Set<AgentCredential>().SingleOrDefaultAsync(c => c.AgentId == agentId);
+        if (credential is null)
+            db.Set<AgentCredential>().Add(new AgentCredential { AgentId = agentId, LastUsedAt = now });
+        else
+            credential.LastUsedAt = now;
+        await db.SaveChangesAsync();
+    }
+
+    private static string MethodOf(ProcessSignInContext context)
+    {
+        if (context.Request?.ClientAssertion is not null)
+            return OpenIddictConstants.ClientAuthenticationMethods.PrivateKeyJwt;
+        var authorization = context.Transaction.GetHttpRequest()?.Headers.Authorization.ToString();
+        return authorization?.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) == true
+            ? OpenIddictConstants.ClientAuthenticationMethods.ClientSecretBasic
+            : OpenIddictConstants.ClientAuthenticationMethods.ClientSecretPost;
+    }
+}
