@@ -3,26 +3,29 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Warden.Persistence;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Warden.Infrastructure.AgentIdentity;
 
 /// <summary>Writes every access token handed to an agent to the issuance log and stamps "last used".</summary>
-internal sealed class TokenIssuanceRecorder(IDbContextFactory<WardenDbContext> contexts, TimeProvider clock) : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class TokenIssuanceRecorder(IDbContextFactory<WardenDbContext> contexts, TimeProvider clock) : IOpenIddictServerHandler<ApplyTokenResponseContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
             .UseScopedHandler<TokenIssuanceRecorder>()
-            .SetOrder(int.MaxValue - 100_000)
+            .SetOrder(int.MinValue + 100_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    public async ValueTask HandleAsync(ProcessSignInContext context)
+    public async ValueTask HandleAsync(ApplyTokenResponseContext context)
     {
-        if (context.AccessTokenPrincipal is not { } principal || string.IsNullOrEmpty(context.AccessToken))
+        var handler = new JsonWebTokenHandler();
+        if (context.Response.AccessToken is not { } token || !handler.CanReadToken(token))
             return;
-        var agentId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        var jwt = handler.ReadJsonWebToken(token);
+        var agentId = jwt.Subject;
         if (string.IsNullOrEmpty(agentId))
             return;
 
@@ -31,9 +34,9 @@ internal sealed class TokenIssuanceRecorder(IDbContextFactory<WardenDbContext> c
         db.Set<TokenIssuance>().Add(new TokenIssuance
         {
             AgentId = agentId,
-            IssuedAt = principal.GetCreationDate() ?? now,
-            TokenId = principal.GetTokenId() ?? string.Empty,
-            ExpiresAt = principal.GetExpirationDate() ?? now,
+            IssuedAt = new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero),
+            TokenId = jwt.Id ?? string.Empty,
+            ExpiresAt = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
             ClientAuthenticationMethod = MethodOf(context),
         });
         var credential = await db.Set<AgentCredential>().SingleOrDefaultAsync(c => c.AgentId == agentId);
@@ -44,7 +47,7 @@ internal sealed class TokenIssuanceRecorder(IDbContextFactory<WardenDbContext> c
         await db.SaveChangesAsync();
     }
 
-    private static string MethodOf(ProcessSignInContext context)
+    private static string MethodOf(ApplyTokenResponseContext context)
     {
         if (context.Request?.ClientAssertion is not null)
             return OpenIddictConstants.ClientAuthenticationMethods.PrivateKeyJwt;
