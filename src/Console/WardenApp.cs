@@ -61,7 +61,10 @@ public static class WardenApp
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).
+        app.UseWhen(
+            context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -9,6 +9,10 @@ namespace Warden.Domain.Agents;
 public readonly record struct AgentId
 {
     public const string Prefix = "agt_";
+
+    /// <summary>Reserved for the demo agents that <c>--demo</c> seeds, so they are easy to recognise and type.</summary>
+    public const string DemoPrefix = "agt_demo_";
+
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private const int SuffixLength = 26;
 
@@ -26,9 +30,20 @@ public readonly record struct AgentId
         return new AgentId(Prefix + Encode(bytes));
     }
 
+    public static AgentId Demo(string name) =>
+        TryParse(DemoPrefix + name, out var id) ? id : throw new ArgumentException($"'{name}' is not a demo agent name.", nameof(name));
+
     public static bool TryParse(string? text, out AgentId id)
     {
         id = default;
+        if (text is not null && text.StartsWith(DemoPrefix, StringComparison.Ordinal))
+        {
+            var name = text.AsSpan(DemoPrefix.Length);
+            if (name.Length is 0 or > 21 || !name.ContainsOnly("abcdefghijklmnopqrstuvwxyz0123456789-"))
+                return false;
+            id = new AgentId(text);
+            return true;
+        }
         if (text is null || text.Length != Prefix.Length + SuffixLength || !text.StartsWith(Prefix, StringComparison.Ordinal))
             return false;
         if (!text.AsSpan(Prefix.Length).ContainsOnly(Alphabet))

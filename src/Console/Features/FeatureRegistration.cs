@@ -2,6 +2,8 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.Decisions;
+using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Features.Setup;
@@ -25,12 +27,22 @@ public static class FeatureRegistration
         services.AddScoped<AgentImportService>();
         services.AddScoped<CredentialService>();
         services.AddTransient<DirectoryUpkeepJob>();
+
+        services.AddPolicyDocuments();
+        services.AddSingleton<PublishedPolicy>();
+        services.AddSingleton<UsageMeter>();
+        services.AddSingleton<ParameterSchemas>();
+        services.AddSingleton<GrantTokens>();
+        services.AddSingleton<DecisionJournal>();
+        services.AddSingleton<DecisionService>();
         return services;
     }
 
     public static WebApplication MapWardenFeatures(this WebApplication app)
     {
         app.MapAgentEndpoints();
+        app.MapDecisionEndpoints();
+        _ = app.Services.GetRequiredService<PublishedPolicy>();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;
         jobs.AddOrUpdate<DirectoryUpkeepJob>(DirectoryUpkeepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), directory.UpkeepCron);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
+using Warden.Features.Decisions;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
 
@@ -19,6 +20,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Agent> Agents => Set<Agent>();
 
     public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
+
+    public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
 
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;

@@ -78,8 +78,12 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         manageGroup.MapPost("/DownloadPersonalData", async (
             HttpContext context,
             [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] AuthenticationStateProvider authenticationStateProvider) =>
+            [FromServices] AuthenticationStateProvider authenticationStateProvider,
+            [FromServices] IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: "The form token is missing or expired. Reload the page.");
+
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
             {

@@ -163,7 +163,7 @@ public sealed class AgentDirectoryService(
             AgentSortColumn.RegisteredAt => Order(agents, a => a.RegisteredAt, query.Descending),
             _ => Order(agents, a => a.Name, query.Descending),
         };
-        return sorted.ThenBy(a => a.Id);
+        return query.Descending ? sorted.ThenByDescending(a => a.Id) : sorted.ThenBy(a => a.Id);
     }
 
     private static IOrderedQueryable<Agent> Order<TKey>(IQueryable<Agent> agents, System.Linq.Expressions.Expression<Func<Agent, TKey>> key, bool descending) =>

@@ -5,7 +5,6 @@ namespace Warden.Features.Agents;
 public enum AgentSortColumn
 {
     Name,
-    Owner,
     Status,
     AutonomyLevel,
     Segment,

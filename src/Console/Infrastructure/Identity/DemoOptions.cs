@@ -8,4 +8,10 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
 
     public string Password { get; set; } = "Warden-Demo-1";
+
+    /// <summary>Client secret of the demo agents.</summary>
+    public string AgentSecret { get; set; } = "Warden-Demo-Agent-1";
+
+    /// <summary>With <see cref="Enabled"/>, whether the demo agents act on their own.</summary>
+    public bool RunAgents { get; set; } = true;
 }

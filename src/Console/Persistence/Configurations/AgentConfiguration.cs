@@ -50,14 +50,16 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.HasIndex(a => a.NormalizedName).IsUnique().HasFilter("\"Status\" <> 'Retired'");
         builder.HasIndex(a => a.OwnerId);
         builder.HasIndex(a => a.BackupOwnerId);
-        builder.HasIndex(a => a.Status);
-        builder.HasIndex(a => a.Segment);
-        builder.HasIndex(a => a.AutonomyLevel);
-        builder.HasIndex(a => a.HighestRisk);
-        builder.HasIndex(a => a.LastAttestedAt);
+        builder.HasIndex(a => a.PendingOwnerId);
         builder.HasIndex(a => a.OrphanedSince);
-        builder.HasIndex(a => a.RegisteredAt);
-        builder.HasIndex(a => a.Name);
+        // Every sortable column carries the id, the directory's tie-break, so a page is an index walk.
+        builder.HasIndex(a => new { a.Name, a.Id });
+        builder.HasIndex(a => new { a.Status, a.Id });
+        builder.HasIndex(a => new { a.Segment, a.Id });
+        builder.HasIndex(a => new { a.AutonomyLevel, a.Id });
+        builder.HasIndex(a => new { a.HighestRisk, a.Id });
+        builder.HasIndex(a => new { a.LastAttestedAt, a.Id });
+        builder.HasIndex(a => new { a.RegisteredAt, a.Id });
     }
 }
 

@@ -1,0 +1,38 @@
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// The stable problem types of the agent API (RFC 9457). Clients branch on <c>type</c>; <c>detail</c>
+/// is for people.
+/// </summary>
+public static class ApiProblems
+{
+    public const string TypePrefix = "urn:warden:problem:";
+
+    public static IResult Problem(int status, string code, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        Results.Problem(statusCode: status, type: TypePrefix + code, title: title, detail: detail, extensions: extensions);
+
+    public static IResult InvalidRequest(string detail, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", detail, extensions);
+
+    public static IResult UnsupportedMediaType() =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send JSON",
+            "The body must be JSON with Content-Type: application/json.");
+
+    public static IResult TooLarge(int limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "request-too-large", "The request is too large",
+            $"Request bodies are limited to {limit / 1024} KB.");
+
+    public static IResult Unauthorized(string code, string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, code, "Not authenticated", detail);
+
+    public static IResult NotFound(string detail) =>
+        Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
+
+    public static IResult IdempotencyConflict() =>
+        Problem(StatusCodes.Status409Conflict, "idempotency-conflict", "Idempotency key reused",
+            "This Idempotency-Key was used with a different request body. Use a new key for a new request.");
+
+    public static IResult Unavailable() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "decision-unavailable", "No decision could be made",
+            "Warden could not decide or record this request, so it is not allowed. Retry with the same Idempotency-Key.");
+}

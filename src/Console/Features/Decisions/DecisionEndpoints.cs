@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Warden.Domain;
+using Warden.Infrastructure.AgentIdentity;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// Agent API v1 (DESIGN section 6). Only bearer tokens authenticate here, never cookies; each call
+/// passes the token gate (suspended, contained or retired agents are refused at once).
+/// </summary>
+public static class DecisionEndpoints
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxWaitSeconds = 30;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+
+    public static IEndpointRouteBuilder MapDecisionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(AgentApi.Policy)
+            .WithTags("Agent API");
+        api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.");
+        api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.");
+        api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.");
+        api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.");
+        return app;
+    }
+
+    private static async Task<IResult> DecideAsync(
+        HttpContext context, DecisionService decisions, AgentTokenGate gate, TimeProvider clock,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
+    {
+        var agent = Authenticate(context, gate);
+        if (agent.IsFailure)
+            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        var body = await ReadJsonAsync<DecisionRequestBody>(context);
+        if (body.Problem is not null)
+            return body.Problem;
+
+        var result = await decisions.DecideAsync(agent.Value, body.Value!, idempotencyKey, context.RequestAborted);
+        if (result.IsFailure)
+            return ToProblem(result.Error);
+        var answer = result.Value;
+        if (answer.Reasons.Any(r => r.Code == "rate_limited"))
+        {
+            // The rate window is the calendar minute: the agent may try again when it turns.
+            var retryAfter = 60 - clock.GetUtcNow().Second;
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(answer, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        return Results.Ok(answer);
+    }
+
+    private static async Task<IResult> GetAsync(string id, int? waitSeconds, HttpContext context, DecisionService decisions, AgentTokenGate gate)
+    {
+        var agent = Authenticate(context, gate);
+        if (agent.IsFailure)
+            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        if (waitSeconds is < 0 or > MaxWaitSeconds)
+            return ApiProblems.InvalidRequest($"waitSeconds is 0 to {MaxWaitSeconds}.");
+        var result = await decisions.GetAsync(agent.Value, id, TimeSpan.FromSeconds(waitSeconds ?? 0), context.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
+    }
+
+    private static async Task<IResult> ReportOutcomeAsync(string id, HttpContext context, DecisionService decisions, AgentTokenGate gate)
+    {
+        var agent = Authenticate(context, gate);
+        if (agent.IsFailure)
+            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        var body = await ReadJsonAsync<OutcomeReportBody>(context);
+        if (body.Problem is not null)
+            return body.Problem;
+        var result = await decisions.ReportOutcomeAsync(agent.Value, id, body.Value!, context.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
+    }
+
+    internal static Result<string> Authenticate(HttpContext context, AgentTokenGate gate)
+    {
+        var check = gate.Check(context.User);
+        return check.IsAllowed
+            ? check.AgentId!
+            : new Error("token.refused", check.Refusal switch
+            {
+                AgentTokenRefusal.AgentNotActive => "The agent is not active; its tokens are refused.",
+                AgentTokenRefusal.TokenInvalidated => "This token was invalidated; get a new one.",
+                _ => "The bearer token is not an agent token for this API.",
+            });
+    }
+
+    private static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
+    {
+        if (!context.Request.HasJsonContentType())
+            return (null, ApiProblems.UnsupportedMediaType());
+        if (context.Request.ContentLength > MaxBodyBytes)
+            return (null, ApiProblems.TooLarge(MaxBodyBytes));
+
+        var buffer = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        int chunk;
+        while (read < buffer.Length && (chunk = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
+            read += chunk;
+        if (read > MaxBodyBytes)
+            return (null, ApiProblems.TooLarge(MaxBodyBytes));
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Json);
+            return value is null ? (null, ApiProblems.InvalidRequest("The body is empty; send a JSON object.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : string.Empty;
+            return (null, ApiProblems.InvalidRequest($"The body is not valid JSON for this call{where}."));
+        }
+    }
+
+    private static IResult ToProblem(Error error) => error.Code switch
+    {
+        DecisionErrors.InvalidCode => ApiProblems.InvalidRequest(error.Message),
+        DecisionErrors.SchemaCode => ApiProblems.Problem(StatusCodes.Status400BadRequest, "parameters-invalid", "Parameters fail the tool's schema", error.Message),
+        "decision.idempotency_conflict" => ApiProblems.IdempotencyConflict(),
+        "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
+        "decision.not_found" => ApiProblems.NotFound(error.Message),
+        "decision.grant_invalid" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-invalid", "Grant refused", error.Message),
+        "decision.grant_used" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-used", "Grant already used", error.Message),
+        "decision.grant_expired" => ApiProblems.Problem(StatusCodes.Status410Gone, "grant-expired", "Grant expired", error.Message),
+        "decision.grant_not_usable" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-not-usable", "Decision not executable", error.Message),
+        _ => ApiProblems.Unavailable(),
+    };
+}

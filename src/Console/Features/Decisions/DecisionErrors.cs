@@ -1,0 +1,27 @@
+using Warden.Domain;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>Expected failures of the agent API; each maps to one HTTP status and problem type.</summary>
+public static class DecisionErrors
+{
+    public const string InvalidCode = "decision.invalid_request";
+    public const string SchemaCode = "decision.schema_violation";
+
+    public static readonly Error IdempotencyConflict = new("decision.idempotency_conflict", "This Idempotency-Key was used with a different request.");
+    public static readonly Error UnknownAgent = new("decision.unknown_agent", "The token does not belong to a registered agent.");
+    public static readonly Error Unavailable = new("decision.unavailable", "The decision could not be recorded, so it is refused.");
+    public static readonly Error GrantInvalid = new("decision.grant_invalid", "The grant does not belong to this decision.");
+    public static readonly Error GrantUsed = new("decision.grant_used", "The grant was already used; a grant is good for one execution.");
+    public static readonly Error GrantExpired = new("decision.grant_expired", "The grant has expired; ask for a new decision.");
+
+    public static Error Invalid(string detail) => new(InvalidCode, detail);
+
+    public static Error NotFound(string id) => new("decision.not_found", $"No decision '{id}' of this agent.");
+
+    public static Error GrantNotUsable(DecisionState state) =>
+        new("decision.grant_not_usable", $"The decision is {state.ToString().ToLowerInvariant()}; only allowed or approved decisions can be executed.");
+
+    public static Error SchemaViolations(IReadOnlyList<SchemaViolation> violations) =>
+        new(SchemaCode, string.Join("; ", violations.Select(v => $"{v.Path}: {v.Message}")));
+}

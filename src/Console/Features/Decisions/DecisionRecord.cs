@@ -1,0 +1,52 @@
+using Warden.Domain.Decisions;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// One answered request of an agent, as stored: what it asked (parameters PII-masked), what Warden
+/// answered and why, and what the agent reported back. Written in the same transaction as its audit event.
+/// </summary>
+public sealed class DecisionRecord
+{
+    public string Id { get; set; } = string.Empty;
+    public string AgentId { get; set; } = string.Empty;
+    public DateTimeOffset DecidedAt { get; set; }
+    public string Tool { get; set; } = string.Empty;
+    public string Operation { get; set; } = string.Empty;
+    public string Resource { get; set; } = string.Empty;
+    public string? Parameters { get; set; }
+    public int Records { get; set; }
+    public decimal Amount { get; set; }
+    public string? Currency { get; set; }
+    public string? Justification { get; set; }
+    public DecisionOutcome Outcome { get; set; }
+    public DecisionState State { get; set; }
+    public string Reasons { get; set; } = "[]";
+    public string? RiskTier { get; set; }
+    public string PolicyVersion { get; set; } = string.Empty;
+    public string? MatchedRuleId { get; set; }
+    public bool IsViolation { get; set; }
+    public string RequestDigest { get; set; } = string.Empty;
+    public string? IdempotencyKey { get; set; }
+    public int RequiredApprovals { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? GrantUsedAt { get; set; }
+    public string? OutcomeStatus { get; set; }
+    public int? OutcomeRecords { get; set; }
+    public decimal? OutcomeAmount { get; set; }
+    public string? OutcomeDetail { get; set; }
+    public DateTimeOffset? OutcomeAt { get; set; }
+}
+
+/// <summary>Where a decision stands now; pending ones move on through approval or expiry.</summary>
+public enum DecisionState
+{
+    Allowed,
+    Denied,
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+    Cancelled,
+    Completed,
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Features.Agents;
+using Warden.Persistence;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// The agent-facing decision path: shape and schema checks, the pure engine under the agent's usage
+/// lock, then the durable write of the decision and its audit event before any answer leaves.
+/// Every fault on the way is a refusal.
+/// </summary>
+public sealed class DecisionService(
+    IDbContextFactory<WardenDbContext> contexts,
+    DecisionJournal journal,
+    UsageMeter usage,
+    PublishedPolicy policy,
+    ParameterSchemas schemas,
+    GrantTokens grants,
+    IOptions<DirectoryOptions> directory,
+    TimeProvider clock,
+    ILogger<DecisionService> logger)
+{
+    public static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(5);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var shape = DecisionRequestShape.Check(body, idempotencyKey);
+        if (shape.IsFailure)
+            return shape.Error;
+        var digest = RequestDigest.Of(body);
+
+        await using var db = contexts.CreateDbContext();
+        if (idempotencyKey is not null)
+        {
+            var earlier = await db.Decisions.AsNoTracking()
+                .SingleOrDefaultAsync(d => d.AgentId == agentId && d.IdempotencyKey == idempotencyKey, cancellationToken);
+            if (earlier is not null)
+                return earlier.RequestDigest == digest ? ToResponse(earlier) : DecisionErrors.IdempotencyConflict;
+        }
+
+        if (!AgentId.TryParse(agentId, out var id))
+            return DecisionErrors.UnknownAgent;
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (agent is null)
+            return DecisionErrors.UnknownAgent;
+
+        var request = shape.Value;
+        var tool = agent.Tools.FirstOrDefault(t => t.Name == request.Tool);
+        var violations = schemas.Check(tool?.ParameterSchema, body.Parameters);
+        if (violations.Count > 0)
+            return DecisionErrors.SchemaViolations(violations);
+
+        var now = clock.GetUtcNow();
+        var settings = directory.Value;
+        var view = AgentView.From(agent, agent.IsAttestationOverdue(settings.AttestationPeriod, now), settings.EnforceAttestation);
+        var current = policy.Current;
+        var decision = await usage.DecideAsync(agentId, now, request.Impact, seen =>
+            DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, seen, request, [], current, now)), cancellationToken);
+
+        var record = NewRecord(agentId, body, request, decision, digest, idempotencyKey, now);
+        try
+        {
+            await journal.RecordAsync(record, cancellationToken);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // A concurrent request with the same key won the insert: answer as it was answered.
+            await using var again = contexts.CreateDbContext();
+            var winner = await again.Decisions.AsNoTracking()
+                .SingleOrDefaultAsync(d => d.AgentId == agentId && d.IdempotencyKey == idempotencyKey, cancellationToken);
+            return winner is not null && winner.RequestDigest == digest ? ToResponse(winner) : DecisionErrors.IdempotencyConflict;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DecisionLog.RecordFailed(logger, ex, agentId);
+            return DecisionErrors.Unavailable;
+        }
+        return ToResponse(record);
+    }
+
+    public async Task<Result<DecisionResponse>> GetAsync(string agentId, string decisionId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            await using var db = contexts.CreateDbContext();
+            var record = await db.Decisions.AsNoTracking()
+                .SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
+            if (record is null)
+                return DecisionErrors.NotFound(decisionId);
+            if (record.State != DecisionState.Pending || clock.GetUtcNow() >= deadline)
+                return ToResponse(await ExpireIfDueAsync(db, record, cancellationToken));
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, cancellationToken);
+        }
+    }
+
+    public async Task<Result<OutcomeResponse>> ReportOutcomeAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
+    {
+        var status = body.Status?.Trim().ToLowerInvariant();
+        if (status is not ("succeeded" or "failed" or "rolled_back"))
+            return DecisionErrors.Invalid("status must be one of succeeded, failed, rolled_back.");
+        if (body.Records < 0 || body.Amount < 0)
+            return DecisionErrors.Invalid("records and amount cannot be negative.");
+        if (body.Detail?.Length > 2000)
+            return DecisionErrors.Invalid("detail has at most 2000 characters.");
+
+        await using var db = contexts.CreateDbContext();
+        var record = await db.Decisions.SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
+        if (record is null)
+            return DecisionErrors.NotFound(decisionId);
+        if (!grants.Matches(body.Grant, record.Id, record.RequestDigest))
+            return DecisionErrors.GrantInvalid;
+        var now = clock.GetUtcNow();
+        if (record.GrantUsedAt is not null)
+            return DecisionErrors.GrantUsed;
+        if (record.State is not (DecisionState.Allowed or DecisionState.Approved))
+            return DecisionErrors.GrantNotUsable(record.State);
+        if (GrantExpiry(record) < now)
+            return DecisionErrors.GrantExpired;
+
+        record.GrantUsedAt = now;
+        record.State = DecisionState.Completed;
+        record.OutcomeStatus = status;
+        record.OutcomeRecords = body.Records;
+        record.OutcomeAmount = body.Amount;
+        record.OutcomeDetail = body.Detail?.Trim();
+        record.OutcomeAt = now;
+        try
+        {
+            await journal.RecordOutcomeAsync(db, record, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return DecisionErrors.GrantUsed;
+        }
+        return new OutcomeResponse(record.Id, status, now);
+    }
+
+    private async Task<DecisionRecord> ExpireIfDueAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)
+    {
+        if (record.State != DecisionState.Pending || record.ExpiresAt > clock.GetUtcNow())
+            return record;
+        var expired = await journal.ExpireAsync(db, record.Id, clock.GetUtcNow(), cancellationToken);
+        return expired ?? record;
+    }
+
+    private static DecisionRecord NewRecord(
+        string agentId, DecisionRequestBody body, DecisionRequest request, Decision decision, string digest, string? idempotencyKey, DateTimeOffset now) => new()
+    {
+        Id = DecisionIds.New(now),
+        AgentId = agentId,
+        DecidedAt = now,
+        Tool = request.Tool,
+        Operation = OperationNames.Name(request.Operation),
+        Resource = request.Resource,
+        Parameters = body.Parameters is { } p ? Masking.Mask(RequestDigest.Canonical(p)) : null,
+        Records = request.Impact.Records,
+        Amount = request.Impact.Amount,
+        Currency = request.Impact.Currency,
+        Justification = request.Justification is { } j ? Masking.Mask(j) : null,
+        Outcome = decision.Outcome,
+        State = decision.Outcome switch
+        {
+            DecisionOutcome.Allow => DecisionState.Allowed,
+            DecisionOutcome.Pending => DecisionState.Pending,
+            _ => DecisionState.Denied,
+        },
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, r.Message)), Json),
+        RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
+        PolicyVersion = decision.PolicyVersion,
+        MatchedRuleId = decision.MatchedRuleId,
+        IsViolation = decision.IsViolation,
+        RequestDigest = digest,
+        IdempotencyKey = idempotencyKey,
+        RequiredApprovals = decision.RequiredApprovals,
+        ExpiresAt = decision.Outcome switch
+        {
+            DecisionOutcome.Pending => now + (decision.ApprovalExpiry ?? Decision.DefaultApprovalExpiry),
+            DecisionOutcome.Allow => now + GrantLifetime,
+            _ => null,
+        },
+    };
+
+    private static DateTimeOffset GrantExpiry(DecisionRecord record) =>
+        record.State == DecisionState.Approved ? (record.ExpiresAt ?? record.DecidedAt) + GrantLifetime : record.ExpiresAt ?? record.DecidedAt;
+
+    internal DecisionResponse ToResponse(DecisionRecord record)
+    {
+        var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
+        var grant = record.State is DecisionState.Allowed or DecisionState.Approved
+            ? new GrantBody(grants.For(record.Id, record.RequestDigest), GrantExpiry(record))
+            : null;
+        var approval = record.Outcome == DecisionOutcome.Pending
+            ? new ApprovalBody("apr_" + record.Id[DecisionIds.Prefix.Length..], record.RequiredApprovals, record.ExpiresAt ?? record.DecidedAt)
+            : null;
+        return new DecisionResponse(
+            record.Id,
+            record.Outcome.ToString().ToLowerInvariant(),
+            record.State.ToString().ToLowerInvariant(),
+            reasons,
+            grant,
+            approval,
+            record.PolicyVersion,
+            record.RiskTier);
+    }
+}
+
+internal static partial class DecisionLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A decision for {AgentId} could not be recorded; the request was refused.")]
+    public static partial void RecordFailed(ILogger logger, Exception exception, string agentId);
+}

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+using Warden.Infrastructure.Storage;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// One-time execution grants. A grant is an HMAC over the decision id and the digest of the decided
+/// request under a key kept in the data folder, so it is never stored, a replayed answer carries
+/// the same grant, and a grant of one decision is worthless for any other.
+/// </summary>
+public sealed class GrantTokens
+{
+    public const string Prefix = "grt_";
+    private readonly byte[] _key;
+
+    public GrantTokens(DatabaseConnection connection)
+    {
+        var path = Path.Combine(connection.DataDirectory, "keys", "grant.key");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            try
+            {
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                file.Write(fresh);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first; use theirs.
+            }
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        _key = File.ReadAllBytes(path);
+    }
+
+    public string For(string decisionId, string requestDigest)
+    {
+        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{decisionId}\n{requestDigest}"));
+        return Prefix + Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public bool Matches(string? grant, string decisionId, string requestDigest) =>
+        grant is not null && CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(grant), Encoding.UTF8.GetBytes(For(decisionId, requestDigest)));
+}

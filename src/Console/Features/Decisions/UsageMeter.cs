@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Decisions;
+using Warden.Persistence;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// Per-agent counters the engine decides against: requests in the current minute and the records and
+/// amount allowed today (UTC). Each agent's decide step runs under that agent's lock, so two
+/// concurrent requests cannot both take the last unit of a limit. Today's totals are read from the
+/// stored decisions the first time an agent is seen each day, so a restart loses nothing.
+/// </summary>
+public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
+{
+    private readonly ConcurrentDictionary<string, Counters> _agents = new(StringComparer.Ordinal);
+
+    public async Task<Decision> DecideAsync(string agentId, DateTimeOffset now, RequestImpact impact, Func<UsageView, Decision> decide, CancellationToken cancellationToken)
+    {
+        var counters = _agents.GetOrAdd(agentId, _ => new Counters());
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        if (counters.Day != day)
+        {
+            var (records, amount) = await AllowedTodayAsync(agentId, day, cancellationToken);
+            lock (counters)
+                counters.StartDay(day, records, amount);
+        }
+
+        lock (counters)
+        {
+            var minute = now.ToUnixTimeSeconds() / 60;
+            if (counters.Minute != minute)
+                counters.StartMinute(minute);
+            var decision = decide(new UsageView(counters.RequestsThisMinute, counters.RecordsToday, counters.AmountToday));
+            counters.RequestsThisMinute++;
+            if (decision.Outcome == DecisionOutcome.Allow)
+            {
+                counters.RecordsToday += impact.Records;
+                counters.AmountToday += impact.Amount;
+            }
+            return decision;
+        }
+    }
+
+    /// <summary>Adds an approved request's impact once its approval lands.</summary>
+    public void AddApproved(string agentId, int records, decimal amount, DateTimeOffset now)
+    {
+        if (_agents.TryGetValue(agentId, out var counters))
+        {
+            lock (counters)
+            {
+                if (counters.Day == DateOnly.FromDateTime(now.UtcDateTime))
+                {
+                    counters.RecordsToday += records;
+                    counters.AmountToday += amount;
+                }
+            }
+        }
+    }
+
+    public UsageView Peek(string agentId, DateTimeOffset now)
+    {
+        if (!_agents.TryGetValue(agentId, out var counters))
+            return UsageView.None;
+        lock (counters)
+        {
+            var sameMinute = counters.Minute == now.ToUnixTimeSeconds() / 60;
+            var sameDay = counters.Day == DateOnly.FromDateTime(now.UtcDateTime);
+            return new UsageView(sameMinute ? counters.RequestsThisMinute : 0, sameDay ? counters.RecordsToday : 0, sameDay ? counters.AmountToday : 0);
+        }
+    }
+
+    private async Task<(long Records, decimal Amount)> AllowedTodayAsync(string agentId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await using var db = contexts.CreateDbContext();
+        var today = db.Decisions.AsNoTracking().Where(d =>
+            d.AgentId == agentId && d.DecidedAt >= start
+            && (d.State == DecisionState.Allowed || d.State == DecisionState.Approved || d.State == DecisionState.Completed));
+        var records = await today.SumAsync(d => (long)d.Records, cancellationToken);
+        // SQLite sums decimals as text; amounts are summed here instead.
+        var amounts = await today.Where(d => d.Amount != 0).Select(d => d.Amount).ToListAsync(cancellationToken);
+        return (records, amounts.Sum());
+    }
+
+    private sealed class Counters
+    {
+        public DateOnly Day { get; private set; }
+        public long Minute { get; private set; } = -1;
+        public int RequestsThisMinute { get; set; }
+        public long RecordsToday { get; set; }
+        public decimal AmountToday { get; set; }
+
+        public void StartDay(DateOnly day, long records, decimal amount)
+        {
+            if (Day == day)
+                return;
+            Day = day;
+            RecordsToday = records;
+            AmountToday = amount;
+        }
+
+        public void StartMinute(long minute)
+        {
+            Minute = minute;
+            RequestsThisMinute = 0;
+        }
+    }
+}

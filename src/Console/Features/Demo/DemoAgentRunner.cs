@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Warden.Infrastructure.Identity;
+
+namespace Warden.Features.Demo;
+
+/// <summary>
+/// With <c>--demo</c>, acts as the demo agents through the real HTTP API with real tokens: mostly
+/// routine reads, some writes that need approval, now and then something out of scope, so a
+/// newcomer sees decisions arrive. Stays idle when the app has no HTTP address (test host).
+/// </summary>
+public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoAgentRunner> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly (string Agent, string Tool, string Operation, string Resource, object Parameters)[] Scenarios =
+    [
+        ("support", "tickets.read", "read", "helpdesk/tickets/{n}", new { }),
+        ("support", "tickets.read", "read", "helpdesk/tickets/{n}", new { }),
+        ("support", "crm.read", "read", "crm/accounts/{n}", new { }),
+        ("support", "tickets.reply", "write", "helpdesk/tickets/{n}", new { ticketId = "{n}", body = "Thanks, we are on it." }),
+        ("payments", "invoices.read", "read", "erp/invoices/{n}", new { }),
+        ("payments", "payments.send", "execute", "payments/suppliers/{n}", new { invoiceId = "INV-{n}" }),
+        ("codereview", "repo.read", "read", "git/warden/pulls/{n}", new { }),
+        ("codereview", "review.comment", "write", "git/warden/pulls/{n}", new { }),
+        ("codereview", "repo.merge", "write", "git/warden/pulls/{n}", new { }),
+        ("support", "crm.read", "read", "hr/salaries/{n}", new { }),
+        ("codereview", "repo.delete", "delete", "git/warden", new { }),
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled || !options.Value.RunAgents)
+            return;
+        await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken);
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .FirstOrDefault(a => a.StartsWith("http", StringComparison.Ordinal));
+        if (address is null)
+            return;
+
+        using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost")) };
+        var tokens = new Dictionary<string, (string Token, DateTimeOffset Until)>();
+        var random = new Random();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var scenario = Scenarios[random.Next(Scenarios.Length)];
+                var n = random.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var token = await TokenAsync(http, tokens, scenario.Agent, stoppingToken);
+                await ActAsync(http, token, scenario, n, random, stoppingToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException)
+            {
+                DemoLog.ActFailed(logger, ex.Message);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)), stoppingToken);
+        }
+    }
+
+    private async Task<string> TokenAsync(HttpClient http, Dictionary<string, (string Token, DateTimeOffset Until)> tokens, string agent, CancellationToken cancellationToken)
+    {
+        var clientId = Warden.Domain.Agents.AgentId.DemoPrefix + agent;
+        if (tokens.TryGetValue(clientId, out var cached) && cached.Until > clock.GetUtcNow().AddSeconds(30))
+            return cached.Token;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = options.Value.AgentSecret,
+        });
+        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var token = body.GetProperty("access_token").GetString()!;
+        var lifetime = body.TryGetProperty("expires_in", out var expires) ? expires.GetInt32() : 300;
+        tokens[clientId] = (token, clock.GetUtcNow().AddSeconds(lifetime));
+        return token;
+    }
+
+    private static async Task ActAsync(HttpClient http, string token,
+        (string Agent, string Tool, string Operation, string Resource, object Parameters) scenario, string n, Random random, CancellationToken cancellationToken)
+    {
+        var parameters = JsonSerializer.Serialize(scenario.Parameters, Json).Replace("{n}", n, StringComparison.Ordinal);
+        var body = new
+        {
+            tool = scenario.Tool,
+            operation = scenario.Operation,
+            resource = scenario.Resource.Replace("{n}", n, StringComparison.Ordinal),
+            parameters = JsonSerializer.Deserialize<JsonElement>(parameters),
+            impact = scenario.Tool == "payments.send"
+                ? new { records = 1, amount = (decimal?)random.Next(50, 3000), currency = (string?)"EUR" }
+                : new { records = random.Next(1, 5), amount = (decimal?)null, currency = (string?)"EUR" },
+            justification = $"demo run {n}",
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions") { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            return;
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (answer.GetProperty("outcome").GetString() != "allow")
+            return;
+        using var outcome = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/decisions/{answer.GetProperty("id").GetString()}/outcome")
+        {
+            Content = JsonContent.Create(new { grant = answer.GetProperty("grant").GetProperty("token").GetString(), status = "succeeded", records = 1, detail = "done" }, options: Json),
+        };
+        outcome.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var reported = await http.SendAsync(outcome, cancellationToken);
+    }
+}
+
+internal static partial class DemoLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo agent step failed: {Reason}")]
+    public static partial void ActFailed(ILogger logger, string reason);
+}
