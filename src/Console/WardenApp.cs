@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Warden.Components;
 using Warden.Features;
+using Warden.Features.Demo;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
@@ -45,7 +46,8 @@ public static class WardenApp
         if (demo.Enabled)
         {
             await seeder.SeedDemoPeopleAsync(demo.Password);
-            StartupBanner.PrintDemo(url, demo.Password);
+            await app.Services.GetRequiredService<DemoAgentSeeder>().SeedAsync(cancellationToken);
+            StartupBanner.PrintDemo(url, demo);
         }
         else if (!await seeder.AnyActiveAdministratorAsync())
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
+using Warden.Features.Demo;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -35,6 +36,9 @@ public static class FeatureRegistration
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
+        services.AddScoped<AgentActivityService>();
+        services.AddSingleton<DemoAgentSeeder>();
+        services.AddHostedService<DemoAgentRunner>();
         return services;
     }
 

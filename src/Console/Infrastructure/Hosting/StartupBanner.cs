@@ -1,13 +1,16 @@
+using Warden.Features.Demo;
 using Warden.Infrastructure.Identity;
 
 namespace Warden.Infrastructure.Hosting;
 
 internal static class StartupBanner
 {
-    public static void PrintDemo(string url, string password)
+    public static void PrintDemo(string url, DemoOptions demo)
     {
-        var lines = new List<string> { string.Empty, $"Warden demo is serving {url}", $"Sign in with any of these (password: {password}):" };
+        var lines = new List<string> { string.Empty, $"Warden demo is serving {url}", $"Sign in with any of these (password: {demo.Password}):" };
         lines.AddRange(DemoPeople.All.Select(p => $"  {p.Email,-26} {p.Role}"));
+        lines.Add($"Demo agents (client secret: {demo.AgentSecret}; token endpoint {url}/connect/token):");
+        lines.AddRange(DemoAgents.All.Select(a => $"  {a.Id,-26} {a.Draft.Name}, owned by {a.OwnerEmail}"));
         lines.Add(string.Empty);
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
     }
