@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
 using Warden.Features.Policies;
@@ -19,6 +20,15 @@ public static class FeatureRegistration
             .Bind(configuration.GetSection(DirectoryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<AuditOptions>()
+            .Bind(configuration.GetSection(AuditOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<AuditCheckpointKey>();
+        services.AddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.AddScoped<AuditLogService>();
+        services.AddScoped<AuditVerificationService>();
         services.AddScoped<DashboardService>();
         services.AddScoped<UserAdministrationService>();
         services.AddScoped<FirstAdministratorService>();
@@ -45,6 +55,7 @@ public static class FeatureRegistration
     public static WebApplication MapWardenFeatures(this WebApplication app)
     {
         app.MapAgentEndpoints();
+        app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
+using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
 using Warden.Infrastructure.Identity;
@@ -22,6 +23,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
 
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
 
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;

@@ -2,8 +2,10 @@ using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
+using Warden.Domain.Audit;
 using Warden.Domain.People;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 
@@ -29,8 +31,12 @@ public sealed class UserAdministrationService(
     IDbContextFactory<WardenDbContext> contexts,
     IServiceScopeFactory scopes,
     IBackgroundJobClient jobs,
+    AuditWriter audit,
     TimeProvider clock)
 {
+    // A change that needed no write (a role already held, a person already enabled): nothing to audit.
+    private static readonly Result Unchanged = Result.Success();
+
     public async Task<Result<IReadOnlyList<UserRow>>> GetUsersAsync(CancellationToken cancellationToken = default)
     {
         var actor = await access.RequireAsync(Roles.Administrator);
@@ -83,24 +89,25 @@ public sealed class UserAdministrationService(
             if (!added.Succeeded)
                 return IdentityFailure(added, email);
         }
+        await RecordAsync(actor.Value, "person.created", user, new { roles = request.Roles.Order(StringComparer.Ordinal).ToList() });
         return user.Id;
     }
 
     public Task<Result> AddRoleAsync(string userId, string role) =>
-        ChangeAsync(userId, async (users, user, _) =>
+        ChangeAsync(userId, "person.role_added", new { role }, async (users, user, _) =>
         {
             if (!Roles.IsKnown(role))
                 return PersonErrors.UnknownRole(role);
             if (await users.IsInRoleAsync(user, role))
-                return Result.Success();
+                return Unchanged;
             return ToResult(await users.AddToRoleAsync(user, role), user.Email);
         });
 
     public Task<Result> RemoveRoleAsync(string userId, string role) =>
-        ChangeAsync(userId, async (users, user, _) =>
+        ChangeAsync(userId, "person.role_removed", new { role }, async (users, user, _) =>
         {
             if (!await users.IsInRoleAsync(user, role))
-                return Result.Success();
+                return Unchanged;
             if (role == Roles.Administrator && await IsLastActiveAdministratorAsync(users, user))
                 return PersonErrors.LastAdministrator;
             var removed = await users.RemoveFromRoleAsync(user, role);
@@ -110,12 +117,12 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> DisableAsync(string userId) =>
-        ChangeAsync(userId, async (users, user, actor) =>
+        ChangeAsync(userId, "person.disabled", new { }, async (users, user, actor) =>
         {
             if (user.Id == actor.Id.Value)
                 return PersonErrors.CannotDisableSelf;
             if (user.IsDisabled)
-                return Result.Success();
+                return Unchanged;
             if (await IsLastActiveAdministratorAsync(users, user))
                 return PersonErrors.LastAdministrator;
             user.IsDisabled = true;
@@ -127,10 +134,10 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> EnableAsync(string userId) =>
-        ChangeAsync(userId, async (users, user, _) =>
+        ChangeAsync(userId, "person.enabled", new { }, async (users, user, _) =>
         {
             if (!user.IsDisabled)
-                return Result.Success();
+                return Unchanged;
             user.IsDisabled = false;
             user.DisabledAt = null;
             var updated = await users.UpdateAsync(user);
@@ -138,13 +145,14 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> ResetPasswordAsync(string userId, string newPassword) =>
-        ChangeAsync(userId, async (users, user, _) =>
+        ChangeAsync(userId, "person.password_reset", new { }, async (users, user, _) =>
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             return ToResult(await users.ResetPasswordAsync(user, token, newPassword), user.Email);
         });
 
-    private async Task<Result> ChangeAsync(string userId, Func<UserManager<ApplicationUser>, ApplicationUser, Actor, Task<Result>> change)
+    private async Task<Result> ChangeAsync(
+        string userId, string kind, object data, Func<UserManager<ApplicationUser>, ApplicationUser, Actor, Task<Result>> change)
     {
         var actor = await access.RequireAsync(Roles.Administrator);
         if (actor.IsFailure)
@@ -153,7 +161,22 @@ public sealed class UserAdministrationService(
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        return user is null ? PersonErrors.NotFound(userId) : await change(users, user, actor.Value);
+        if (user is null)
+            return PersonErrors.NotFound(userId);
+        var result = await change(users, user, actor.Value);
+        if (result.IsSuccess && !ReferenceEquals(result, Unchanged))
+            await RecordAsync(actor.Value, kind, user, data);
+        return result;
+    }
+
+    // UserManager saves each change itself, so the event cannot join that transaction; it is appended
+    // right after the change succeeded, naming the administrator who made it. A crash in between
+    // leaves a change without its event: the person's record (security stamp, roles) still shows it.
+    private async Task RecordAsync(Actor actor, string kind, ApplicationUser user, object data)
+    {
+        await using var db = contexts.CreateDbContext();
+        var entry = AuditEntry.Of(AuditActor.Person(actor.Id.Value, actor.Email), kind, user.Id, new { email = user.Email, change = data });
+        await audit.AppendAsync(db, [entry]);
     }
 
     // The person may own agents: the directory upkeep flags them as orphans now rather than at its next run.

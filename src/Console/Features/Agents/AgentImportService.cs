@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 using Warden.Infrastructure.Identity;
 
@@ -13,7 +14,7 @@ namespace Warden.Features.Agents;
 /// Bulk registration from a JSON array. The file is checked as a whole: if any row is bad, every bad
 /// row is reported with its line and nothing is imported; otherwise all rows land in one transaction.
 /// </summary>
-public sealed class AgentImportService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentRegistryService registry)
+public sealed class AgentImportService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentRegistryService registry, AuditWriter audit)
 {
     public const int MaxBytes = 2 * 1024 * 1024;
     public const int MaxRows = 5000;
@@ -76,7 +77,7 @@ public sealed class AgentImportService(AccessGuard access, IDbContextFactory<War
         if (errors.Count > 0)
             return new ImportResult(0, errors);
 
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.SaveWithAuditAsync(db, cancellationToken);
         return new ImportResult(parsed.Rows.Count, []);
     }
 

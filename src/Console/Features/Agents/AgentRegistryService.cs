@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.People;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
@@ -10,9 +11,10 @@ namespace Warden.Features.Agents;
 
 /// <summary>
 /// Changes to agents. Each command checks the caller, applies one domain rule, and writes the
-/// change record in the same transaction; a refusal changes nothing.
+/// change record and its audit event in the same transaction; a refusal changes nothing.
 /// </summary>
-public sealed class AgentRegistryService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentTokenGate tokenGate, TimeProvider clock)
+public sealed class AgentRegistryService(
+    AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentTokenGate tokenGate, AuditWriter audit, TimeProvider clock)
 {
     public async Task<Result<string>> RegisterAsync(AgentDraft draft, CancellationToken cancellationToken = default)
     {
@@ -135,11 +137,11 @@ public sealed class AgentRegistryService(AccessGuard access, IDbContextFactory<W
         After = AgentSnapshot.Of(agent),
     };
 
-    private static async Task<Result<string>> SaveAsync(WardenDbContext db, string id, CancellationToken cancellationToken)
+    private async Task<Result<string>> SaveAsync(WardenDbContext db, string id, CancellationToken cancellationToken)
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.SaveWithAuditAsync(db, cancellationToken);
             return id;
         }
         catch (DbUpdateConcurrencyException)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Agents;
 using Warden.Domain.People;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
 namespace Warden.Features.Agents;
@@ -11,7 +12,7 @@ namespace Warden.Features.Agents;
 /// active backup), suspends orphans after the grace period, and, with enforcement on, suspends
 /// agents whose attestation is overdue past the grace period. Idempotent: a re-run changes nothing new.
 /// </summary>
-public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contexts, IOptions<DirectoryOptions> options, TimeProvider clock)
+public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, IOptions<DirectoryOptions> options, TimeProvider clock)
 {
     public const string RecurringJobId = "directory-upkeep";
 
@@ -37,7 +38,7 @@ public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contex
             db.AgentChanges.Add(AgentRegistryService.ChangeRecord(agent, null, kind.Value.Kind, kind.Value.Reason, before, now));
             changes++;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.SaveWithAuditAsync(db, cancellationToken);
         return changes;
     }
 

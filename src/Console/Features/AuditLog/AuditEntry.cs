@@ -1,0 +1,21 @@
+using System.Text.Json;
+using Warden.Domain.Audit;
+using Warden.Persistence;
+
+namespace Warden.Features.AuditLog;
+
+/// <summary>What a caller asks to be recorded; the log adds the sequence, time and hashes.</summary>
+/// <param name="Data">A JSON document; it is PII-masked before it is hashed and stored.</param>
+public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, string Data)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static AuditEntry Of(AuditActor actor, string kind, string subject, object data) =>
+        new(actor, kind, subject, JsonSerializer.Serialize(data, Json));
+}
+
+/// <summary>
+/// One item of a group commit: the audit entry and the caller's own rows (e.g. a decision), which
+/// <paramref name="Apply"/> adds to the shared context. Both commit in one transaction or not at all.
+/// </summary>
+public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null);

@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Domain;
+using Warden.Domain.Audit;
+using Warden.Features.Agents;
+using Warden.Features.AuditLog;
+using Warden.Persistence;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Features.AuditLog;
+
+/// <summary>The group-commit path the decision API uses, against the app's real SQLite file.</summary>
+[Collection(AppCollection.Name)]
+public sealed class AuditWriterTests
+{
+    [Fact]
+    public async Task CommitAsync_TwoHundredConcurrentItems_AllCommitWithConsecutiveSequencesAndTheirOwnRows()
+    {
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        var (start, _) = await writer.GetHeadAsync(TestContext.Current.CancellationToken);
+
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => writer.CommitAsync(Item($"grp-{i}")))));
+
+        sequences.Order().ShouldBe(Enumerable.Range(1, 200).Select(i => start + i));
+        (await CountChangesAsync(app, "grp-")).ShouldBe(200);
+        var events = await new AuditDatabase(app.DataDirectory).EventsAsync();
+        events.Count(e => e.Kind == "decision.allowed").ShouldBe(200);
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task CommitAsync_WhenTheSharedTransactionFails_FaultsEveryItemOfItAndTheChainGoesOnIntact()
+    {
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        var existing = await writer.CommitAsync(Item("seed"));
+        var seedRowId = await ChangeIdAsync(app, "seed");
+        var db = new AuditDatabase(app.DataDirectory);
+
+        Task<long> first;
+        List<Task<long>> batch;
+        await using (await db.HoldWriteLockAsync())
+        {
+            first = writer.CommitAsync(Item("fail-first"));
+            await Task.Delay(300, TestContext.Current.CancellationToken);
+            batch = Enumerable.Range(0, 10).Select(i => writer.CommitAsync(Item($"fail-{i}")))
+                .Append(writer.CommitAsync(new AuditBatchItem(Entry("fail-bad"), d => d.AgentChanges.Add(Change("fail-bad", id: seedRowId)))))
+                .Concat(Enumerable.Range(10, 10).Select(i => writer.CommitAsync(Item($"fail-{i}"))))
+                .ToList();
+        }
+
+        foreach (var task in batch)
+            await Should.ThrowAsync<AuditCommitException>(() => task);
+        await Should.ThrowAsync<AuditCommitException>(async () => await Task.WhenAll(batch));
+        (await CountChangesAsync(app, "fail-")).ShouldBe(first.IsCompletedSuccessfully ? 1 : 0);
+        var after = await writer.CommitAsync(Item("after"));
+        var (head, _) = await writer.GetHeadAsync(TestContext.Current.CancellationToken);
+        after.ShouldBe(existing + (first.IsCompletedSuccessfully ? 2 : 1));
+        head.ShouldBe(after);
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task CommitAsync_ItemWhoseOwnActionThrows_FailsAloneWhileTheOthersCommit()
+    {
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+
+        var tasks = Enumerable.Range(0, 5).Select(i => writer.CommitAsync(Item($"own-{i}")))
+            .Append(writer.CommitAsync(new AuditBatchItem(Entry("own-throws"), _ => throw new InvalidOperationException("bad row"))))
+            .ToList();
+
+        await Should.ThrowAsync<InvalidOperationException>(() => tasks[^1]);
+        foreach (var task in tasks.Take(5))
+            await task;
+        (await CountChangesAsync(app, "own-")).ShouldBe(5);
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task AppendAsync_WhenTheCallersSaveFails_RecordsNothingAndTheNextAppendContinuesTheChain()
+    {
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        await writer.CommitAsync(Item("append-seed"));
+        var seedRowId = await ChangeIdAsync(app, "append-seed");
+        var (before, _) = await writer.GetHeadAsync(TestContext.Current.CancellationToken);
+
+        await using (var db = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContext())
+        {
+            db.AgentChanges.Add(Change("append-dup", id: seedRowId));
+            await Should.ThrowAsync<DbUpdateException>(() => writer.AppendAsync(db, [Entry("append-dup")], TestContext.Current.CancellationToken));
+        }
+        await using (var db = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContext())
+        {
+            db.AgentChanges.Add(Change("append-ok"));
+            await writer.AppendAsync(db, [Entry("append-ok")], TestContext.Current.CancellationToken);
+        }
+
+        var events = await new AuditDatabase(app.DataDirectory).EventsAsync();
+        events.ShouldNotContain(e => e.Subject == "append-dup");
+        events.Single(e => e.Subject == "append-ok").Sequence.ShouldBe(before + 1);
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task CommitAsync_EveryNthEvent_WritesASignedCheckpoint()
+    {
+        await using var app = WardenAppFactory.With(new Dictionary<string, string?> { ["Audit:CheckpointEvery"] = "10" });
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+
+        await Task.WhenAll(Enumerable.Range(0, 25).Select(i => writer.CommitAsync(Item($"cp-{i}"))));
+
+        var report = await VerifyAsync(app);
+        report.Verified.ShouldBeTrue(report.Reason);
+        report.CheckpointsChecked.ShouldBeGreaterThanOrEqualTo(2);
+        File.Exists(Path.Combine(app.DataDirectory, AuditCheckpointKey.FileName)).ShouldBeTrue();
+    }
+
+    internal static AuditEntry Entry(string subject) =>
+        AuditEntry.Of(AuditActor.Agent("agt_test", "test agent"), "decision.allowed", subject, new { tool = "erp.invoices", contact = "jo@example.com" });
+
+    private static AuditBatchItem Item(string subject) => new(Entry(subject), db => db.AgentChanges.Add(Change(subject)));
+
+    private static AgentChange Change(string agentId, long id = 0) => new()
+    {
+        Id = id,
+        AgentId = agentId,
+        At = DateTimeOffset.UnixEpoch,
+        ActorName = "test",
+        Kind = "decision",
+    };
+
+    private static Task<int> CountChangesAsync(WardenAppFactory app, string prefix) =>
+        app.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync();
+            return await db.AgentChanges.CountAsync(c => c.AgentId.StartsWith(prefix));
+        });
+
+    private static Task<long> ChangeIdAsync(WardenAppFactory app, string agentId) =>
+        app.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync();
+            return await db.AgentChanges.Where(c => c.AgentId == agentId).Select(c => c.Id).SingleAsync();
+        });
+
+    internal static async Task<AuditVerificationReport> VerifyAsync(WardenAppFactory app)
+    {
+        var report = await app.AsUserAsync<AuditVerificationService, Result<AuditVerificationReport>>(DemoAccounts.Auditor, s => s.VerifyAsync());
+        report.IsSuccess.ShouldBeTrue(report.Error.ToString());
+        return report.Value;
+    }
+}
