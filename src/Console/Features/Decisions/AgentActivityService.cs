@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Features.Agents;
+using Warden.Infrastructure.Identity;
+using Warden.Persistence;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>An agent's recent decisions and today's counters, for everyone who can see the agent.</summary>
+public sealed class AgentActivityService(
+    AccessGuard access,
+    IDbContextFactory<WardenDbContext> contexts,
+    UsageMeter usage,
+    TimeProvider clock)
+{
+    public const int RecentCount = 25;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<AgentActivity>> GetActivityAsync(string agentId, CancellationToken ct = default)
+    {
+        var guard = await access.RequireAsync(AgentAccess.Readers);
+        if (guard.IsFailure)
+            return guard.Error;
+        await using var db = contexts.CreateDbContext();
+        var agent = AgentId.TryParse(agentId, out var id)
+            ? await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct)
+            : null;
+        if (agent is null || !AgentAccess.CanSee(guard.Value, agent))
+            return AgentAccess.NotFound(agentId);
+
+        var now = clock.GetUtcNow();
+        var decisions = db.Decisions.AsNoTracking().Where(d => d.AgentId == agentId);
+        var recent = await decisions.OrderByDescending(d => d.DecidedAt).Take(RecentCount).ToListAsync(ct);
+        var today = await CountTodayAsync(decisions, now, ct);
+        var meter = usage.Peek(agentId, now);
+        // The meter learns an agent's day at its first request; until then the stored decisions tell.
+        if (meter == UsageView.None)
+        {
+            var (records, amount) = await UsedTodayAsync(decisions, now, ct);
+            meter = new UsageView(0, records, amount);
+        }
+
+        var counters = new ActivityCounters(
+            today.GetValueOrDefault(DecisionOutcome.Allow),
+            today.GetValueOrDefault(DecisionOutcome.Deny),
+            today.GetValueOrDefault(DecisionOutcome.Pending),
+            meter.RecordsToday,
+            agent.Caps.DailyRecordBudget,
+            meter.AmountToday,
+            agent.Caps.DailyAmountBudget,
+            agent.Caps.Currency,
+            meter.RequestsThisMinute,
+            agent.RateLimitPerMinute);
+        return new AgentActivity(agentId, recent.FirstOrDefault()?.DecidedAt, counters, recent.Select(Row).ToList());
+    }
+
+    private static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
+    private static async Task<Dictionary<DecisionOutcome, int>> CountTodayAsync(IQueryable<DecisionRecord> decisions, DateTimeOffset now, CancellationToken ct)
+    {
+        var start = StartOfDay(now);
+        return await decisions.Where(d => d.DecidedAt >= start)
+            .GroupBy(d => d.Outcome)
+            .Select(g => new { Outcome = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Outcome, g => g.Count, ct);
+    }
+
+    private static async Task<(long Records, decimal Amount)> UsedTodayAsync(IQueryable<DecisionRecord> decisions, DateTimeOffset now, CancellationToken ct)
+    {
+        var start = StartOfDay(now);
+        var used = await decisions
+            .Where(d => d.DecidedAt >= start
+                && (d.State == DecisionState.Allowed || d.State == DecisionState.Approved || d.State == DecisionState.Completed))
+            .Select(d => new { d.Records, d.Amount })
+            .ToListAsync(ct);
+        return (used.Sum(u => (long)u.Records), used.Sum(u => u.Amount));
+    }
+
+    private static RecentDecisionRow Row(DecisionRecord record)
+    {
+        var reason = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json)?.FirstOrDefault();
+        return new RecentDecisionRow(
+            record.Id, record.DecidedAt, record.Tool, record.Operation, record.Resource, record.Outcome, record.State,
+            reason?.Code, reason?.Message, record.RiskTier, record.PolicyVersion);
+    }
+}
