@@ -46,6 +46,7 @@ public static class FeatureRegistration
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
+        services.AddSingleton<KeyedLocks>();
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
         services.AddHostedService<DemoAgentRunner>();

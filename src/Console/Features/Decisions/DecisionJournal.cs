@@ -1,22 +1,49 @@
 using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Audit;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
 
-/// <summary>Writes decisions and their later changes durably; the audit chain hooks in here.</summary>
-public sealed class DecisionJournal(IDbContextFactory<WardenDbContext> contexts)
+/// <summary>
+/// Writes decisions and their later changes together with their audit events. New decisions go
+/// through the group-commit path: the awaited task completes only once the decision and its event
+/// are durable, and many concurrent decisions share one transaction.
+/// </summary>
+public sealed class DecisionJournal(AuditWriter audit)
 {
-    public async Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken)
+    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        db.Decisions.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var entry = Entry(record, $"decision.{record.State.ToString().ToLowerInvariant()}", new
+        {
+            decision = record.Id,
+            record.Tool,
+            record.Operation,
+            record.Resource,
+            outcome = record.Outcome.ToString().ToLowerInvariant(),
+            reasons = record.Reasons,
+            record.RiskTier,
+            record.PolicyVersion,
+            rule = record.MatchedRuleId,
+            violation = record.IsViolation,
+            digest = record.RequestDigest,
+        });
+        return audit.CommitAsync(new AuditBatchItem(entry, db => db.Decisions.Add(record)));
     }
 
     public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)
     {
         db.Entry(record).Property<int>("Version").CurrentValue++;
-        await db.SaveChangesAsync(cancellationToken);
+        var entry = Entry(record, "decision.outcome_reported", new
+        {
+            decision = record.Id,
+            status = record.OutcomeStatus,
+            records = record.OutcomeRecords,
+            amount = record.OutcomeAmount,
+            detail = record.OutcomeDetail,
+        });
+        await audit.AppendAsync(db, [entry], cancellationToken);
     }
 
     public async Task<DecisionRecord?> ExpireAsync(WardenDbContext db, string decisionId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -28,7 +55,8 @@ public sealed class DecisionJournal(IDbContextFactory<WardenDbContext> contexts)
         db.Entry(record).Property<int>("Version").CurrentValue++;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.AppendAsync(db, [new AuditEntry(AuditActor.System, "decision.expired", record.AgentId,
+                AuditEntry.Of(AuditActor.System, "decision.expired", record.AgentId, new { decision = record.Id, expiredAt = now }).Data)], cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -36,4 +64,7 @@ public sealed class DecisionJournal(IDbContextFactory<WardenDbContext> contexts)
         }
         return record;
     }
+
+    private static AuditEntry Entry(DecisionRecord record, string kind, object data) =>
+        AuditEntry.Of(AuditActor.Agent(record.AgentId, record.AgentId), kind, record.AgentId, data);
 }

@@ -5,6 +5,7 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -21,6 +22,7 @@ public sealed class DecisionService(
     PublishedPolicy policy,
     ParameterSchemas schemas,
     GrantTokens grants,
+    KeyedLocks keys,
     IOptions<DirectoryOptions> directory,
     TimeProvider clock,
     ILogger<DecisionService> logger)
@@ -29,6 +31,16 @@ public sealed class DecisionService(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null)
+            return await DecideOnceAsync(agentId, body, null, cancellationToken);
+        // Requests sharing a key wait for each other, so a retry storm cannot race the first insert
+        // (which would fail the whole group commit the insert travels in).
+        using var _ = await keys.AcquireAsync($"{agentId}\n{idempotencyKey}", cancellationToken);
+        return await DecideOnceAsync(agentId, body, idempotencyKey, cancellationToken);
+    }
+
+    private async Task<Result<DecisionResponse>> DecideOnceAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var shape = DecisionRequestShape.Check(body, idempotencyKey);
         if (shape.IsFailure)
@@ -68,7 +80,7 @@ public sealed class DecisionService(
         {
             await journal.RecordAsync(record, cancellationToken);
         }
-        catch (DbUpdateException) when (idempotencyKey is not null)
+        catch (AuditCommitException ex) when (idempotencyKey is not null && ex.InnerException is DbUpdateException)
         {
             // A concurrent request with the same key won the insert: answer as it was answered.
             await using var again = contexts.CreateDbContext();
