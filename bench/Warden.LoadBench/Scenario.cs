@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Warden.LoadBench;
+
+/// <summary>
+/// One kind of request under load. <see cref="Classify"/> names the answer for the outcome mix
+/// (status code, and for decisions the outcome and first reason code); anything outside
+/// <see cref="Expected"/> counts as an error.
+/// </summary>
+public abstract class Scenario(string name, params HttpStatusCode[] expected)
+{
+    public string Name { get; } = name;
+
+    public IReadOnlySet<HttpStatusCode> Expected { get; } = expected.ToHashSet();
+
+    public abstract HttpRequestMessage Create(long sequence);
+
+    public virtual string Classify(HttpStatusCode status, ReadOnlySpan<byte> body) =>
+        ((int)status).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary><c>GET /favicon.png</c>: a static file, the cheapest answer the app gives.</summary>
+public sealed class StaticFileScenario() : Scenario("GET /favicon.png", HttpStatusCode.OK)
+{
+    private static readonly Uri Path = new("/favicon.png", UriKind.Relative);
+
+    public override HttpRequestMessage Create(long sequence) => new(HttpMethod.Get, Path);
+}
+
+/// <summary><c>GET /api/v1/agents/me</c>: bearer token validation, the token gate and one row read.</summary>
+public sealed class AgentSelfScenario(IReadOnlyList<string> tokens) : Scenario("GET /api/v1/agents/me", HttpStatusCode.OK)
+{
+    private static readonly Uri Path = new("/api/v1/agents/me", UriKind.Relative);
+
+    public override HttpRequestMessage Create(long sequence)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[(int)(sequence % tokens.Count)]);
+        return request;
+    }
+}
+
+/// <summary>
+/// <c>POST /api/v1/decisions</c>: read requests each demo agent's tools and scopes allow, round-robin
+/// over the agents. Past an agent's per-minute rate limit the engine answers 429 rate_limited; that
+/// answer is a decision too and is recorded durably like an allow.
+/// </summary>
+public sealed class DecisionScenario : Scenario
+{
+    private static readonly Uri Path = new("/api/v1/decisions", UriKind.Relative);
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly byte[] OutcomeProperty = "\"outcome\":\""u8.ToArray();
+    private static readonly byte[] CodeProperty = "\"code\":\""u8.ToArray();
+
+    private readonly IReadOnlyList<(string Token, string Tool, string Resource)> _agents;
+
+    public DecisionScenario(IReadOnlyDictionary<string, string> tokens)
+        : base("POST /api/v1/decisions", HttpStatusCode.OK, HttpStatusCode.TooManyRequests)
+    {
+        _agents =
+        [
+            (tokens["agt_demo_support"], "tickets.read", "helpdesk/tickets/{0}"),
+            (tokens["agt_demo_payments"], "invoices.read", "erp/invoices/INV-{0}"),
+            (tokens["agt_demo_codereview"], "repo.read", "git/warden/pulls/{0}"),
+        ];
+    }
+
+    public override HttpRequestMessage Create(long sequence)
+    {
+        var (token, tool, resource) = _agents[(int)(sequence % _agents.Count)];
+        var target = string.Format(CultureInfo.InvariantCulture, resource, sequence);
+        var body = "{\"tool\":\"" + tool + "\",\"operation\":\"read\",\"resource\":\"" + target
+            + "\",\"parameters\":{},\"impact\":{\"records\":1}}";
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = Json;
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    public override string Classify(HttpStatusCode status, ReadOnlySpan<byte> body)
+    {
+        var outcome = ValueAfter(body, OutcomeProperty);
+        var code = ValueAfter(body, CodeProperty);
+        return outcome is null
+            ? base.Classify(status, body)
+            : string.Create(CultureInfo.InvariantCulture, $"{(int)status} {outcome}{(code is null ? "" : " (" + code + ")")}");
+    }
+
+    private static string? ValueAfter(ReadOnlySpan<byte> body, ReadOnlySpan<byte> property)
+    {
+        var at = body.IndexOf(property);
+        if (at < 0)
+            return null;
+        var rest = body[(at + property.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        return end < 0 ? null : Encoding.UTF8.GetString(rest[..end]);
+    }
+}
