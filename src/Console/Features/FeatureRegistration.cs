@@ -47,6 +47,7 @@ public static class FeatureRegistration
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
         services.AddSingleton<KeyedLocks>();
+        services.AddApiDocumentation();
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
         services.AddHostedService<DemoAgentRunner>();
@@ -58,6 +59,7 @@ public static class FeatureRegistration
         app.MapAgentEndpoints();
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
+        app.MapApiDocumentation();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;

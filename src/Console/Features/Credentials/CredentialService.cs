@@ -7,6 +7,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
@@ -25,6 +26,7 @@ public sealed class CredentialService(
     AgentApplicationManager applications,
     IOpenIddictTokenManager tokens,
     AgentTokenGate gate,
+    AuditWriter audit,
     TimeProvider clock)
 {
     private const int RecentTokenCount = 20;
@@ -233,7 +235,7 @@ public sealed class CredentialService(
         if (result.IsFailure)
             return result;
         CredentialEvents.Record(db, agent, guard.Value, kind, description, now);
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.SaveWithAuditAsync(db, cancellationToken);
         return result;
     }
 
