@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
@@ -16,7 +17,8 @@ namespace Warden.Features.Demo;
 /// Registers the demo agents once, each with an OAuth client whose secret is <c>Demo:AgentSecret</c>,
 /// so the demo runner and the README's curl walkthrough can act as them.
 /// </summary>
-public sealed class DemoAgentSeeder(IServiceScopeFactory scopes, IDbContextFactory<WardenDbContext> contexts, IOptions<DemoOptions> options, TimeProvider clock)
+public sealed class DemoAgentSeeder(
+    IServiceScopeFactory scopes, IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, IOptions<DemoOptions> options, TimeProvider clock)
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +47,7 @@ public sealed class DemoAgentSeeder(IServiceScopeFactory scopes, IDbContextFacto
                     db.Set<AgentCredential>().Add(new AgentCredential { AgentId = demo.Id.Value, SecretIssuedAt = now });
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.SaveWithAuditAsync(db, cancellationToken);
     }
 
     private static async Task RegisterAsync(WardenDbContext db, DemoAgent demo, DateTimeOffset now, CancellationToken cancellationToken)
