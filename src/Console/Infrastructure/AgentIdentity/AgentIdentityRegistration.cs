@@ -42,6 +42,9 @@ public static class AgentIdentityRegistration
             {
                 validation.UseLocalServer();
                 validation.AddAudiences(AgentApi.Audience);
+                // OpenIddict checks "exp" itself, allowing TokenValidationParameters.ClockSkew, which it sets to
+                // zero. Design §5 allows up to 30 s on the lifetime check, so the bound is set here explicitly.
+                validation.Configure(settings => settings.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30));
                 validation.UseAspNetCore();
             });
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ServerKeys>();
