@@ -39,6 +39,9 @@ public static class AgentErrors
     public static Error InvalidToolSchema(string name) =>
         new("agent.invalid_tool_schema", $"The parameter schema of tool '{name}' is not a JSON object.");
 
+    public static Error SchemaRegexNotAllowed(string name) =>
+        new("agent.invalid_tool_schema", $"The parameter schema of tool '{name}' uses 'pattern', 'patternProperties' or format 'regex'; regular expressions are not allowed in tool schemas because they can stall decisions.");
+
     public static Error DuplicateTool(string name) => new("agent.duplicate_tool", $"Tool '{name}' is declared twice.");
 
     public static Error InvalidScope(string? pattern, string rule) =>

@@ -24,8 +24,37 @@ public sealed partial record ToolDeclaration(string Name, IReadOnlyList<Operatio
             return AgentErrors.InvalidRisk(Name!);
         if (ParameterSchema is not null && !IsJsonObject(ParameterSchema))
             return AgentErrors.InvalidToolSchema(Name!);
+        if (ParameterSchema is not null && SchemaUsesRegex(ParameterSchema))
+            return AgentErrors.SchemaRegexNotAllowed(Name!);
         return Result.Success();
     }
+
+    /// <summary>
+    /// Schema validators run regular expressions without a timeout, so a schema with <c>pattern</c>,
+    /// <c>patternProperties</c> or <c>format: regex</c> could stall the decision path on crafted input.
+    /// </summary>
+    public static bool SchemaUsesRegex(string schema)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(schema, new JsonDocumentOptions { MaxDepth = 32 });
+            return UsesRegex(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
+    private static bool UsesRegex(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Any(p =>
+            p.Name is "pattern" or "patternProperties"
+            || (p.Name == "format" && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == "regex")
+            || UsesRegex(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(UsesRegex),
+        _ => false,
+    };
 
     private static bool IsJsonObject(string schema)
     {

@@ -4,6 +4,8 @@ public static class PersonErrors
 {
     public static readonly Error NotSignedIn = new("access.not_signed_in", "You are not signed in.");
     public static readonly Error Disabled = new("access.disabled", "Your account is disabled.");
+    public static readonly Error CannotGrantSelf =
+        new("people.cannot_grant_self", "You cannot give yourself a role; another administrator must do it.");
     public static readonly Error CannotDisableSelf = new("people.cannot_disable_self", "You cannot disable your own account.");
     public static readonly Error LastAdministrator =
         new("people.last_administrator", "At least one active administrator must remain.");

@@ -94,10 +94,13 @@ public sealed class UserAdministrationService(
     }
 
     public Task<Result> AddRoleAsync(string userId, string role) =>
-        ChangeAsync(userId, "person.role_added", new { role }, async (users, user, _) =>
+        ChangeAsync(userId, "person.role_added", new { role }, async (users, user, actor) =>
         {
             if (!Roles.IsKnown(role))
                 return PersonErrors.UnknownRole(role);
+            // Separation of duties: nobody widens their own powers, administrators included.
+            if (user.Id == actor.Id.Value)
+                return PersonErrors.CannotGrantSelf;
             if (await users.IsInRoleAsync(user, role))
                 return Unchanged;
             return ToResult(await users.AddToRoleAsync(user, role), user.Email);

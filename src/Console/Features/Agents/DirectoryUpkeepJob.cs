@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Warden.Domain.Agents;
 using Warden.Domain.People;
 using Warden.Features.AuditLog;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 
 namespace Warden.Features.Agents;
@@ -12,7 +13,8 @@ namespace Warden.Features.Agents;
 /// active backup), suspends orphans after the grace period, and, with enforcement on, suspends
 /// agents whose attestation is overdue past the grace period. Idempotent: a re-run changes nothing new.
 /// </summary>
-public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, IOptions<DirectoryOptions> options, TimeProvider clock)
+public sealed class DirectoryUpkeepJob(
+    IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, AgentTokenGate tokenGate, IOptions<DirectoryOptions> options, TimeProvider clock)
 {
     public const string RecurringJobId = "directory-upkeep";
 
@@ -29,6 +31,7 @@ public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contex
         var eligible = owners.ToHashSet(StringComparer.Ordinal);
         var agents = await db.Agents.Where(a => a.Status != AgentStatus.Retired).ToListAsync(cancellationToken);
         var changes = 0;
+        var suspended = new List<Agent>();
         foreach (var agent in agents)
         {
             var before = AgentSnapshot.Of(agent);
@@ -36,9 +39,14 @@ public sealed class DirectoryUpkeepJob(IDbContextFactory<WardenDbContext> contex
             if (kind is null)
                 continue;
             db.AgentChanges.Add(AgentRegistryService.ChangeRecord(agent, null, kind.Value.Kind, kind.Value.Reason, before, now));
+            if (agent.Status == AgentStatus.Suspended)
+                suspended.Add(agent);
             changes++;
         }
         await audit.SaveWithAuditAsync(db, cancellationToken);
+        // A suspended agent's tokens stop working at once, as when a person suspends it.
+        foreach (var agent in suspended)
+            tokenGate.StatusChanged(agent.Id.Value, agent.Status, now);
         return changes;
     }
 

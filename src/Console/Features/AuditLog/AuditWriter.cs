@@ -141,32 +141,48 @@ public sealed partial class AuditWriter(
         await _lock.WaitAsync();
         try
         {
-            var (db, accepted) = ApplyAll(batch);
-            await using (db)
+            var failed = await CommitUnderLockAsync(batch);
+            // One bad row must not fail the other callers' decisions: when a shared commit fails,
+            // each of its items is tried again alone, and only the ones that still fail fault.
+            if (failed is { Count: > 1 })
             {
-                if (accepted.Count == 0)
-                    return;
-                try
-                {
-                    var added = Chain(db, await HeadAsync(CancellationToken.None), accepted.Select(p => p.Item.Entry).ToList());
-                    await db.SaveChangesAsync(CancellationToken.None);
-                    var events = added.OfType<AuditEvent>().ToList();
-                    _head = new ChainHead(events[^1]);
-                    for (var i = 0; i < accepted.Count; i++)
-                        accepted[i].Done.TrySetResult(events[i].Sequence);
-                }
-                catch (Exception ex)
-                {
-                    _head = null;
-                    AuditWriterMessages.GroupCommitFailed(logger, ex, accepted.Count);
-                    foreach (var pending in accepted)
-                        pending.Done.TrySetException(new AuditCommitException(ex));
-                }
+                foreach (var pending in failed)
+                    await CommitUnderLockAsync([pending]);
             }
         }
         finally
         {
             _lock.Release();
+        }
+    }
+
+    /// <returns>The items of a shared commit that failed and are not yet completed; otherwise null.</returns>
+    private async Task<List<Pending>?> CommitUnderLockAsync(List<Pending> batch)
+    {
+        var (db, accepted) = ApplyAll(batch);
+        await using (db)
+        {
+            if (accepted.Count == 0)
+                return null;
+            try
+            {
+                var added = Chain(db, await HeadAsync(CancellationToken.None), accepted.Select(p => p.Item.Entry).ToList());
+                await db.SaveChangesAsync(CancellationToken.None);
+                var events = added.OfType<AuditEvent>().ToList();
+                _head = new ChainHead(events[^1]);
+                for (var i = 0; i < accepted.Count; i++)
+                    accepted[i].Done.TrySetResult(events[i].Sequence);
+                return null;
+            }
+            catch (Exception ex)
+            {
+                _head = null;
+                AuditWriterMessages.GroupCommitFailed(logger, ex, accepted.Count);
+                if (accepted.Count > 1)
+                    return accepted;
+                accepted[0].Done.TrySetException(new AuditCommitException(ex));
+                return null;
+            }
         }
     }
 

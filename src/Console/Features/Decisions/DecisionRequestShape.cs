@@ -8,6 +8,7 @@ namespace Warden.Features.Decisions;
 internal static class DecisionRequestShape
 {
     public const int MaxIdempotencyKeyLength = 200;
+    private const decimal MaxAmount = 100_000_000_000_000m;
 
     public static Result<DecisionRequest> Check(DecisionRequestBody body, string? idempotencyKey)
     {
@@ -26,8 +27,12 @@ internal static class DecisionRequestShape
         var impact = body.Impact;
         if (impact?.Records < 0 || impact?.Amount < 0)
             return DecisionErrors.Invalid("impact.records and impact.amount cannot be negative.");
-        if (impact?.Amount > 0 && (impact.Currency is null || impact.Currency.Length != 3 || !impact.Currency.All(char.IsAsciiLetter)))
-            return DecisionErrors.Invalid("impact.currency is a three-letter code when impact.amount is given.");
+        if (impact?.Amount > MaxAmount || impact?.Amount is { } amount && decimal.Round(amount, 4) != amount)
+            return DecisionErrors.Invalid($"impact.amount is at most {MaxAmount} with at most 4 decimals.");
+        if (impact?.Currency is { } currency && (currency.Length != 3 || !currency.All(char.IsAsciiLetter)))
+            return DecisionErrors.Invalid("impact.currency is a three-letter code such as EUR.");
+        if (impact?.Amount > 0 && impact.Currency is null)
+            return DecisionErrors.Invalid("impact.currency is required when impact.amount is given.");
 
         var request = DecisionRequest.Create(
             body.Tool.Trim(),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Domain.Audit;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
@@ -70,7 +71,9 @@ public sealed class DecisionService(
 
         var now = clock.GetUtcNow();
         var settings = directory.Value;
-        var view = AgentView.From(agent, agent.IsAttestationOverdue(settings.AttestationPeriod, now), settings.EnforceAttestation);
+        // Enforcement refuses from the moment the upkeep job would suspend: overdue past the grace period.
+        var overdueBeyondGrace = now > agent.AttestationDueAt(settings.AttestationPeriod) + TimeSpan.FromDays(settings.AttestationGraceDays);
+        var view = AgentView.From(agent, overdueBeyondGrace, settings.EnforceAttestation);
         var current = policy.Current;
         var decision = await usage.DecideAsync(agentId, now, request.Impact, seen =>
             DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, seen, request, [], current, now)), cancellationToken);
@@ -86,7 +89,9 @@ public sealed class DecisionService(
             await using var again = contexts.CreateDbContext();
             var winner = await again.Decisions.AsNoTracking()
                 .SingleOrDefaultAsync(d => d.AgentId == agentId && d.IdempotencyKey == idempotencyKey, cancellationToken);
-            return winner is not null && winner.RequestDigest == digest ? ToResponse(winner) : DecisionErrors.IdempotencyConflict;
+            if (winner is null)
+                return DecisionErrors.Unavailable;
+            return winner.RequestDigest == digest ? ToResponse(winner) : DecisionErrors.IdempotencyConflict;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -170,12 +175,12 @@ public sealed class DecisionService(
         DecidedAt = now,
         Tool = request.Tool,
         Operation = OperationNames.Name(request.Operation),
-        Resource = request.Resource,
-        Parameters = body.Parameters is { } p ? Masking.Mask(RequestDigest.Canonical(p)) : null,
+        Resource = Fit(PiiMasker.MaskText(request.Resource), 512),
+        Parameters = body.Parameters is { } p ? PiiMasker.MaskJson(RequestDigest.Canonical(p)) : null,
         Records = request.Impact.Records,
         Amount = request.Impact.Amount,
         Currency = request.Impact.Currency,
-        Justification = request.Justification is { } j ? Masking.Mask(j) : null,
+        Justification = request.Justification is { } j ? Fit(PiiMasker.MaskText(j), 2000) : null,
         Outcome = decision.Outcome,
         State = decision.Outcome switch
         {
@@ -183,7 +188,7 @@ public sealed class DecisionService(
             DecisionOutcome.Pending => DecisionState.Pending,
             _ => DecisionState.Denied,
         },
-        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, r.Message)), Json),
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, PiiMasker.MaskText(r.Message))), Json),
         RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
         PolicyVersion = decision.PolicyVersion,
         MatchedRuleId = decision.MatchedRuleId,
@@ -198,6 +203,9 @@ public sealed class DecisionService(
             _ => null,
         },
     };
+
+    // Masking can lengthen text slightly; stored text never exceeds its column.
+    private static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private static DateTimeOffset GrantExpiry(DecisionRecord record) =>
         record.State == DecisionState.Approved ? (record.ExpiresAt ?? record.DecidedAt) + GrantLifetime : record.ExpiresAt ?? record.DecidedAt;

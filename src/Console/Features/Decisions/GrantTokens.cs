@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Features.Decisions;
@@ -12,6 +13,7 @@ namespace Warden.Features.Decisions;
 public sealed class GrantTokens
 {
     public const string Prefix = "grt_";
+    private const int KeyLength = 32;
     private readonly byte[] _key;
 
     public GrantTokens(DatabaseConnection connection)
@@ -20,20 +22,23 @@ public sealed class GrantTokens
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (!File.Exists(path))
         {
-            var fresh = RandomNumberGenerator.GetBytes(32);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             try
             {
-                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                file.Write(fresh);
+                using var file = new FileStream(path, options);
+                file.Write(RandomNumberGenerator.GetBytes(KeyLength));
+                file.Flush(flushToDisk: true);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process created it first; use theirs.
             }
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         _key = File.ReadAllBytes(path);
+        if (_key.Length != KeyLength)
+            throw new StartupException($"The grant key '{path}' is damaged ({_key.Length} bytes, expected {KeyLength}); restore it from a backup or delete it to issue new grants.");
     }
 
     public string For(string decisionId, string requestDigest)

@@ -12,6 +12,7 @@ public sealed record SchemaViolation(string Path, string Message);
 /// </summary>
 public sealed class ParameterSchemas
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private readonly ConcurrentDictionary<string, JsonSchema?> _compiled = new(StringComparer.Ordinal);
 
     public IReadOnlyList<SchemaViolation> Check(string? schemaText, JsonElement? parameters)
@@ -22,8 +23,7 @@ public sealed class ParameterSchemas
         if (schema is null)
             return [new SchemaViolation("$", "The tool's parameter schema cannot be used; ask the agent's owner to fix it.")];
 
-        using var empty = JsonDocument.Parse("{}");
-        var instance = parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } given ? given : empty.RootElement;
+        var instance = parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } given ? given : EmptyObject;
         var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
             return [];
@@ -41,6 +41,8 @@ public sealed class ParameterSchemas
 
     private static JsonSchema? Compile(string text)
     {
+        if (Warden.Domain.Agents.ToolDeclaration.SchemaUsesRegex(text))
+            return null;
         try
         {
             return JsonSchema.FromText(text);

@@ -19,7 +19,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
     {
         var counters = _agents.GetOrAdd(agentId, _ => new Counters());
         var day = DateOnly.FromDateTime(now.UtcDateTime);
-        if (counters.Day != day)
+        if (counters.Day < day)
         {
             var (records, amount) = await AllowedTodayAsync(agentId, day, cancellationToken);
             lock (counters)
@@ -29,7 +29,8 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
         lock (counters)
         {
             var minute = now.ToUnixTimeSeconds() / 60;
-            if (counters.Minute != minute)
+            // Only forward: a request that read the clock before a slower one must not reset the window.
+            if (minute > counters.Minute)
                 counters.StartMinute(minute);
             var decision = decide(new UsageView(counters.RequestsThisMinute, counters.RecordsToday, counters.AmountToday));
             counters.RequestsThisMinute++;
@@ -93,7 +94,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
 
         public void StartDay(DateOnly day, long records, decimal amount)
         {
-            if (Day == day)
+            if (Day >= day)
                 return;
             Day = day;
             RecordsToday = records;

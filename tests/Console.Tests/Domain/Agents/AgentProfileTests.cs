@@ -108,4 +108,18 @@ public sealed class AgentProfileTests
         normalized.Segment.ShouldBe("finance");
         normalized.Tags.ShouldBe(["billing", "eu"]);
     }
+
+    [Theory]
+    [InlineData("""{ "type": "object", "properties": { "id": { "type": "string", "pattern": "^(a+)+$" } } }""")]
+    [InlineData("""{ "type": "object", "patternProperties": { "^x": { "type": "string" } } }""")]
+    [InlineData("""{ "type": "object", "properties": { "re": { "type": "string", "format": "regex" } } }""")]
+    public void Validate_WithRegexInToolSchema_IsRefused(string schema)
+    {
+        var tool = new ToolDeclaration("crm.read", [OperationKind.Read], RiskTier.Low, schema);
+
+        var result = (Profile() with { Tools = [tool] }).Validate();
+
+        result.Error.Code.ShouldBe("agent.invalid_tool_schema");
+        result.Error.Message.ShouldContain("pattern");
+    }
 }

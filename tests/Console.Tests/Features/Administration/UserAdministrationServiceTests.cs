@@ -13,6 +13,17 @@ namespace Warden.Tests.Features.Administration;
 public sealed class UserAdministrationServiceTests(WardenAppFactory app) : IClassFixture<WardenAppFactory>
 {
     [Fact]
+    public async Task AddRoleAsync_ToThemselves_IsRefusedEvenForAnAdministrator()
+    {
+        var admin = await FindAsync(DemoAccounts.Admin);
+
+        var result = await AsAdminAsync(s => s.AddRoleAsync(admin!.Id, Roles.SecurityOfficer));
+
+        result.Error.ShouldBe(PersonErrors.CannotGrantSelf);
+        (await FindAsync(DemoAccounts.Admin)).ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task CreateUserAsync_WithRoles_CreatesAnEnabledPersonHoldingThem()
     {
         var email = TestPeople.NewEmail("new");

@@ -7,6 +7,7 @@ using Warden.Domain.Agents;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 using Warden.Tests.Support;
 
@@ -79,6 +80,7 @@ public sealed class DirectoryUpkeepJobTests(WardenAppFactory app) : IClassFixtur
         return new DirectoryUpkeepJob(
             app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>(),
             app.Services.GetRequiredService<AuditWriter>(),
+            app.Services.GetRequiredService<AgentTokenGate>(),
             Options.Create(settings),
             clock);
     }

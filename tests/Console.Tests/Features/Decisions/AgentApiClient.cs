@@ -25,7 +25,7 @@ internal static class AgentApiClient
         [
             new ToolDraft("crm.read", [OperationKind.Read], RiskTier.Low, null),
             new ToolDraft("crm.update", [OperationKind.Write], RiskTier.Medium,
-                """{ "type": "object", "required": ["accountId"], "properties": { "accountId": { "type": "string", "pattern": "^[0-9]+$" } } }"""),
+                """{ "type": "object", "required": ["accountId"], "properties": { "accountId": { "type": "string", "minLength": 1, "maxLength": 12 } } }"""),
             new ToolDraft("payments.send", [OperationKind.Execute], RiskTier.Critical, null),
         ],
         Scopes = ["crm/accounts/*", "payments/**"],

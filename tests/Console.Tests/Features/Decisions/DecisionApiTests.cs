@@ -83,7 +83,7 @@ public sealed class DecisionApiTests(WardenAppFactory app) : IClassFixture<Warde
         var agent = await RegisterAsync(app);
         using var client = Client(app, agent.Token);
 
-        using var response = await DecideAsync(client, Body("crm.update", "write", parameters: new { accountId = "abc" }));
+        using var response = await DecideAsync(client, Body("crm.update", "write", parameters: new { accountId = 12345 }));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemType(response)).ShouldBe("urn:warden:problem:parameters-invalid");
@@ -139,6 +139,23 @@ public sealed class DecisionApiTests(WardenAppFactory app) : IClassFixture<Warde
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("operation");
+    }
+
+    [Theory]
+    [InlineData("{\"tool\":\"crm.read\",\"operation\":\"read\",\"resource\":\"crm/accounts/1\",\"impact\":{\"amount\":10}}", "currency")]
+    [InlineData("{\"tool\":\"crm.read\",\"operation\":\"read\",\"resource\":\"crm/accounts/1\",\"impact\":{\"currency\":\"EURO\"}}", "currency")]
+    [InlineData("{\"tool\":\"crm.read\",\"operation\":\"read\",\"resource\":\"crm/accounts/1\",\"impact\":{\"amount\":1e20,\"currency\":\"EUR\"}}", "amount")]
+    [InlineData("{\"tool\":\"crm.read\",\"operation\":\"read\",\"resource\":\"crm/accounts/1\",\"impact\":{\"records\":-1}}", "negative")]
+    public async Task Decide_WithImpactOutOfBounds_Is400NotADecision(string body, string mentioned)
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+
+        using var response = await client.PostAsync(new Uri("/api/v1/decisions", UriKind.Relative),
+            new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain(mentioned);
     }
 
     [Fact]
