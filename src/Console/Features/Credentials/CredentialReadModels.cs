@@ -28,6 +28,9 @@ public static class CredentialErrors
     public static readonly Error SecretExists =
         new("credentials.secret_exists", "The agent already has a client secret; rotate it instead.");
 
+    public static readonly Error RevokedNeedsOfficer =
+        new("credentials.revoked_needs_officer", "The credentials were revoked; only a security officer can issue new ones.");
+
     public static readonly Error NoSecret = new("credentials.no_secret", "The agent has no client secret to rotate; issue one first.");
 
     public static readonly Error AgentRetired = new("credentials.agent_retired", "A retired agent gets no new credentials.");

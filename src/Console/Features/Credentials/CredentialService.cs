@@ -230,6 +230,9 @@ public sealed class CredentialService(
             credential = new AgentCredential { AgentId = agentId };
             db.Set<AgentCredential>().Add(credential);
         }
+        // Revoked credentials come back only through an officer: an owner may stop, never restart.
+        if (credential.RevokedAt is not null && kind is "secret_issued" or "public_key_added" && !AgentAccess.IsOfficer(guard.Value))
+            return CredentialErrors.RevokedNeedsOfficer;
         var now = clock.GetUtcNow();
         var result = await change(db, agent, credential, now);
         if (result.IsFailure)
