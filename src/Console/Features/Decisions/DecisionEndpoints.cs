@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Warden.Domain;
@@ -95,15 +96,15 @@ public static class DecisionEndpoints
         if (context.Request.ContentLength > MaxBodyBytes)
             return (null, ApiProblems.TooLarge(MaxBodyBytes));
 
-        var buffer = new byte[MaxBodyBytes + 1];
-        var read = 0;
-        int chunk;
-        while (read < buffer.Length && (chunk = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
-            read += chunk;
-        if (read > MaxBodyBytes)
-            return (null, ApiProblems.TooLarge(MaxBodyBytes));
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
         try
         {
+            var read = 0;
+            int chunk;
+            while (read <= MaxBodyBytes && (chunk = await context.Request.Body.ReadAsync(buffer.AsMemory(read, MaxBodyBytes + 1 - read), context.RequestAborted)) > 0)
+                read += chunk;
+            if (read > MaxBodyBytes)
+                return (null, ApiProblems.TooLarge(MaxBodyBytes));
             var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Json);
             return value is null ? (null, ApiProblems.InvalidRequest("The body is empty; send a JSON object.")) : (value, null);
         }
@@ -111,6 +112,10 @@ public static class DecisionEndpoints
         {
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : string.Empty;
             return (null, ApiProblems.InvalidRequest($"The body is not valid JSON for this call{where}."));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
