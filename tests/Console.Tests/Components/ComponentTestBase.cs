@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using Warden.Domain;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Tests.Support;
 
@@ -36,6 +37,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<AgentRegistryService>();
         AddFromApp<AgentExportService>();
         AddFromApp<AgentImportService>();
+        AddFromApp<CredentialService>();
         AddFromApp<DashboardService>();
         AddFromApp<UserAdministrationService>();
         _authorization = AddAuthorization();
