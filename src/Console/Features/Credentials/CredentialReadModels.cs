@@ -14,7 +14,8 @@ public sealed record CredentialDetails(
     int TokenLifetimeMinutes,
     IReadOnlyList<PublicKeyRow> PublicKeys,
     IReadOnlyList<TokenIssuanceRow> RecentTokens,
-    bool CanManage);
+    bool CanManage,
+    bool CanReenable);
 
 public sealed record PublicKeyRow(string KeyId, string KeyType, string? Algorithm);
 

@@ -68,7 +68,8 @@ public sealed class CredentialService(
             credential?.AccessTokenLifetimeMinutes ?? AgentTokenLifetime.DefaultMinutes,
             revoked ? [] : keys,
             recent,
-            CanManage: agent.Status != AgentStatus.Retired && AgentAccess.OwnsOrOfficer(guard.Value, agent));
+            CanManage: agent.Status != AgentStatus.Retired && AgentAccess.OwnsOrOfficer(guard.Value, agent),
+            CanReenable: agent.Status != AgentStatus.Retired && (!revoked ? AgentAccess.OwnsOrOfficer(guard.Value, agent) : AgentAccess.IsOfficer(guard.Value)));
     }
 
     /// <summary>Generates the agent's client secret and returns it: the only time anyone sees it.</summary>
