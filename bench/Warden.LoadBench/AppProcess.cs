@@ -54,6 +54,7 @@ public sealed class AppProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             dll, "--demo", $"--Urls={baseAddress.ToString().TrimEnd('/')}", $"--Database:DataDirectory={dataDirectory}", "--Demo:RunAgents=false",
+            "--AgentApi:CallsPerMinute=1000000000",
         })
         {
             start.ArgumentList.Add(argument);

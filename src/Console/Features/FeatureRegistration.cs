@@ -47,6 +47,8 @@ public static class FeatureRegistration
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
         services.AddSingleton<KeyedLocks>();
+        services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
+        services.AddSingleton<AgentCallLimiter>();
         services.AddApiDocumentation();
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();

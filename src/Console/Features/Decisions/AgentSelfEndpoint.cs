@@ -7,11 +7,14 @@ namespace Warden.Features.Decisions;
 
 internal static class AgentSelfEndpoint
 {
-    public static async Task<IResult> GetAsync(HttpContext context, AgentTokenGate gate, IDbContextFactory<WardenDbContext> contexts)
+    public static async Task<IResult> GetAsync(
+        HttpContext context, AgentTokenGate gate, AgentCallLimiter limiter, IDbContextFactory<WardenDbContext> contexts)
     {
         var agent = DecisionEndpoints.Authenticate(context, gate);
         if (agent.IsFailure)
             return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        if (limiter.Refusal(context, agent.Value) is { } limited)
+            return limited;
         if (!AgentId.TryParse(agent.Value, out var id))
             return ApiProblems.Unauthorized("unknown-agent", "The token does not belong to a registered agent.");
 

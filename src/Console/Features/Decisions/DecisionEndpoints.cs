@@ -53,22 +53,28 @@ public static class DecisionEndpoints
         return Results.Ok(answer);
     }
 
-    private static async Task<IResult> GetAsync(string id, int? waitSeconds, HttpContext context, DecisionService decisions, AgentTokenGate gate)
+    private static async Task<IResult> GetAsync(
+        string id, int? waitSeconds, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
             return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        if (limiter.Refusal(context, agent.Value) is { } limited)
+            return limited;
         if (waitSeconds is < 0 or > MaxWaitSeconds)
             return ApiProblems.InvalidRequest($"waitSeconds is 0 to {MaxWaitSeconds}.");
         var result = await decisions.GetAsync(agent.Value, id, TimeSpan.FromSeconds(waitSeconds ?? 0), context.RequestAborted);
         return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
     }
 
-    private static async Task<IResult> ReportOutcomeAsync(string id, HttpContext context, DecisionService decisions, AgentTokenGate gate)
+    private static async Task<IResult> ReportOutcomeAsync(
+        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
             return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+        if (limiter.Refusal(context, agent.Value) is { } limited)
+            return limited;
         var body = await ReadJsonAsync<OutcomeReportBody>(context);
         if (body.Problem is not null)
             return body.Problem;
