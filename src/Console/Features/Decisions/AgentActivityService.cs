@@ -36,13 +36,7 @@ public sealed class AgentActivityService(
         var decisions = db.Decisions.AsNoTracking().Where(d => d.AgentId == agentId);
         var recent = await decisions.OrderByDescending(d => d.DecidedAt).Take(RecentCount).ToListAsync(ct);
         var today = await CountTodayAsync(decisions, now, ct);
-        var meter = usage.Peek(agentId, now);
-        // The meter learns an agent's day at its first request; until then the stored decisions tell.
-        if (meter == UsageView.None)
-        {
-            var (records, amount) = await UsedTodayAsync(decisions, now, ct);
-            meter = new UsageView(0, records, amount);
-        }
+        var meter = await usage.CurrentAsync(agentId, now, ct);
 
         var counters = new ActivityCounters(
             today.GetValueOrDefault(DecisionOutcome.Allow),
@@ -67,17 +61,6 @@ public sealed class AgentActivityService(
             .GroupBy(d => d.Outcome)
             .Select(g => new { Outcome = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Outcome, g => g.Count, ct);
-    }
-
-    private static async Task<(long Records, decimal Amount)> UsedTodayAsync(IQueryable<DecisionRecord> decisions, DateTimeOffset now, CancellationToken ct)
-    {
-        var start = StartOfDay(now);
-        var used = await decisions
-            .Where(d => d.DecidedAt >= start
-                && (d.State == DecisionState.Allowed || d.State == DecisionState.Approved || d.State == DecisionState.Completed))
-            .Select(d => new { d.Records, d.Amount })
-            .ToListAsync(ct);
-        return (used.Sum(u => (long)u.Records), used.Sum(u => u.Amount));
     }
 
     private static RecentDecisionRow Row(DecisionRecord record)

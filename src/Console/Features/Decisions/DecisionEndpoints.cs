@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Warden.Domain;
+using Warden.Domain.Decisions;
 using Warden.Infrastructure.AgentIdentity;
 
 namespace Warden.Features.Decisions;
@@ -43,7 +44,7 @@ public static class DecisionEndpoints
         if (result.IsFailure)
             return ToProblem(result.Error);
         var answer = result.Value;
-        if (answer.Reasons.Any(r => r.Code == "rate_limited"))
+        if (answer.Reasons.Any(r => r.Code == DecisionCodes.RateLimited))
         {
             // The rate window is the calendar minute: the agent may try again when it turns.
             var retryAfter = 60 - clock.GetUtcNow().Second;

@@ -55,8 +55,7 @@ public sealed class DecisionJournal(AuditWriter audit)
         db.Entry(record).Property<int>("Version").CurrentValue++;
         try
         {
-            await audit.AppendAsync(db, [new AuditEntry(AuditActor.System, "decision.expired", record.AgentId,
-                AuditEntry.Of(AuditActor.System, "decision.expired", record.AgentId, new { decision = record.Id, expiredAt = now }).Data)], cancellationToken);
+            await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.System, "decision.expired", record.AgentId, new { decision = record.Id, expiredAt = now })], cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

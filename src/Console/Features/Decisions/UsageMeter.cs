@@ -17,15 +17,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
 
     public async Task<Decision> DecideAsync(string agentId, DateTimeOffset now, RequestImpact impact, Func<UsageView, Decision> decide, CancellationToken cancellationToken)
     {
-        var counters = _agents.GetOrAdd(agentId, _ => new Counters());
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
-        if (counters.Day < day)
-        {
-            var (records, amount) = await AllowedTodayAsync(agentId, day, cancellationToken);
-            lock (counters)
-                counters.StartDay(day, records, amount);
-        }
-
+        var counters = await CountersForTodayAsync(agentId, now, cancellationToken);
         lock (counters)
         {
             var minute = now.ToUnixTimeSeconds() / 60;
@@ -43,32 +35,28 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
         }
     }
 
-    /// <summary>Adds an approved request's impact once its approval lands.</summary>
-    public void AddApproved(string agentId, int records, decimal amount, DateTimeOffset now)
+    /// <summary>The agent's usage now, loading today's totals from the stored decisions if the meter has not seen it today.</summary>
+    public async Task<UsageView> CurrentAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_agents.TryGetValue(agentId, out var counters))
-        {
-            lock (counters)
-            {
-                if (counters.Day == DateOnly.FromDateTime(now.UtcDateTime))
-                {
-                    counters.RecordsToday += records;
-                    counters.AmountToday += amount;
-                }
-            }
-        }
-    }
-
-    public UsageView Peek(string agentId, DateTimeOffset now)
-    {
-        if (!_agents.TryGetValue(agentId, out var counters))
-            return UsageView.None;
+        var counters = await CountersForTodayAsync(agentId, now, cancellationToken);
         lock (counters)
         {
             var sameMinute = counters.Minute == now.ToUnixTimeSeconds() / 60;
-            var sameDay = counters.Day == DateOnly.FromDateTime(now.UtcDateTime);
-            return new UsageView(sameMinute ? counters.RequestsThisMinute : 0, sameDay ? counters.RecordsToday : 0, sameDay ? counters.AmountToday : 0);
+            return new UsageView(sameMinute ? counters.RequestsThisMinute : 0, counters.RecordsToday, counters.AmountToday);
         }
+    }
+
+    private async Task<Counters> CountersForTodayAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counters = _agents.GetOrAdd(agentId, _ => new Counters());
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        if (counters.Day < day)
+        {
+            var (records, amount) = await AllowedTodayAsync(agentId, day, cancellationToken);
+            lock (counters)
+                counters.StartDay(day, records, amount);
+        }
+        return counters;
     }
 
     private async Task<(long Records, decimal Amount)> AllowedTodayAsync(string agentId, DateOnly day, CancellationToken cancellationToken)
