@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Audit;
 using Warden.Features.AuditLog;
@@ -22,7 +23,7 @@ public sealed class DecisionJournal(AuditWriter audit)
             record.Operation,
             record.Resource,
             outcome = record.Outcome.ToString().ToLowerInvariant(),
-            reasons = record.Reasons,
+            reasons = JsonSerializer.Deserialize<JsonElement>(record.Reasons),
             record.RiskTier,
             record.PolicyVersion,
             rule = record.MatchedRuleId,
