@@ -20,4 +20,8 @@ public static class DecisionCodes
     public const string AllowedByPolicy = "allowed_by_policy";
     public const string AllowedByAutonomy = "allowed_by_autonomy";
     public const string EvaluationError = "evaluation_error";
+    public const string Approved = "approved";
+    public const string ApprovalDenied = "approval_denied";
+    public const string ApprovalExpired = "approval_expired";
+    public const string ApprovalCancelled = "approval_cancelled";
 }

@@ -2,12 +2,14 @@ using Hangfire;
 using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
+using Warden.Features.Notifications;
 using Warden.Features.Setup;
 
 namespace Warden.Features;
@@ -46,6 +48,19 @@ public static class FeatureRegistration
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
+        services.AddOptions<ApprovalOptions>()
+            .Bind(configuration.GetSection(ApprovalOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ApprovalFeed>();
+        services.AddSingleton<ApprovalWorkflow>();
+        services.AddScoped<ApprovalService>();
+        services.AddHostedService<ApprovalSweeper>();
+        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
+        services.AddHttpClient(WebhookDeliveryJob.HttpClientName);
+        services.AddSingleton<Notifier>();
+        services.AddTransient<WebhookDeliveryJob>();
+        services.AddTransient<NotificationSweepJob>();
         services.AddSingleton<KeyedLocks>();
         services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
         services.AddSingleton<AgentCallLimiter>();
@@ -66,6 +81,7 @@ public static class FeatureRegistration
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;
         jobs.AddOrUpdate<DirectoryUpkeepJob>(DirectoryUpkeepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), directory.UpkeepCron);
+        jobs.AddOrUpdate<NotificationSweepJob>(NotificationSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         return app;
     }
 }

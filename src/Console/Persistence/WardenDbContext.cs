@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
+using Warden.Features.Notifications;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
 
@@ -23,6 +25,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
 
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
+
+    public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
+
+    public DbSet<OutboundNotification> Notifications => Set<OutboundNotification>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using Warden.Domain;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
+using Warden.Features.Approvals;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Tests.Support;
@@ -40,6 +41,8 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<CredentialService>();
         AddFromApp<DashboardService>();
         AddFromApp<UserAdministrationService>();
+        AddFromApp<ApprovalService>();
+        Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

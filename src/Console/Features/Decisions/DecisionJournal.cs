@@ -13,7 +13,8 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class DecisionJournal(AuditWriter audit)
 {
-    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken)
+    /// <param name="alongside">More changes that must commit with the decision (the approval request it opens).</param>
+    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var entry = Entry(record, $"decision.{record.State.ToString().ToLowerInvariant()}", new
@@ -30,7 +31,11 @@ public sealed class DecisionJournal(AuditWriter audit)
             violation = record.IsViolation,
             digest = record.RequestDigest,
         });
-        return audit.CommitAsync(new AuditBatchItem(entry, db => db.Decisions.Add(record)));
+        return audit.CommitAsync(new AuditBatchItem(entry, db =>
+        {
+            db.Decisions.Add(record);
+            alongside?.Invoke(db);
+        }));
     }
 
     public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)

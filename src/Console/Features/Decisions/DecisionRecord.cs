@@ -30,6 +30,8 @@ public sealed class DecisionRecord
     public string? IdempotencyKey { get; set; }
     public int RequiredApprovals { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>When the grant of an approved decision lapses (an allowed one lapses at <see cref="ExpiresAt"/>).</summary>
+    public DateTimeOffset? GrantExpiresAt { get; set; }
     public DateTimeOffset? GrantUsedAt { get; set; }
     public string? OutcomeStatus { get; set; }
     public int? OutcomeRecords { get; set; }

@@ -3,10 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
+using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
+using Warden.Features.Notifications;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -24,6 +27,9 @@ public sealed class DecisionService(
     ParameterSchemas schemas,
     GrantTokens grants,
     KeyedLocks keys,
+    ApprovalWorkflow approvals,
+    ApprovalFeed feed,
+    Notifier notifier,
     IOptions<DirectoryOptions> directory,
     TimeProvider clock,
     ILogger<DecisionService> logger)
@@ -79,9 +85,21 @@ public sealed class DecisionService(
             DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, seen, request, [], current, now)), cancellationToken);
 
         var record = NewRecord(agentId, body, request, decision, digest, idempotencyKey, now);
+        var opened = decision.Outcome == DecisionOutcome.Pending
+            ? ApprovalRequest.Open(record.Id, agentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
+                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value)
+            : null;
+        string? notification = null;
+        if (opened is not null)
+            record.RequiredApprovals = opened.RequiredApprovals;
         try
         {
-            await journal.RecordAsync(record, cancellationToken);
+            await journal.RecordAsync(record, cancellationToken, opened is null ? null : db =>
+            {
+                db.ApprovalRequests.Add(opened);
+                notification = notifier.Queue(db, "approval.opened", opened.Id,
+                    approvals.Payload(opened, agent.Name, record.Tool, record.Operation, record.Resource, null), now);
+            });
         }
         catch (AuditCommitException ex) when (idempotencyKey is not null && ex.InnerException is DbUpdateException)
         {
@@ -98,6 +116,11 @@ public sealed class DecisionService(
             DecisionLog.RecordFailed(logger, ex, agentId);
             return DecisionErrors.Unavailable;
         }
+        if (opened is not null)
+        {
+            notifier.Dispatch([notification]);
+            feed.Publish(new ApprovalChange(opened.Id, record.Id, agentId, opened.State));
+        }
         return ToResponse(record);
     }
 
@@ -113,7 +136,9 @@ public sealed class DecisionService(
                 return DecisionErrors.NotFound(decisionId);
             if (record.State != DecisionState.Pending || clock.GetUtcNow() >= deadline)
                 return ToResponse(await ExpireIfDueAsync(db, record, cancellationToken));
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, cancellationToken);
+            // Woken by the vote that resolves it; the timeout re-reads in case it was resolved elsewhere.
+            var left = deadline - clock.GetUtcNow();
+            await feed.WaitAsync(record.Id, left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), clock, cancellationToken);
         }
     }
 
@@ -163,6 +188,9 @@ public sealed class DecisionService(
     {
         if (record.State != DecisionState.Pending || record.ExpiresAt > clock.GetUtcNow())
             return record;
+        if (await approvals.ExpireAsync(ApprovalRequest.IdFor(record.Id), cancellationToken))
+            return await db.Decisions.AsNoTracking().SingleAsync(d => d.Id == record.Id, cancellationToken);
+        // A decision without a request (or one another caller just expired): expire the decision alone if still pending.
         var expired = await journal.ExpireAsync(db, record.Id, clock.GetUtcNow(), cancellationToken);
         return expired ?? record;
     }
@@ -208,7 +236,16 @@ public sealed class DecisionService(
     private static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private static DateTimeOffset GrantExpiry(DecisionRecord record) =>
-        record.State == DecisionState.Approved ? (record.ExpiresAt ?? record.DecidedAt) + GrantLifetime : record.ExpiresAt ?? record.DecidedAt;
+        record.GrantExpiresAt ?? record.ExpiresAt ?? record.DecidedAt;
+
+    /// <summary>The answer as it stands now: approved decisions allow, refused or lapsed approvals deny.</summary>
+    private static string CurrentOutcome(DecisionRecord record) => record.State switch
+    {
+        DecisionState.Pending => "pending",
+        DecisionState.Allowed or DecisionState.Approved => "allow",
+        DecisionState.Completed => record.Outcome == DecisionOutcome.Deny ? "deny" : "allow",
+        _ => "deny",
+    };
 
     internal DecisionResponse ToResponse(DecisionRecord record)
     {
@@ -217,11 +254,11 @@ public sealed class DecisionService(
             ? new GrantBody(grants.For(record.Id, record.RequestDigest), GrantExpiry(record))
             : null;
         var approval = record.Outcome == DecisionOutcome.Pending
-            ? new ApprovalBody("apr_" + record.Id[DecisionIds.Prefix.Length..], record.RequiredApprovals, record.ExpiresAt ?? record.DecidedAt)
+            ? new ApprovalBody(ApprovalRequest.IdFor(record.Id), record.RequiredApprovals, record.ExpiresAt ?? record.DecidedAt)
             : null;
         return new DecisionResponse(
             record.Id,
-            record.Outcome.ToString().ToLowerInvariant(),
+            CurrentOutcome(record),
             record.State.ToString().ToLowerInvariant(),
             reasons,
             grant,

@@ -15,6 +15,7 @@ namespace Warden.Features.Demo;
 /// </summary>
 public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoAgentRunner> logger) : BackgroundService
 {
+    private const int MaxWaiting = 8;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly (string Agent, string Tool, string Operation, string Resource, object Parameters)[] Scenarios =
@@ -44,15 +45,21 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
 
         using var http = new HttpClient { BaseAddress = new Uri(address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost")) };
         var tokens = new Dictionary<string, (string Token, DateTimeOffset Until)>();
+        var waiting = new List<(string Agent, string DecisionId)>();
         var random = new Random();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var scenario = Scenarios[random.Next(Scenarios.Length)];
+                // Keep the demo queue workable: with enough held requests waiting, agents only read.
+                if (waiting.Count >= MaxWaiting && scenario.Operation != "read")
+                    scenario = Scenarios[0];
                 var n = random.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var token = await TokenAsync(http, tokens, scenario.Agent, stoppingToken);
-                await ActAsync(http, token, scenario, n, random, stoppingToken);
+                if (await ActAsync(http, token, scenario, n, random, stoppingToken) is { } held)
+                    waiting.Add((scenario.Agent, held));
+                await FollowUpAsync(http, tokens, waiting, stoppingToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException)
             {
@@ -82,7 +89,43 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
         return token;
     }
 
-    private static async Task ActAsync(HttpClient http, string token,
+    // Like a real agent, each demo agent checks on its held requests and acts once an officer approves.
+    private async Task FollowUpAsync(HttpClient http, Dictionary<string, (string Token, DateTimeOffset Until)> tokens,
+        List<(string Agent, string DecisionId)> waiting, CancellationToken cancellationToken)
+    {
+        foreach (var (agent, decisionId) in waiting.ToList())
+        {
+            var token = await TokenAsync(http, tokens, agent, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/decisions/{decisionId}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                waiting.Remove((agent, decisionId));
+                continue;
+            }
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            var outcome = answer.GetProperty("outcome").GetString();
+            if (outcome == "pending")
+                continue;
+            waiting.Remove((agent, decisionId));
+            if (outcome == "allow")
+                await ReportAsync(http, token, answer, cancellationToken);
+        }
+    }
+
+    private static async Task ReportAsync(HttpClient http, string token, JsonElement answer, CancellationToken cancellationToken)
+    {
+        using var outcome = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/decisions/{answer.GetProperty("id").GetString()}/outcome")
+        {
+            Content = JsonContent.Create(new { grant = answer.GetProperty("grant").GetProperty("token").GetString(), status = "succeeded", records = 1, detail = "done" }, options: Json),
+        };
+        outcome.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var reported = await http.SendAsync(outcome, cancellationToken);
+    }
+
+    /// <returns>The id of a decision held for approval, which the agent follows up; otherwise null.</returns>
+    private static async Task<string?> ActAsync(HttpClient http, string token,
         (string Agent, string Tool, string Operation, string Resource, object Parameters) scenario, string n, Random random, CancellationToken cancellationToken)
     {
         var parameters = JsonSerializer.Serialize(scenario.Parameters, Json).Replace("{n}", n, StringComparison.Ordinal);
@@ -102,16 +145,18 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            return;
+            return null;
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        if (answer.GetProperty("outcome").GetString() != "allow")
-            return;
-        using var outcome = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/decisions/{answer.GetProperty("id").GetString()}/outcome")
+        switch (answer.GetProperty("outcome").GetString())
         {
-            Content = JsonContent.Create(new { grant = answer.GetProperty("grant").GetProperty("token").GetString(), status = "succeeded", records = 1, detail = "done" }, options: Json),
-        };
-        outcome.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var reported = await http.SendAsync(outcome, cancellationToken);
+            case "allow":
+                await ReportAsync(http, token, answer, cancellationToken);
+                return null;
+            case "pending":
+                return answer.GetProperty("id").GetString();
+            default:
+                return null;
+        }
     }
 }
 

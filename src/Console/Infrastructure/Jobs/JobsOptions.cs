@@ -11,5 +11,8 @@ public sealed class JobsOptions
 
     public string HousekeepingCron { get; set; } = "17 * * * *";
 
+    /// <summary>How often the job server looks for scheduled jobs (webhook retries) that are due.</summary>
+    public int SchedulePollingSeconds { get; set; } = 5;
+
     public bool UsesInMemoryStorage => string.Equals(Storage, "InMemory", StringComparison.OrdinalIgnoreCase);
 }

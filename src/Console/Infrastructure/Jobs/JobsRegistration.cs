@@ -29,7 +29,11 @@ public static class JobsRegistration
             else
                 hangfire.UsePostgreSqlStorage(pg => pg.UseNpgsqlConnection(connection.ConnectionString));
         });
-        services.AddHangfireServer(server => server.WorkerCount = Math.Max(1, options.WorkerCount));
+        services.AddHangfireServer(server =>
+        {
+            server.WorkerCount = Math.Max(1, options.WorkerCount);
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Clamp(options.SchedulePollingSeconds, 1, 60));
+        });
         services.AddTransient<HousekeepingJob>();
         return services;
     }

@@ -1,0 +1,163 @@
+using Warden.Domain.Agents;
+using Warden.Domain.People;
+
+namespace Warden.Domain.Approvals;
+
+/// <summary>
+/// An action that policy held back, waiting for people. Opened by a pending decision; approved once
+/// the required number of distinct eligible officers approve, denied by any one deny, expired when
+/// its deadline passes (the agent then gets <c>expired</c>, never an allow), cancelled when its agent
+/// is contained. Once final, nothing changes it again.
+/// </summary>
+public sealed class ApprovalRequest
+{
+    public const string IdPrefix = "apr_";
+    public const int MaxReasonLength = 1000;
+
+    private readonly List<ApprovalVote> _votes = [];
+
+    private ApprovalRequest()
+    {
+    }
+
+    public string Id { get; private set; } = string.Empty;
+    public string DecisionId { get; private set; } = string.Empty;
+    public string AgentId { get; private set; } = string.Empty;
+    public UserId OwnerId { get; private set; }
+    public UserId? BackupOwnerId { get; private set; }
+    public int RequiredApprovals { get; private set; }
+    public string EligibleRole { get; private set; } = Roles.SecurityOfficer;
+    public RiskTier RiskTier { get; private set; }
+    public string? RuleId { get; private set; }
+    public DateTimeOffset OpenedAt { get; private set; }
+    public DateTimeOffset ExpiresAt { get; private set; }
+    public DateTimeOffset? EscalatedAt { get; private set; }
+    public ApprovalState State { get; private set; }
+    public DateTimeOffset? ResolvedAt { get; private set; }
+    public string? ResolutionReason { get; private set; }
+    public IReadOnlyList<ApprovalVote> Votes => _votes;
+
+    public int Approvals => _votes.Count(v => v.Verdict == Verdict.Approve);
+
+    public bool IsFinal => State != ApprovalState.Pending;
+
+    /// <summary>The request id that belongs to a decision: one decision, at most one request.</summary>
+    public static string IdFor(string decisionId)
+    {
+        var underscore = decisionId.IndexOf('_', StringComparison.Ordinal);
+        return IdPrefix + (underscore >= 0 ? decisionId[(underscore + 1)..] : decisionId);
+    }
+
+    /// <summary>Critical actions always need two approvers; otherwise the rule's one or two.</summary>
+    public static int ApprovalsNeeded(int requested, RiskTier risk) =>
+        risk == RiskTier.Critical ? 2 : Math.Clamp(requested, 1, 2);
+
+    public static ApprovalRequest Open(
+        string decisionId, string agentId, UserId owner, UserId? backupOwner, int requiredApprovals, RiskTier risk,
+        string? ruleId, DateTimeOffset openedAt, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(agentId);
+        if (expiresAt <= openedAt)
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), "A request must expire after it opens.");
+        return new ApprovalRequest
+        {
+            Id = IdFor(decisionId),
+            DecisionId = decisionId,
+            AgentId = agentId,
+            OwnerId = owner,
+            BackupOwnerId = backupOwner,
+            RequiredApprovals = ApprovalsNeeded(requiredApprovals, risk),
+            RiskTier = risk,
+            RuleId = ruleId,
+            OpenedAt = openedAt,
+            ExpiresAt = expiresAt,
+            State = ApprovalState.Pending,
+        };
+    }
+
+    /// <summary>
+    /// Records one vote, or refuses it with the reason. A deny ends the request at once; an approval
+    /// ends it when enough distinct eligible people have approved.
+    /// </summary>
+    public Result<ApprovalState> Vote(Voter voter, Verdict verdict, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(voter);
+        if (IsFinal)
+            return ApprovalErrors.AlreadyDecided(DescribeFinal());
+        if (now >= ExpiresAt)
+            return ApprovalErrors.AlreadyDecided($"This request expired at {ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC; nothing more can be decided.");
+        if (!voter.IsActive)
+            return ApprovalErrors.VoterDisabled;
+        if (!voter.Roles.Contains(EligibleRole))
+            return ApprovalErrors.NotEligible(People.Roles.DisplayName(EligibleRole));
+        if (voter.Id == OwnerId)
+            return ApprovalErrors.OwnerCannotVote;
+        if (BackupOwnerId is { } backup && voter.Id == backup)
+            return ApprovalErrors.BackupOwnerCannotVote;
+        if (_votes.Any(v => v.VoterId == voter.Id))
+            return ApprovalErrors.AlreadyVoted;
+        var mailbox = Voter.Mailbox(voter.Email);
+        if (_votes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox)
+            return ApprovalErrors.SamePerson(sameMailbox.VoterName);
+        var text = reason?.Trim();
+        if (string.IsNullOrEmpty(text))
+            return ApprovalErrors.ReasonRequired;
+        if (text.Length > MaxReasonLength)
+            return ApprovalErrors.ReasonTooLong;
+
+        _votes.Add(new ApprovalVote(voter, verdict, text, now));
+        if (verdict == Verdict.Deny)
+            Finish(ApprovalState.Denied, text, now);
+        else if (Approvals >= RequiredApprovals)
+            Finish(ApprovalState.Approved, text, now);
+        return State;
+    }
+
+    /// <summary>Ends a pending request whose deadline has passed. Returns whether it changed.</summary>
+    public bool ExpireIfDue(DateTimeOffset now)
+    {
+        if (IsFinal || now < ExpiresAt)
+            return false;
+        Finish(ApprovalState.Expired, "No decision was made before the deadline.", now);
+        return true;
+    }
+
+    /// <summary>Withdraws a pending request (for example because its agent was contained).</summary>
+    public Result Cancel(string reason, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (IsFinal)
+            return ApprovalErrors.NotPending;
+        Finish(ApprovalState.Cancelled, reason.Trim(), now);
+        return Result.Success();
+    }
+
+    /// <summary>Marks a request left unhandled too long. Returns whether it changed.</summary>
+    public bool EscalateIfDue(TimeSpan after, DateTimeOffset now)
+    {
+        if (IsFinal || EscalatedAt is not null || now < OpenedAt + after || now >= ExpiresAt)
+            return false;
+        EscalatedAt = now;
+        return true;
+    }
+
+    /// <summary>Why nothing more can happen, in words for the person who tried.</summary>
+    public string DescribeFinal() => State switch
+    {
+        ApprovalState.Approved => $"Already approved by {Names(Verdict.Approve)}.",
+        ApprovalState.Denied => $"Already denied by {Names(Verdict.Deny)}: {ResolutionReason}",
+        ApprovalState.Expired => $"This request expired at {ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC; nothing more can be decided.",
+        ApprovalState.Cancelled => $"This request was cancelled: {ResolutionReason}",
+        _ => "This request is still pending.",
+    };
+
+    private string Names(Verdict verdict) => string.Join(" and ", _votes.Where(v => v.Verdict == verdict).Select(v => v.VoterName));
+
+    private void Finish(ApprovalState state, string reason, DateTimeOffset now)
+    {
+        State = state;
+        ResolutionReason = reason;
+        ResolvedAt = now;
+    }
+}

@@ -1,0 +1,28 @@
+using Warden.Domain.People;
+
+namespace Warden.Domain.Approvals;
+
+/// <summary>One officer's vote on one request: who, which way, why, and when.</summary>
+public sealed class ApprovalVote
+{
+    private ApprovalVote()
+    {
+    }
+
+    internal ApprovalVote(Voter voter, Verdict verdict, string reason, DateTimeOffset castAt)
+    {
+        VoterId = voter.Id;
+        VoterMailbox = Voter.Mailbox(voter.Email);
+        VoterName = voter.Name;
+        Verdict = verdict;
+        Reason = reason;
+        CastAt = castAt;
+    }
+
+    public UserId VoterId { get; private set; }
+    public string VoterMailbox { get; private set; } = string.Empty;
+    public string VoterName { get; private set; } = string.Empty;
+    public Verdict Verdict { get; private set; }
+    public string Reason { get; private set; } = string.Empty;
+    public DateTimeOffset CastAt { get; private set; }
+}

@@ -1,0 +1,47 @@
+namespace Warden.Domain.Guardrails;
+
+/// <summary>The kinds a scanner reports; the family prefix (<c>pii.</c>, <c>secret.</c>, <c>injection.</c>) is what a policy usually matches.</summary>
+public static class FindingKinds
+{
+    public const string Email = "pii.email";
+    public const string Phone = "pii.phone";
+    public const string Card = "pii.card";
+    public const string Iban = "pii.iban";
+    public const string Ssn = "pii.ssn";
+    public const string IpAddress = "pii.ip";
+    public const string CustomPiiPrefix = "pii.custom:";
+
+    public const string PrivateKey = "secret.private_key";
+    public const string CloudKey = "secret.cloud_key";
+    public const string Bearer = "secret.bearer";
+    public const string Jwt = "secret.jwt";
+    public const string ConnectionString = "secret.connection_string";
+    public const string HighEntropy = "secret.high_entropy";
+
+    public const string Override = "injection.override";
+    public const string Roleplay = "injection.roleplay";
+    public const string HiddenText = "injection.hidden_text";
+    public const string Encoded = "injection.encoded";
+    public const string Exfiltration = "injection.exfiltration";
+
+    /// <summary>More input than the scanner reads: what was not read was not checked, so a policy should fail closed.</summary>
+    public const string InputTruncated = "guardrail.input_truncated";
+    /// <summary>A pattern ran out of time on a value; the value is unchecked.</summary>
+    public const string ScanTimeout = "guardrail.scan_timeout";
+    /// <summary>A scanner failed on a value; the value is unchecked.</summary>
+    public const string ScannerFailed = "guardrail.scanner_failed";
+
+    public const string PiiFamily = "pii";
+    public const string SecretFamily = "secret";
+    public const string InjectionFamily = "injection";
+    public const string GuardrailFamily = "guardrail";
+
+    public static string Family(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        var dot = kind.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? kind : kind[..dot];
+    }
+
+    public static string CustomPii(string name) => CustomPiiPrefix + name;
+}

@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Domain.Guardrails.Packs;
+
+/// <summary>
+/// Runs the patterns of one family of a pack (injection phrases, or an officer's custom personal-data
+/// patterns) in one pass over each text.
+/// </summary>
+public sealed class PackScanner : IScanner
+{
+    private readonly IReadOnlyList<PackPattern> _patterns;
+    private readonly IReadOnlyList<Regex> _combined;
+    private readonly bool _phrases;
+
+    /// <param name="phrases">True for free-text phrases: texts without a space are skipped and quoted discussion lowers confidence.</param>
+    public PackScanner(string name, IReadOnlyList<PackPattern> patterns, bool phrases)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        Name = name;
+        _patterns = patterns;
+        _phrases = phrases;
+        _combined = PatternPack.Combine(patterns);
+    }
+
+    public string Name { get; }
+
+    public static PackScanner InjectionPhrases(PatternPack pack) =>
+        new("injection-phrases", (pack ?? throw new ArgumentNullException(nameof(pack))).OfFamily(FindingKinds.InjectionFamily + "."), phrases: true);
+
+    public static PackScanner CustomPersonalData(PatternPack pack) =>
+        new("custom-pii", (pack ?? throw new ArgumentNullException(nameof(pack))).OfFamily(FindingKinds.CustomPiiPrefix), phrases: false);
+
+    public void Scan(ScanText text, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_phrases && text.Spaces == 0)
+            return;
+        foreach (var combined in _combined)
+        {
+            if (!PatternMatches.Each(combined, text, findings, Name, match => Report(text, findings, match)))
+                return;
+        }
+    }
+
+    private void Report(ScanText text, ICollection<Finding> findings, Match match)
+    {
+        var pattern = Identify(match.Value);
+        if (pattern is null)
+            return;
+        var confidence = _phrases ? QuotedDiscussion.Adjust(text.Value, match.Index, match.Length, pattern.Confidence) : pattern.Confidence;
+        var excerpt = _phrases ? Excerpts.Phrase(match.Value) : Excerpts.Prefixed(match.Value, 0);
+        findings.Add(text.Finding(pattern.Kind, confidence, excerpt, match.Index, match.Length, Name) with { PatternId = pattern.Id });
+    }
+
+    /// <summary>Matches in <paramref name="text"/> (for example decoded payloads), without locations.</summary>
+    public IEnumerable<PackPattern> Matching(string text)
+    {
+        foreach (var combined in _combined)
+        {
+            for (var match = combined.Match(text); match.Success; match = match.NextMatch())
+            {
+                if (Identify(match.Value) is { } pattern)
+                    yield return pattern;
+            }
+        }
+    }
+
+    private PackPattern? Identify(string matched)
+    {
+        foreach (var pattern in _patterns)
+        {
+            if (pattern.Regex.IsMatch(matched))
+                return pattern;
+        }
+        return null;
+    }
+}

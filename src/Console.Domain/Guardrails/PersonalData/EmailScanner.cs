@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Domain.Guardrails.PersonalData;
+
+/// <summary>E-mail addresses, also spelled out ("name at example dot com"); not file names such as <c>icon@2x.png</c>, SSH remotes (<c>git@host:repo</c>) or URL credentials.</summary>
+public sealed partial class EmailScanner : IScanner
+{
+    private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "css", "js", "ts", "json", "txt", "pdf", "mp4",
+    };
+
+    public string Name => "email";
+
+    public void Scan(ScanText text, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains('@'))
+            Plain(text, findings);
+        if (text.Spaces >= 2 && (text.Value.Contains(" at ", StringComparison.OrdinalIgnoreCase) || text.Value.Contains("[at]", StringComparison.OrdinalIgnoreCase)
+                                 || text.Value.Contains("(at)", StringComparison.OrdinalIgnoreCase)))
+        {
+            PatternMatches.Each(Spelled(), text, findings, Name, match =>
+                findings.Add(text.Finding(FindingKinds.Email, 0.7, $"{match.Value[0]}••• at ••• (spelled out)", match.Index, match.Length, Name)));
+        }
+    }
+
+    private void Plain(ScanText text, ICollection<Finding> findings)
+    {
+        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        {
+            var value = text.Value;
+            var end = match.Index + match.Length;
+            if (FileExtensions.Contains(match.Groups["tld"].Value) || (end < value.Length && value[end] == ':') || IsUrlUserInfo(value, match.Index))
+                return;
+            findings.Add(text.Finding(FindingKinds.Email, 0.95, Excerpts.Email(match.Value), match.Index, match.Length, Name));
+        });
+    }
+
+    // "postgres://user:pw@host": the part between "://" and the match has no path, query or fragment yet.
+    private static bool IsUrlUserInfo(string value, int index)
+    {
+        var tokenStart = value.LastIndexOfAny([' ', '\n', '\t', '"', '\'', '<', '('], Math.Max(0, index - 1)) + 1;
+        var token = value.AsSpan(tokenStart, index - tokenStart);
+        var scheme = token.IndexOf("://", StringComparison.Ordinal);
+        return scheme >= 0 && token[(scheme + 3)..].IndexOfAny("/?#&=") < 0;
+    }
+
+    // "olivia dot smith at example dot com", "bob [at] example [dot] org": only with a common top-level domain.
+    [GeneratedRegex(@"(?i)\b[a-z0-9._%+-]{1,64}(?:\s{1,3}dot\s{1,3}[a-z0-9_%+-]{1,64}){0,3}\s{0,3}(?:\[at\]|\(at\)|\sat\s)\s{0,3}[a-z0-9-]{1,63}(?:\s{0,3}(?:\[dot\]|\(dot\)|\sdot\s)\s{0,3}[a-z0-9-]{1,63}){0,3}\s{0,3}(?:\[dot\]|\(dot\)|\sdot\s)\s{0,3}(?:com|org|net|io|de|uk|fr|es|it|nl|eu|edu|gov|info|biz|co|ch|at|be|ca|au)\b",
+                    RegexOptions.CultureInvariant, matchTimeoutMilliseconds: PatternMatches.TimeoutMilliseconds)]
+    private static partial Regex Spelled();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,8}(?<tld>[A-Za-z]{2,24})(?![A-Za-z0-9-])",
+                    RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: PatternMatches.TimeoutMilliseconds)]
+    private static partial Regex Pattern();
+}

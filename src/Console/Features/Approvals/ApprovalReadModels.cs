@@ -1,0 +1,71 @@
+using Warden.Domain.Approvals;
+
+namespace Warden.Features.Approvals;
+
+public sealed record VoteView(string VoterId, string VoterName, Verdict Verdict, string Reason, DateTimeOffset CastAt);
+
+/// <summary>Everything an officer needs to decide one held action, with parameters already PII-masked.</summary>
+public sealed record ApprovalCard(
+    string Id,
+    string DecisionId,
+    string AgentId,
+    string AgentName,
+    string OwnerName,
+    string Purpose,
+    int AutonomyLevel,
+    string Tool,
+    string Operation,
+    string Resource,
+    string RiskTier,
+    int Records,
+    decimal Amount,
+    string? Currency,
+    string? Parameters,
+    string? Justification,
+    string? RuleId,
+    IReadOnlyList<string> WhyHeld,
+    int RequiredApprovals,
+    IReadOnlyList<VoteView> Votes,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? EscalatedAt,
+    ApprovalState State,
+    DateTimeOffset? ResolvedAt,
+    string? ResolutionReason,
+    string? CannotVoteBecause)
+{
+    public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve);
+
+    public bool CanVote => State == ApprovalState.Pending && CannotVoteBecause is null;
+}
+
+/// <summary>Which finished requests the history shows.</summary>
+public sealed record ApprovalHistoryFilter(
+    ApprovalState? State = null,
+    string? AgentId = null,
+    string? OfficerId = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null)
+{
+    public const int MaxRows = 200;
+}
+
+public sealed record OfficerLoad(string OfficerId, string Name, int Approvals, int Denials, int RubberStamps, int BusiestHour);
+
+public sealed record RubberStampFlag(string OfficerName, string RequestId, string AgentName, double Seconds, DateTimeOffset CastAt);
+
+public sealed record BurstFlag(string OfficerName, DateTimeOffset HourStarting, int Approvals);
+
+/// <summary>How hard the queue is working the people on it (reviewer fatigue is an attack path).</summary>
+public sealed record ApprovalLoad(
+    int QueueDepth,
+    int Escalated,
+    int Decided,
+    TimeSpan? TimeToDecisionP50,
+    TimeSpan? TimeToDecisionP95,
+    IReadOnlyList<OfficerLoad> Officers,
+    IReadOnlyList<RubberStampFlag> RubberStamps,
+    IReadOnlyList<BurstFlag> Bursts,
+    int WindowDays,
+    int RubberStampSeconds,
+    int MaxApprovalsPerHour);

@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
+using Warden.Domain.People;
+using Warden.Features.Agents;
+using Warden.Features.Decisions;
+using Warden.Infrastructure.Identity;
+using Warden.Persistence;
+
+namespace Warden.Features.Approvals;
+
+/// <summary>
+/// The approval queue as people use it. Officers vote; auditors read everything; owners read their
+/// own agents' requests. Every call checks the caller afresh; who may vote on what is decided by the
+/// request itself (separation of duties applies to the person, not the role).
+/// </summary>
+public sealed class ApprovalService(
+    AccessGuard guard,
+    IDbContextFactory<WardenDbContext> contexts,
+    ApprovalWorkflow workflow,
+    IOptions<ApprovalOptions> options,
+    TimeProvider clock)
+{
+    public static readonly string[] QueueReaders = [Roles.SecurityOfficer, Roles.Auditor];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        if (access.IsFailure)
+            return access.Error;
+        var voter = await VoterAsync(access.Value, ct);
+        return await workflow.VoteAsync(requestId, voter, verdict, reason, ct);
+    }
+
+    /// <summary>Pending requests, soonest deadline first.</summary>
+    public async Task<Result<IReadOnlyList<ApprovalCard>>> GetQueueAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        var now = clock.GetUtcNow();
+        await using var db = contexts.CreateDbContext();
+        var requests = await db.ApprovalRequests.AsNoTracking()
+            .Where(r => r.State == ApprovalState.Pending && r.ExpiresAt > now)
+            .OrderBy(r => r.ExpiresAt)
+            .Take(500)
+            .ToListAsync(ct);
+        return Result.Success(await CardsAsync(db, access.Value, requests, ct));
+    }
+
+    public async Task<Result<int>> PendingCountAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        var now = clock.GetUtcNow();
+        await using var db = contexts.CreateDbContext();
+        return await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now, ct);
+    }
+
+    /// <summary>Finished requests (approved, denied, expired, cancelled), newest first.</summary>
+    public async Task<Result<IReadOnlyList<ApprovalCard>>> GetHistoryAsync(ApprovalHistoryFilter filter, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        var query = db.ApprovalRequests.AsNoTracking().Where(r => r.State != ApprovalState.Pending);
+        if (filter.State is { } state)
+            query = query.Where(r => r.State == state);
+        if (!string.IsNullOrWhiteSpace(filter.AgentId))
+            query = query.Where(r => r.AgentId == filter.AgentId);
+        if (!string.IsNullOrWhiteSpace(filter.OfficerId))
+        {
+            var officer = new UserId(filter.OfficerId);
+            query = query.Where(r => r.Votes.Any(v => v.VoterId == officer));
+        }
+        if (filter.From is { } from)
+            query = query.Where(r => r.OpenedAt >= from);
+        if (filter.To is { } to)
+            query = query.Where(r => r.OpenedAt < to);
+        var requests = await query.OrderByDescending(r => r.OpenedAt).Take(ApprovalHistoryFilter.MaxRows).ToListAsync(ct);
+        return Result.Success(await CardsAsync(db, access.Value, requests, ct));
+    }
+
+    /// <summary>One request, for deep links from notifications.</summary>
+    public async Task<Result<ApprovalCard>> GetAsync(string requestId, CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        var request = await db.ApprovalRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null)
+            return ApprovalErrors.NotFound;
+        return (await CardsAsync(db, access.Value, [request], ct))[0];
+    }
+
+    /// <summary>An agent's requests, newest first, for whoever may see the agent (owners included, read-only).</summary>
+    public async Task<Result<IReadOnlyList<ApprovalCard>>> GetForAgentAsync(string agentId, CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(AgentAccess.Readers);
+        if (access.IsFailure)
+            return access.Error;
+        if (!AgentId.TryParse(agentId, out var id))
+            return AgentAccess.NotFound(agentId);
+        await using var db = contexts.CreateDbContext();
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (agent is null || !AgentAccess.CanSee(access.Value, agent))
+            return AgentAccess.NotFound(agentId);
+        var requests = await db.ApprovalRequests.AsNoTracking()
+            .Where(r => r.AgentId == agentId)
+            .OrderByDescending(r => r.OpenedAt)
+            .Take(50)
+            .ToListAsync(ct);
+        return Result.Success(await CardsAsync(db, access.Value, requests, ct));
+    }
+
+    /// <summary>The people who have voted, for the history's officer filter.</summary>
+    public async Task<Result<IReadOnlyList<(string Id, string Name)>>> GetVotersAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        var voters = await db.ApprovalRequests.AsNoTracking()
+            .SelectMany(r => r.Votes)
+            .Select(v => new { v.VoterId, v.VoterName })
+            .Distinct()
+            .ToListAsync(ct);
+        return voters.GroupBy(v => v.VoterId.Value).Select(g => (g.Key, g.First().VoterName)).OrderBy(v => v.VoterName, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>Queue depth, time to decision, per-officer counts and fatigue flags over the load window.</summary>
+    public async Task<Result<ApprovalLoad>> GetLoadAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        var since = now - TimeSpan.FromDays(settings.LoadWindowDays);
+        await using var db = contexts.CreateDbContext();
+        var depth = await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now, ct);
+        var escalated = await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now && r.EscalatedAt != null, ct);
+        var recent = await db.ApprovalRequests.AsNoTracking()
+            .Where(r => r.OpenedAt >= since)
+            .ToListAsync(ct);
+        var agentNames = await AgentNamesAsync(db, recent.Select(r => r.AgentId), ct);
+        return ApprovalLoadCalculator.Compute(recent, agentNames, depth, escalated, settings);
+    }
+
+    private async Task<Voter> VoterAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = contexts.CreateDbContext();
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor.Id.Value).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        return new Voter(actor.Id, actor.Email, string.IsNullOrWhiteSpace(name) ? actor.Email : name, actor.Roles, IsActive: true);
+    }
+
+    private static async Task<Dictionary<string, string>> AgentNamesAsync(WardenDbContext db, IEnumerable<string> agentIds, CancellationToken ct)
+    {
+        var ids = agentIds.Distinct(StringComparer.Ordinal).Select(i => AgentId.TryParse(i, out var id) ? id : (AgentId?)null)
+            .Where(i => i is not null).Select(i => i!.Value).ToList();
+        return (await db.Agents.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(ct))
+            .ToDictionary(a => a.Id.Value, a => a.Name, StringComparer.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<ApprovalCard>> CardsAsync(WardenDbContext db, Actor viewer, List<ApprovalRequest> requests, CancellationToken ct)
+    {
+        if (requests.Count == 0)
+            return [];
+        var decisionIds = requests.Select(r => r.DecisionId).ToList();
+        var decisions = await db.Decisions.AsNoTracking().Where(d => decisionIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, StringComparer.Ordinal, ct);
+        var agentIds = requests.Select(r => r.AgentId).Distinct(StringComparer.Ordinal)
+            .Select(i => AgentId.TryParse(i, out var id) ? id : (AgentId?)null).Where(i => i is not null).Select(i => i!.Value).ToList();
+        var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id.Value, StringComparer.Ordinal, ct);
+        var ownerIds = agents.Values.Select(a => a.OwnerId.Value).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email ?? u.Id }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var voter = new Voter(viewer.Id, viewer.Email, viewer.Email, viewer.Roles, IsActive: true);
+        var now = clock.GetUtcNow();
+
+        return requests.Select(r =>
+        {
+            decisions.TryGetValue(r.DecisionId, out var d);
+            agents.TryGetValue(r.AgentId, out var a);
+            return new ApprovalCard(
+                r.Id,
+                r.DecisionId,
+                r.AgentId,
+                a?.Name ?? r.AgentId,
+                a is not null && owners.TryGetValue(a.OwnerId.Value, out var owner) ? owner : "unknown",
+                a?.Purpose ?? string.Empty,
+                a?.AutonomyLevel ?? 0,
+                d?.Tool ?? "?",
+                d?.Operation ?? "?",
+                d?.Resource ?? "?",
+                r.RiskTier.ToString().ToLowerInvariant(),
+                d?.Records ?? 0,
+                d?.Amount ?? 0m,
+                d?.Currency,
+                d?.Parameters,
+                d?.Justification,
+                r.RuleId,
+                d is null ? [] : (JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json) ?? []).Select(x => x.Message).ToList(),
+                r.RequiredApprovals,
+                r.Votes.Select(v => new VoteView(v.VoterId.Value, v.VoterName, v.Verdict, v.Reason, v.CastAt)).ToList(),
+                r.OpenedAt,
+                r.ExpiresAt,
+                r.EscalatedAt,
+                r.State,
+                r.ResolvedAt,
+                r.ResolutionReason,
+                WhyNot(r, voter, now));
+        }).ToList();
+    }
+
+    // The same checks the vote makes, asked in advance so the card can say why its buttons are missing.
+    private static string? WhyNot(ApprovalRequest request, Voter viewer, DateTimeOffset now)
+    {
+        if (request.IsFinal || now >= request.ExpiresAt)
+            return "This request is no longer pending.";
+        if (!viewer.Roles.Contains(request.EligibleRole))
+            return "Only security officers decide requests.";
+        if (viewer.Id == request.OwnerId)
+            return ApprovalErrors.OwnerCannotVote.Message;
+        if (request.BackupOwnerId == viewer.Id)
+            return ApprovalErrors.BackupOwnerCannotVote.Message;
+        var mailbox = Voter.Mailbox(viewer.Email);
+        if (request.Votes.Any(v => v.VoterId == viewer.Id || v.VoterMailbox == mailbox))
+            return "You have voted on this request; another officer gives the next vote.";
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Warden.Persistence;
+
+namespace Warden.Features.Notifications;
+
+/// <summary>
+/// Delivers one notification: POSTs its JSON to the webhook with an HMAC-SHA256 signature over the
+/// exact body, and on any failure schedules the next attempt with backoff. Receivers deduplicate on
+/// the <c>Warden-Delivery</c> id, because delivery is at least once.
+/// </summary>
+public sealed class WebhookDeliveryJob(
+    IDbContextFactory<WardenDbContext> contexts,
+    IHttpClientFactory http,
+    IBackgroundJobClient jobs,
+    IOptions<NotificationOptions> options,
+    TimeProvider clock,
+    ILogger<WebhookDeliveryJob> logger)
+{
+    public const string HttpClientName = "warden-webhook";
+    public const string SignatureHeader = "Warden-Signature";
+    public const string DeliveryHeader = "Warden-Delivery";
+    public const string EventHeader = "Warden-Event";
+
+    public static string Sign(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    [AutomaticRetry(Attempts = 0)]
+    public async Task DeliverAsync(string id, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var db = contexts.CreateDbContext();
+        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (notification is null || notification.DeliveredAt is not null || notification.AbandonedAt is not null || !settings.Enabled)
+            return;
+
+        var error = await PostAsync(settings, notification, cancellationToken);
+        var now = clock.GetUtcNow();
+        notification.Attempts++;
+        if (error is null)
+        {
+            notification.DeliveredAt = now;
+            notification.LastError = null;
+        }
+        else
+        {
+            notification.LastError = error.Length > 500 ? error[..500] : error;
+            NotifierLog.DeliveryFailed(logger, id, notification.Attempts, notification.LastError);
+            if (notification.Attempts >= settings.MaxAttempts)
+            {
+                notification.AbandonedAt = now;
+                NotifierLog.Abandoned(logger, id, notification.Attempts);
+            }
+            else
+            {
+                notification.NextAttemptAt = now + settings.DelayAfter(notification.Attempts);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (notification.DeliveredAt is null && notification.AbandonedAt is null)
+            jobs.Schedule<WebhookDeliveryJob>(job => job.DeliverAsync(id, CancellationToken.None), settings.DelayAfter(notification.Attempts));
+    }
+
+    private async Task<string?> PostAsync(NotificationOptions settings, OutboundNotification notification, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(notification.Payload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(DeliveryHeader, notification.Id);
+        request.Headers.Add(EventHeader, notification.Kind);
+        if (!string.IsNullOrEmpty(settings.WebhookSecret))
+            request.Headers.Add(SignatureHeader, Sign(settings.WebhookSecret, body));
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds)));
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException ex)
+        {
+            return ex.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "timed out";
+        }
+    }
+}
+
+/// <summary>Every minute: sends what was committed but never handed over (or whose retry was lost).</summary>
+public sealed class NotificationSweepJob(IDbContextFactory<WardenDbContext> contexts, Notifier notifier, TimeProvider clock)
+{
+    public const string RecurringJobId = "notification-sweep";
+    private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 30)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!notifier.Enabled)
+            return;
+        var due = clock.GetUtcNow() - Grace;
+        await using var db = contexts.CreateDbContext();
+        var ids = await db.Notifications.AsNoTracking()
+            .Where(n => n.DeliveredAt == null && n.AbandonedAt == null && n.NextAttemptAt <= due)
+            .OrderBy(n => n.NextAttemptAt)
+            .Select(n => n.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        notifier.Dispatch(ids);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Warden.Domain.Approvals;
+using Warden.Domain.People;
+
+namespace Warden.Persistence.Configurations;
+
+internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<ApprovalRequest>
+{
+    public void Configure(EntityTypeBuilder<ApprovalRequest> builder)
+    {
+        builder.ToTable("ApprovalRequests");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).HasMaxLength(40);
+        builder.Property(r => r.DecisionId).HasMaxLength(40);
+        builder.Property(r => r.AgentId).HasMaxLength(40);
+        builder.Property(r => r.OwnerId).HasConversion(id => id.Value, value => new UserId(value)).HasMaxLength(450);
+        builder.Property(r => r.BackupOwnerId).HasConversion(id => id!.Value.Value, value => new UserId(value)).HasMaxLength(450);
+        builder.Property(r => r.EligibleRole).HasMaxLength(64);
+        builder.Property(r => r.RiskTier).HasConversion<string>().HasMaxLength(10);
+        builder.Property(r => r.RuleId).HasMaxLength(100);
+        builder.Property(r => r.State).HasConversion<string>().HasMaxLength(10);
+        builder.Property(r => r.ResolutionReason).HasMaxLength(ApprovalRequest.MaxReasonLength);
+        // Every change bumps the version; a writer that read an older one fails and reads again.
+        builder.Property<int>("Version").IsConcurrencyToken();
+        builder.Ignore(r => r.Approvals);
+        builder.Ignore(r => r.IsFinal);
+        builder.HasIndex(r => r.DecisionId).IsUnique();
+        builder.HasIndex(r => new { r.State, r.ExpiresAt });
+        builder.HasIndex(r => new { r.AgentId, r.OpenedAt });
+        builder.HasIndex(r => r.OpenedAt);
+
+        builder.OwnsMany(r => r.Votes, vote =>
+        {
+            vote.ToTable("ApprovalVotes");
+            vote.WithOwner().HasForeignKey("RequestId");
+            vote.Property<int>("Id");
+            vote.HasKey("Id");
+            vote.Property(v => v.VoterId).HasConversion(id => id.Value, value => new UserId(value)).HasMaxLength(450);
+            vote.Property(v => v.VoterMailbox).HasMaxLength(256);
+            vote.Property(v => v.VoterName).HasMaxLength(200);
+            vote.Property(v => v.Verdict).HasConversion<string>().HasMaxLength(10);
+            vote.Property(v => v.Reason).HasMaxLength(ApprovalRequest.MaxReasonLength);
+            vote.HasIndex(v => new { v.VoterId, v.CastAt });
+        });
+        builder.Navigation(r => r.Votes).HasField("_votes").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
