@@ -45,7 +45,7 @@ public sealed class GuardrailMasker
     {
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(value);
-        var type = kind[(kind.IndexOfAny([':', '.']) + 1)..];
+        var type = kind[(kind.LastIndexOfAny([':', '.']) + 1)..];
         var hash = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Normalize(kind, value)));
         return $"[{type}:{Convert.ToHexStringLower(hash)[..HashHexLength]}]";
     }
