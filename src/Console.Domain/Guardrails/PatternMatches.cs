@@ -31,9 +31,38 @@ public static class PatternMatches
         }
     }
 
+    /// <summary>
+    /// The matches of <paramref name="pattern"/> in <paramref name="text"/>, for a <c>foreach</c> without
+    /// allocating a callback; a timeout ends the loop and leaves a <see cref="FindingKinds.ScanTimeout"/> finding.
+    /// </summary>
+    public static MatchLoop In(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner) => new(pattern, text, findings, scanner);
+
     public static Finding TimedOut(ScanText text, string scanner)
     {
         ArgumentNullException.ThrowIfNull(text);
         return text.Finding(FindingKinds.ScanTimeout, 1.0, $"{scanner} ran out of time on {text.Value.Length} chars", 0, 0, scanner);
+    }
+
+    public struct MatchLoop(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner)
+    {
+        private Match? _current;
+
+        public readonly MatchLoop GetEnumerator() => this;
+
+        public readonly Match Current => _current!;
+
+        public bool MoveNext()
+        {
+            try
+            {
+                _current = _current is null ? pattern.Match(text.Value) : _current.NextMatch();
+                return _current.Success;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                findings.Add(TimedOut(text, scanner));
+                return false;
+            }
+        }
     }
 }

@@ -15,6 +15,10 @@ public sealed class ScanText
     private int _uppercase;
     private int _spaces;
     private int _longestBase64Run;
+    private int _longestNumber;
+    private int _digitDots;
+    private int _colons;
+    private bool _lettersThenDigits;
     private bool _nonAscii;
 
     public ScanText(string value, string location = "$", string? fieldName = null, bool isPropertyName = false)
@@ -43,7 +47,14 @@ public sealed class ScanText
     /// <summary>Whitespace characters: free text has several, identifiers and keys have none.</summary>
     public int Spaces => Counted()._spaces;
     public int LongestBase64Run => Counted()._longestBase64Run;
+    /// <summary>Most digits in one number written with single spaces, dashes or dots between groups (cards, SSNs, IBAN tails).</summary>
+    public int LongestNumber => Counted()._longestNumber;
     public bool HasNonAscii => Counted()._nonAscii;
+    /// <summary>Dots with a digit on both sides, as in <c>203.0.113.42</c>.</summary>
+    public int DigitDots => Counted()._digitDots;
+    public int Colons => Counted()._colons;
+    /// <summary>Two letters followed by two digits somewhere, as an IBAN starts.</summary>
+    public bool HasLettersThenDigits => Counted()._lettersThenDigits;
 
     public bool Contains(char c) => Value.Contains(c, StringComparison.Ordinal);
 
@@ -56,21 +67,38 @@ public sealed class ScanText
     {
         if (_counted)
             return this;
-        var run = 0;
-        foreach (var c in Value)
+        var value = Value;
+        var base64Run = 0;
+        var number = 0;
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
+            var previous = i > 0 ? value[i - 1] : '\0';
             if (char.IsAsciiDigit(c))
+            {
                 _digits++;
-            else if (char.IsAsciiLetterUpper(c))
-                _uppercase++;
-            else if (char.IsWhiteSpace(c))
-                _spaces++;
-            else if (c > '\u007f')
-                _nonAscii = true;
-
-            run = char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_' ? run + 1 : 0;
-            if (run > _longestBase64Run)
-                _longestBase64Run = run;
+                number++;
+                if (previous == '.' && i > 1 && char.IsAsciiDigit(value[i - 2]))
+                    _digitDots++;
+                if (!_lettersThenDigits && i > 2 && char.IsAsciiDigit(previous) && char.IsAsciiLetter(value[i - 2]) && char.IsAsciiLetter(value[i - 3]))
+                    _lettersThenDigits = true;
+            }
+            else
+            {
+                if (!(c is ' ' or '-' or '.' && char.IsAsciiDigit(previous)))
+                    number = 0;
+                if (char.IsAsciiLetterUpper(c))
+                    _uppercase++;
+                else if (char.IsWhiteSpace(c))
+                    _spaces++;
+                else if (c == ':')
+                    _colons++;
+                else if (c > '\u007f')
+                    _nonAscii = true;
+            }
+            _longestNumber = Math.Max(_longestNumber, number);
+            base64Run = char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_' ? base64Run + 1 : 0;
+            _longestBase64Run = Math.Max(_longestBase64Run, base64Run);
         }
         _counted = true;
         return this;

@@ -32,13 +32,13 @@ public sealed partial class EncodedPayloadScanner(PackScanner phrases) : IScanne
         ArgumentNullException.ThrowIfNull(text);
         if (text.LongestBase64Run < MinLength)
             return;
-        PatternMatches.Each(Blob(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Blob(), text, findings, Name))
         {
             if (IsDataImage(text.Value, match.Index))
-                return;
+                continue;
             if (Inspect(match.Value, depth: 1) is { } hit)
                 findings.Add(text.Finding(FindingKinds.Encoded, hit.Confidence, hit.Excerpt, match.Index, match.Length, Name));
-        });
+        }
     }
 
     private (double Confidence, string Excerpt)? Inspect(string blob, int depth)

@@ -24,11 +24,11 @@ public sealed partial class ExfiltrationScanner(IReadOnlyCollection<string> allo
         ArgumentNullException.ThrowIfNull(text);
         if (!text.Contains("://") || !text.Contains('?'))
             return;
-        PatternMatches.Each(Link(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Link(), text, findings, Name))
         {
             var host = match.Groups["host"].Value.TrimEnd('.').ToLowerInvariant();
             if (IsAllowed(host))
-                return;
+                continue;
             var image = match.Groups["image"].Success;
             var query = match.Groups["query"].Value;
             var carries = CarriesData(query);
@@ -36,7 +36,7 @@ public sealed partial class ExfiltrationScanner(IReadOnlyCollection<string> allo
             if (confidence > 0)
                 findings.Add(text.Finding(FindingKinds.Exfiltration, confidence, $"{(image ? "image " : string.Empty)}https://{host}/…?… ({query.Length} chars of query)",
                                           match.Index, match.Length, Name));
-        });
+        }
     }
 
     private bool IsAllowed(string host)

@@ -10,9 +10,10 @@ public sealed class PackScanner : IScanner
 {
     private readonly IReadOnlyList<PackPattern> _patterns;
     private readonly IReadOnlyList<Regex> _combined;
+    private const int MinCustomLength = 6;
     private readonly bool _phrases;
 
-    /// <param name="phrases">True for free-text phrases: texts without a space are skipped and quoted discussion lowers confidence.</param>
+    /// <param name="phrases">True for free-text phrases: texts of fewer than three words are skipped and quoted discussion lowers confidence.</param>
     public PackScanner(string name, IReadOnlyList<PackPattern> patterns, bool phrases)
     {
         ArgumentNullException.ThrowIfNull(patterns);
@@ -33,12 +34,12 @@ public sealed class PackScanner : IScanner
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (_phrases && text.Spaces == 0)
+        if (_phrases ? text.Spaces < 2 : text.Value.Length < MinCustomLength)
             return;
         foreach (var combined in _combined)
         {
-            if (!PatternMatches.Each(combined, text, findings, Name, match => Report(text, findings, match)))
-                return;
+            foreach (var match in PatternMatches.In(combined, text, findings, Name))
+                Report(text, findings, match);
         }
     }
 

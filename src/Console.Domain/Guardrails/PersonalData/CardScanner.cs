@@ -10,11 +10,11 @@ public sealed partial class CardScanner : IScanner
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Digits < 13)
+        if (text.LongestNumber < 13)
             return;
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        Span<char> digits = stackalloc char[19];
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
-            Span<char> digits = stackalloc char[19];
             var count = 0;
             foreach (var c in match.ValueSpan)
             {
@@ -24,7 +24,7 @@ public sealed partial class CardScanner : IScanner
             var number = digits[..count];
             if (Luhn.HasCardIssuerPrefix(number) && Luhn.IsValid(number))
                 findings.Add(text.Finding(FindingKinds.Card, 0.95, Excerpts.LastDigits(match.Value, 4), match.Index, match.Length, Name));
-        });
+        }
     }
 
     [GeneratedRegex(@"(?<![\w.-])\d(?:[ .-]?\d){12,18}(?!\w|[.-]\d)",

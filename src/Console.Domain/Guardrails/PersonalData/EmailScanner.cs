@@ -20,21 +20,21 @@ public sealed partial class EmailScanner : IScanner
         if (text.Spaces >= 2 && (text.Value.Contains(" at ", StringComparison.OrdinalIgnoreCase) || text.Value.Contains("[at]", StringComparison.OrdinalIgnoreCase)
                                  || text.Value.Contains("(at)", StringComparison.OrdinalIgnoreCase)))
         {
-            PatternMatches.Each(Spelled(), text, findings, Name, match =>
-                findings.Add(text.Finding(FindingKinds.Email, 0.7, $"{match.Value[0]}••• at ••• (spelled out)", match.Index, match.Length, Name)));
+            foreach (var match in PatternMatches.In(Spelled(), text, findings, Name))
+                findings.Add(text.Finding(FindingKinds.Email, 0.7, $"{match.Value[0]}••• at ••• (spelled out)", match.Index, match.Length, Name));
         }
     }
 
     private void Plain(ScanText text, ICollection<Finding> findings)
     {
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             var value = text.Value;
             var end = match.Index + match.Length;
             if (FileExtensions.Contains(match.Groups["tld"].Value) || (end < value.Length && value[end] == ':') || IsUrlUserInfo(value, match.Index))
-                return;
+                continue;
             findings.Add(text.Finding(FindingKinds.Email, 0.95, Excerpts.Email(match.Value), match.Index, match.Length, Name));
-        });
+        }
     }
 
     // "postgres://user:pw@host": the part between "://" and the match has no path, query or fragment yet.

@@ -10,14 +10,14 @@ public sealed partial class IbanScanner : IScanner
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Digits < 8)
+        if (text.Digits < 8 || text.Value.Length < 15 || !text.HasLettersThenDigits)
             return;
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             // The country fixes the length, so a match that ran on into the next word is cut back to it.
             var country = match.Value[..2].ToUpperInvariant();
             if (Iban.CountryLength(country) is not { } length)
-                return;
+                continue;
             var compact = new System.Text.StringBuilder(length);
             var end = 0;
             while (end < match.Length && compact.Length < length)
@@ -29,7 +29,7 @@ public sealed partial class IbanScanner : IScanner
             var iban = compact.ToString();
             if (Iban.IsValid(iban))
                 findings.Add(text.Finding(FindingKinds.Iban, 0.95, $"{country}•• •••• {iban[^4..]} ({iban.Length} chars)", match.Index, end, Name));
-        });
+        }
     }
 
     [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?",

@@ -12,21 +12,21 @@ public sealed partial class IpAddressScanner : IScanner
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Digits >= 4 && text.Contains('.') && !IsVersionField(text))
+        if (text.DigitDots >= 3 && !IsVersionField(text))
         {
-            PatternMatches.Each(V4(), text, findings, Name, match =>
+            foreach (var match in PatternMatches.In(V4(), text, findings, Name))
             {
                 if (!FollowsVersionWord(text.Value, match.Index))
                     findings.Add(text.Finding(FindingKinds.IpAddress, 0.85, V4Excerpt(match.Value), match.Index, match.Length, Name));
-            });
+            }
         }
-        if (text.Value.Length >= 3 && text.Contains(':'))
+        if (text.Colons >= 2)
         {
-            PatternMatches.Each(V6(), text, findings, Name, match =>
+            foreach (var match in PatternMatches.In(V6(), text, findings, Name))
             {
                 if (IsV6(match.Value))
                     findings.Add(text.Finding(FindingKinds.IpAddress, 0.85, "IPv6 ••••:••••", match.Index, match.Length, Name));
-            });
+            }
         }
     }
 

@@ -22,16 +22,16 @@ public sealed partial class PhoneScanner : IScanner
             findings.Add(text.Finding(FindingKinds.Phone, 0.9, Excerpts.LastDigits(text.Value, 2), 0, text.Value.Length, Name));
             return;
         }
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             var digits = match.Value.Count(char.IsAsciiDigit);
             if (digits is < 8 or > 15)
-                return;
+                continue;
             var confidence = match.Groups["intl"].Success ? 0.9 : match.Groups["nanp"].Success ? 0.85 : 0.75;
             if (!match.Groups["intl"].Success && FollowsIdentifierWord(text.Value, match.Index))
                 confidence = 0.4;
             findings.Add(text.Finding(FindingKinds.Phone, confidence, Excerpts.LastDigits(match.Value, 2), match.Index, match.Length, Name));
-        });
+        }
     }
 
     // "Serial no. 0123 4567 890", "Order 020 7946 0958": a number named as something else is probably not a phone.

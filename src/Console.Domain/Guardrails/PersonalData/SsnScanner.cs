@@ -11,17 +11,17 @@ public sealed partial class SsnScanner : IScanner
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Digits < 9)
+        if (text.LongestNumber < 9)
             return;
         var pattern = text.FieldName is { } field && !text.IsPropertyName && SsnField().IsMatch(field) ? InSsnField() : Pattern();
-        PatternMatches.Each(pattern, text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(pattern, text, findings, Name))
         {
             var area = int.Parse(match.Groups["area"].ValueSpan, CultureInfo.InvariantCulture);
             var group = int.Parse(match.Groups["group"].ValueSpan, CultureInfo.InvariantCulture);
             var serial = int.Parse(match.Groups["serial"].ValueSpan, CultureInfo.InvariantCulture);
             if (SocialSecurityNumber.IsIssuable(area, group, serial))
                 findings.Add(text.Finding(FindingKinds.Ssn, 0.9, "•••-••-•••• (9 digits)", match.Index, match.Length, Name));
-        });
+        }
     }
 
     [GeneratedRegex(@"(?<![\w-])(?<area>\d{3})(?<sep>[- ])(?<group>\d{2})\k<sep>(?<serial>\d{4})(?![\w-])",

@@ -16,13 +16,13 @@ public sealed partial class BearerTokenScanner : IScanner
         ArgumentNullException.ThrowIfNull(text);
         if (text.Value.Length < 20 || (!text.Contains("earer") && !text.Contains("asic ")))
             return;
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             var token = match.Groups["token"].Value;
             var basic = match.Groups["scheme"].ValueSpan.SequenceEqual("Basic");
             if (basic ? IsBasicCredential(token) : IsTokenShaped(token))
                 findings.Add(text.Finding(FindingKinds.Bearer, 0.95, $"{match.Groups["scheme"].Value} {Excerpts.Prefixed(token, 3)}", match.Index, match.Length, Name));
-        });
+        }
     }
 
     private static bool IsTokenShaped(string token) =>

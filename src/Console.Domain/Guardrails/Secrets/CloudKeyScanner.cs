@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Warden.Domain.Guardrails.Secrets;
@@ -10,6 +11,12 @@ namespace Warden.Domain.Guardrails.Secrets;
 /// </summary>
 public sealed partial class CloudKeyScanner : IScanner
 {
+    // Every shape below starts with (or holds) one of these, so a text without any is skipped without running the pattern.
+    private static readonly SearchValues<string> Markers = SearchValues.Create(
+        ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA", "ABIA", "ACCA", "ecret_access", "ECRET_ACCESS", "ecretAccess", "ecretaccess",
+         "\"private_key\"", "AIza", "AccountKey=", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "k_live_", "npm_", "glpat-", "sk-", "SK"],
+        StringComparison.Ordinal);
+
     public string Name => "cloud-key";
 
     public void Scan(ScanText text, ICollection<Finding> findings)
@@ -19,11 +26,13 @@ public sealed partial class CloudKeyScanner : IScanner
             return;
         if (string.Equals(text.FieldName, "private_key", StringComparison.Ordinal) && text.Contains("PRIVATE KEY-----"))
             findings.Add(text.Finding(FindingKinds.CloudKey, 0.95, "GCP service-account private_key", 0, text.Value.Length, Name));
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        if (!text.Value.AsSpan().ContainsAny(Markers))
+            return;
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             var (provider, keep) = Provider(match);
             findings.Add(text.Finding(FindingKinds.CloudKey, 0.95, $"{provider}: {Excerpts.Prefixed(match.Value, keep)}", match.Index, match.Length, Name));
-        });
+        }
     }
 
     private static (string Provider, int Keep) Provider(Match match) =>

@@ -17,15 +17,18 @@ public sealed partial class ConnectionStringScanner : IScanner
             return;
         if (text.Contains('=') && KeyValueContext().IsMatch(text.Value))
         {
-            PatternMatches.Each(KeyValue(), text, findings, Name, match => Report(text, findings, match, "Password=•••"));
+            foreach (var match in PatternMatches.In(KeyValue(), text, findings, Name))
+                Report(text, findings, match, "Password=•••");
         }
         if (text.Contains("://") && text.Contains('@'))
         {
-            PatternMatches.Each(UrlCredentials(), text, findings, Name, match => Report(text, findings, match, $"{match.Groups["scheme"].Value}://{match.Groups["user"].Value[..1]}•••:•••@"));
+            foreach (var match in PatternMatches.In(UrlCredentials(), text, findings, Name))
+                Report(text, findings, match, $"{match.Groups["scheme"].Value}://{match.Groups["user"].Value[..1]}•••:•••@");
         }
         if (text.Contains("://") && text.Contains('?'))
         {
-            PatternMatches.Each(QueryPassword(), text, findings, Name, match => Report(text, findings, match, "?password=•••"));
+            foreach (var match in PatternMatches.In(QueryPassword(), text, findings, Name))
+                Report(text, findings, match, "?password=•••");
         }
     }
 

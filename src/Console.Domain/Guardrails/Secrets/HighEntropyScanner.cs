@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Warden.Domain.Guardrails.Secrets;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Warden.Domain.Guardrails.Secrets;
 public sealed class HighEntropyScanner : IScanner
 {
     public const double PasswordBits = 3.0;
+    private const int MaxCachedFields = 10_000;
     public const double TokenBits = 3.5;
     /// <summary>Hex has 16 symbols, so a random hex key tops out at 4 bits per character.</summary>
     public const double HexBits = 3.0;
@@ -18,6 +21,8 @@ public sealed class HighEntropyScanner : IScanner
         "api", "access", "secret", "private", "signing", "encryption", "master", "client", "auth", "account", "storage", "subscription",
     };
 
+    private static readonly ConcurrentDictionary<string, FieldKind> Classified = new(StringComparer.Ordinal);
+
     public string Name => "high-entropy";
 
     public void Scan(ScanText text, ICollection<Finding> findings)
@@ -25,7 +30,7 @@ public sealed class HighEntropyScanner : IScanner
         ArgumentNullException.ThrowIfNull(text);
         if (text.IsPropertyName || text.FieldName is not { } field || text.Value.Length < 12 || text.Value.Length > 4096 || text.Spaces > 0)
             return;
-        var fieldKind = Classify(field);
+        var fieldKind = Classified.Count < MaxCachedFields ? Classified.GetOrAdd(field, Classify) : Classify(field);
         if (fieldKind == FieldKind.None || ConnectionStringScanner.IsPlaceholder(text.Value))
             return;
         var bits = Entropy.BitsPerChar(text.Value);

@@ -14,11 +14,11 @@ public sealed partial class JwtScanner : IScanner
         ArgumentNullException.ThrowIfNull(text);
         if (text.Value.Length < 20 || !text.Contains("ey"))
             return;
-        PatternMatches.Each(Pattern(), text, findings, Name, match =>
+        foreach (var match in PatternMatches.In(Pattern(), text, findings, Name))
         {
             if (Algorithm(match.Groups["header"].ValueSpan) is { } alg)
                 findings.Add(text.Finding(FindingKinds.Jwt, 0.98, $"JWT alg={alg} ({match.Length} chars)", match.Index, match.Length, Name));
-        });
+        }
     }
 
     internal static string? Algorithm(ReadOnlySpan<char> header)
