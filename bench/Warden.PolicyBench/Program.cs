@@ -7,5 +7,11 @@ using Warden.PolicyBench;
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun)
     .AddColumn(StatisticColumn.P50, StatisticColumn.P95, new PercentileColumn("P99", 99), StatisticColumn.P100);
-BenchmarkSwitcher.FromAssembly(typeof(PolicyEvaluationBenchmark).Assembly).Run(args, config);
-PerCallTiming.Run(calls: 1_000_000);
+BenchmarkSwitcher.FromAssembly(typeof(PolicyEvaluationBenchmark).Assembly).Run(args.Where(a => a != "--guardrails-only").ToArray(), config);
+if (args.Contains("--guardrails-only"))
+    GuardrailPerCallTiming.Run(calls: 200_000);
+else
+{
+    PerCallTiming.Run(calls: 1_000_000);
+    GuardrailPerCallTiming.Run(calls: 200_000);
+}
