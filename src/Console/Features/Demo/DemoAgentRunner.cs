@@ -15,7 +15,7 @@ namespace Warden.Features.Demo;
 /// </summary>
 public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> options, TimeProvider clock, ILogger<DemoAgentRunner> logger) : BackgroundService
 {
-    private const int MaxWaiting = 8;
+    private const int MaxWaitingPerAgent = 3;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly (string Agent, string Tool, string Operation, string Resource, object Parameters)[] Scenarios =
@@ -52,9 +52,9 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
             try
             {
                 var scenario = Scenarios[random.Next(Scenarios.Length)];
-                // Keep the demo queue workable: with enough held requests waiting, agents only read.
-                if (waiting.Count >= MaxWaiting && scenario.Operation != "read")
-                    scenario = Scenarios[0];
+                // Keep the demo queue workable: an agent with enough held requests waiting only reads.
+                if (scenario.Operation != "read" && waiting.Count(w => w.Agent == scenario.Agent) >= MaxWaitingPerAgent)
+                    scenario = Scenarios.First(s => s.Agent == scenario.Agent && s.Operation == "read");
                 var n = random.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var token = await TokenAsync(http, tokens, scenario.Agent, stoppingToken);
                 if (await ActAsync(http, token, scenario, n, random, stoppingToken) is { } held)
