@@ -38,6 +38,9 @@ public static class WardenApp
     public static async Task PrepareWardenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        // Containment is in force before the first request is served, restart or not.
+        await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync(cancellationToken))
+            await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
         var seeder = app.Services.GetRequiredService<PeopleSeeder>();
         await seeder.EnsureRolesAsync();
 

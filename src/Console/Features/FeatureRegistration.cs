@@ -4,6 +4,7 @@ using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
+using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
 using Warden.Features.Policies;
@@ -52,6 +53,19 @@ public static class FeatureRegistration
             .Bind(configuration.GetSection(ApprovalOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.Configure<ContainmentOptions>(o =>
+        {
+            // Configured breakers replace the defaults rather than adding to them.
+            var rules = configuration.GetSection($"{ContainmentOptions.SectionName}:Breakers").Get<List<BreakerRule>>();
+            if (rules is { Count: > 0 })
+                o.Breakers = rules;
+        });
+        services.AddSingleton<CircuitBreakers>();
+        services.AddSingleton<ContainmentRegistry>();
+        services.AddSingleton<ContainmentEngine>();
+        services.AddScoped<ContainmentService>();
+        services.AddScoped<AutomationClientService>();
+        services.AddHostedService<ContainmentMonitor>();
         services.AddSingleton<ApprovalFeed>();
         services.AddSingleton<ApprovalWorkflow>();
         services.AddScoped<ApprovalService>();
@@ -76,6 +90,7 @@ public static class FeatureRegistration
         app.MapAgentEndpoints();
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
+        app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

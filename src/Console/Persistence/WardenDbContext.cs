@@ -7,6 +7,7 @@ using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
 using Warden.Features.Notifications;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
 
@@ -29,6 +30,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();
 
     public DbSet<OutboundNotification> Notifications => Set<OutboundNotification>();
+
+    public DbSet<Warden.Domain.Containment.Containment> Containments => Set<Warden.Domain.Containment.Containment>();
+
+    public DbSet<AutomationClient> AutomationClients => Set<AutomationClient>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

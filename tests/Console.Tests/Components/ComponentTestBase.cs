@@ -42,6 +42,8 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<DashboardService>();
         AddFromApp<UserAdministrationService>();
         AddFromApp<ApprovalService>();
+        AddFromApp<Warden.Features.Containment.ContainmentService>();
+        Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -154,6 +154,21 @@ public sealed class ApprovalWorkflow(
         return escalated.Count;
     }
 
+    /// <summary>Cancels every pending request (everything was contained).</summary>
+    public async Task<int> CancelAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        List<string> agents;
+        await using (var db = contexts.CreateDbContext())
+        {
+            agents = await db.ApprovalRequests.AsNoTracking()
+                .Where(r => r.State == ApprovalState.Pending)
+                .Select(r => r.AgentId)
+                .Distinct()
+                .ToListAsync(cancellationToken);
+        }
+        return await CancelForAgentsAsync(agents, reason, cancellationToken);
+    }
+
     /// <summary>Cancels every pending request of the given agents (their agents were contained), telling each agent why.</summary>
     public async Task<int> CancelForAgentsAsync(IReadOnlyCollection<string> agentIds, string reason, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ internal static class AgentSelfEndpoint
     {
         var agent = DecisionEndpoints.Authenticate(context, gate);
         if (agent.IsFailure)
-            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+            return DecisionEndpoints.Refused(agent.Error);
         if (limiter.Refusal(context, agent.Value) is { } limited)
             return limited;
         if (!AgentId.TryParse(agent.Value, out var id))

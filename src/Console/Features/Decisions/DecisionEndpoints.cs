@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Warden.Domain;
 using Warden.Domain.Decisions;
+using Warden.Features.Containment;
 using Warden.Infrastructure.AgentIdentity;
 
 namespace Warden.Features.Decisions;
@@ -35,7 +36,7 @@ public static class DecisionEndpoints
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
-            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+            return Refused(agent.Error);
         var body = await ReadJsonAsync<DecisionRequestBody>(context);
         if (body.Problem is not null)
             return body.Problem;
@@ -59,7 +60,7 @@ public static class DecisionEndpoints
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
-            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+            return Refused(agent.Error);
         if (limiter.Refusal(context, agent.Value) is { } limited)
             return limited;
         if (waitSeconds is < 0 or > MaxWaitSeconds)
@@ -73,7 +74,7 @@ public static class DecisionEndpoints
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
-            return ApiProblems.Unauthorized("token-refused", agent.Error.Message);
+            return Refused(agent.Error);
         if (limiter.Refusal(context, agent.Value) is { } limited)
             return limited;
         var body = await ReadJsonAsync<OutcomeReportBody>(context);
@@ -86,15 +87,29 @@ public static class DecisionEndpoints
     internal static Result<string> Authenticate(HttpContext context, AgentTokenGate gate)
     {
         var check = gate.Check(context.User);
-        return check.IsAllowed
-            ? check.AgentId!
-            : new Error("token.refused", check.Refusal switch
-            {
-                AgentTokenRefusal.AgentNotActive => "The agent is not active; its tokens are refused.",
-                AgentTokenRefusal.TokenInvalidated => "This token was invalidated; get a new one.",
-                _ => "The bearer token is not an agent token for this API.",
-            });
+        if (check.IsAllowed)
+            return check.AgentId!;
+        if (check.Refusal == AgentTokenRefusal.Contained)
+        {
+            // A contained agent's request counts towards its trip's time-to-contain.
+            var registry = context.RequestServices.GetRequiredService<ContainmentRegistry>();
+            registry.NoteRefusal(check.AgentId!, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+            return new Error(ContainedCode, registry.ReasonFor(check.AgentId!) ?? "The agent is contained; its tokens are refused.");
+        }
+        return new Error("token.refused", check.Refusal switch
+        {
+            AgentTokenRefusal.AgentNotActive => "The agent is not active; its tokens are refused.",
+            AgentTokenRefusal.TokenInvalidated => "This token was invalidated; get a new one.",
+            _ => "The bearer token is not an agent token for this API.",
+        });
     }
+
+    internal const string ContainedCode = "token.contained";
+
+    /// <summary>The answer to a refused token: 403 <c>contained</c> for a contained agent, otherwise 401.</summary>
+    internal static IResult Refused(Error error) => error.Code == ContainedCode
+        ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "contained", "Agent contained", error.Message)
+        : ApiProblems.Unauthorized("token-refused", error.Message);
 
     private static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
     {

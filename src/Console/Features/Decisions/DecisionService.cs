@@ -9,6 +9,7 @@ using Warden.Domain.Decisions;
 using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
+using Warden.Features.Containment;
 using Warden.Features.Notifications;
 using Warden.Persistence;
 
@@ -30,6 +31,8 @@ public sealed class DecisionService(
     ApprovalWorkflow approvals,
     ApprovalFeed feed,
     Notifier notifier,
+    ContainmentRegistry containment,
+    CircuitBreakers breakers,
     IOptions<DirectoryOptions> directory,
     TimeProvider clock,
     ILogger<DecisionService> logger)
@@ -81,8 +84,11 @@ public sealed class DecisionService(
         var overdueBeyondGrace = now > agent.AttestationDueAt(settings.AttestationPeriod) + TimeSpan.FromDays(settings.AttestationGraceDays);
         var view = AgentView.From(agent, overdueBeyondGrace, settings.EnforceAttestation);
         var current = policy.Current;
+        var contained = containment.Current;
         var decision = await usage.DecideAsync(agentId, now, request.Impact, seen =>
-            DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, seen, request, [], current, now)), cancellationToken);
+            DecisionEngine.Decide(new DecisionContext(view, contained, seen, request, [], current, now)), cancellationToken);
+        if (decision.PrimaryReason.Code == DecisionCodes.Contained && contained.Covering(agentId, agent.OwnerId.Value, agent.Segment) is { } covering)
+            containment.NoteRefusalOf(covering.Id, now);
 
         var record = NewRecord(agentId, body, request, decision, digest, idempotencyKey, now);
         var opened = decision.Outcome == DecisionOutcome.Pending
@@ -116,6 +122,7 @@ public sealed class DecisionService(
             DecisionLog.RecordFailed(logger, ex, agentId);
             return DecisionErrors.Unavailable;
         }
+        breakers.Observe(agentId, agent.OwnerId.Value, agent.Segment, decision, now);
         if (opened is not null)
         {
             notifier.Dispatch([notification]);

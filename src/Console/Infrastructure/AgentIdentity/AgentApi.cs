@@ -15,3 +15,9 @@ public static class AgentApi
 
     public const string TokenEndpoint = "/connect/token";
 }
+
+/// <summary>The automation API (security tooling): tokens of automation clients with the containment scope only.</summary>
+public static class AutomationApi
+{
+    public const string Policy = "AutomationApi";
+}

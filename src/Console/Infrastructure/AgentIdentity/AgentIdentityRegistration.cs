@@ -1,3 +1,4 @@
+using OpenIddict.Abstractions;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using Warden.Infrastructure.Storage;
@@ -29,7 +30,8 @@ public static class AgentIdentityRegistration
                 server.SetTokenEndpointUris(AgentApi.TokenEndpoint.TrimStart('/'));
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(AgentTokenLifetime.DefaultMinutes));
-                server.RegisterAudiences(AgentApi.Audience);
+                server.RegisterAudiences(AgentApi.Audience, AutomationClient.Audience);
+                server.RegisterScopes(AutomationClient.ContainmentScope);
                 server.DisableAccessTokenEncryption();
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
@@ -41,7 +43,7 @@ public static class AgentIdentityRegistration
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.AddAudiences(AgentApi.Audience);
+                validation.AddAudiences(AgentApi.Audience, AutomationClient.Audience);
                 // OpenIddict checks "exp" itself, allowing TokenValidationParameters.ClockSkew, which it sets to
                 // zero. Design §5 allows up to 30 s on the lifetime check, so the bound is set here explicitly.
                 validation.Configure(settings => settings.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30));
@@ -54,7 +56,15 @@ public static class AgentIdentityRegistration
             .AddPolicy(AgentApi.Policy, policy => policy
                 .AddAuthenticationSchemes(AgentApi.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject));
+                .RequireClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject))
+            .AddPolicy(AutomationApi.Policy, policy => policy
+                .AddAuthenticationSchemes(AgentApi.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context =>
+                    context.User.HasAudience(AutomationClient.Audience)
+                    && context.User.HasScope(AutomationClient.ContainmentScope)
+                    && (context.User.GetClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject) ?? string.Empty)
+                        .StartsWith(AutomationClient.IdPrefix, StringComparison.Ordinal)));
         return services;
     }
 

@@ -31,6 +31,8 @@ public sealed class AgentTokenGate
     {
         if (!_agents.TryGetValue(agentId, out var entry))
             return AgentTokenCheck.Allowed(agentId);
+        if (entry.Status == AgentStatus.Contained)
+            return AgentTokenCheck.Refused(AgentTokenRefusal.Contained, agentId);
         if (entry.Status != AgentStatus.Active)
             return AgentTokenCheck.Refused(AgentTokenRefusal.AgentNotActive, agentId);
         // Token times have whole seconds: a token from the same second as the invalidation is refused too.
@@ -68,6 +70,7 @@ public enum AgentTokenRefusal
     NotAnAgentToken,
     AgentNotActive,
     TokenInvalidated,
+    Contained,
 }
 
 public readonly record struct AgentTokenCheck(string? AgentId, AgentTokenRefusal Refusal)

@@ -31,10 +31,12 @@ internal static class TokenEndpoint
         if (!request.IsClientCredentialsGrantType())
             return Refuse(Errors.UnsupportedGrantType, "Only the client credentials grant is supported.");
         var agentId = request.ClientId ?? string.Empty;
+        await using var db = contexts.CreateDbContext();
+        if (agentId.StartsWith(AutomationClient.IdPrefix, StringComparison.Ordinal))
+            return await AutomationTokenAsync(db, agentId, cancellationToken);
         if (!AgentId.TryParse(agentId, out var id))
             return Refuse(Errors.InvalidClient, "The client is not an agent.");
 
-        await using var db = contexts.CreateDbContext();
         var agent = await db.Agents.AsNoTracking()
             .Where(a => a.Id == id)
             .Select(a => new { a.Name, a.Status })
@@ -54,6 +56,23 @@ internal static class TokenEndpoint
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         var principal = new ClaimsPrincipal(identity);
         principal.SetAccessTokenLifetime(TimeSpan.FromMinutes(credential?.AccessTokenLifetimeMinutes ?? AgentTokenLifetime.DefaultMinutes));
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // Security tooling gets a token for the automation audience with its own scopes; never the agent audience.
+    private static async Task<IResult> AutomationTokenAsync(WardenDbContext db, string clientId, CancellationToken cancellationToken)
+    {
+        var client = await db.AutomationClients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+        if (client is null || client.RevokedAt is not null)
+            return Refuse(Errors.InvalidClient, "The automation client is revoked or unknown.");
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, client.Id);
+        identity.SetClaim(Claims.Name, client.Name);
+        identity.SetAudiences(AutomationClient.Audience);
+        identity.SetScopes(client.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetAccessTokenLifetime(TimeSpan.FromMinutes(AgentTokenLifetime.DefaultMinutes));
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

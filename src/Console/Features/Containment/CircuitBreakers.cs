@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Warden.Domain.Containment;
+using Warden.Domain.Decisions;
+
+namespace Warden.Features.Containment;
+
+/// <summary>One automatic trip rule. Without an agent or segment it is a global default.</summary>
+public sealed class BreakerRule
+{
+    public const string Violations = "violations";
+    public const string DenyRatio = "deny_ratio";
+    public const string BudgetOverrun = "budget_overrun";
+
+    public string Id { get; set; } = string.Empty;
+    public string Kind { get; set; } = Violations;
+    public string? Segment { get; set; }
+    public string? AgentId { get; set; }
+
+    /// <summary>Violations (or budget overruns) within the window that trip it.</summary>
+    public int Threshold { get; set; } = 10;
+
+    public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>For violations: only these reason codes count (empty: every violation).</summary>
+    public string[] Codes { get; set; } = [];
+
+    /// <summary>For deny_ratio: the share of denials over the last <see cref="LastDecisions"/> that trips it.</summary>
+    public double Ratio { get; set; } = 0.8;
+
+    public int LastDecisions { get; set; } = 50;
+
+    public bool AppliesTo(string agentId, string segment) =>
+        (AgentId is null || AgentId == agentId) && (Segment is null || string.Equals(Segment, segment, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed class ContainmentOptions
+{
+    public const string SectionName = "Containment";
+
+    public List<BreakerRule> Breakers { get; set; } =
+    [
+        new() { Id = "violation-burst", Kind = BreakerRule.Violations, Threshold = 20, WindowSeconds = 60 },
+        new() { Id = "deny-ratio", Kind = BreakerRule.DenyRatio, Ratio = 0.9, LastDecisions = 100 },
+        new() { Id = "budget-overrun", Kind = BreakerRule.BudgetOverrun, Threshold = 3, WindowSeconds = 3600 },
+    ];
+}
+
+/// <summary>
+/// Watches every decision and trips an agent containment (reason <c>breaker:&lt;rule&gt;</c>) when a
+/// rule's bound is crossed: bursts of violations, a high deny ratio, repeated budget overruns. State is
+/// per agent and in memory; a trip resets it.
+/// </summary>
+public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, ContainmentRegistry registry, IServiceProvider services, ILogger<CircuitBreakers> logger)
+{
+    private readonly ConcurrentDictionary<string, AgentWindow> _agents = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<BreakerRule> Rules => options.Value.Breakers;
+
+    /// <summary>Feeds one recorded decision; returns the rule that tripped, if one did (the trip runs in the background).</summary>
+    public BreakerRule? Observe(string agentId, string ownerId, string segment, Decision decision, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision.PrimaryReason.Code == DecisionCodes.Contained || registry.Current.Covering(agentId, ownerId, segment) is not null)
+            return null;
+        var window = _agents.GetOrAdd(agentId, _ => new AgentWindow());
+        BreakerRule? tripped = null;
+        string? detail = null;
+        lock (window)
+        {
+            window.Outcomes.Enqueue(decision.Outcome == DecisionOutcome.Deny);
+            while (window.Outcomes.Count > 1000)
+                window.Outcomes.Dequeue();
+            var code = decision.PrimaryReason.Code;
+            if (decision.IsViolation)
+                window.Violations.Enqueue((at, code));
+            while (window.Violations.Count > 0 && window.Violations.Peek().At < at.AddHours(-24))
+                window.Violations.Dequeue();
+
+            foreach (var rule in options.Value.Breakers.Where(r => r.AppliesTo(agentId, segment)))
+            {
+                detail = Check(rule, window, at);
+                if (detail is not null)
+                {
+                    tripped = rule;
+                    break;
+                }
+            }
+            if (tripped is not null)
+            {
+                window.Outcomes.Clear();
+                window.Violations.Clear();
+            }
+        }
+        if (tripped is null)
+            return null;
+        ContainmentLog.BreakerTripped(logger, tripped.Id, agentId);
+        var engine = services.GetRequiredService<ContainmentEngine>();
+        var reason = $"breaker:{tripped.Id} ({detail})";
+        _ = Task.Run(() => engine.TripAsync(ContainmentScope.Agent, agentId, reason,
+            new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{tripped.Id}"), CancellationToken.None));
+        return tripped;
+    }
+
+    private static string? Check(BreakerRule rule, AgentWindow window, DateTimeOffset at)
+    {
+        var since = at.AddSeconds(-rule.WindowSeconds);
+        switch (rule.Kind)
+        {
+            case BreakerRule.Violations:
+                var count = window.Violations.Count(v => v.At >= since && (rule.Codes.Length == 0 || rule.Codes.Contains(v.Code)));
+                return count >= rule.Threshold ? $"{count} violations in {rule.WindowSeconds} s" : null;
+            case BreakerRule.BudgetOverrun:
+                var overruns = window.Violations.Count(v => v.At >= since && v.Code == DecisionCodes.DailyBudgetExceeded);
+                return overruns >= rule.Threshold ? $"{overruns} budget overruns in {rule.WindowSeconds} s" : null;
+            case BreakerRule.DenyRatio:
+                if (window.Outcomes.Count < rule.LastDecisions)
+                    return null;
+                var last = window.Outcomes.Skip(window.Outcomes.Count - rule.LastDecisions).ToList();
+                var ratio = last.Count(d => d) / (double)last.Count;
+                return ratio >= rule.Ratio ? $"{ratio:P0} of the last {rule.LastDecisions} decisions denied" : null;
+            default:
+                return null;
+        }
+    }
+
+    private sealed class AgentWindow
+    {
+        public Queue<bool> Outcomes { get; } = new();
+        public Queue<(DateTimeOffset At, string Code)> Violations { get; } = new();
+    }
+}

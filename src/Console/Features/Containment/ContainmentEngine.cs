@@ -1,0 +1,283 @@
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
+using Warden.Domain.Audit;
+using Warden.Domain.Containment;
+using Warden.Domain.Decisions;
+using Warden.Features.Approvals;
+using Warden.Features.AuditLog;
+using Warden.Features.Decisions;
+using Warden.Infrastructure.AgentIdentity;
+using Warden.Persistence;
+using Trip = Warden.Domain.Containment.Containment;
+
+namespace Warden.Features.Containment;
+
+/// <summary>Who trips or releases, as the audit log records them.</summary>
+public sealed record ContainmentActor(TripSource Source, string? Id, string? Email, string Name)
+{
+    public AuditActor Audit => Source == TripSource.Person || Source == TripSource.Drill
+        ? AuditActor.Person(Id ?? string.Empty, Email ?? Name)
+        : AuditActor.System;
+}
+
+/// <summary>What a trip did and how fast, for the caller and the panel.</summary>
+public sealed record TripResult(string ContainmentId, int AgentsContained, int ApprovalsCancelled, int GrantsInvalidated, TimeSpan? TimeToRevocation);
+
+/// <summary>
+/// Trips and releases without access checks of their own (callers check). A trip commits the
+/// containment, the agents' new status, the invalidation of their unused grants and its audit event
+/// in one transaction; then, before returning, swaps the in-memory set, refuses the agents' tokens and
+/// cancels their pending approvals. A release restores each agent only when nothing else contains it.
+/// </summary>
+public sealed class ContainmentEngine(
+    IDbContextFactory<WardenDbContext> contexts,
+    AuditWriter audit,
+    ContainmentRegistry registry,
+    AgentTokenGate tokens,
+    ApprovalWorkflow approvals,
+    TimeProvider clock,
+    ILogger<ContainmentEngine> logger) : IDisposable
+{
+    private const int MaxAttempts = 5;
+    private readonly SemaphoreSlim _serial = new(1, 1);
+
+    public void Dispose() => _serial.Dispose();
+
+    public async Task<Result<TripResult>> TripAsync(ContainmentScope scope, string? target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        // Trips and releases take turns on this instance, so two of them never race over the same agents.
+        await _serial.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await TripOnceAsync(scope, target?.Trim() ?? string.Empty, reason, by, cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    // An agent changed under the trip (an edit, a suspension): read again and trip again.
+                }
+            }
+        }
+        finally
+        {
+            _serial.Release();
+        }
+    }
+
+    public async Task<Result<bool>> ApproveReleaseAsync(string containmentId, Voter officer, string? reason, CancellationToken cancellationToken)
+    {
+        await _serial.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await ReleaseOnceAsync(containmentId, officer, reason, cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                {
+                }
+            }
+        }
+        finally
+        {
+            _serial.Release();
+        }
+    }
+
+    /// <summary>Writes the first refusals noted since the last flush onto their containments.</summary>
+    public async Task FlushRefusalsAsync(CancellationToken cancellationToken)
+    {
+        var refusals = registry.TakeRefusals();
+        if (refusals.Count == 0)
+            return;
+        await using var db = contexts.CreateDbContext();
+        var ids = refusals.Select(r => r.Key).ToList();
+        var containments = await db.Containments.Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
+        foreach (var containment in containments)
+            containment.Refused(refusals.First(r => r.Key == containment.Id).Value);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Result<TripResult>> TripOnceAsync(ContainmentScope scope, string target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var label = await LabelAsync(db, scope, target, cancellationToken);
+        if (label is null)
+            return ContainmentErrors.UnknownTarget(target);
+        var now = clock.GetUtcNow();
+        var tripped = Trip.Trip(NewId(now), scope, target, label, reason, by.Source, by.Id, by.Email, by.Name, now);
+        if (tripped.IsFailure)
+            return tripped.Error;
+        var containment = tripped.Value;
+        if (registry.Current.All.Any(c => c.Scope == scope && c.Target == containment.Target))
+            return ContainmentErrors.AlreadyContained;
+
+        var agents = await CoveredAgentsAsync(db, containment, cancellationToken);
+        var statusReason = $"contained: {containment.Reason}";
+        foreach (var agent in agents)
+            agent.Contain(statusReason, now);
+        var agentIds = agents.Select(a => a.Id.Value).ToList();
+        var grants = await UnusedGrantsAsync(db, containment, agentIds, now, cancellationToken);
+        foreach (var grant in grants)
+            grant.State = DecisionState.Cancelled;
+        db.Containments.Add(containment);
+        await audit.AppendAsync(db, [AuditEntry.Of(by.Audit, "containment.tripped", containment.Id, new
+        {
+            containment = containment.Id,
+            scope = scope.ToString().ToLowerInvariant(),
+            target = containment.Target,
+            label = containment.TargetLabel,
+            reason = containment.Reason,
+            source = by.Source.ToString().ToLowerInvariant(),
+            agents = agentIds,
+            grantsInvalidated = grants.Select(g => g.Id).ToList(),
+        })], cancellationToken);
+
+        // Committed. From here on nothing may fail the trip: the memory follows the database.
+        var committed = clock.GetUtcNow();
+        registry.Add(containment, agentIds);
+        foreach (var agentId in agentIds)
+            tokens.StatusChanged(agentId, AgentStatus.Contained, committed);
+        var revoked = clock.GetUtcNow();
+        containment.Committed(committed, agentIds.Count);
+        containment.CredentialsRevoked(revoked);
+
+        var cancelled = 0;
+        try
+        {
+            cancelled = scope == ContainmentScope.Global
+                ? await approvals.CancelAllAsync($"every agent was contained: {containment.Reason}", cancellationToken)
+                : await approvals.CancelForAgentsAsync(agentIds, $"the agent was contained: {containment.Reason}", cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The containment stands; cancelled approvals can be retried, their agents stay refused anyway.
+            ContainmentLog.AfterTripFailed(logger, ex, containment.Id);
+        }
+        return new TripResult(containment.Id, agentIds.Count, cancelled, grants.Count, containment.TimeToRevocation);
+    }
+
+    private async Task<Result<bool>> ReleaseOnceAsync(string containmentId, Voter officer, string? reason, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var containment = await db.Containments.SingleOrDefaultAsync(c => c.Id == containmentId, cancellationToken);
+        if (containment is null)
+            return ContainmentErrors.NotFound;
+        var now = clock.GetUtcNow();
+        var approved = containment.ApproveRelease(officer, reason, now);
+        if (approved.IsFailure)
+            return approved.Error;
+        db.Entry(containment).Property<int>("Version").CurrentValue++;
+        var actor = AuditActor.Person(officer.Id.Value, officer.Email);
+        if (!approved.Value)
+        {
+            await audit.AppendAsync(db, [AuditEntry.Of(actor, "containment.release_approved", containment.Id, new
+            {
+                containment = containment.Id,
+                reason = reason?.Trim(),
+                approvals = containment.ReleaseApprovals.Count,
+                required = containment.ApprovalsToRelease,
+            })], cancellationToken);
+            return false;
+        }
+
+        var others = registry.Current.Without(containment.Id);
+        var agents = await CoveredAgentsAsync(db, containment, cancellationToken);
+        var restored = new List<Agent>();
+        foreach (var agent in agents.Where(a => a.Status == AgentStatus.Contained))
+        {
+            if (others.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is not null)
+                continue;
+            if (agent.ReleaseContainment($"released: {containment.ReleaseReason}", now).IsSuccess)
+                restored.Add(agent);
+        }
+        await audit.AppendAsync(db, [AuditEntry.Of(actor, "containment.released", containment.Id, new
+        {
+            containment = containment.Id,
+            reason = containment.ReleaseReason,
+            approvedBy = containment.ReleaseApprovals.Select(a => a.OfficerName).ToList(),
+            agentsRestored = restored.Select(a => a.Id.Value).ToList(),
+            containedFor = (now - containment.TrippedAt).ToString(),
+        })], cancellationToken);
+
+        registry.Remove(containment.Id, agents.Select(a => a.Id.Value));
+        // Tokens minted before the trip stay refused: the agent must get new ones.
+        foreach (var agent in restored)
+            tokens.StatusChanged(agent.Id.Value, agent.Status, now);
+        return true;
+    }
+
+    private static async Task<string?> LabelAsync(WardenDbContext db, ContainmentScope scope, string target, CancellationToken cancellationToken)
+    {
+        switch (scope)
+        {
+            case ContainmentScope.Global:
+                return "all agents";
+            case ContainmentScope.Agent:
+                if (!AgentId.TryParse(target, out var id))
+                    return null;
+                return await db.Agents.AsNoTracking().Where(a => a.Id == id).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken);
+            case ContainmentScope.Owner:
+                return await db.Users.AsNoTracking().Where(u => u.Id == target).Select(u => u.DisplayName ?? u.Email).SingleOrDefaultAsync(cancellationToken);
+            case ContainmentScope.Segment:
+                var segment = target.ToLowerInvariant();
+                return await db.Agents.AsNoTracking().AnyAsync(a => a.Segment == segment, cancellationToken) ? segment : null;
+            default:
+                return null;
+        }
+    }
+
+    private static Task<List<Agent>> CoveredAgentsAsync(WardenDbContext db, Trip containment, CancellationToken cancellationToken)
+    {
+        var query = db.Agents.Where(a => a.Status != AgentStatus.Retired);
+        switch (containment.Scope)
+        {
+            case ContainmentScope.Agent:
+                var id = AgentId.Parse(containment.Target);
+                query = query.Where(a => a.Id == id);
+                break;
+            case ContainmentScope.Owner:
+                var owner = new Warden.Domain.People.UserId(containment.Target);
+                query = query.Where(a => a.OwnerId == owner);
+                break;
+            case ContainmentScope.Segment:
+                var segment = containment.Target.ToLowerInvariant();
+                query = query.Where(a => a.Segment == segment);
+                break;
+        }
+        return query.ToListAsync(cancellationToken);
+    }
+
+    private static Task<List<DecisionRecord>> UnusedGrantsAsync(
+        WardenDbContext db, Trip containment, List<string> agentIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var query = db.Decisions.Where(d => (d.State == DecisionState.Allowed || d.State == DecisionState.Approved) && d.GrantUsedAt == null
+                                            && ((d.GrantExpiresAt ?? d.ExpiresAt) > now));
+        if (containment.Scope != ContainmentScope.Global)
+            query = query.Where(d => agentIds.Contains(d.AgentId));
+        return query.ToListAsync(cancellationToken);
+    }
+
+    private static string NewId(DateTimeOffset now) => Trip.IdPrefix + AgentId.New(now).Value[AgentId.Prefix.Length..];
+}
+
+internal static partial class ContainmentLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Containment {Id} is in force, but cancelling its agents' approvals failed.")]
+    public static partial void AfterTripFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording time-to-contain failed; it is tried again.")]
+    public static partial void FlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit breaker {Rule} tripped agent {AgentId}.")]
+    public static partial void BreakerTripped(ILogger logger, string rule, string agentId);
+}

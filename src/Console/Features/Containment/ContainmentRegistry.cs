@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Containment;
+using Warden.Persistence;
+using Trip = Warden.Domain.Containment.Containment;
+
+namespace Warden.Features.Containment;
+
+/// <summary>
+/// The instance's in-memory containment state: the active set the decision path checks in O(1), and
+/// which agent each trip stopped (so a refused token can be credited to its trip for time-to-contain).
+/// Loaded before the app serves its first request; every trip and release swaps it after committing.
+/// </summary>
+public sealed class ContainmentRegistry
+{
+    private readonly Lock _write = new();
+    private readonly ConcurrentDictionary<string, string> _containedBy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _firstRefusals = new(StringComparer.Ordinal);
+    private volatile ContainmentSet _current = ContainmentSet.Empty;
+
+    public ContainmentSet Current => _current;
+
+    /// <summary>Raised after every trip and release on this instance (the banner and panels follow it).</summary>
+    public event Action? Changed;
+
+    public bool Loaded { get; private set; }
+
+    public async Task LoadAsync(WardenDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var active = await db.Containments.AsNoTracking().Where(c => c.ReleasedAt == null).ToListAsync(cancellationToken);
+        var set = ContainmentSet.Of(active.Select(ToActive));
+        lock (_write)
+            _current = set;
+        var contained = await db.Agents.AsNoTracking()
+            .Where(a => a.Status == Warden.Domain.Agents.AgentStatus.Contained)
+            .Select(a => new { a.Id, a.OwnerId, a.Segment })
+            .ToListAsync(cancellationToken);
+        foreach (var agent in contained)
+        {
+            if (set.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is { } covering)
+                _containedBy[agent.Id.Value] = covering.Id;
+        }
+        Loaded = true;
+    }
+
+    public void Add(Trip containment, IEnumerable<string> agentIds)
+    {
+        ArgumentNullException.ThrowIfNull(containment);
+        lock (_write)
+            _current = _current.With(ToActive(containment));
+        foreach (var agentId in agentIds)
+            _containedBy.TryAdd(agentId, containment.Id);
+        Raise();
+    }
+
+    public void Remove(string containmentId, IEnumerable<string> agentIds)
+    {
+        lock (_write)
+            _current = _current.Without(containmentId);
+        foreach (var agentId in agentIds)
+            _containedBy.TryRemove(new KeyValuePair<string, string>(agentId, containmentId));
+        Raise();
+    }
+
+    private void Raise()
+    {
+        var handlers = Changed;
+        if (handlers is null)
+            return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action>())
+        {
+            try
+            {
+                handler();
+            }
+#pragma warning disable CA1031 // A closed circuit's handler must not stop the others.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    /// <summary>Why <paramref name="agentId"/> is contained, in words for the agent, when a trip on this instance covers it.</summary>
+    public string? ReasonFor(string agentId)
+    {
+        if (!_containedBy.TryGetValue(agentId, out var containmentId))
+            return null;
+        var covering = _current.All.FirstOrDefault(c => c.Id == containmentId) ?? _current.Global;
+        return covering is null ? null : ContainmentSet.Describe(covering);
+    }
+
+    /// <summary>A request of <paramref name="agentId"/> was refused because of containment: the first one per trip is its time-to-contain.</summary>
+    public void NoteRefusal(string agentId, DateTimeOffset at)
+    {
+        if (_containedBy.TryGetValue(agentId, out var containmentId))
+            NoteRefusalOf(containmentId, at);
+    }
+
+    public void NoteRefusalOf(string containmentId, DateTimeOffset at) =>
+        _firstRefusals.AddOrUpdate(containmentId, at, (_, earlier) => earlier <= at ? earlier : at);
+
+    /// <summary>Takes the refusals noted since the last call, for persisting.</summary>
+    public IReadOnlyList<KeyValuePair<string, DateTimeOffset>> TakeRefusals()
+    {
+        var taken = new List<KeyValuePair<string, DateTimeOffset>>();
+        foreach (var key in _firstRefusals.Keys)
+        {
+            if (_firstRefusals.TryRemove(key, out var at))
+                taken.Add(new(key, at));
+        }
+        return taken;
+    }
+
+    private static ActiveContainment ToActive(Trip c) =>
+        new(c.Id, c.Scope, c.Target, c.TargetLabel, c.Reason, c.TrippedAt);
+}
