@@ -119,6 +119,8 @@ public sealed class Containment
         _ => false,
     };
 
+    public bool IsTripper(string userId, string mailbox) => userId == TrippedById || mailbox == TrippedByMailbox;
+
     public void Committed(DateTimeOffset at, int agents)
     {
         CommittedAt = at;
@@ -135,7 +137,8 @@ public sealed class Containment
 
     /// <summary>
     /// One officer agrees to release. Returns whether this approval released it: one approval from an
-    /// officer other than the tripper, or two distinct such officers for a global containment.
+    /// officer other than the tripper, or, for a global containment, two distinct officers of whom at
+    /// least one is not the tripper.
     /// </summary>
     public Result<bool> ApproveRelease(Voter officer, string? reason, DateTimeOffset now)
     {
@@ -145,7 +148,8 @@ public sealed class Containment
         if (!officer.IsActive || !officer.Roles.Contains(Roles.SecurityOfficer))
             return ContainmentErrors.OfficersOnly;
         var mailbox = Voter.Mailbox(officer.Email);
-        if (officer.Id.Value == TrippedById || mailbox == TrippedByMailbox)
+        // The one who tripped never releases alone; a global release may count them as one of its two officers.
+        if (IsTripper(officer.Id.Value, mailbox) && Scope != ContainmentScope.Global)
             return ContainmentErrors.TripperCannotRelease;
         if (_releaseApprovals.Any(a => a.OfficerId == officer.Id || a.OfficerMailbox == mailbox))
             return ContainmentErrors.AlreadyApproved;

@@ -122,7 +122,7 @@ public sealed class ContainmentService(
         if (!viewer.IsIn(Roles.SecurityOfficer))
             return "Only security officers release containments.";
         var mailbox = Voter.Mailbox(viewer.Email);
-        if (viewer.Id.Value == c.TrippedById || mailbox == c.TrippedByMailbox)
+        if (c.Scope != ContainmentScope.Global && c.IsTripper(viewer.Id.Value, mailbox))
             return ContainmentErrors.TripperCannotRelease.Message;
         if (c.ReleaseApprovals.Any(a => a.OfficerId == viewer.Id || a.OfficerMailbox == mailbox))
             return "You approved this release; a second officer must approve too.";

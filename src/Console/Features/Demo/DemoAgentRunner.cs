@@ -57,8 +57,12 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
                     scenario = Scenarios.First(s => s.Agent == scenario.Agent && s.Operation == "read");
                 var n = random.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var token = await TokenAsync(http, tokens, scenario.Agent, stoppingToken);
-                if (await ActAsync(http, token, scenario, n, random, stoppingToken) is { } held)
+                var (held, refused) = await ActAsync(http, token, scenario, n, random, stoppingToken);
+                if (held is not null)
                     waiting.Add((scenario.Agent, held));
+                // A refused token (the agent was contained, or its credentials rotated) is dropped; the next step asks for a new one.
+                if (refused)
+                    tokens.Remove(Warden.Domain.Agents.AgentId.DemoPrefix + scenario.Agent);
                 await FollowUpAsync(http, tokens, waiting, stoppingToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException)
@@ -124,8 +128,8 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
         using var reported = await http.SendAsync(outcome, cancellationToken);
     }
 
-    /// <returns>The id of a decision held for approval, which the agent follows up; otherwise null.</returns>
-    private static async Task<string?> ActAsync(HttpClient http, string token,
+    /// <returns>The id of a decision held for approval, which the agent follows up; and whether the token was refused.</returns>
+    private static async Task<(string? Held, bool TokenRefused)> ActAsync(HttpClient http, string token,
         (string Agent, string Tool, string Operation, string Resource, object Parameters) scenario, string n, Random random, CancellationToken cancellationToken)
     {
         var parameters = JsonSerializer.Serialize(scenario.Parameters, Json).Replace("{n}", n, StringComparison.Ordinal);
@@ -144,18 +148,20 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            return (null, true);
         if (!response.IsSuccessStatusCode)
-            return null;
+            return (null, false);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         switch (answer.GetProperty("outcome").GetString())
         {
             case "allow":
                 await ReportAsync(http, token, answer, cancellationToken);
-                return null;
+                return (null, false);
             case "pending":
-                return answer.GetProperty("id").GetString();
+                return (answer.GetProperty("id").GetString(), false);
             default:
-                return null;
+                return (null, false);
         }
     }
 }

@@ -89,18 +89,29 @@ public sealed class ContainmentTests
     }
 
     [Fact]
-    public void AGlobalReleaseNeedsTwoDistinctOfficers_NeitherTheTripper()
+    public void AGlobalReleaseNeedsTwoDistinctOfficers()
     {
         var containment = TripBy(Olivia, ContainmentScope.Global, string.Empty);
 
         containment.ApproveRelease(Oscar, "incident closed", Now.AddMinutes(5)).Value.ShouldBeFalse();
         containment.IsActive.ShouldBeTrue();
         containment.ApproveRelease(Oscar, "again", Now.AddMinutes(6)).Error.ShouldBe(ContainmentErrors.AlreadyApproved);
-        containment.ApproveRelease(Olivia, "me too", Now.AddMinutes(6)).Error.ShouldBe(ContainmentErrors.TripperCannotRelease);
         containment.ApproveRelease(Otto, "confirmed", Now.AddMinutes(7)).Value.ShouldBeTrue();
 
         containment.IsActive.ShouldBeFalse();
         containment.ReleaseApprovals.Select(a => a.OfficerName).ShouldBe(["oscar", "otto"]);
+    }
+
+    [Fact]
+    public void TheTripperMayBeOneOfTheTwoForAGlobalRelease_NeverTheOnlyOne()
+    {
+        var containment = TripBy(Olivia, ContainmentScope.Global, string.Empty);
+
+        containment.ApproveRelease(Olivia, "incident closed", Now.AddMinutes(5)).Value.ShouldBeFalse();
+        containment.ApproveRelease(Olivia with { Id = new UserId("olivia-2") }, "again", Now.AddMinutes(5)).Error.ShouldBe(ContainmentErrors.AlreadyApproved);
+        containment.IsActive.ShouldBeTrue();
+        containment.ApproveRelease(Oscar, "agreed", Now.AddMinutes(6)).Value.ShouldBeTrue();
+        containment.IsActive.ShouldBeFalse();
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class ContainmentFlowTests(WardenAppFactory app) : IClassFixture<W
     }
 
     [Fact]
-    public async Task TheGlobalKillSwitch_NeedsThePhrase_StopsEveryAgent_AndTwoOtherOfficersToRelease()
+    public async Task TheGlobalKillSwitch_NeedsThePhrase_StopsEveryAgent_AndTwoOfficersToRelease()
     {
         var agent = await RegisterAsync(app);
         var third = await ApprovalScenario.NewOfficerAsync(app, "third");
