@@ -119,6 +119,18 @@ public sealed class Containment
         _ => false,
     };
 
+    /// <summary>Ends a drill: drills release themselves once measured; real containments never do.</summary>
+    public Result EndDrill(DateTimeOffset now)
+    {
+        if (Source != TripSource.Drill)
+            return ContainmentErrors.NotADrill;
+        if (!IsActive)
+            return ContainmentErrors.AlreadyReleased;
+        ReleasedAt = now;
+        ReleaseReason = "drill finished";
+        return Result.Success();
+    }
+
     public bool IsTripper(string userId, string mailbox) => userId == TrippedById || mailbox == TrippedByMailbox;
 
     public void Committed(DateTimeOffset at, int agents)

@@ -28,5 +28,7 @@ public static class ContainmentErrors
     public static Error ConfirmationMismatch(string phrase) => new("containment.confirmation",
         $"Type the phrase \"{phrase}\" exactly to contain every agent.");
 
+    public static Error NotADrill { get; } = new("containment.not_a_drill", "Only a drill releases itself; this containment needs officers.");
+
     public static Error AlreadyContained { get; } = new("containment.already_active", "An identical containment is already active.");
 }

@@ -22,6 +22,9 @@ public sealed record ContainmentActor(TripSource Source, string? Id, string? Ema
         : AuditActor.System;
 }
 
+/// <summary>What a drill measured.</summary>
+public sealed record DrillResult(string ContainmentId, TimeSpan? TimeToRevocation, TimeSpan? TimeToFirstRefusal);
+
 /// <summary>What a trip did and how fast, for the caller and the panel.</summary>
 public sealed record TripResult(string ContainmentId, int AgentsContained, int ApprovalsCancelled, int GrantsInvalidated, TimeSpan? TimeToRevocation);
 
@@ -190,6 +193,51 @@ public sealed class ContainmentEngine(
             return false;
         }
 
+        await RestoreAsync(db, containment, actor, "containment.released", now, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// A drill: trips one agent, waits (up to <paramref name="window"/>) for its next request to be
+    /// refused, then ends itself, restoring the agent. The record keeps both time-to-contain figures.
+    /// </summary>
+    public async Task<Result<DrillResult>> DrillAsync(string agentId, ContainmentActor by, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var trip = await TripAsync(ContainmentScope.Agent, agentId, "drill: measuring time-to-contain", by with { Source = TripSource.Drill }, cancellationToken);
+        if (trip.IsFailure)
+            return trip.Error;
+        var deadline = clock.GetUtcNow() + window;
+        TimeSpan? refusal = null;
+        while (clock.GetUtcNow() < deadline && refusal is null)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+            await FlushRefusalsAsync(cancellationToken);
+            await using var read = contexts.CreateDbContext();
+            refusal = (await read.Containments.AsNoTracking().SingleAsync(c => c.Id == trip.Value.ContainmentId, cancellationToken)).TimeToFirstRefusal;
+        }
+
+        await _serial.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = contexts.CreateDbContext();
+            var containment = await db.Containments.SingleAsync(c => c.Id == trip.Value.ContainmentId, cancellationToken);
+            var now = clock.GetUtcNow();
+            var ended = containment.EndDrill(now);
+            if (ended.IsFailure)
+                return ended.Error;
+            db.Entry(containment).Property<int>("Version").CurrentValue++;
+            await RestoreAsync(db, containment, by.Audit, "containment.drill_finished", now, cancellationToken);
+            return new DrillResult(containment.Id, trip.Value.TimeToRevocation, containment.TimeToFirstRefusal);
+        }
+        finally
+        {
+            _serial.Release();
+        }
+    }
+
+    // Returns every agent this containment covered to its earlier status, unless another containment still covers it.
+    private async Task RestoreAsync(WardenDbContext db, Trip containment, AuditActor actor, string kind, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var others = registry.Current.Without(containment.Id);
         var agents = await CoveredAgentsAsync(db, containment, cancellationToken);
         var restored = new List<Agent>();
@@ -200,20 +248,21 @@ public sealed class ContainmentEngine(
             if (agent.ReleaseContainment($"released: {containment.ReleaseReason}", now).IsSuccess)
                 restored.Add(agent);
         }
-        await audit.AppendAsync(db, [AuditEntry.Of(actor, "containment.released", containment.Id, new
+        await audit.AppendAsync(db, [AuditEntry.Of(actor, kind, containment.Id, new
         {
             containment = containment.Id,
             reason = containment.ReleaseReason,
             approvedBy = containment.ReleaseApprovals.Select(a => a.OfficerName).ToList(),
             agentsRestored = restored.Select(a => a.Id.Value).ToList(),
             containedFor = (now - containment.TrippedAt).ToString(),
+            timeToRevocationMs = containment.TimeToRevocation?.TotalMilliseconds,
+            timeToFirstRefusalMs = containment.TimeToFirstRefusal?.TotalMilliseconds,
         })], cancellationToken);
 
         registry.Remove(containment.Id, agents.Select(a => a.Id.Value));
         // Tokens minted before the trip stay refused: the agent must get new ones.
         foreach (var agent in restored)
             tokens.StatusChanged(agent.Id.Value, agent.Status, now);
-        return true;
     }
 
     private static async Task<string?> LabelAsync(WardenDbContext db, ContainmentScope scope, string target, CancellationToken cancellationToken)

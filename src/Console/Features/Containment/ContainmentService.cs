@@ -51,6 +51,17 @@ public sealed class ContainmentService(
         return await engine.ApproveReleaseAsync(containmentId, voter, reason, ct);
     }
 
+    /// <summary>A drill on one agent: trip, wait for its next request to be refused, end, record the figures.</summary>
+    public async Task<Result<DrillResult>> RunDrillAsync(string agentId, int waitSeconds = 30, CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        if (access.IsFailure)
+            return access.Error;
+        var name = await NameAsync(access.Value, ct);
+        return await engine.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, name),
+            TimeSpan.FromSeconds(Math.Clamp(waitSeconds, 1, 120)), ct);
+    }
+
     public async Task<Result<ContainmentOverview>> GetOverviewAsync(CancellationToken ct = default)
     {
         var access = await guard.RequireAsync(Readers);

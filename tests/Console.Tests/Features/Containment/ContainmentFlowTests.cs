@@ -173,6 +173,38 @@ public sealed class ContainmentFlowTests(WardenAppFactory app) : IClassFixture<W
         kinds.ShouldBe(["containment.tripped", "containment.released"]);
     }
 
+    [Fact]
+    public async Task ADrill_TripsTheAgent_MeasuresItsNextRefusal_EndsItself_AndIsRecorded()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using var stop = new CancellationTokenSource();
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var _ = await DecideAsync(client, Body());
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var drill = await app.AsUserAsync<ContainmentService, Result<DrillResult>>(DemoAccounts.Officer, s => s.RunDrillAsync(agent.Id, 10));
+        await stop.CancelAsync();
+        await traffic;
+        var owner = await app.AsUserAsync<ContainmentService, Result<DrillResult>>(DemoAccounts.Owner, s => s.RunDrillAsync(agent.Id, 1));
+        var history = (await app.AsUserAsync<ContainmentService, Result<ContainmentOverview>>(DemoAccounts.Auditor, s => s.GetOverviewAsync())).Value.History;
+
+        drill.IsSuccess.ShouldBeTrue(drill.Error.ToString());
+        drill.Value.TimeToRevocation.ShouldNotBeNull();
+        drill.Value.TimeToFirstRefusal.ShouldNotBeNull();
+        owner.Error.Code.ShouldBe(PersonErrors.Forbidden([]).Code);
+        var row = history.Single(r => r.Id == drill.Value.ContainmentId);
+        row.Source.ShouldBe(TripSource.Drill);
+        row.ReleaseReason.ShouldBe("drill finished");
+        (await TokenRefusedAsync(agent)).ShouldBeFalse();
+        (await ApprovalScenario.EventsAsync(app, "containment.drill_finished", drill.Value.ContainmentId)).ShouldBe(1);
+    }
+
     /// <summary>Whether the agent can get no token at all (its client is disabled while contained).</summary>
     private async Task<bool> TokenRefusedAsync(Decisions.TestAgent agent)
     {
