@@ -22,7 +22,7 @@ public sealed class BreakerRule
 
     public int WindowSeconds { get; set; } = 60;
 
-    /// <summary>For violations: only these reason codes count (empty: every violation).</summary>
+    /// <summary>For violations: only these reason codes count (empty: every violation, rate limiting included).</summary>
     public string[] Codes { get; set; } = [];
 
     /// <summary>For deny_ratio: the share of denials over the last <see cref="LastDecisions"/> that trips it.</summary>
@@ -40,7 +40,11 @@ public sealed class ContainmentOptions
 
     public List<BreakerRule> Breakers { get; set; } =
     [
-        new() { Id = "violation-burst", Kind = BreakerRule.Violations, Threshold = 20, WindowSeconds = 60 },
+        new()
+        {
+            Id = "violation-burst", Kind = BreakerRule.Violations, Threshold = 20, WindowSeconds = 60,
+            Codes = [DecisionCodes.ToolNotAllowed, DecisionCodes.OperationNotAllowed, DecisionCodes.ResourceOutOfScope, DecisionCodes.CapExceeded, DecisionCodes.CurrencyMismatch],
+        },
         new() { Id = "deny-ratio", Kind = BreakerRule.DenyRatio, Ratio = 0.9, LastDecisions = 100 },
         new() { Id = "budget-overrun", Kind = BreakerRule.BudgetOverrun, Threshold = 3, WindowSeconds = 3600 },
     ];
@@ -68,10 +72,12 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
         string? detail = null;
         lock (window)
         {
-            window.Outcomes.Enqueue(decision.Outcome == DecisionOutcome.Deny);
+            var code = decision.PrimaryReason.Code;
+            // Rate limiting already answers volume; only a rule that names rate_limited counts it.
+            if (code != DecisionCodes.RateLimited)
+                window.Outcomes.Enqueue(decision.Outcome == DecisionOutcome.Deny);
             while (window.Outcomes.Count > 1000)
                 window.Outcomes.Dequeue();
-            var code = decision.PrimaryReason.Code;
             if (decision.IsViolation)
                 window.Violations.Enqueue((at, code));
             while (window.Violations.Count > 0 && window.Violations.Peek().At < at.AddHours(-24))

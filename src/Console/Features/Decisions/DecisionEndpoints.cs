@@ -149,6 +149,7 @@ public static class DecisionEndpoints
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
         "decision.not_found" => ApiProblems.NotFound(error.Message),
         "decision.grant_invalid" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-invalid", "Grant refused", error.Message),
+        "decision.grant_revoked" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-revoked", "Grant revoked", error.Message),
         "decision.grant_used" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-used", "Grant already used", error.Message),
         "decision.grant_expired" => ApiProblems.Problem(StatusCodes.Status410Gone, "grant-expired", "Grant expired", error.Message),
         "decision.grant_not_usable" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-not-usable", "Decision not executable", error.Message),

@@ -12,6 +12,9 @@ public static class DecisionErrors
     public static readonly Error UnknownAgent = new("decision.unknown_agent", "The token does not belong to a registered agent.");
     public static readonly Error Unavailable = new("decision.unavailable", "The decision could not be recorded, so it is refused.");
     public static readonly Error GrantInvalid = new("decision.grant_invalid", "The grant does not belong to this decision.");
+    public static readonly Error GrantRevoked = new("decision.grant_revoked",
+        "The grant was issued before the agent was contained or its credentials were revoked; ask again.");
+
     public static readonly Error GrantUsed = new("decision.grant_used", "The grant was already used; a grant is good for one execution.");
     public static readonly Error GrantExpired = new("decision.grant_expired", "The grant has expired; ask for a new decision.");
 

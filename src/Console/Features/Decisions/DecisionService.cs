@@ -11,6 +11,7 @@ using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Notifications;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -32,6 +33,7 @@ public sealed class DecisionService(
     ApprovalFeed feed,
     Notifier notifier,
     ContainmentRegistry containment,
+    AgentTokenGate gate,
     CircuitBreakers breakers,
     IOptions<DirectoryOptions> directory,
     TimeProvider clock,
@@ -172,6 +174,10 @@ public sealed class DecisionService(
             return DecisionErrors.GrantNotUsable(record.State);
         if (GrantExpiry(record) < now)
             return DecisionErrors.GrantExpired;
+        // A containment or a credential revocation voids every grant issued before it, even one
+        // approved in the instant between the trip and the cancellation of the agent's approvals.
+        if (gate.InvalidatedSince(agentId, GrantExpiry(record) - GrantLifetime))
+            return DecisionErrors.GrantRevoked;
 
         record.GrantUsedAt = now;
         record.State = DecisionState.Completed;

@@ -41,6 +41,10 @@ public sealed class AgentTokenGate
         return AgentTokenCheck.Allowed(agentId);
     }
 
+    /// <summary>Whether the agent's tokens (and grants) were invalidated at or after <paramref name="issuedAt"/>.</summary>
+    public bool InvalidatedSince(string agentId, DateTimeOffset issuedAt) =>
+        _agents.TryGetValue(agentId, out var entry) && entry.ValidAfter is { } after && after >= issuedAt;
+
     /// <summary>Tokens of <paramref name="agentId"/> minted up to <paramref name="at"/> are refused from now on.</summary>
     public void Invalidate(string agentId, DateTimeOffset at, AgentStatus? status = null) =>
         _agents.AddOrUpdate(agentId,

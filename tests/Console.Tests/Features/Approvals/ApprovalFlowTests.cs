@@ -48,6 +48,24 @@ public sealed class ApprovalFlowTests(WardenAppFactory app) : IClassFixture<Ward
     }
 
     [Fact]
+    public async Task AGrantIssuedBeforeTheAgentsCredentialsWereRevoked_IsRefusedEvenWithANewToken()
+    {
+        var held = await ApprovalScenario.HoldAsync(app);
+        (await VoteAsync(DemoAccounts.Officer, held.RequestId, Verdict.Approve)).Value.State.ShouldBe(ApprovalState.Approved);
+        using var client = Client(app, held.Agent.Token);
+        var approved = await JsonOf(await client.GetAsync(new Uri($"/api/v1/decisions/{held.DecisionId}", UriKind.Relative), TestContext.Current.CancellationToken));
+
+        (await app.AsUserAsync<Warden.Features.Credentials.CredentialService, Result>(DemoAccounts.Officer, s => s.RevokeAsync(held.Agent.Id))).IsSuccess.ShouldBeTrue();
+        var secret = await app.AsUserAsync<Warden.Features.Credentials.CredentialService, Result<string>>(DemoAccounts.Officer, s => s.IssueSecretAsync(held.Agent.Id));
+        await Task.Delay(1100, TestContext.Current.CancellationToken);
+        using var fresh = Client(app, await TokenAsync(app, held.Agent.Id, secret.Value));
+        using var report = await ReportAsync(fresh, held.DecisionId, approved.GetProperty("grant").GetProperty("token").GetString());
+
+        report.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await JsonOf(report)).GetProperty("type").GetString().ShouldBe("urn:warden:problem:grant-revoked");
+    }
+
+    [Fact]
     public async Task AnOfficerDenies_TheAgentGetsDenyWithTheReason_AndNoGrant()
     {
         var held = await ApprovalScenario.HoldAsync(app);
