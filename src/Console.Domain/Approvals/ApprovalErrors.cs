@@ -25,6 +25,9 @@ public static class ApprovalErrors
 
     public static Error AlreadyDecided(string message) => new(AlreadyDecidedCode, message);
 
+    public static Error AgentNotActive { get; } = new("approval.agent_not_active",
+        "The agent is contained or not active; its actions cannot be approved now (they can be denied).");
+
     public static Error Busy { get; } = new("approval.busy", "The request is changing too quickly right now; try again.");
 
     public static Error NotPending { get; } = new("approval.not_pending", "Only a pending request can change.");

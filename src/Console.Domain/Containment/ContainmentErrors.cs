@@ -22,6 +22,9 @@ public static class ContainmentErrors
     public static Error TripperCannotRelease { get; } = new("containment.tripper_cannot_release",
         "You tripped this containment; another officer must release it.");
 
+    public static Error OwnerCannotRelease { get; } = new("containment.owner_cannot_release",
+        "You own or back up an agent this containment covers; another officer must release it.");
+
     public static Error AlreadyApproved { get; } = new("containment.already_approved",
         "You have already approved this release; a global release needs a second officer.");
 

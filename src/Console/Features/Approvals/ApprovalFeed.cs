@@ -51,5 +51,10 @@ public sealed class ApprovalFeed
         catch (TimeoutException)
         {
         }
+        finally
+        {
+            // Leave nothing behind: a caller that comes back registers a fresh waiter.
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(decisionId, waiter));
+        }
     }
 }

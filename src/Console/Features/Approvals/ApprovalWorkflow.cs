@@ -26,6 +26,8 @@ public sealed class ApprovalWorkflow(
     AuditWriter audit,
     ApprovalFeed feed,
     Notifier notifier,
+    UsageMeter usage,
+    Warden.Features.Containment.ContainmentRegistry containment,
     TimeProvider clock,
     ILogger<ApprovalWorkflow> logger)
 {
@@ -47,6 +49,8 @@ public sealed class ApprovalWorkflow(
                 await TryCommitAsync(db, request, now, null, cancellationToken);
                 return ApprovalErrors.AlreadyDecided(request.DescribeFinal());
             }
+            if (await RefusalFromAgentAsync(db, request, voter, verdict, cancellationToken) is { } refused)
+                return refused;
             var vote = request.Vote(voter, verdict, reason, now);
             if (vote.IsFailure)
                 return vote.Error;
@@ -67,6 +71,33 @@ public sealed class ApprovalWorkflow(
         }
         ApprovalLog.GaveUp(logger, requestId, MaxAttempts);
         return ApprovalErrors.Busy;
+    }
+
+    // Checked against the agent as it is now, not as it was when the request opened: its current owner
+    // and backup owner (under any of their accounts) never vote, and a contained or inactive agent's
+    // action is never approved (it may still be denied).
+    private async Task<Error?> RefusalFromAgentAsync(WardenDbContext db, ApprovalRequest request, Voter voter, Verdict verdict, CancellationToken cancellationToken)
+    {
+        if (!AgentId.TryParse(request.AgentId, out var id))
+            return ApprovalErrors.NotFound;
+        var agent = await db.Agents.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { a.OwnerId, a.BackupOwnerId, a.Segment, a.Status })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (agent is null)
+            return ApprovalErrors.NotFound;
+        var people = new[] { agent.OwnerId.Value, agent.BackupOwnerId?.Value ?? string.Empty };
+        var emails = await db.Users.AsNoTracking().Where(u => people.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
+        var mailbox = Voter.Mailbox(voter.Email);
+        bool Is(string personId) => voter.Id.Value == personId
+            || emails.Any(e => e.Id == personId && e.Email is not null && Voter.Mailbox(e.Email) == mailbox);
+        if (Is(agent.OwnerId.Value))
+            return ApprovalErrors.OwnerCannotVote;
+        if (agent.BackupOwnerId is { } backup && Is(backup.Value))
+            return ApprovalErrors.BackupOwnerCannotVote;
+        if (verdict == Verdict.Approve
+            && (agent.Status != AgentStatus.Active || containment.Current.Covering(request.AgentId, agent.OwnerId.Value, agent.Segment) is not null))
+            return ApprovalErrors.AgentNotActive;
+        return null;
     }
 
     /// <summary>Expires every pending request whose deadline has passed. Returns how many it expired.</summary>
@@ -212,11 +243,16 @@ public sealed class ApprovalWorkflow(
         if (vote is { } cast)
             entries.Add(cast.Entry);
         string? notification = null;
+        DecisionRecord? approved = null;
         if (request.IsFinal)
         {
             var decision = await db.Decisions.SingleOrDefaultAsync(d => d.Id == request.DecisionId, cancellationToken);
             if (decision is not null && decision.State == DecisionState.Pending)
+            {
                 Resolve(db, decision, request, now);
+                if (decision.State == DecisionState.Approved)
+                    approved = decision;
+            }
             var kind = "approval." + request.State.ToString().ToLowerInvariant();
             entries.Add(AuditEntry.Of(vote?.Actor ?? AuditActor.System, kind, request.AgentId, new
             {
@@ -238,6 +274,9 @@ public sealed class ApprovalWorkflow(
         {
             return false;
         }
+        // Held actions were not counted when decided; an approved one counts against today's budget now.
+        if (approved is not null)
+            usage.AddApproved(approved.AgentId, approved.DecidedAt, approved.Records, approved.Amount);
         notifier.Dispatch([notification]);
         feed.Publish(new ApprovalChange(request.Id, request.DecisionId, request.AgentId, request.State));
         return true;
@@ -261,6 +300,7 @@ public sealed class ApprovalWorkflow(
         decision.Reasons = JsonSerializer.Serialize(reasons, Json);
         if (request.State == ApprovalState.Approved)
             decision.GrantExpiresAt = now + DecisionService.GrantLifetime;
+
         db.Entry(decision).Property<int>("Version").CurrentValue++;
     }
 

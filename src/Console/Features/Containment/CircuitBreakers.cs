@@ -78,9 +78,12 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
                 window.Outcomes.Enqueue(decision.Outcome == DecisionOutcome.Deny);
             while (window.Outcomes.Count > 1000)
                 window.Outcomes.Dequeue();
-            if (decision.IsViolation)
+            var rules = options.Value.Breakers;
+            // Keep only what some rule counts, and only as long as the longest window.
+            if (decision.IsViolation && rules.Any(r => Counts(r, code)))
                 window.Violations.Enqueue((at, code));
-            while (window.Violations.Count > 0 && window.Violations.Peek().At < at.AddHours(-24))
+            var keep = TimeSpan.FromSeconds(rules.Count == 0 ? 0 : rules.Max(r => r.WindowSeconds));
+            while (window.Violations.Count > 0 && window.Violations.Peek().At < at - keep)
                 window.Violations.Dequeue();
 
             foreach (var rule in options.Value.Breakers.Where(r => r.AppliesTo(agentId, segment)))
@@ -103,10 +106,29 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
         ContainmentLog.BreakerTripped(logger, tripped.Id, agentId);
         var engine = services.GetRequiredService<ContainmentEngine>();
         var reason = $"breaker:{tripped.Id} ({detail})";
-        _ = Task.Run(() => engine.TripAsync(ContainmentScope.Agent, agentId, reason,
-            new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{tripped.Id}"), CancellationToken.None));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var trip = await engine.TripAsync(ContainmentScope.Agent, agentId, reason,
+                    new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{tripped.Id}"), CancellationToken.None);
+                if (trip.IsFailure && trip.Error != ContainmentErrors.AlreadyContained)
+                    ContainmentLog.BreakerTripFailed(logger, null, tripped.Id, agentId, trip.Error.Message);
+            }
+            catch (Exception ex)
+            {
+                ContainmentLog.BreakerTripFailed(logger, ex, tripped.Id, agentId, ex.Message);
+            }
+        });
         return tripped;
     }
+
+    private static bool Counts(BreakerRule rule, string code) => rule.Kind switch
+    {
+        BreakerRule.Violations => rule.Codes.Length == 0 || rule.Codes.Contains(code),
+        BreakerRule.BudgetOverrun => code == DecisionCodes.DailyBudgetExceeded,
+        _ => false,
+    };
 
     private static string? Check(BreakerRule rule, AgentWindow window, DateTimeOffset at)
     {

@@ -59,7 +59,7 @@ public static class ContainmentEndpoints
         if (body is null || !Enum.TryParse<ContainmentScope>(body.Scope, ignoreCase: true, out var scope) || !Enum.IsDefined(scope))
             return ApiProblems.InvalidRequest("scope is one of agent, owner, segment, global.");
         var result = await engine.TripAsync(scope, body.Target, body.Reason,
-            new ContainmentActor(TripSource.Automation, client.Id, null, $"automation:{client.Name}"), context.RequestAborted);
+            new ContainmentActor(TripSource.Automation, client.Id, null, $"automation:{client.Name}"), CancellationToken.None);
         if (result.IsFailure)
             return result.Error.Code == ContainmentErrors.AlreadyContained.Code
                 ? ApiProblems.Problem(StatusCodes.Status409Conflict, "already-contained", "Already contained", result.Error.Message)

@@ -130,8 +130,18 @@ public sealed class ContainmentEngine(
         var agentIds = agents.Select(a => a.Id.Value).ToList();
         var grants = await UnusedGrantsAsync(db, containment, agentIds, now, cancellationToken);
         foreach (var grant in grants)
+        {
             grant.State = DecisionState.Cancelled;
+            // A concurrent outcome report that read the old version now fails instead of completing the grant.
+            db.Entry(grant).Property<int>("Version").CurrentValue++;
+        }
+        // Tokens minted up to now stay refused after a restart and after the release, not only in memory.
+        var credentials = await db.Set<AgentCredential>().Where(c => agentIds.Contains(c.AgentId)).ToListAsync(cancellationToken);
+        foreach (var credential in credentials)
+            credential.TokensValidAfter = credential.TokensValidAfter is { } after && after > now ? after : now;
         db.Containments.Add(containment);
+        // From the commit on, a caller that gives up (a closed tab, a tool's timeout) must not stop the trip half-way.
+        cancellationToken = CancellationToken.None;
         await audit.AppendAsync(db, [AuditEntry.Of(by.Audit, "containment.tripped", containment.Id, new
         {
             containment = containment.Id,
@@ -175,6 +185,9 @@ public sealed class ContainmentEngine(
         var containment = await db.Containments.SingleOrDefaultAsync(c => c.Id == containmentId, cancellationToken);
         if (containment is null)
             return ContainmentErrors.NotFound;
+        if (containment.IsActive && containment.Scope != ContainmentScope.Global
+            && await OwnsCoveredAgentAsync(db, containment, officer, cancellationToken))
+            return ContainmentErrors.OwnerCannotRelease;
         var now = clock.GetUtcNow();
         var approved = containment.ApproveRelease(officer, reason, now);
         if (approved.IsFailure)
@@ -265,6 +278,22 @@ public sealed class ContainmentEngine(
             tokens.StatusChanged(agent.Id.Value, agent.Status, now);
     }
 
+    // An officer who owns or backs up an agent this containment covers (under any of their accounts)
+    // cannot release it; a global release is exempt, because it covers everyone and needs two officers.
+    private static async Task<bool> OwnsCoveredAgentAsync(WardenDbContext db, Trip containment, Voter officer, CancellationToken cancellationToken)
+    {
+        var mailbox = Voter.Mailbox(officer.Email);
+        var accounts = (await db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken))
+            .Where(u => u.Id == officer.Id.Value || Voter.Mailbox(u.Email!) == mailbox)
+            .Select(u => u.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        accounts.Add(officer.Id.Value);
+        if (containment.Scope == ContainmentScope.Owner && accounts.Contains(containment.Target))
+            return true;
+        var covered = await CoveredAgentsAsync(db, containment, cancellationToken);
+        return covered.Any(a => accounts.Contains(a.OwnerId.Value) || (a.BackupOwnerId is { } backup && accounts.Contains(backup.Value)));
+    }
+
     private static async Task<string?> LabelAsync(WardenDbContext db, ContainmentScope scope, string target, CancellationToken cancellationToken)
     {
         switch (scope)
@@ -326,6 +355,9 @@ internal static partial class ContainmentLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording time-to-contain failed; it is tried again.")]
     public static partial void FlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Circuit breaker {Rule} could not contain agent {AgentId}: {Reason}")]
+    public static partial void BreakerTripFailed(ILogger logger, Exception? exception, string rule, string agentId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit breaker {Rule} tripped agent {AgentId}.")]
     public static partial void BreakerTripped(ILogger logger, string rule, string agentId);

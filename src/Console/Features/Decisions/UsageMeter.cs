@@ -35,6 +35,24 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
         }
     }
 
+    /// <summary>
+    /// Counts an action that officers approved (it was held, so it was not counted when decided) against
+    /// today's totals, if it was decided today.
+    /// </summary>
+    public void AddApproved(string agentId, DateTimeOffset decidedAt, int records, decimal amount)
+    {
+        if (!_agents.TryGetValue(agentId, out var counters))
+            return;
+        lock (counters)
+        {
+            // A day not loaded yet is read from the stored decisions, where the approval is already committed.
+            if (counters.Day != DateOnly.FromDateTime(decidedAt.UtcDateTime))
+                return;
+            counters.RecordsToday += records;
+            counters.AmountToday += amount;
+        }
+    }
+
     /// <summary>The agent's usage now, loading today's totals from the stored decisions if the meter has not seen it today.</summary>
     public async Task<UsageView> CurrentAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -59,6 +59,32 @@ public sealed class ApprovalAccessTests(WardenAppFactory app) : IClassFixture<Wa
     }
 
     [Fact]
+    public async Task TheOwnersSecondAccount_AnOfficerWithTheSameMailbox_CannotVote()
+    {
+        var held = await ApprovalScenario.HoldAsync(app);
+        var alias = $"owner+sec-{Guid.NewGuid().ToString("N")[..8]}@warden.example";
+        var created = await app.AsUserAsync<UserAdministrationService, Result<string>>(DemoAccounts.Admin,
+            s => s.CreateUserAsync(new NewUser(alias, "Owen (security account)", TestPeople.Password, [Roles.SecurityOfficer])));
+        created.IsSuccess.ShouldBeTrue(created.Error.ToString());
+
+        (await VoteAsAsync(alias, held.RequestId)).Error.ShouldBe(ApprovalErrors.OwnerCannotVote);
+    }
+
+    [Fact]
+    public async Task ASuspendedAgentsHeldAction_CannotBeApproved_ButCanBeDenied()
+    {
+        var held = await ApprovalScenario.HoldAsync(app);
+        (await app.AsUserAsync<Warden.Features.Agents.AgentRegistryService, Result>(DemoAccounts.Owner,
+            s => s.SuspendAsync(held.Agent.Id, "looping"))).IsSuccess.ShouldBeTrue();
+
+        var approve = await VoteAsAsync(DemoAccounts.Officer, held.RequestId);
+        var deny = await VoteAsAsync(DemoAccounts.Officer2, held.RequestId, Verdict.Deny);
+
+        approve.Error.ShouldBe(ApprovalErrors.AgentNotActive);
+        deny.Value.State.ShouldBe(ApprovalState.Denied);
+    }
+
+    [Fact]
     public async Task ADisabledOfficer_IsRefusedEvenWithAnOpenSession()
     {
         var held = await ApprovalScenario.HoldAsync(app);

@@ -66,6 +66,21 @@ public sealed class ApprovalFlowTests(WardenAppFactory app) : IClassFixture<Ward
     }
 
     [Fact]
+    public async Task AnApprovedAction_CountsAgainstTodaysBudget()
+    {
+        var held = await ApprovalScenario.HoldAsync(app, critical: true);
+        var meter = app.Services.GetRequiredService<Warden.Features.Decisions.UsageMeter>();
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        var before = await meter.CurrentAsync(held.Agent.Id, clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        (await VoteAsync(DemoAccounts.Officer, held.RequestId, Verdict.Approve)).IsSuccess.ShouldBeTrue();
+        (await VoteAsync(DemoAccounts.Officer2, held.RequestId, Verdict.Approve)).Value.State.ShouldBe(ApprovalState.Approved);
+        var after = await meter.CurrentAsync(held.Agent.Id, clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        (after.AmountToday - before.AmountToday).ShouldBe(120m);
+    }
+
+    [Fact]
     public async Task AnOfficerDenies_TheAgentGetsDenyWithTheReason_AndNoGrant()
     {
         var held = await ApprovalScenario.HoldAsync(app);

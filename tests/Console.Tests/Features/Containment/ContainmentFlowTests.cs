@@ -158,6 +158,22 @@ public sealed class ContainmentFlowTests(WardenAppFactory app) : IClassFixture<W
     }
 
     [Fact]
+    public async Task AnOfficerWhoOwnsACoveredAgent_CannotReleaseTheContainment()
+    {
+        var ownerOfficer = await ApprovalScenario.NewPersonAsync(app, "owning-officer", Roles.SecurityOfficer, Roles.AgentOwner);
+        var agent = await ApprovalScenario.RegisterAsAsync(app, ownerOfficer, Draft());
+        var byBreaker = await app.InScopeAsync(sp => sp.GetRequiredService<ContainmentEngine>().TripAsync(ContainmentScope.Agent, agent.Id, "breaker:test",
+            new ContainmentActor(TripSource.Breaker, null, null, "breaker:test"), CancellationToken.None));
+        var ownerId = await ApprovalScenario.UserIdAsync(app, ownerOfficer);
+        var byOwner = await TripAsync(DemoAccounts.Officer, ContainmentScope.Owner, ownerId, "all of theirs");
+
+        (await ReleaseAsync(ownerOfficer, byBreaker.Value.ContainmentId)).Error.ShouldBe(ContainmentErrors.OwnerCannotRelease);
+        (await ReleaseAsync(ownerOfficer, byOwner.Value.ContainmentId)).Error.ShouldBe(ContainmentErrors.OwnerCannotRelease);
+        (await ReleaseAsync(DemoAccounts.Officer2, byOwner.Value.ContainmentId)).Value.ShouldBeTrue();
+        (await ReleaseAsync(DemoAccounts.Officer2, byBreaker.Value.ContainmentId)).Value.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task EveryTripAndReleaseIsInTheAuditLog()
     {
         var agent = await RegisterAsync(app);
