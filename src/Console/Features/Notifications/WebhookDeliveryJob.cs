@@ -24,6 +24,7 @@ public sealed class WebhookDeliveryJob(
     public const string SignatureHeader = "Warden-Signature";
     public const string DeliveryHeader = "Warden-Delivery";
     public const string EventHeader = "Warden-Event";
+    private static readonly TimeSpan EarlyStart = TimeSpan.FromSeconds(2);
 
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
@@ -32,10 +33,20 @@ public sealed class WebhookDeliveryJob(
     public async Task DeliverAsync(string id, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        await using var db = contexts.CreateDbContext();
-        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
-        if (notification is null || notification.DeliveredAt is not null || notification.AbandonedAt is not null || !settings.Enabled)
+        if (!settings.Enabled)
             return;
+        await using var db = contexts.CreateDbContext();
+        // Claim the row for this attempt: a retry and the sweep arriving together post it once. The
+        // job store keeps schedules in whole seconds, so a retry may start a moment before it is due.
+        var claimedAt = clock.GetUtcNow();
+        var dueBy = claimedAt + EarlyStart;
+        var lease = claimedAt + TimeSpan.FromSeconds(Math.Max(1, settings.TimeoutSeconds) + 30);
+        var claimed = await db.Notifications
+            .Where(n => n.Id == id && n.DeliveredAt == null && n.AbandonedAt == null && n.NextAttemptAt <= dueBy)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.NextAttemptAt, lease), cancellationToken);
+        if (claimed == 0)
+            return;
+        var notification = await db.Notifications.SingleAsync(n => n.Id == id, cancellationToken);
 
         var error = await PostAsync(settings, notification, cancellationToken);
         var now = clock.GetUtcNow();
