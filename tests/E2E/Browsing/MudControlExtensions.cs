@@ -29,10 +29,22 @@ public static class MudControlExtensions
             await select.ClickUntilVisibleAsync(item);
             await item.ClickAsync();
         }
+        // Escape reaches the select only while it has the focus; when a re-render moved the focus away,
+        // focus the select's input again and repeat.
         var open = page.Locator(".mud-popover-open .mud-list-item").First;
-        if (await open.IsVisibleAsync())
+        for (var attempt = 1; await open.IsVisibleAsync(); attempt++)
+        {
+            if (attempt > 1)
+                await select.Locator("input").First.FocusAsync();
             await page.Keyboard.PressAsync("Escape");
-        await open.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+            try
+            {
+                await open.WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 2_000 });
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     /// <summary>The text box behind a MudTextField or MudNumericField test id.</summary>
