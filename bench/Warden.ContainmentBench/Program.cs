@@ -13,6 +13,7 @@ using Warden.Domain.Containment;
 using Warden.Features.Agents;
 using Warden.Features.Containment;
 using Warden.Features.Credentials;
+using Warden.LoadBench;
 using Warden.Persistence;
 
 namespace Warden.ContainmentBench;

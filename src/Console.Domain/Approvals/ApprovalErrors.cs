@@ -10,7 +10,7 @@ public static class ApprovalErrors
 
     public static Error ReasonTooLong { get; } = new("approval.reason_too_long", $"A reason has at most {ApprovalRequest.MaxReasonLength} characters.");
 
-    public static Error NotEligible(string role) => new("approval.not_eligible", $"Only people with the {role} role can decide this request.");
+    public static Error NotEligible(string role) => new("approval.not_eligible", $"Only {role.ToLowerInvariant()}s decide this request.");
 
     public static Error VoterDisabled { get; } = new("approval.voter_disabled", "Your account is disabled; you cannot vote.");
 

@@ -82,6 +82,25 @@ public sealed class ApprovalRequest
     /// </summary>
     public Result<ApprovalState> Vote(Voter voter, Verdict verdict, string? reason, DateTimeOffset now)
     {
+        if (WhyCannotVote(voter, now) is { } refused)
+            return refused;
+        var text = reason?.Trim();
+        if (string.IsNullOrEmpty(text))
+            return ApprovalErrors.ReasonRequired;
+        if (text.Length > MaxReasonLength)
+            return ApprovalErrors.ReasonTooLong;
+
+        _votes.Add(new ApprovalVote(voter, verdict, text, now));
+        if (verdict == Verdict.Deny)
+            Finish(ApprovalState.Denied, text, now);
+        else if (Approvals >= RequiredApprovals)
+            Finish(ApprovalState.Approved, text, now);
+        return State;
+    }
+
+    /// <summary>Why <paramref name="voter"/> cannot vote now, or null when they can (a reason is still needed).</summary>
+    public Error? WhyCannotVote(Voter voter, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(voter);
         if (IsFinal)
             return ApprovalErrors.AlreadyDecided(DescribeFinal());
@@ -98,20 +117,7 @@ public sealed class ApprovalRequest
         if (_votes.Any(v => v.VoterId == voter.Id))
             return ApprovalErrors.AlreadyVoted;
         var mailbox = Voter.Mailbox(voter.Email);
-        if (_votes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox)
-            return ApprovalErrors.SamePerson(sameMailbox.VoterName);
-        var text = reason?.Trim();
-        if (string.IsNullOrEmpty(text))
-            return ApprovalErrors.ReasonRequired;
-        if (text.Length > MaxReasonLength)
-            return ApprovalErrors.ReasonTooLong;
-
-        _votes.Add(new ApprovalVote(voter, verdict, text, now));
-        if (verdict == Verdict.Deny)
-            Finish(ApprovalState.Denied, text, now);
-        else if (Approvals >= RequiredApprovals)
-            Finish(ApprovalState.Approved, text, now);
-        return State;
+        return _votes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox ? ApprovalErrors.SamePerson(sameMailbox.VoterName) : null;
     }
 
     /// <summary>Ends a pending request whose deadline has passed. Returns whether it changed.</summary>

@@ -119,6 +119,21 @@ public sealed class Containment
         _ => false,
     };
 
+    /// <summary>Why <paramref name="officer"/> cannot approve the release now, or null when they can (a reason is still needed).</summary>
+    public Error? WhyCannotRelease(Voter officer)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        if (!IsActive)
+            return ContainmentErrors.AlreadyReleased;
+        if (!officer.IsActive || !officer.Roles.Contains(Roles.SecurityOfficer))
+            return ContainmentErrors.OfficersOnly;
+        var mailbox = Voter.Mailbox(officer.Email);
+        // The one who tripped never releases alone; a global release may count them as one of its two officers.
+        if (IsTripper(officer.Id.Value, mailbox) && Scope != ContainmentScope.Global)
+            return ContainmentErrors.TripperCannotRelease;
+        return _releaseApprovals.Any(a => a.OfficerId == officer.Id || a.OfficerMailbox == mailbox) ? ContainmentErrors.AlreadyApproved : null;
+    }
+
     /// <summary>Ends a drill: drills release themselves once measured; real containments never do.</summary>
     public Result EndDrill(DateTimeOffset now)
     {
@@ -154,17 +169,8 @@ public sealed class Containment
     /// </summary>
     public Result<bool> ApproveRelease(Voter officer, string? reason, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(officer);
-        if (!IsActive)
-            return ContainmentErrors.AlreadyReleased;
-        if (!officer.IsActive || !officer.Roles.Contains(Roles.SecurityOfficer))
-            return ContainmentErrors.OfficersOnly;
-        var mailbox = Voter.Mailbox(officer.Email);
-        // The one who tripped never releases alone; a global release may count them as one of its two officers.
-        if (IsTripper(officer.Id.Value, mailbox) && Scope != ContainmentScope.Global)
-            return ContainmentErrors.TripperCannotRelease;
-        if (_releaseApprovals.Any(a => a.OfficerId == officer.Id || a.OfficerMailbox == mailbox))
-            return ContainmentErrors.AlreadyApproved;
+        if (WhyCannotRelease(officer) is { } refused)
+            return refused;
         var text = reason?.Trim();
         if (string.IsNullOrEmpty(text))
             return ContainmentErrors.ReasonRequired;

@@ -216,24 +216,9 @@ public sealed class ApprovalService(
                 r.State,
                 r.ResolvedAt,
                 r.ResolutionReason,
-                WhyNot(r, voter, now));
+                // The vote's own checks, asked in advance so the card can say why its buttons are missing.
+                r.WhyCannotVote(voter, now)?.Message);
         }).ToList();
     }
 
-    // The same checks the vote makes, asked in advance so the card can say why its buttons are missing.
-    private static string? WhyNot(ApprovalRequest request, Voter viewer, DateTimeOffset now)
-    {
-        if (request.IsFinal || now >= request.ExpiresAt)
-            return "This request is no longer pending.";
-        if (!viewer.Roles.Contains(request.EligibleRole))
-            return "Only security officers decide requests.";
-        if (viewer.Id == request.OwnerId)
-            return ApprovalErrors.OwnerCannotVote.Message;
-        if (request.BackupOwnerId == viewer.Id)
-            return ApprovalErrors.BackupOwnerCannotVote.Message;
-        var mailbox = Voter.Mailbox(viewer.Email);
-        if (request.Votes.Any(v => v.VoterId == viewer.Id || v.VoterMailbox == mailbox))
-            return "You have voted on this request; another officer gives the next vote.";
-        return null;
-    }
 }

@@ -70,15 +70,13 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
         var window = _agents.GetOrAdd(agentId, _ => new AgentWindow());
         BreakerRule? tripped = null;
         string? detail = null;
+        var rules = options.Value.Breakers;
         lock (window)
         {
             var code = decision.PrimaryReason.Code;
             // Rate limiting already answers volume; only a rule that names rate_limited counts it.
             if (code != DecisionCodes.RateLimited)
-                window.Outcomes.Enqueue(decision.Outcome == DecisionOutcome.Deny);
-            while (window.Outcomes.Count > 1000)
-                window.Outcomes.Dequeue();
-            var rules = options.Value.Breakers;
+                window.Record(decision.Outcome == DecisionOutcome.Deny, rules.Count == 0 ? 0 : rules.Max(r => r.Kind == BreakerRule.DenyRatio ? r.LastDecisions : 0));
             // Keep only what some rule counts, and only as long as the longest window.
             if (decision.IsViolation && rules.Any(r => Counts(r, code)))
                 window.Violations.Enqueue((at, code));
@@ -97,7 +95,7 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
             }
             if (tripped is not null)
             {
-                window.Outcomes.Clear();
+                window.ClearOutcomes();
                 window.Violations.Clear();
             }
         }
@@ -144,8 +142,11 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
             case BreakerRule.DenyRatio:
                 if (window.Outcomes.Count < rule.LastDecisions)
                     return null;
-                var last = window.Outcomes.Skip(window.Outcomes.Count - rule.LastDecisions).ToList();
-                var ratio = last.Count(d => d) / (double)last.Count;
+                // The window keeps as many outcomes as the largest rule asks for, with a running count of denials.
+                var denied = window.Outcomes.Count == rule.LastDecisions
+                    ? window.Denied
+                    : window.Outcomes.Skip(window.Outcomes.Count - rule.LastDecisions).Count(d => d);
+                var ratio = denied / (double)rule.LastDecisions;
                 return ratio >= rule.Ratio ? $"{ratio:P0} of the last {rule.LastDecisions} decisions denied" : null;
             default:
                 return null;
@@ -155,6 +156,26 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
     private sealed class AgentWindow
     {
         public Queue<bool> Outcomes { get; } = new();
+
+        public int Denied { get; private set; }
+
+        public void Record(bool denied, int keep)
+        {
+            Outcomes.Enqueue(denied);
+            if (denied)
+                Denied++;
+            while (Outcomes.Count > keep && Outcomes.Count > 0)
+            {
+                if (Outcomes.Dequeue())
+                    Denied--;
+            }
+        }
+
+        public void ClearOutcomes()
+        {
+            Outcomes.Clear();
+            Denied = 0;
+        }
         public Queue<(DateTimeOffset At, string Code)> Violations { get; } = new();
     }
 }

@@ -17,9 +17,10 @@ namespace Warden.Features.Containment;
 /// <summary>Who trips or releases, as the audit log records them.</summary>
 public sealed record ContainmentActor(TripSource Source, string? Id, string? Email, string Name)
 {
+    // Breakers and automation clients are recorded by name ("breaker:violation-burst", "automation:SOAR").
     public AuditActor Audit => Source == TripSource.Person || Source == TripSource.Drill
         ? AuditActor.Person(Id ?? string.Empty, Email ?? Name)
-        : AuditActor.System;
+        : new AuditActor(AuditActorKind.System, Id, Name);
 }
 
 /// <summary>What a drill measured.</summary>

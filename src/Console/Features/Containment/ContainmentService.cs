@@ -124,21 +124,8 @@ public sealed class ContainmentService(
         c.Id, c.Scope, c.Target, c.TargetLabel, c.Reason, c.Source, c.TrippedByName, c.TrippedAt, c.AgentsContained,
         c.TimeToRevocation, c.TimeToFirstRefusal, c.ReleasedAt, c.ReleaseReason, c.ApprovalsToRelease,
         c.ReleaseApprovals.Select(a => new ReleaseApprovalView(a.OfficerName, a.Reason, a.At)).ToList(),
-        WhyNotRelease(c, viewer));
-
-    private static string? WhyNotRelease(Trip c, Actor viewer)
-    {
-        if (!c.IsActive)
-            return "Released.";
-        if (!viewer.IsIn(Roles.SecurityOfficer))
-            return "Only security officers release containments.";
-        var mailbox = Voter.Mailbox(viewer.Email);
-        if (c.Scope != ContainmentScope.Global && c.IsTripper(viewer.Id.Value, mailbox))
-            return ContainmentErrors.TripperCannotRelease.Message;
-        if (c.ReleaseApprovals.Any(a => a.OfficerId == viewer.Id || a.OfficerMailbox == mailbox))
-            return "You approved this release; a second officer must approve too.";
-        return null;
-    }
+        // The release's own checks, asked in advance so the panel can say why its button is missing.
+        c.WhyCannotRelease(new Voter(viewer.Id, viewer.Email, viewer.Email, viewer.Roles, IsActive: true))?.Message);
 
     private async Task<bool> OwnsAsync(Actor actor, string? target, CancellationToken ct)
     {

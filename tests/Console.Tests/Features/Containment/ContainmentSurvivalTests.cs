@@ -77,6 +77,38 @@ public sealed class ContainmentSurvivalTests
     }
 
     [Fact]
+    public async Task AHighDenyRatio_TripsTheBreaker_AndTheAuditLogNamesIt()
+    {
+        await using var app = WardenAppFactory.With(new Dictionary<string, string?>
+        {
+            ["Containment:Breakers:0:Id"] = "mostly-denied",
+            ["Containment:Breakers:0:Kind"] = "deny_ratio",
+            ["Containment:Breakers:0:Ratio"] = "0.75",
+            ["Containment:Breakers:0:LastDecisions"] = "4",
+        });
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+
+        (await JsonOf(await DecideAsync(client, Body()))).GetProperty("outcome").GetString().ShouldBe("allow");
+        for (var i = 0; i < 2; i++)
+            (await JsonOf(await DecideAsync(client, Body(resource: $"hr/salaries/{i}")))).GetProperty("outcome").GetString().ShouldBe("deny");
+        (await DecideAsync(client, Body())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.AsUserAsync<ContainmentService, Result<ContainmentOverview>>(DemoAccounts.Officer, s => s.GetOverviewAsync())).Value.Active.ShouldBeEmpty();
+        (await JsonOf(await DecideAsync(client, Body(resource: "hr/salaries/9")))).GetProperty("outcome").GetString().ShouldBe("deny");
+
+        ContainmentRow? row = null;
+        for (var i = 0; i < 40 && row is null; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            row = (await app.AsUserAsync<ContainmentService, Result<ContainmentOverview>>(DemoAccounts.Officer, s => s.GetOverviewAsync()))
+                .Value.Active.SingleOrDefault(r => r.Target == agent.Id);
+        }
+        row.ShouldNotBeNull();
+        row.Reason.ShouldStartWith("breaker:mostly-denied");
+        row.TrippedBy.ShouldBe("breaker:mostly-denied");
+    }
+
+    [Fact]
     public async Task SecurityTooling_TripsAndReadsThroughTheApi_ButCannotRelease_AndAgentTokensAreRefusedThere()
     {
         await using var app = WardenAppFactory.With();
