@@ -32,7 +32,8 @@ public sealed class ApprovalService(
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
-        var voter = await VoterAsync(access.Value, ct);
+        var actor = access.Value;
+        var voter = new Voter(actor.Id, actor.Email, actor.Name, actor.Roles, IsActive: true);
         return await workflow.VoteAsync(requestId, voter, verdict, reason, ct);
     }
 
@@ -153,13 +154,6 @@ public sealed class ApprovalService(
             .ToListAsync(ct);
         var agentNames = await AgentNamesAsync(db, recent.Select(r => r.AgentId), ct);
         return ApprovalLoadCalculator.Compute(recent, agentNames, depth, escalated, settings);
-    }
-
-    private async Task<Voter> VoterAsync(Actor actor, CancellationToken ct)
-    {
-        await using var db = contexts.CreateDbContext();
-        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor.Id.Value).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
-        return new Voter(actor.Id, actor.Email, string.IsNullOrWhiteSpace(name) ? actor.Email : name, actor.Roles, IsActive: true);
     }
 
     private static async Task<Dictionary<string, string>> AgentNamesAsync(WardenDbContext db, IEnumerable<string> agentIds, CancellationToken ct)

@@ -125,9 +125,9 @@ public sealed class ContainmentEngine(
             return ContainmentErrors.AlreadyContained;
 
         var agents = await CoveredAgentsAsync(db, containment, cancellationToken);
-        var statusReason = $"contained: {containment.Reason}";
+        // The agent page shows "Contained: <reason>"; the status already says what happened.
         foreach (var agent in agents)
-            agent.Contain(statusReason, now);
+            agent.Contain(containment.Reason, now);
         var agentIds = agents.Select(a => a.Id.Value).ToList();
         var grants = await UnusedGrantsAsync(db, containment, agentIds, now, cancellationToken);
         foreach (var grant in grants)
@@ -259,7 +259,7 @@ public sealed class ContainmentEngine(
         {
             if (others.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is not null)
                 continue;
-            if (agent.ReleaseContainment($"released: {containment.ReleaseReason}", now).IsSuccess)
+            if (agent.ReleaseContainment(containment.ReleaseReason ?? "released", now).IsSuccess)
                 restored.Add(agent);
         }
         await audit.AppendAsync(db, [AuditEntry.Of(actor, kind, containment.Id, new

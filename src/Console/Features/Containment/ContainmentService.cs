@@ -37,8 +37,7 @@ public sealed class ContainmentService(
             return allowed.Error;
         if (scope == ContainmentScope.Global && !string.Equals(confirmation?.Trim(), Trip.GlobalPhrase, StringComparison.Ordinal))
             return ContainmentErrors.ConfirmationMismatch(Trip.GlobalPhrase);
-        var name = await NameAsync(actor, ct);
-        return await engine.TripAsync(scope, target, reason, new ContainmentActor(TripSource.Person, actor.Id.Value, actor.Email, name), ct);
+        return await engine.TripAsync(scope, target, reason, new ContainmentActor(TripSource.Person, actor.Id.Value, actor.Email, actor.Name), ct);
     }
 
     /// <summary>An officer's agreement to release; returns whether it released (a global release needs a second officer).</summary>
@@ -47,7 +46,7 @@ public sealed class ContainmentService(
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
-        var voter = new Voter(access.Value.Id, access.Value.Email, await NameAsync(access.Value, ct), access.Value.Roles, IsActive: true);
+        var voter = new Voter(access.Value.Id, access.Value.Email, access.Value.Name, access.Value.Roles, IsActive: true);
         return await engine.ApproveReleaseAsync(containmentId, voter, reason, ct);
     }
 
@@ -57,8 +56,7 @@ public sealed class ContainmentService(
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
-        var name = await NameAsync(access.Value, ct);
-        return await engine.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, name),
+        return await engine.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, access.Value.Name),
             TimeSpan.FromSeconds(Math.Clamp(waitSeconds, 1, 120)), ct);
     }
 
@@ -133,12 +131,5 @@ public sealed class ContainmentService(
             return false;
         await using var db = contexts.CreateDbContext();
         return await db.Agents.AsNoTracking().AnyAsync(a => a.Id == id && a.OwnerId == actor.Id, ct);
-    }
-
-    private async Task<string> NameAsync(Actor actor, CancellationToken ct)
-    {
-        await using var db = contexts.CreateDbContext();
-        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor.Id.Value).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
-        return string.IsNullOrWhiteSpace(name) ? actor.Email : name;
     }
 }

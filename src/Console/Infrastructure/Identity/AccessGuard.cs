@@ -28,7 +28,7 @@ public sealed class AccessGuard(
         await using var db = contexts.CreateDbContext();
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == id)
-            .Select(u => new { u.Email, u.IsDisabled })
+            .Select(u => new { u.Email, u.IsDisabled, u.DisplayName })
             .SingleOrDefaultAsync();
         if (user is null)
             return PersonErrors.NotSignedIn;
@@ -39,7 +39,7 @@ public sealed class AccessGuard(
                            join role in db.Roles on link.RoleId equals role.Id
                            where link.UserId == id
                            select role.Name!).ToListAsync();
-        var actor = new Actor(new UserId(id), user.Email ?? string.Empty, roles.ToHashSet(StringComparer.Ordinal));
+        var actor = new Actor(new UserId(id), user.Email ?? string.Empty, roles.ToHashSet(StringComparer.Ordinal), user.DisplayName);
         if (anyOfRoles.Length > 0 && !anyOfRoles.Any(actor.IsIn))
             return PersonErrors.Forbidden(anyOfRoles);
         return actor;
