@@ -13,6 +13,9 @@ public static class DecisionCodes
     public const string CapExceeded = "cap_exceeded";
     public const string CurrencyMismatch = "currency_mismatch";
     public const string DailyBudgetExceeded = "daily_budget_exceeded";
+    public const string GuardrailUnchecked = "guardrail_unchecked";
+    public const string GuardrailFinding = "guardrail_finding";
+    public const string OutputReleased = "output_released";
     public const string PolicyDeny = "policy_deny";
     public const string PolicyRequiresApproval = "policy_requires_approval";
     public const string AutonomyRequiresApproval = "autonomy_requires_approval";

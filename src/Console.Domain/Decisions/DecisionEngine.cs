@@ -1,3 +1,4 @@
+using System.Globalization;
 using Warden.Domain.Agents;
 using Warden.Domain.Policies;
 
@@ -9,6 +10,9 @@ namespace Warden.Domain.Decisions;
 /// </summary>
 public static class DecisionEngine
 {
+    private const string GuardrailFamilyPrefix = "guardrail.";
+    private const int MaxListedFindings = 5;
+
     public static Decision Decide(DecisionContext context)
     {
         try
@@ -50,9 +54,11 @@ public static class DecisionEngine
             return RateLimited(context, risk);
         if (CheckCaps(agent.Caps, request.Impact, context.Usage, risk, version) is { } capped)
             return capped;
+        if (Unread(context.Findings, risk, version) is { } unread)
+            return unread;
 
         var verdict = context.Policy.Evaluate(context, risk);
-        var decided = verdict.Deny is { } deny
+        var decided = WithFindings(verdict.Deny is { } deny
             ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
                            risk, version, MatchedRuleId: deny.Id)
             : verdict.Approval is { } approval
@@ -61,8 +67,90 @@ public static class DecisionEngine
                 : verdict.Allow is { } allow
                     ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
                                    risk, version, MatchedRuleId: allow.Id)
-                    : AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version);
+                    : AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version), verdict, context.Findings);
         return risk == RiskTier.Critical ? AtLeastTwoApprovers(decided) : decided;
+    }
+
+    /// <summary>
+    /// Reviews what an agent is about to release (the output of an action decided earlier): the
+    /// agent must still be free to act, everything must have been read, and only the rules about
+    /// content apply. No content rule matching releases it.
+    /// </summary>
+    public static Decision ReviewOutput(DecisionContext context)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var agent = context.Agent;
+            var version = context.Policy.Version;
+            if (context.Containment.Contained(agent) is { } containment)
+                return Deny(DecisionCodes.Contained, containment, null, version);
+            if (agent.Status != AgentStatus.Active)
+                return Deny(DecisionCodes.AgentNotActive, $"The agent is {agent.Status.ToString().ToLowerInvariant()}, not active.", null, version);
+            var risk = agent.FindTool(context.Request.Tool)?.Risk ?? RiskTier.Critical;
+            if (Unread(context.Findings, risk, version) is { } unread)
+                return unread;
+            var verdict = context.Policy.EvaluateContent(context, risk);
+            var released = new Decision(DecisionOutcome.Allow,
+                                        [new DecisionReason(DecisionCodes.OutputReleased, "No content rule applies to this output; it may be released.")], risk, version);
+            return WithFindings(verdict.Deny is { } deny
+                ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+                               risk, version, MatchedRuleId: deny.Id)
+                : verdict.Approval is { } approval
+                    ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
+                              approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
+                    : verdict.Allow is { } allow
+                        ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
+                                       risk, version, MatchedRuleId: allow.Id)
+                        : released, verdict, context.Findings);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever went wrong, the output is held back.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Deny(DecisionCodes.EvaluationError, $"The output could not be reviewed ({ex.GetType().Name}); it is refused.",
+                        null, context?.Policy?.Version ?? string.Empty);
+        }
+    }
+
+    /// <summary>What a scanner could not read (too much input, a pattern out of time, a failed detector) is refused, never waved through.</summary>
+    private static Decision? Unread(IReadOnlyList<GuardrailFinding> findings, RiskTier risk, string version)
+    {
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var finding = findings[i];
+            if (finding.Kind.StartsWith(GuardrailFamilyPrefix, StringComparison.Ordinal))
+                return new Decision(DecisionOutcome.Deny,
+                                    [new DecisionReason(DecisionCodes.GuardrailUnchecked, $"Part of the request could not be checked ({finding.Kind} at {finding.Location}); it is refused.")],
+                                    risk, version, IsViolation: true);
+        }
+        return null;
+    }
+
+    /// <summary>A decision made by a rule about content says which findings it acted on; a refusal for content is a violation.</summary>
+    private static Decision WithFindings(Decision decided, PolicyVerdict verdict, IReadOnlyList<GuardrailFinding> findings)
+    {
+        var rule = decided.MatchedRuleId switch
+        {
+            null => null,
+            var id when verdict.Deny?.Id == id => verdict.Deny,
+            var id when verdict.Approval?.Id == id => verdict.Approval,
+            var id when verdict.Allow?.Id == id => verdict.Allow,
+            _ => null,
+        };
+        if (rule is null || rule.Match.Findings.Count == 0)
+            return decided;
+        var counted = findings.Where(rule.Match.Counts).ToList();
+        if (counted.Count == 0)
+            return decided;
+        var listed = string.Join("; ", counted.Take(MaxListedFindings).Select(f =>
+            string.Create(CultureInfo.InvariantCulture, $"{f.Kind} at {f.Location} (confidence {f.Confidence:0.00})")));
+        var more = counted.Count > MaxListedFindings ? $" and {counted.Count - MaxListedFindings} more" : string.Empty;
+        return decided with
+        {
+            Reasons = [.. decided.Reasons, new DecisionReason(DecisionCodes.GuardrailFinding, $"Found {listed}{more}.")],
+            IsViolation = decided.IsViolation || decided.Outcome == DecisionOutcome.Deny,
+        };
     }
 
     private static Decision? CheckCaps(ImpactCaps caps, RequestImpact impact, UsageView usage, RiskTier risk, string version)

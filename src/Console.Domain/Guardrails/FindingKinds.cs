@@ -10,6 +10,8 @@ public static class FindingKinds
     public const string Ssn = "pii.ssn";
     public const string IpAddress = "pii.ip";
     public const string CustomPiiPrefix = "pii.custom:";
+    /// <summary>Personal data in a request that also names a destination outside the agent's scopes.</summary>
+    public const string Outbound = "pii.outbound";
 
     public const string PrivateKey = "secret.private_key";
     public const string CloudKey = "secret.cloud_key";
@@ -30,6 +32,8 @@ public static class FindingKinds
     public const string ScanTimeout = "guardrail.scan_timeout";
     /// <summary>A scanner failed on a value; the value is unchecked.</summary>
     public const string ScannerFailed = "guardrail.scanner_failed";
+    /// <summary>An external detector that fails closed did not answer in time or answered badly; the request is unchecked by it.</summary>
+    public const string DetectorUnavailable = "guardrail.detector_unavailable";
 
     public const string PiiFamily = "pii";
     public const string SecretFamily = "secret";

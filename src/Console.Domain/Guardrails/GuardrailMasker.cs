@@ -40,6 +40,25 @@ public sealed class GuardrailMasker
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// Masks <paramref name="document"/> with <paramref name="findings"/> from <see cref="GuardrailScanner.Scan(JsonElement)"/>
+    /// of that same document, placing each finding by its JSON path instead of scanning again. When
+    /// the scan did not read everything, each value is scanned (and if need be replaced) on its own.
+    /// </summary>
+    public string MaskJson(JsonElement document, IReadOnlyList<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        if (findings.Any(f => f.Kind == FindingKinds.InputTruncated))
+            return MaskJson(document);
+        var at = findings
+            .Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0)
+            .ToLookup(f => (f.Location, f.InPropertyName));
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+            Write(writer, document, "$", at);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>The placeholder for one value of one kind, e.g. <c>[card:1c0d9e2a]</c>.</summary>
     public string Placeholder(string kind, string value)
     {
@@ -107,6 +126,40 @@ public sealed class GuardrailMasker
                 break;
             case JsonValueKind.Number when element.GetRawText() is var raw && MaskText(raw, fieldName) is var masked && masked != raw:
                 writer.WriteStringValue(masked);
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private void Write(Utf8JsonWriter writer, JsonElement element, string path, ILookup<(string, bool), Finding> at)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                var index = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    var child = path + JsonPaths.Segment(property.Name, index++);
+                    writer.WritePropertyName(Apply(property.Name, at[(child, true)]));
+                    Write(writer, property.Value, child, at);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                    Write(writer, item, path + "[" + (i++).ToString(CultureInfo.InvariantCulture) + "]", at);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(Apply(element.GetString() ?? string.Empty, at[(path, false)]));
+                break;
+            case JsonValueKind.Number when at.Contains((path, false)):
+                writer.WriteStringValue(Apply(element.GetRawText(), at[(path, false)]));
                 break;
             default:
                 element.WriteTo(writer);

@@ -55,9 +55,17 @@ public sealed class Policy
         return new Policy(version.Trim(), rules);
     }
 
-    public PolicyVerdict Evaluate(DecisionContext context, RiskTier risk)
+    public PolicyVerdict Evaluate(DecisionContext context, RiskTier risk) => Evaluate(context, risk, contentOnly: false);
+
+    /// <summary>
+    /// Only the rules about content (those that match guardrail findings): what an agent's output is
+    /// reviewed against, since the action itself was decided already.
+    /// </summary>
+    public PolicyVerdict EvaluateContent(DecisionContext context, RiskTier risk) => Evaluate(context, risk, contentOnly: true);
+
+    private PolicyVerdict Evaluate(DecisionContext context, RiskTier risk, bool contentOnly)
     {
-        var best = new Best();
+        var best = new Best { ContentOnly = contentOnly };
         if (_byTool.TryGetValue(context.Request.Tool, out var forTool))
             best.Consider(forTool, context, risk);
         best.Consider(_anyTool, context, risk);
@@ -71,11 +79,14 @@ public sealed class Policy
         public IndexedRule? Deny;
         public IndexedRule? Approval;
         public IndexedRule? Allow;
+        public bool ContentOnly;
 
         public void Consider(IndexedRule[] rules, DecisionContext context, RiskTier risk)
         {
             foreach (var candidate in rules)
             {
+                if (ContentOnly && candidate.Rule.Match.Findings.Count == 0)
+                    continue;
                 if (!candidate.Rule.Match.Matches(context, risk))
                     continue;
                 switch (candidate.Rule.Effect.Kind)

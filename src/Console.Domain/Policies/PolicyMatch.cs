@@ -16,8 +16,13 @@ public sealed record PolicyMatch
     public int? MinRecords { get; init; }
     public IReadOnlyList<int> AutonomyLevels { get; init; } = [];
     public IReadOnlyList<string> Segments { get; init; } = [];
-    /// <summary>Guardrail finding kinds (e.g. <c>pii</c>, <c>secret</c>); any one present matches.</summary>
+    /// <summary>
+    /// Guardrail finding kinds: a family (<c>pii</c>, <c>secret</c>, <c>injection</c>) matches every kind in it,
+    /// a full kind (<c>pii.email</c>) only itself; any one present (at <see cref="MinConfidence"/> or above) matches.
+    /// </summary>
     public IReadOnlyList<string> Findings { get; init; } = [];
+    /// <summary>The lowest confidence (0..1) a finding needs to count; null counts every finding.</summary>
+    public double? MinConfidence { get; init; }
     public TimeWindow? Window { get; init; }
 
     public bool Matches(DecisionContext context, RiskTier risk)
@@ -59,10 +64,34 @@ public sealed record PolicyMatch
     {
         for (var i = 0; i < findings.Count; i++)
         {
-            if (Contains(Findings, findings[i].Kind))
+            if (Counts(findings[i]))
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Whether <paramref name="finding"/> is one this rule's <see cref="Findings"/> match names.</summary>
+    public bool Counts(GuardrailFinding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        if (MinConfidence is { } least && finding.Confidence < least)
+            return false;
+        for (var i = 0; i < Findings.Count; i++)
+        {
+            if (KindMatches(Findings[i], finding.Kind))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>secret</c> matches <c>secret.jwt</c>; <c>pii.custom</c> matches <c>pii.custom:employee_id</c>; a full kind matches itself.</summary>
+    public static bool KindMatches(string pattern, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(kind);
+        if (!kind.StartsWith(pattern, StringComparison.Ordinal))
+            return false;
+        return kind.Length == pattern.Length || kind[pattern.Length] is '.' or ':';
     }
 
     private static bool Contains(IReadOnlyList<string> values, string value)

@@ -7,6 +7,7 @@ using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
+using Warden.Features.Guardrails;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -49,6 +50,7 @@ public static class FeatureRegistration
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<DecisionService>();
+        services.AddGuardrails(configuration);
         services.AddOptions<ApprovalOptions>()
             .Bind(configuration.GetSection(ApprovalOptions.SectionName))
             .ValidateDataAnnotations()
@@ -93,6 +95,7 @@ public static class FeatureRegistration
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
+        app.Services.PrepareGuardrails();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;
         jobs.AddOrUpdate<DirectoryUpkeepJob>(DirectoryUpkeepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), directory.UpkeepCron);

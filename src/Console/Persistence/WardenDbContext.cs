@@ -35,6 +35,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<AutomationClient> AutomationClients => Set<AutomationClient>();
 
+    public DbSet<Warden.Features.Guardrails.FindingRecord> GuardrailFindings => Set<Warden.Features.Guardrails.FindingRecord>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

@@ -28,6 +28,7 @@ public sealed class ApprovalWorkflow(
     Notifier notifier,
     UsageMeter usage,
     Warden.Features.Containment.ContainmentRegistry containment,
+    Warden.Features.Guardrails.Masking masking,
     TimeProvider clock,
     ILogger<ApprovalWorkflow> logger)
 {
@@ -284,7 +285,7 @@ public sealed class ApprovalWorkflow(
 
     // The decision follows its request: approved becomes executable with a fresh grant window; any
     // other end is a refusal, and the agent is told why.
-    private static void Resolve(WardenDbContext db, DecisionRecord decision, ApprovalRequest request, DateTimeOffset now)
+    private void Resolve(WardenDbContext db, DecisionRecord decision, ApprovalRequest request, DateTimeOffset now)
     {
         var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(decision.Reasons, Json) ?? [];
         var approvers = string.Join(" and ", request.Votes.Where(v => v.Verdict == Verdict.Approve).Select(v => v.VoterName));
@@ -296,7 +297,7 @@ public sealed class ApprovalWorkflow(
             ApprovalState.Expired => (DecisionState.Expired, new ReasonBody(DecisionCodes.ApprovalExpired, "Nobody decided the request before it expired; it is refused.")),
             _ => (DecisionState.Cancelled, new ReasonBody(DecisionCodes.ApprovalCancelled, $"The request was cancelled: {request.ResolutionReason}")),
         };
-        reasons.Add(reason with { Message = PiiMasker.MaskText(reason.Message) });
+        reasons.Add(reason with { Message = masking.Text(reason.Message) });
         decision.Reasons = JsonSerializer.Serialize(reasons, Json);
         if (request.State == ApprovalState.Approved)
             decision.GrantExpiresAt = now + DecisionService.GrantLifetime;

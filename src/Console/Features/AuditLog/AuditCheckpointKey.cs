@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Warden.Domain.Audit;
 using Warden.Infrastructure.Storage;
 
@@ -17,26 +16,5 @@ public sealed class AuditCheckpointKey(DatabaseConnection connection)
 
     public AuditCheckpointSigner Signer => _signer.Value;
 
-    private static byte[] LoadOrCreate(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
-            return File.ReadAllBytes(path);
-        var key = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var file = new FileStream(path, options);
-            file.Write(key);
-            file.Flush(flushToDisk: true);
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return File.ReadAllBytes(path);
-        }
-    }
+    private static byte[] LoadOrCreate(string dataDirectory) => DataFolderSecret.LoadOrCreate(dataDirectory, FileName, 32);
 }

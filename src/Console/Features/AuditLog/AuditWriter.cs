@@ -17,6 +17,7 @@ namespace Warden.Features.AuditLog;
 public sealed partial class AuditWriter(
     IDbContextFactory<WardenDbContext> contexts,
     AuditCheckpointKey key,
+    Warden.Features.Guardrails.Masking masking,
     IOptions<AuditOptions> options,
     TimeProvider clock,
     ILogger<AuditWriter> logger) : IHostedService, IDisposable
@@ -222,7 +223,7 @@ public sealed partial class AuditWriter(
         var (sequence, hash) = (head.Sequence, head.Hash);
         foreach (var entry in entries)
         {
-            var e = AuditEvent.Chain(++sequence, hash, now, entry.Actor, entry.Kind, entry.Subject, PiiMasker.MaskJson(entry.Data));
+            var e = AuditEvent.Chain(++sequence, hash, now, entry.Actor, entry.Kind, entry.Subject, masking.Json(entry.Data));
             db.AuditEvents.Add(e);
             added.Add(e);
             hash = e.Hash;

@@ -30,6 +30,9 @@ public sealed record DecisionResponse(
     string? RiskTier);
 
 /// <summary>The body of <c>POST /api/v1/decisions/{id}/outcome</c>.</summary>
+/// <summary>What an agent is about to release after an allowed action: text or any JSON.</summary>
+public sealed record OutputReviewBody(JsonElement? Output);
+
 public sealed record OutcomeReportBody(string? Grant, string? Status, int? Records, decimal? Amount, string? Detail);
 
 public sealed record OutcomeResponse(string DecisionId, string Status, DateTimeOffset RecordedAt);

@@ -26,6 +26,8 @@ public static class DecisionEndpoints
         api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.");
         api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.");
         api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.");
+        api.MapPost("/decisions/{id}/output", ReviewOutputAsync).WithName("ReviewOutput")
+            .WithSummary("Before releasing an allowed action's output, have it screened: allow, deny or pending.");
         api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.");
         return app;
     }
@@ -81,6 +83,21 @@ public static class DecisionEndpoints
         if (body.Problem is not null)
             return body.Problem;
         var result = await decisions.ReportOutcomeAsync(agent.Value, id, body.Value!, context.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
+    }
+
+    private static async Task<IResult> ReviewOutputAsync(
+        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
+    {
+        var agent = Authenticate(context, gate);
+        if (agent.IsFailure)
+            return Refused(agent.Error);
+        if (limiter.Refusal(context, agent.Value) is { } limited)
+            return limited;
+        var body = await ReadJsonAsync<OutputReviewBody>(context);
+        if (body.Problem is not null)
+            return body.Problem;
+        var result = await decisions.ReviewOutputAsync(agent.Value, id, body.Value!, context.RequestAborted);
         return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
     }
 

@@ -14,7 +14,8 @@ namespace Warden.Features.Decisions;
 public sealed class DecisionJournal(AuditWriter audit)
 {
     /// <param name="alongside">More changes that must commit with the decision (the approval request it opens).</param>
-    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null)
+    /// <param name="findingKinds">The kinds of guardrail finding in the request, named in the audit event (never their values).</param>
+    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var entry = Entry(record, $"decision.{record.State.ToString().ToLowerInvariant()}", new
@@ -30,6 +31,8 @@ public sealed class DecisionJournal(AuditWriter audit)
             rule = record.MatchedRuleId,
             violation = record.IsViolation,
             digest = record.RequestDigest,
+            findings = findingKinds is { Count: > 0 } ? findingKinds : null,
+            reviewOf = record.ReviewOf,
         });
         return audit.CommitAsync(new AuditBatchItem(entry, db =>
         {

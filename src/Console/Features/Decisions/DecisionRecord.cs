@@ -38,6 +38,8 @@ public sealed class DecisionRecord
     public decimal? OutcomeAmount { get; set; }
     public string? OutcomeDetail { get; set; }
     public DateTimeOffset? OutcomeAt { get; set; }
+    /// <summary>For the review of an agent's output: the decision whose action produced it. Reviews carry no grant.</summary>
+    public string? ReviewOf { get; set; }
 }
 
 /// <summary>Where a decision stands now; pending ones move on through approval or expiry.</summary>

@@ -10,6 +10,7 @@ using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
+using Warden.Features.Guardrails;
 using Warden.Features.Notifications;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
@@ -35,6 +36,8 @@ public sealed class DecisionService(
     ContainmentRegistry containment,
     AgentTokenGate gate,
     CircuitBreakers breakers,
+    RequestScreening screening,
+    Masking masking,
     IOptions<DirectoryOptions> directory,
     TimeProvider clock,
     ILogger<DecisionService> logger)
@@ -81,33 +84,23 @@ public sealed class DecisionService(
             return DecisionErrors.SchemaViolations(violations);
 
         var now = clock.GetUtcNow();
-        var settings = directory.Value;
-        // Enforcement refuses from the moment the upkeep job would suspend: overdue past the grace period.
-        var overdueBeyondGrace = now > agent.AttestationDueAt(settings.AttestationPeriod) + TimeSpan.FromDays(settings.AttestationGraceDays);
-        var view = AgentView.From(agent, overdueBeyondGrace, settings.EnforceAttestation);
+        var view = ViewOf(agent, now);
+        var screened = await ScreenAsync(agentId, view, request.Tool, RequestScreening.RequestStage, body.Parameters, request.Justification, cancellationToken);
+        if (screened is null)
+            return DecisionErrors.Unavailable;
         var current = policy.Current;
         var contained = containment.Current;
+        var findings = screened.ForPolicy();
         var decision = await usage.DecideAsync(agentId, now, request.Impact, seen =>
-            DecisionEngine.Decide(new DecisionContext(view, contained, seen, request, [], current, now)), cancellationToken);
+            DecisionEngine.Decide(new DecisionContext(view, contained, seen, request, findings, current, now)), cancellationToken);
         if (decision.PrimaryReason.Code == DecisionCodes.Contained && contained.Covering(agentId, agent.OwnerId.Value, agent.Segment) is { } covering)
             containment.NoteRefusalOf(covering.Id, now);
 
-        var record = NewRecord(agentId, body, request, decision, digest, idempotencyKey, now);
-        var opened = decision.Outcome == DecisionOutcome.Pending
-            ? ApprovalRequest.Open(record.Id, agentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
-                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value)
-            : null;
-        string? notification = null;
-        if (opened is not null)
-            record.RequiredApprovals = opened.RequiredApprovals;
+        var record = NewRecord(agentId, request, decision, digest, idempotencyKey, now);
+        record.Parameters = body.Parameters is { } p ? masking.Json(p, screened.Findings) : null;
         try
         {
-            await journal.RecordAsync(record, cancellationToken, opened is null ? null : db =>
-            {
-                db.ApprovalRequests.Add(opened);
-                notification = notifier.Queue(db, "approval.opened", opened.Id,
-                    approvals.Payload(opened, agent.Name, record.Tool, record.Operation, record.Resource, null), now);
-            });
+            await RecordAsync(record, decision, agent, screened, RequestScreening.RequestStage, now, cancellationToken);
         }
         catch (AuditCommitException ex) when (idempotencyKey is not null && ex.InnerException is DbUpdateException)
         {
@@ -125,12 +118,118 @@ public sealed class DecisionService(
             return DecisionErrors.Unavailable;
         }
         breakers.Observe(agentId, agent.OwnerId.Value, agent.Segment, decision, now);
+        return ToResponse(record);
+    }
+
+    /// <summary>
+    /// Reviews what an agent is about to release after an allowed action: the same scanners, then
+    /// the policy's content rules. The review is a decision of its own (no grant): allow releases,
+    /// deny holds back, pending waits for officers like any other approval.
+    /// </summary>
+    public async Task<Result<DecisionResponse>> ReviewOutputAsync(string agentId, string decisionId, OutputReviewBody body, CancellationToken cancellationToken)
+    {
+        if (body.Output is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } output)
+            return DecisionErrors.Invalid("output is required: the text or JSON the agent is about to release.");
+        await using var db = contexts.CreateDbContext();
+        var action = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
+        if (action is null)
+            return DecisionErrors.NotFound(decisionId);
+        if (action.ReviewOf is not null)
+            return DecisionErrors.Invalid("This decision is itself an output review; review the output of the action's decision.");
+        if (action.State is not (DecisionState.Allowed or DecisionState.Approved or DecisionState.Completed) || action.Outcome == DecisionOutcome.Deny)
+            return DecisionErrors.Invalid($"Only the output of an allowed action is reviewed; this decision is {action.State.ToString().ToLowerInvariant()}.");
+        if (!AgentId.TryParse(agentId, out var id))
+            return DecisionErrors.UnknownAgent;
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (agent is null)
+            return DecisionErrors.UnknownAgent;
+
+        var now = clock.GetUtcNow();
+        var view = ViewOf(agent, now);
+        var wrapped = Wrap(output);
+        var screened = await ScreenAsync(agentId, view, action.Tool, RequestScreening.OutputStage, wrapped, null, cancellationToken);
+        if (screened is null)
+            return DecisionErrors.Unavailable;
+        var request = DecisionRequest.Create(action.Tool, action.Operation, action.Resource, RequestImpact.None, null);
+        if (request.IsFailure)
+            return request.Error;
+        var contained = containment.Current;
+        var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, contained, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
+
+        var record = NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
+        record.Resource = action.Resource;
+        record.ReviewOf = action.Id;
+        record.Parameters = masking.Json(wrapped, screened.Findings);
+        if (record.State == DecisionState.Allowed)
+            record.ExpiresAt = null;
+        try
+        {
+            await RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DecisionLog.RecordFailed(logger, ex, agentId);
+            return DecisionErrors.Unavailable;
+        }
+        return ToResponse(record);
+    }
+
+    private AgentView ViewOf(Agent agent, DateTimeOffset now)
+    {
+        var settings = directory.Value;
+        // Enforcement refuses from the moment the upkeep job would suspend: overdue past the grace period.
+        var overdueBeyondGrace = now > agent.AttestationDueAt(settings.AttestationPeriod) + TimeSpan.FromDays(settings.AttestationGraceDays);
+        return AgentView.From(agent, overdueBeyondGrace, settings.EnforceAttestation);
+    }
+
+    /// <summary>Screening that cannot finish refuses: null means the decision is unavailable, never allowed.</summary>
+    private async Task<Screening?> ScreenAsync(
+        string agentId, AgentView view, string tool, string stage, JsonElement? content, string? justification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await screening.ScreenAsync(agentId, view, tool, stage, content, justification, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DecisionLog.ScreeningFailed(logger, ex, agentId);
+            return null;
+        }
+    }
+
+    private static JsonElement Wrap(JsonElement output)
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new { output }));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The decision, its findings and the approval request it opens commit with their audit event; then officers hear of it.</summary>
+    private async Task RecordAsync(
+        DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var opened = decision.Outcome == DecisionOutcome.Pending
+            ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
+                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value)
+            : null;
+        if (opened is not null)
+            record.RequiredApprovals = opened.RequiredApprovals;
+        var found = screened.Findings.Take(FindingRecord.MaxPerDecision)
+            .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
+        string? notification = null;
+        await journal.RecordAsync(record, cancellationToken, opened is null && found.Count == 0 ? null : db =>
+        {
+            db.GuardrailFindings.AddRange(found);
+            if (opened is null)
+                return;
+            db.ApprovalRequests.Add(opened);
+            notification = notifier.Queue(db, "approval.opened", opened.Id,
+                approvals.Payload(opened, agent.Name, record.Tool, record.Operation, record.Resource, null), now);
+        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList());
         if (opened is not null)
         {
             notifier.Dispatch([notification]);
-            feed.Publish(new ApprovalChange(opened.Id, record.Id, agentId, opened.State));
+            feed.Publish(new ApprovalChange(opened.Id, record.Id, record.AgentId, opened.State));
         }
-        return ToResponse(record);
     }
 
     public async Task<Result<DecisionResponse>> GetAsync(string agentId, string decisionId, TimeSpan wait, CancellationToken cancellationToken)
@@ -165,6 +264,8 @@ public sealed class DecisionService(
         var record = await db.Decisions.SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
         if (record is null)
             return DecisionErrors.NotFound(decisionId);
+        if (record.ReviewOf is not null)
+            return DecisionErrors.Invalid("An output review has no outcome to report.");
         if (!grants.Matches(body.Grant, record.Id, record.RequestDigest))
             return DecisionErrors.GrantInvalid;
         var now = clock.GetUtcNow();
@@ -208,20 +309,19 @@ public sealed class DecisionService(
         return expired ?? record;
     }
 
-    private static DecisionRecord NewRecord(
-        string agentId, DecisionRequestBody body, DecisionRequest request, Decision decision, string digest, string? idempotencyKey, DateTimeOffset now) => new()
+    private DecisionRecord NewRecord(
+        string agentId, DecisionRequest request, Decision decision, string digest, string? idempotencyKey, DateTimeOffset now) => new()
     {
         Id = DecisionIds.New(now),
         AgentId = agentId,
         DecidedAt = now,
         Tool = request.Tool,
         Operation = OperationNames.Name(request.Operation),
-        Resource = Fit(PiiMasker.MaskText(request.Resource), 512),
-        Parameters = body.Parameters is { } p ? PiiMasker.MaskJson(RequestDigest.Canonical(p)) : null,
+        Resource = Fit(masking.Text(request.Resource), 512),
         Records = request.Impact.Records,
         Amount = request.Impact.Amount,
         Currency = request.Impact.Currency,
-        Justification = request.Justification is { } j ? Fit(PiiMasker.MaskText(j), 2000) : null,
+        Justification = request.Justification is { } j ? Fit(masking.Text(j), 2000) : null,
         Outcome = decision.Outcome,
         State = decision.Outcome switch
         {
@@ -229,7 +329,7 @@ public sealed class DecisionService(
             DecisionOutcome.Pending => DecisionState.Pending,
             _ => DecisionState.Denied,
         },
-        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, PiiMasker.MaskText(r.Message))), Json),
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))), Json),
         RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
         PolicyVersion = decision.PolicyVersion,
         MatchedRuleId = decision.MatchedRuleId,
@@ -263,7 +363,7 @@ public sealed class DecisionService(
     internal DecisionResponse ToResponse(DecisionRecord record)
     {
         var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
-        var grant = record.State is DecisionState.Allowed or DecisionState.Approved
+        var grant = record.State is DecisionState.Allowed or DecisionState.Approved && record.ReviewOf is null
             ? new GrantBody(grants.For(record.Id, record.RequestDigest), GrantExpiry(record))
             : null;
         var approval = record.Outcome == DecisionOutcome.Pending
@@ -285,4 +385,7 @@ internal static partial class DecisionLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "A decision for {AgentId} could not be recorded; the request was refused.")]
     public static partial void RecordFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A request of {AgentId} could not be screened; it was refused.")]
+    public static partial void ScreeningFailed(ILogger logger, Exception exception, string agentId);
 }

@@ -33,6 +33,10 @@ public static class RequestDigest
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
     }
 
+    /// <summary>SHA-256 of the canonical form of one JSON value (an output under review).</summary>
+    public static string OfValue(JsonElement element) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Canonical(element))));
+
     public static string Canonical(JsonElement element)
     {
         var buffer = new ArrayBufferWriterStream();

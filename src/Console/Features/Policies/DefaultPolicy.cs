@@ -3,10 +3,10 @@ namespace Warden.Features.Policies;
 /// <summary>The policy a fresh installation publishes before an officer writes their own.</summary>
 public static class DefaultPolicy
 {
-    public const string Version = "default-1";
+    public const string Version = "default-2";
 
     public const string Yaml = """
-        version: "default-1"
+        version: "default-2"
         rules:
           - id: deny-prod-deletes
             description: Nobody deletes production data alone.
@@ -22,7 +22,13 @@ public static class DefaultPolicy
 
           - id: injection-needs-review
             description: Requests showing prompt-injection markers wait for an officer.
-            match: { findings: [prompt_injection] }
+            match: { findings: [injection] }
+            effect: require_approval
+            approvers: 1
+
+          - id: personal-data-leaving-scope
+            description: Personal data sent to a destination outside the agent's scopes waits for an officer.
+            match: { findings: [pii.outbound] }
             effect: require_approval
             approvers: 1
 

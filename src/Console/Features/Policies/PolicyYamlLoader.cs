@@ -19,7 +19,7 @@ public sealed class PolicyYamlLoader
     private static readonly string[] DocumentFields = ["version", "rules"];
     private static readonly string[] RuleFields = ["id", "description", "match", "effect", "message", "approvers", "expiry_minutes"];
     private static readonly string[] MatchFields =
-        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "time_window"];
+        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
 
     public Result<Policy> Load(string yaml)
@@ -137,9 +137,29 @@ public sealed class PolicyYamlLoader
                 ? level
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"autonomy level '{text}' is not 0, 1, 2 or 3.")),
             Segments = List(match, "segments", (n, text) => text),
-            Findings = List(match, "findings", (n, text) => text),
+            Findings = List(match, "findings", (n, text) => FindingPattern(text)
+                ? text
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
+                             $"unknown finding kind '{text}'; expected a family (pii, secret, injection) or a kind in one, such as pii.email or secret.jwt.")),
+            MinConfidence = Find(match, "min_confidence") is { } confidence ? Confidence(confidence) : null,
             Window = Find(match, "time_window") is { } window ? ReadWindow(window) : null,
         };
+    }
+
+    private static bool FindingPattern(string text)
+    {
+        var family = Warden.Domain.Guardrails.FindingKinds.Family(text);
+        return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
+                   or Warden.Domain.Guardrails.FindingKinds.InjectionFamily
+               && (text.Length == family.Length || (text.Length > family.Length + 1 && text[(family.Length + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '-')));
+    }
+
+    private static double Confidence(YamlNode node)
+    {
+        var value = Decimal(node, "min_confidence");
+        return value is >= 0 and <= 1
+            ? (double)value
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, "'min_confidence' is a number from 0 to 1, e.g. 0.8.");
     }
 
     private static TimeWindow ReadWindow(YamlNode node)

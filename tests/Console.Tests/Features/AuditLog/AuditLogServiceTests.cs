@@ -45,7 +45,7 @@ public sealed class AuditLogServiceTests(WardenAppFactory app) : IClassFixture<W
         var none = await PageAsync(new AuditQuery(Subject: subject, KindPrefix: "decision.denied"));
 
         decisions.Events.ShouldHaveSingleItem().Kind.ShouldBe("decision.allowed");
-        decisions.Events[0].Data.ShouldContain("j***@example.com");
+        decisions.Events[0].Data.ShouldContain("[email:");
         decisions.Events[0].Data.ShouldNotContain("jo@example.com");
         bySystem.Events.ShouldHaveSingleItem().Kind.ShouldBe("agent.orphaned");
         none.Events.ShouldBeEmpty();

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Warden.Domain.Guardrails;
+using Warden.Infrastructure.Storage;
+
+namespace Warden.Features.Guardrails;
+
+/// <summary>
+/// The one masking service: whatever Warden stores or shows of what agents sent (decision records,
+/// audit events, approval cards, agent pages, exports, evidence) goes through it first. Personal
+/// data and secrets become typed placeholders with a short keyed hash, e.g. <c>[email:3f9a1c2b]</c>;
+/// the key (masking.key) is generated once into the data folder, so placeholders correlate across
+/// records of one installation and reveal nothing without the key.
+/// </summary>
+public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connection)
+{
+    public const string KeyFileName = "masking.key";
+
+    private readonly Lazy<GuardrailMasker> _masker = new(() =>
+        new GuardrailMasker(DataFolderSecret.LoadOrCreate(connection.DataDirectory, KeyFileName, 32), scanner));
+
+    public string Text(string? text) => string.IsNullOrEmpty(text) ? text ?? string.Empty : _masker.Value.MaskText(text);
+
+    /// <summary>Masks a JSON document's values and names; text that is not JSON is masked as text and stored as a JSON string.</summary>
+    public string Json(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+            return "{}";
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return _masker.Value.MaskJson(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.Serialize(Text(json));
+        }
+    }
+
+    public string Json(JsonElement document) => _masker.Value.MaskJson(document);
+
+    /// <summary>Masks <paramref name="document"/> with the findings of a scan of that same document, without scanning it again.</summary>
+    public string Json(JsonElement document, IReadOnlyList<Finding> findings) => _masker.Value.MaskJson(document, findings);
+}
