@@ -28,6 +28,31 @@ public sealed class GuardrailMaskerTests
         Masker.Placeholder("pii.custom:uk_nino", "AB123456C").ShouldStartWith("[uk_nino:");
     }
 
+    [Theory]
+    [InlineData("""{"customer":{"email":"olivia@example.com","iban":"DE89370400440532013000"},"pan":4111111111111111,"password":"kT9#vQ2!mZ7@pL4x","note":"key AKIAIOSFODNN7EXAMPLE","count":3,"ok":true}""")]
+    [InlineData("""{"items":[{"to":"a@b.example"},{"to":"c@d.example","cc":["e@f.example"]}],"olivia@example.com":"key","4111-1111-1111-1111":1}""")]
+    [InlineData("""["ssn 078-05-1120", 12345678901, {"db":"Server=x;User Id=sa;Password=Sup3r$ecret!;"}]""")]
+    [InlineData("\"just text with olivia@example.com\"")]
+    public void MaskJson_WithTheScansFindings_IsTheSameAsScanningAgain(string json)
+    {
+        var document = JsonDocument.Parse(json).RootElement;
+        var findings = new GuardrailScanner(new GuardrailOptions()).Scan(document);
+
+        Masker.MaskJson(document, findings).ShouldBe(Masker.MaskJson(document));
+    }
+
+    [Fact]
+    public void MaskJson_WithFindingsOfAScanThatStoppedEarly_MasksEachValueOnItsOwn()
+    {
+        var document = JsonDocument.Parse("""{"a":"olivia@example.com","b":"AKIAIOSFODNN7EXAMPLE"}""").RootElement;
+        var findings = new GuardrailScanner(new GuardrailOptions { MaxCharacters = 20 }).Scan(document);
+
+        findings.ShouldContain(f => f.Kind == FindingKinds.InputTruncated);
+        var masked = Masker.MaskJson(document, findings);
+        masked.ShouldNotContain("olivia@example.com");
+        masked.ShouldNotContain("AKIAIOSFODNN7EXAMPLE");
+    }
+
     [Fact]
     public void MaskJson_NoRawPersonalDataOrSecretSurvives()
     {

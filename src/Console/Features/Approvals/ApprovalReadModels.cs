@@ -32,7 +32,9 @@ public sealed record ApprovalCard(
     ApprovalState State,
     DateTimeOffset? ResolvedAt,
     string? ResolutionReason,
-    string? CannotVoteBecause)
+    string? CannotVoteBecause,
+    IReadOnlyList<CardFinding>? Findings = null,
+    string? ReviewOf = null)
 {
     public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve);
 
@@ -69,3 +71,6 @@ public sealed record ApprovalLoad(
     int WindowDays,
     int RubberStampSeconds,
     int MaxApprovalsPerHour);
+
+/// <summary>A guardrail finding as a card shows it: kind, where, how sure, and a masked excerpt.</summary>
+public sealed record CardFinding(string Kind, string Location, double Confidence, string Excerpt, string Stage);

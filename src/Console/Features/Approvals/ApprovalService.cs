@@ -176,6 +176,8 @@ public sealed class ApprovalService(
         var ownerIds = agents.Values.Select(a => a.OwnerId.Value).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
             .Select(u => new { u.Id, Name = u.DisplayName ?? u.Email ?? u.Id }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var findings = (await Warden.Features.Guardrails.GuardrailReviewService.ForDecisionsAsync(db, decisionIds, ct))
+            .ToLookup(f => f.DecisionId, f => new CardFinding(f.Kind, f.Location, f.Confidence, f.Excerpt, f.Stage), StringComparer.Ordinal);
         var voter = new Voter(viewer.Id, viewer.Email, viewer.Email, viewer.Roles, IsActive: true);
         var now = clock.GetUtcNow();
 
@@ -211,7 +213,9 @@ public sealed class ApprovalService(
                 r.ResolvedAt,
                 r.ResolutionReason,
                 // The vote's own checks, asked in advance so the card can say why its buttons are missing.
-                r.WhyCannotVote(voter, now)?.Message);
+                r.WhyCannotVote(voter, now)?.Message,
+                findings[r.DecisionId].ToList(),
+                d?.ReviewOf);
         }).ToList();
     }
 
