@@ -31,11 +31,15 @@ public sealed partial class EmailScanner : IScanner
         {
             var value = text.Value;
             var end = match.Index + match.Length;
-            if (FileExtensions.Contains(match.Groups["tld"].Value) || (end < value.Length && value[end] == ':') || IsUrlUserInfo(value, match.Index))
+            if (FileExtensions.Contains(match.Groups["tld"].Value) || IsSshRemote(value, end) || IsUrlUserInfo(value, match.Index))
                 continue;
             findings.Add(text.Finding(FindingKinds.Email, 0.95, Excerpts.Email(match.Value), match.Index, match.Length, Name));
         }
     }
+
+    // "git@github.com:org/repo.git": a colon straight after the host, followed by a path. "olivia@example.com: hi" is an address.
+    private static bool IsSshRemote(string value, int end) =>
+        end + 1 < value.Length && value[end] == ':' && !char.IsWhiteSpace(value[end + 1]) && value[end + 1] is not ('"' or '\'' or ')' or ',' or '.');
 
     // "postgres://user:pw@host": the part between "://" and the match has no path, query or fragment yet.
     private static bool IsUrlUserInfo(string value, int index)

@@ -10,6 +10,8 @@ public sealed class PersonalDataScannerTests
     [InlineData("write to olivia.smith@example.com today")]
     [InlineData("olivia dot smith at example dot com")]
     [InlineData("bob [at] example [dot] org please")]
+    [InlineData("Sent to olivia.smith@example.com: card on file")]
+    [InlineData("reply to olivia@example.com:")]
     public void Email_AddressesIncludingSpelledOut_AreFound(string text)
     {
         Scans.Kinds(new EmailScanner(), text).ShouldBe([FindingKinds.Email]);
