@@ -70,6 +70,36 @@ public sealed class StartupFailureTests : IDisposable
         line.ShouldContain("RevalidationSeconds");
     }
 
+    [Fact]
+    public async Task Start_WithAPatternPackThatDoesNotParse_StopsWithOneLineNamingTheSettingAndFile()
+    {
+        var pack = Path.Combine(_dataDirectory.FullName, "injection-extra.json");
+        await File.WriteAllTextAsync(pack, """{ "version": "team-1", "patterns": [ { "id": "x", "kind": "injection.override", "pattern": "(unclosed" } ] }""",
+                                     TestContext.Current.CancellationToken);
+        var environment = new Dictionary<string, string> { ["Guardrails__InjectionPackFile"] = pack };
+
+        var run = await RunAppAsync(environment);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
+        line.ShouldStartWith("Warden cannot start:");
+        line.ShouldContain("Guardrails:InjectionPackFile");
+        line.ShouldContain("injection-extra.json");
+    }
+
+    [Fact]
+    public async Task Start_WithADetectorWithoutAUrl_StopsWithOneLineNamingTheDetector()
+    {
+        var environment = new Dictionary<string, string> { ["Guardrails__Detectors__0__Name"] = "classifier" };
+
+        var run = await RunAppAsync(environment);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
+        line.ShouldStartWith("Warden cannot start:");
+        line.ShouldContain("Guardrails:Detectors:0");
+    }
+
     public void Dispose()
     {
         try
