@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Warden.E2E.Browsing;
+using Warden.E2E.Hosting;
+
+namespace Warden.E2E.Journeys;
+
+/// <summary>
+/// A demo agent pastes a cloud key into a request: it is denied, the audit log says why with the key
+/// masked, and officers find the finding on the guardrails page.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class GuardrailJourneyTests(ConsoleFixture console)
+{
+    private const string Auditor = "auditor@warden.example";
+    private const string Officer = "officer@warden.example";
+    private const string Agent = "agt_demo_codereview";
+    private const string CloudKey = "AKIAIOSFODNN7EXAMPLE";
+
+    [Fact]
+    public async Task DemoAgentSendingASecret_IsDenied_AndTheAuditLogShowsWhyWithTheSecretMasked()
+    {
+        var decisionId = await SendSecretAsync();
+
+        var auditor = await console.OpenPageAsync();
+        await auditor.SignInAsync(Auditor);
+        await auditor.GotoAsync($"/audit?subject={Agent}");
+        var row = auditor.Locator("[data-testid='audit-events'] tbody tr").Filter(new() { HasText = decisionId }).First;
+        await row.WaitForAsync();
+        (await row.Locator("td[data-label='Kind']").InnerTextAsync()).Trim().ShouldBe("decision.denied");
+        await row.GetByTestId("audit-data-more").Locator("summary").ClickAsync();
+        var data = await row.GetByTestId("audit-data-full").InnerTextAsync();
+        data.ShouldContain("guardrail_finding");
+        data.ShouldContain("Found secret.cloud_key at $.note");
+        data.ShouldContain("deny-secrets-in-requests");
+        data.ShouldNotContain(CloudKey);
+        (await auditor.ContentAsync()).ShouldNotContain(CloudKey);
+        await auditor.SaveScreenshotAsync("audit-secret-denied");
+        await auditor.Context.CloseAsync();
+
+        var officer = await console.OpenPageAsync();
+        await officer.SignInAsync(Officer);
+        await officer.GotoAsync("/guardrails");
+        var finding = officer.Locator("[data-testid='findings-table'] tbody tr").Filter(new() { HasText = decisionId }).First;
+        await finding.WaitForAsync();
+        (await finding.GetByTestId("finding-kind").InnerTextAsync()).ShouldContain("secret.cloud_key");
+        (await finding.GetByTestId("finding-excerpt").InnerTextAsync()).ShouldNotContain(CloudKey);
+        // The page is prerendered: click until the live circuit answers with the review panel.
+        await finding.GetByTestId("finding-open").ClickUntilVisibleAsync(officer.GetByTestId("finding-review"));
+        await officer.GetByTestId("finding-note").FillAsync("The documented example key; harmless here.");
+        await officer.GetByTestId("finding-false").ClickAsync();
+        await officer.Locator("[data-testid='findings-table'] tbody tr").Filter(new() { HasText = decisionId }).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await officer.GetByText("Scanner tuning").ClickAsync();
+        var tuning = officer.Locator("[data-testid='tuning-row'][data-scanner='cloud-key']");
+        await tuning.WaitForAsync();
+        (await tuning.GetByTestId("tuning-rate").InnerTextAsync()).ShouldEndWith("%");
+        await officer.SaveScreenshotAsync("guardrails-tuning");
+        await officer.Context.CloseAsync();
+    }
+
+    private async Task<string> SendSecretAsync()
+    {
+        using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = Agent,
+            ["client_secret"] = "Warden-Demo-Agent-1",
+        });
+        using var tokenResponse = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form, TestContext.Current.CancellationToken);
+        tokenResponse.EnsureSuccessStatusCode();
+        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions")
+        {
+            Content = JsonContent.Create(new
+            {
+                tool = "repo.read",
+                operation = "read",
+                resource = "git/warden/pulls/77",
+                parameters = new { note = $"CI fails, try with key {CloudKey}" },
+                impact = new { records = 1 },
+            }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        answer.GetProperty("outcome").GetString().ShouldBe("deny", answer.ToString());
+        return answer.GetProperty("id").GetString()!;
+    }
+}
