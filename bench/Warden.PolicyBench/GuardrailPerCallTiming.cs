@@ -51,6 +51,7 @@ internal static class GuardrailPerCallTiming
     private static void DecisionStep(JsonElement[] typical, GuardrailScanner scanner, int calls)
     {
         var masker = new GuardrailMasker(RandomNumberGenerator.GetBytes(32), scanner);
+        const string tool = "crm.notes";
         const string resource = "crm/accounts/4711";
         const string justification = "Customer asked for a copy of their last three invoices and the delivery address.";
         const string reason = "Reads are allowed at every autonomy level.";
@@ -59,9 +60,10 @@ internal static class GuardrailPerCallTiming
         {
             var findings = new List<Finding>(scanner.Scan(parameters));
             findings.AddRange(OutboundPersonalData.Find(parameters, findings, _ => false));
-            findings.AddRange(scanner.Scan(justification, "$justification", "justification"));
-            var length = masker.MaskJson(parameters, findings).Length + masker.MaskText(resource).Length
-                         + masker.MaskText(justification).Length + masker.MaskText(reason).Length;
+            var justified = scanner.Scan(justification, "$justification", "justification");
+            findings.AddRange(justified);
+            var length = masker.MaskJson(parameters, findings).Length + masker.MaskText(tool).Length + masker.MaskText(resource).Length
+                         + masker.Apply(justification, justified).Length + masker.MaskText(reason).Length;
             using var data = JsonDocument.Parse(audit);
             return length + masker.MaskJson(data.RootElement).Length + findings.Count;
         }

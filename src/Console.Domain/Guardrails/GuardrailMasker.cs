@@ -50,12 +50,15 @@ public sealed class GuardrailMasker
         ArgumentNullException.ThrowIfNull(findings);
         if (findings.Any(f => f.Kind == FindingKinds.InputTruncated))
             return MaskJson(document);
-        var at = findings
-            .Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0)
-            .ToLookup(f => (f.Location, f.InPropertyName));
+        var spans = findings.Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0).ToList();
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
-            Write(writer, document, "$", at);
+        {
+            if (spans.Count == 0)
+                WriteUnmasked(writer, document);
+            else
+                Write(writer, document, "$", spans);
+        }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
@@ -133,8 +136,15 @@ public sealed class GuardrailMasker
         }
     }
 
-    private void Write(Utf8JsonWriter writer, JsonElement element, string path, ILookup<(string, bool), Finding> at)
+    // Paths are only built down branches that hold a finding; everything else is copied as the full
+    // re-scan would write it when it found nothing.
+    private void Write(Utf8JsonWriter writer, JsonElement element, string path, List<Finding> spans)
     {
+        if (!spans.Exists(f => f.Location.StartsWith(path, StringComparison.Ordinal)))
+        {
+            WriteUnmasked(writer, element);
+            return;
+        }
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -143,8 +153,8 @@ public sealed class GuardrailMasker
                 foreach (var property in element.EnumerateObject())
                 {
                     var child = path + JsonPaths.Segment(property.Name, index++);
-                    writer.WritePropertyName(Apply(property.Name, at[(child, true)]));
-                    Write(writer, property.Value, child, at);
+                    writer.WritePropertyName(Mask(property.Name, child, inPropertyName: true, spans));
+                    Write(writer, property.Value, child, spans);
                 }
                 writer.WriteEndObject();
                 break;
@@ -152,14 +162,48 @@ public sealed class GuardrailMasker
                 writer.WriteStartArray();
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
-                    Write(writer, item, path + "[" + (i++).ToString(CultureInfo.InvariantCulture) + "]", at);
+                    Write(writer, item, path + "[" + (i++).ToString(CultureInfo.InvariantCulture) + "]", spans);
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(Apply(element.GetString() ?? string.Empty, at[(path, false)]));
+                writer.WriteStringValue(Mask(element.GetString() ?? string.Empty, path, inPropertyName: false, spans));
                 break;
-            case JsonValueKind.Number when at.Contains((path, false)):
-                writer.WriteStringValue(Apply(element.GetRawText(), at[(path, false)]));
+            case JsonValueKind.Number when spans.Exists(f => f.Location == path && !f.InPropertyName):
+                writer.WriteStringValue(Mask(element.GetRawText(), path, inPropertyName: false, spans));
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private string Mask(string text, string location, bool inPropertyName, List<Finding> spans)
+    {
+        var here = spans.FindAll(f => f.InPropertyName == inPropertyName && f.Location == location);
+        return here.Count == 0 ? text : Apply(text, here);
+    }
+
+    private static void WriteUnmasked(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteUnmasked(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                    WriteUnmasked(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(element.GetString());
                 break;
             default:
                 element.WriteTo(writer);

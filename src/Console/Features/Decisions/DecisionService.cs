@@ -98,6 +98,8 @@ public sealed class DecisionService(
 
         var record = NewRecord(agentId, request, decision, digest, idempotencyKey, now);
         record.Parameters = body.Parameters is { } p ? masking.Json(p, screened.Findings) : null;
+        if (request.Justification is { } justification)
+            record.Justification = Fit(masking.Text(justification, screened.Findings.Where(f => f.Location == RequestScreening.JustificationLocation)), 2000);
         try
         {
             await RecordAsync(record, decision, agent, screened, RequestScreening.RequestStage, now, cancellationToken);
@@ -315,13 +317,12 @@ public sealed class DecisionService(
         Id = DecisionIds.New(now),
         AgentId = agentId,
         DecidedAt = now,
-        Tool = request.Tool,
+        Tool = Fit(masking.Text(request.Tool), 64),
         Operation = OperationNames.Name(request.Operation),
         Resource = Fit(masking.Text(request.Resource), 512),
         Records = request.Impact.Records,
         Amount = request.Impact.Amount,
         Currency = request.Impact.Currency,
-        Justification = request.Justification is { } j ? Fit(masking.Text(j), 2000) : null,
         Outcome = decision.Outcome,
         State = decision.Outcome switch
         {

@@ -20,6 +20,9 @@ public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connect
 
     public string Text(string? text) => string.IsNullOrEmpty(text) ? text ?? string.Empty : _masker.Value.MaskText(text);
 
+    /// <summary>Masks <paramref name="text"/> with the findings of a scan of that same text, without scanning it again.</summary>
+    public string Text(string text, IEnumerable<Finding> findings) => _masker.Value.Apply(text, findings);
+
     /// <summary>Masks a JSON document's values and names; text that is not JSON is masked as text and stored as a JSON string.</summary>
     public string Json(string? json)
     {
