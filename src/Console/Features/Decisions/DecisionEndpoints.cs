@@ -158,10 +158,22 @@ public static class DecisionEndpoints
         }
     }
 
+    // One line per violation, "path: message"; the problem lists them all as "errors" too.
+    private static IResult SchemaProblem(string lines)
+    {
+        var errors = lines.Split('\n').Select(line =>
+        {
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            return colon < 0 ? new { path = "$", message = line } : new { path = line[..colon], message = line[(colon + 2)..] };
+        }).ToList();
+        return ApiProblems.Problem(StatusCodes.Status400BadRequest, "parameters-invalid", "Parameters fail the tool's schema",
+            string.Join("; ", errors.Select(e => $"{e.path}: {e.message}")), new Dictionary<string, object?> { ["errors"] = errors });
+    }
+
     private static IResult ToProblem(Error error) => error.Code switch
     {
         DecisionErrors.InvalidCode => ApiProblems.InvalidRequest(error.Message),
-        DecisionErrors.SchemaCode => ApiProblems.Problem(StatusCodes.Status400BadRequest, "parameters-invalid", "Parameters fail the tool's schema", error.Message),
+        DecisionErrors.SchemaCode => SchemaProblem(error.Message),
         "decision.idempotency_conflict" => ApiProblems.IdempotencyConflict(),
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
         "decision.not_found" => ApiProblems.NotFound(error.Message),

@@ -26,5 +26,5 @@ public static class DecisionErrors
         new("decision.grant_not_usable", $"The decision is {state.ToString().ToLowerInvariant()}; only allowed or approved decisions can be executed.");
 
     public static Error SchemaViolations(IReadOnlyList<SchemaViolation> violations) =>
-        new(SchemaCode, string.Join("; ", violations.Select(v => $"{v.Path}: {v.Message}")));
+        new(SchemaCode, string.Join('\n', violations.Select(v => $"{v.Path}: {v.Message.ReplaceLineEndings(" ")}")));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Warden.Domain;
+using Warden.Domain.Agents;
 using Warden.Features.Agents;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
@@ -88,6 +89,27 @@ public sealed class DecisionApiTests(WardenAppFactory app) : IClassFixture<Warde
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await ProblemType(response)).ShouldBe("urn:warden:problem:parameters-invalid");
         (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("accountId");
+    }
+
+    [Fact]
+    public async Task Decide_ParametersWithSeveralSchemaErrors_ListsEveryOneByJsonPath()
+    {
+        var agent = await RegisterAsync(app, Draft() with
+        {
+            Tools = [new ToolDraft("crm.read", [OperationKind.Read], RiskTier.Low,
+                """{ "type": "object", "required": ["accountId"], "properties": { "accountId": { "type": "string" }, "limit": { "type": "integer", "maximum": 100 }, "tags": { "type": "array", "items": { "type": "string" } } } }""")],
+        });
+        using var client = Client(app, agent.Token);
+
+        using var response = await DecideAsync(client, Body(parameters: new { limit = 500, tags = new object[] { "ok", 7 } }));
+        var problem = await JsonOf(response);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var paths = problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
+        paths.ShouldContain("$");
+        paths.ShouldContain("$.limit");
+        paths.ShouldContain("$.tags.1");
+        problem.GetProperty("errors").EnumerateArray().ShouldAllBe(e => e.GetProperty("message").GetString()!.Length > 0);
     }
 
     [Fact]
