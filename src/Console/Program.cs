@@ -2,6 +2,9 @@ using Microsoft.Extensions.Options;
 using Warden;
 using Warden.Infrastructure.Hosting;
 
+if (Warden.Features.Policies.PolicyCommand.Handles(args))
+    return await Warden.Features.Policies.PolicyCommand.RunAsync(args, Console.Out, Console.Error);
+
 var commandLine = CommandLine.Parse(args);
 try
 {

@@ -59,5 +59,61 @@ public static class DefaultPolicy
               risk_tiers: [high, critical]
               time_window: { days: [sat, sun], start: "00:00", end: "00:00", time_zone: "UTC" }
             effect: require_approval
+
+        tests:
+          - name: reads are allowed at level 0 by the autonomy default
+            request: { tool: tickets.read, operation: read, resource: helpdesk/tickets/1 }
+            expect: allow
+            rule: none
+            reason: allowed_by_autonomy
+          - name: production deletes are refused even at level 3
+            request: { tool: erp.invoices, operation: delete, resource: prod/invoices/7 }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: deny
+            rule: deny-prod-deletes
+          - name: a request carrying a secret is refused
+            request: { tool: tickets.read, operation: read, findings: [secret.cloud_key] }
+            expect: deny
+            rule: deny-secrets-in-requests
+          - name: injection markers wait for an officer
+            request: { tool: tickets.read, operation: read, findings: [injection.override] }
+            expect: pending
+            rule: injection-needs-review
+          - name: personal data bound outside the scopes waits for an officer
+            request: { tool: mail.send, operation: execute, findings: [pii.outbound] }
+            agent: { autonomy_level: 3 }
+            expect: pending
+            rule: personal-data-leaving-scope
+          - name: personal data within the scopes is not held for that
+            request: { tool: crm.read, operation: read, findings: [pii.email] }
+            expect: allow
+          - name: payments of 1,000 or more need two approvers
+            request: { tool: payments.send, operation: execute, amount: 1500, currency: EUR }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: pending
+            rule: large-payments-need-two
+          - name: a small payment at level 3 goes alone
+            request: { tool: payments.send, operation: execute, amount: 200, currency: EUR }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: allow
+          - name: bulk writes need approval
+            request: { tool: crm.update, operation: write, records: 1000 }
+            agent: { autonomy_level: 3 }
+            expect: pending
+            rule: bulk-changes-need-approval
+          - name: a high-risk change on a weeknight waits
+            request: { tool: repo.merge, operation: write, at: "2026-01-07T21:00:00Z" }
+            agent: { autonomy_level: 3, risk: high }
+            expect: pending
+            rule: after-hours-high-risk-weeknights
+          - name: a high-risk change in the daytime at level 3 goes alone
+            request: { tool: repo.merge, operation: write, at: "2026-01-07T10:00:00Z" }
+            agent: { autonomy_level: 3, risk: high }
+            expect: allow
+          - name: critical actions always need two approvers
+            request: { tool: db.admin, operation: execute }
+            agent: { autonomy_level: 3, risk: critical }
+            expect: pending
+            reason: critical_requires_two_approvers
         """;
 }

@@ -16,16 +16,30 @@ public sealed class PolicyYamlLoader
 {
     public const int MaxDocumentLength = 512 * 1024;
 
-    private static readonly string[] DocumentFields = ["version", "rules"];
+    private static readonly string[] DocumentFields = ["version", "rules", "tests"];
     private static readonly string[] RuleFields = ["id", "description", "match", "effect", "message", "approvers", "expiry_minutes"];
     private static readonly string[] MatchFields =
         ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
 
+    /// <summary>The compiled policy, or the first problem of the document.</summary>
     public Result<Policy> Load(string yaml)
     {
+        var document = Compile(yaml);
+        return document.Problems.Count == 0 && document.Policy is { } policy
+            ? policy
+            : document.Problems[0].ToError();
+    }
+
+    /// <summary>
+    /// Reads the whole document and reports every problem it can find with its line and column: a rule
+    /// (or test case) with a problem is skipped and the next one read, so one pass lists them all.
+    /// </summary>
+    public PolicyDocument Compile(string yaml)
+    {
         if (yaml is null || yaml.Length > MaxDocumentLength)
-            return PolicyYamlErrors.At(PolicyYamlErrors.TooLargeCode, 1, 1, $"a policy document has at most {MaxDocumentLength} characters.");
+            return PolicyDocument.Failed(new PolicyProblem(1, 1, PolicyYamlErrors.TooLargeCode, $"a policy document has at most {MaxDocumentLength} characters."));
+        var reader = new DocumentReader();
         try
         {
             var stream = new YamlStream();
@@ -34,41 +48,79 @@ public sealed class PolicyYamlLoader
                 throw Fail(PolicyYamlErrors.MissingFieldCode, new Mark(), "the document is empty; it needs 'version' and 'rules'.");
             if (stream.Documents.Count > 1)
                 throw Fail(PolicyYamlErrors.SyntaxCode, stream.Documents[1].RootNode.Start, "one policy per document; remove the second '---'.");
-            return ReadPolicy(stream.Documents[0].RootNode);
+            return reader.Read(stream.Documents[0].RootNode);
         }
         catch (PolicyYamlException ex)
         {
-            return ex.Error;
+            return PolicyDocument.Failed([.. reader.Problems, ex.Problem]);
         }
         catch (YamlException ex)
         {
             var message = ex.InnerException?.Message ?? ex.Message;
-            return PolicyYamlErrors.At(PolicyYamlErrors.SyntaxCode, ex.Start.Line, ex.Start.Column, Trim(message));
+            return PolicyDocument.Failed(new PolicyProblem(Math.Max(ex.Start.Line, 1), Math.Max(ex.Start.Column, 1), PolicyYamlErrors.SyntaxCode, Trim(message)));
         }
     }
 
-    private static Policy ReadPolicy(YamlNode root)
+    private sealed class DocumentReader
     {
-        var document = Mapping(root, "the policy document");
-        CheckFields(document, DocumentFields, "the policy document");
-        var version = RequiredScalar(document, "version", root);
-        var rulesNode = Required(document, "rules", root);
-        if (rulesNode is not YamlSequenceNode sequence)
-            throw Fail(PolicyYamlErrors.InvalidValueCode, rulesNode.Start, "'rules' must be a list of rules.");
+        public List<PolicyProblem> Problems { get; } = [];
 
-        var rules = new List<PolicyRule>(sequence.Children.Count);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in sequence.Children)
+        public PolicyDocument Read(YamlNode root)
         {
-            var rule = ReadRule(node, out var idNode);
-            if (!ids.Add(rule.Id))
-                throw Fail(PolicyYamlErrors.DuplicateRuleIdCode, idNode.Start, $"rule id '{rule.Id}' is used twice.");
-            rules.Add(rule);
+            var document = Mapping(root, "the policy document");
+            CheckFields(document, DocumentFields, "the policy document");
+            var version = RequiredScalar(document, "version", root);
+            var rulesNode = Required(document, "rules", root);
+            if (rulesNode is not YamlSequenceNode sequence)
+                throw Fail(PolicyYamlErrors.InvalidValueCode, rulesNode.Start, "'rules' must be a list of rules.");
+
+            var rules = new List<PolicyRule>(sequence.Children.Count);
+            var sources = new List<RuleSource>(sequence.Children.Count);
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in sequence.Children)
+            {
+                try
+                {
+                    var references = new List<PolicyReference>();
+                    var rule = ReadRule(node, out var idNode, references);
+                    if (!ids.Add(rule.Id))
+                        throw Fail(PolicyYamlErrors.DuplicateRuleIdCode, idNode.Start, $"rule id '{rule.Id}' is used twice.");
+                    rules.Add(rule);
+                    sources.Add(new RuleSource(rule.Id, node.Start.Line, node.Start.Column, references));
+                }
+                catch (PolicyYamlException ex)
+                {
+                    Problems.Add(ex.Problem);
+                }
+            }
+            var tests = Find(document, "tests") is { } testsNode ? ReadTests(testsNode) : [];
+            return new PolicyDocument(Problems.Count == 0 ? new Policy(version, rules) : null, version, rules, sources, tests, Problems);
         }
-        return new Policy(version, rules);
+
+        private List<PolicyTestCase> ReadTests(YamlNode node)
+        {
+            if (node is not YamlSequenceNode sequence)
+            {
+                Problems.Add(Problem(PolicyYamlErrors.InvalidValueCode, node.Start, "'tests' must be a list of test cases."));
+                return [];
+            }
+            var tests = new List<PolicyTestCase>(sequence.Children.Count);
+            foreach (var child in sequence.Children)
+            {
+                try
+                {
+                    tests.Add(PolicyTestReader.Read(child));
+                }
+                catch (PolicyYamlException ex)
+                {
+                    Problems.Add(ex.Problem);
+                }
+            }
+            return tests;
+        }
     }
 
-    private static PolicyRule ReadRule(YamlNode node, out YamlNode idNode)
+    private static PolicyRule ReadRule(YamlNode node, out YamlNode idNode, List<PolicyReference> references)
     {
         var rule = Mapping(node, "a rule");
         CheckFields(rule, RuleFields, "a rule");
@@ -77,7 +129,7 @@ public sealed class PolicyYamlLoader
         if (id.Length == 0)
             throw Fail(PolicyYamlErrors.RuleIdRequiredCode, idNode.Start, "a rule id cannot be empty.");
         var description = Find(rule, "description") is { } d ? Scalar(d, "description").Trim() : string.Empty;
-        var match = Find(rule, "match") is { } m ? ReadMatch(m) : PolicyMatch.Any;
+        var match = Find(rule, "match") is { } m ? ReadMatch(m, references) : PolicyMatch.Any;
         return new PolicyRule(id, description, match, ReadEffect(rule, node, id));
     }
 
@@ -116,13 +168,13 @@ public sealed class PolicyYamlLoader
             throw Fail(PolicyYamlErrors.UnknownFieldCode, field.Start, $"this field only applies to rules whose effect is {effects}.");
     }
 
-    private static PolicyMatch ReadMatch(YamlNode node)
+    private static PolicyMatch ReadMatch(YamlNode node, List<PolicyReference> references)
     {
         var match = Mapping(node, "'match'");
         CheckFields(match, MatchFields, "'match'");
         return new PolicyMatch
         {
-            Tools = List(match, "tools", (n, text) => text),
+            Tools = List(match, "tools", (n, text) => Referenced(references, "tool", text, n)),
             Operations = List(match, "operations", (n, text) => OperationNames.TryParse(text, out var kind)
                 ? kind
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown operation '{text}'; expected {OperationNames.All}.")),
@@ -136,7 +188,7 @@ public sealed class PolicyYamlLoader
             AutonomyLevels = List(match, "autonomy_levels", (n, text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var level) && level <= 3
                 ? level
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"autonomy level '{text}' is not 0, 1, 2 or 3.")),
-            Segments = List(match, "segments", (n, text) => text),
+            Segments = List(match, "segments", (n, text) => Referenced(references, "segment", text, n)),
             Findings = List(match, "findings", (n, text) => FindingPattern(text)
                 ? text
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
@@ -146,7 +198,7 @@ public sealed class PolicyYamlLoader
         };
     }
 
-    private static bool FindingPattern(string text)
+    internal static bool FindingPattern(string text)
     {
         var family = Warden.Domain.Guardrails.FindingKinds.Family(text);
         return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
@@ -154,7 +206,7 @@ public sealed class PolicyYamlLoader
                && (text.Length == family.Length || (text.Length > family.Length + 1 && text[(family.Length + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '-')));
     }
 
-    private static double Confidence(YamlNode node)
+    internal static double Confidence(YamlNode node)
     {
         var value = Decimal(node, "min_confidence");
         return value is >= 0 and <= 1
@@ -162,7 +214,13 @@ public sealed class PolicyYamlLoader
             : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, "'min_confidence' is a number from 0 to 1, e.g. 0.8.");
     }
 
-    private static TimeWindow ReadWindow(YamlNode node)
+    private static string Referenced(List<PolicyReference> references, string kind, string name, YamlNode node)
+    {
+        references.Add(new PolicyReference(kind, name, node.Start.Line, node.Start.Column));
+        return name;
+    }
+
+    internal static TimeWindow ReadWindow(YamlNode node)
     {
         var window = Mapping(node, "'time_window'");
         CheckFields(window, WindowFields, "'time_window'");
@@ -175,7 +233,7 @@ public sealed class PolicyYamlLoader
         return created.IsSuccess ? created.Value : throw Fail(PolicyYamlErrors.UnknownTimeZoneCode, zoneNode.Start, created.Error.Message);
     }
 
-    private static List<T> List<T>(YamlMappingNode parent, string field, Func<YamlNode, string, T> parse)
+    internal static List<T> List<T>(YamlMappingNode parent, string field, Func<YamlNode, string, T> parse)
     {
         var node = Find(parent, field);
         if (node is null)
@@ -193,7 +251,7 @@ public sealed class PolicyYamlLoader
         return values;
     }
 
-    private static void CheckFields(YamlMappingNode mapping, string[] known, string where)
+    internal static void CheckFields(YamlMappingNode mapping, string[] known, string where)
     {
         foreach (var key in mapping.Children.Keys)
         {
@@ -203,28 +261,28 @@ public sealed class PolicyYamlLoader
         }
     }
 
-    private static YamlMappingNode Mapping(YamlNode node, string what) =>
+    internal static YamlMappingNode Mapping(YamlNode node, string what) =>
         node as YamlMappingNode ?? throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"{what} must be a mapping of fields.");
 
-    private static YamlNode? Find(YamlMappingNode mapping, string field) =>
+    internal static YamlNode? Find(YamlMappingNode mapping, string field) =>
         mapping.Children.TryGetValue(new YamlScalarNode(field), out var value) ? value : null;
 
-    private static YamlNode Required(YamlMappingNode mapping, string field, YamlNode owner) =>
+    internal static YamlNode Required(YamlMappingNode mapping, string field, YamlNode owner) =>
         Find(mapping, field) ?? throw Fail(PolicyYamlErrors.MissingFieldCode, owner.Start, $"'{field}' is required here.");
 
-    private static string RequiredScalar(YamlMappingNode mapping, string field, YamlNode owner)
+    internal static string RequiredScalar(YamlMappingNode mapping, string field, YamlNode owner)
     {
         var node = Required(mapping, field, owner);
         var text = Scalar(node, field).Trim();
         return text.Length > 0 ? text : throw Fail(PolicyYamlErrors.MissingFieldCode, node.Start, $"'{field}' cannot be empty.");
     }
 
-    private static string Scalar(YamlNode node, string field) =>
+    internal static string Scalar(YamlNode node, string field) =>
         node is YamlScalarNode scalar
             ? scalar.Value ?? string.Empty
             : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a single value, not a list or mapping.");
 
-    private static int Integer(YamlNode node, string field)
+    internal static int Integer(YamlNode node, string field)
     {
         var text = Scalar(node, field).Trim();
         return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= 0
@@ -232,7 +290,7 @@ public sealed class PolicyYamlLoader
             : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a whole number of at least 0, not '{text}'.");
     }
 
-    private static decimal Decimal(YamlNode node, string field)
+    internal static decimal Decimal(YamlNode node, string field)
     {
         var text = Scalar(node, field).Trim();
         return decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= 0
@@ -248,7 +306,7 @@ public sealed class PolicyYamlLoader
             : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a time of day such as \"18:30\", not '{text}'.");
     }
 
-    private static RiskTier? ParseRisk(string text) => text.ToLowerInvariant() switch
+    internal static RiskTier? ParseRisk(string text) => text.ToLowerInvariant() switch
     {
         "low" => RiskTier.Low,
         "medium" => RiskTier.Medium,
@@ -275,11 +333,13 @@ public sealed class PolicyYamlLoader
         return text.Length == 0 ? "the document is not valid YAML." : char.ToLowerInvariant(text[0]) + text[1..] + ".";
     }
 
-    private static PolicyYamlException Fail(string code, Mark mark, string message) =>
-        new(PolicyYamlErrors.At(code, Math.Max(mark.Line, 1), Math.Max(mark.Column, 1), message));
+    internal static PolicyYamlException Fail(string code, Mark mark, string message) => new(Problem(code, mark, message));
 
-    private sealed class PolicyYamlException(Error error) : Exception(error.Message)
+    internal static PolicyProblem Problem(string code, Mark mark, string message) =>
+        new(Math.Max(mark.Line, 1), Math.Max(mark.Column, 1), code, message);
+
+    internal sealed class PolicyYamlException(PolicyProblem problem) : Exception(problem.ToString())
     {
-        public Error Error { get; } = error;
+        public PolicyProblem Problem { get; } = problem;
     }
 }

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Domain.People;
+using Warden.Domain.Policies;
+using YamlDotNet.RepresentationModel;
+using static Warden.Features.Policies.PolicyYamlLoader;
+
+namespace Warden.Features.Policies;
+
+/// <summary>
+/// A test case a policy document carries: a request, the agent context it is made in, and the
+/// expected outcome (and, optionally, the rule that decides and the first reason's code).
+/// </summary>
+public sealed record PolicyTestCase(
+    string Name,
+    long Line,
+    DecisionRequest Request,
+    int AutonomyLevel,
+    string Segment,
+    RiskTier Risk,
+    IReadOnlyList<GuardrailFinding> Findings,
+    DateTimeOffset At,
+    DecisionOutcome Expect,
+    string? ExpectRule,
+    bool ExpectNoRule,
+    string? ExpectReason);
+
+public sealed record PolicyTestResult(PolicyTestCase Case, bool Passed, DecisionOutcome Outcome, string? Rule, string Reason, string? Failure);
+
+/// <summary>Reads the <c>tests</c> section of a policy document.</summary>
+internal static class PolicyTestReader
+{
+    /// <summary>Tests without <c>at</c> run at this moment: a Wednesday, midday UTC.</summary>
+    public static readonly DateTimeOffset DefaultAt = new(2026, 1, 7, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly string[] CaseFields = ["name", "request", "agent", "expect", "rule", "reason"];
+    private static readonly string[] RequestFields = ["tool", "operation", "resource", "amount", "records", "currency", "findings", "at"];
+    private static readonly string[] AgentFields = ["autonomy_level", "segment", "risk"];
+
+    public static PolicyTestCase Read(YamlNode node)
+    {
+        var test = Mapping(node, "a test case");
+        CheckFields(test, CaseFields, "a test case");
+        var name = RequiredScalar(test, "name", node);
+        var request = Mapping(Required(test, "request", node), "'request'");
+        CheckFields(request, RequestFields, "'request'");
+        var operationNode = Required(request, "operation", node);
+        var operation = PolicyYamlLoader.Scalar(operationNode, "operation").Trim();
+        if (!OperationNames.TryParse(operation, out var kind))
+            throw Fail(PolicyYamlErrors.InvalidValueCode, operationNode.Start, $"unknown operation '{operation}'; expected {OperationNames.All}.");
+        var findings = List(request, "findings", (n, text) => FindingPattern(text) && text.Contains('.', StringComparison.Ordinal)
+            ? new GuardrailFinding(text, FindingSeverity.High, "$", 1.0)
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"'{text}' is not a finding kind such as secret.jwt or pii.email."));
+        var at = DefaultAt;
+        if (Find(request, "at") is { } atNode)
+        {
+            var text = PolicyYamlLoader.Scalar(atNode, "at").Trim();
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at))
+                throw Fail(PolicyYamlErrors.InvalidValueCode, atNode.Start, $"'at' must be a date and time such as \"2026-01-07T20:30:00Z\", not '{text}'.");
+        }
+        var impact = new RequestImpact(
+            Find(request, "records") is { } records ? Integer(records, "records") : 0,
+            Find(request, "amount") is { } amount ? Decimal(amount, "amount") : 0m,
+            Find(request, "currency") is { } currency ? PolicyYamlLoader.Scalar(currency, "currency").Trim() : null);
+        var decisionRequest = new DecisionRequest(RequiredScalar(request, "tool", node), kind,
+            Find(request, "resource") is { } resource ? PolicyYamlLoader.Scalar(resource, "resource").Trim() : "test/resource", impact);
+
+        var level = 0;
+        var segment = "default";
+        var risk = RiskTier.Low;
+        if (Find(test, "agent") is { } agentNode)
+        {
+            var agent = Mapping(agentNode, "'agent'");
+            CheckFields(agent, AgentFields, "'agent'");
+            if (Find(agent, "autonomy_level") is { } levelNode && (level = Integer(levelNode, "autonomy_level")) > 3)
+                throw Fail(PolicyYamlErrors.InvalidValueCode, levelNode.Start, $"autonomy level {level} is not 0, 1, 2 or 3.");
+            if (Find(agent, "segment") is { } segmentNode)
+                segment = PolicyYamlLoader.Scalar(segmentNode, "segment").Trim();
+            if (Find(agent, "risk") is { } riskNode)
+                risk = ParseRisk(PolicyYamlLoader.Scalar(riskNode, "risk").Trim())
+                    ?? throw Fail(PolicyYamlErrors.InvalidValueCode, riskNode.Start, "'risk' is low, medium, high or critical.");
+        }
+
+        var expectNode = Required(test, "expect", node);
+        var expect = PolicyYamlLoader.Scalar(expectNode, "expect").Trim() switch
+        {
+            "allow" => DecisionOutcome.Allow,
+            "deny" => DecisionOutcome.Deny,
+            "pending" or "require_approval" => DecisionOutcome.Pending,
+            var other => throw Fail(PolicyYamlErrors.InvalidValueCode, expectNode.Start, $"'expect' is allow, deny or pending, not '{other}'."),
+        };
+        var rule = Find(test, "rule") is { } ruleNode ? PolicyYamlLoader.Scalar(ruleNode, "rule").Trim() : null;
+        var reason = Find(test, "reason") is { } reasonNode ? PolicyYamlLoader.Scalar(reasonNode, "reason").Trim() : null;
+        return new PolicyTestCase(name, node.Start.Line, decisionRequest, level, segment, risk, findings, at, expect,
+                                  rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason);
+    }
+}
+
+/// <summary>
+/// Runs a document's test cases through the real decision engine, with an agent that declares the
+/// requested tool and operation, covers every resource and has no rate limit or caps, so what is
+/// tested is the policy and the autonomy default.
+/// </summary>
+public static class PolicyTestRunner
+{
+    private static readonly ResourceScope Everything = ResourceScope.Create("**").Value;
+
+    public static IReadOnlyList<PolicyTestResult> Run(Policy policy, IReadOnlyList<PolicyTestCase> tests)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(tests);
+        return tests.Select(test => Run(policy, test)).ToList();
+    }
+
+    private static PolicyTestResult Run(Policy policy, PolicyTestCase test)
+    {
+        var agent = new AgentView(
+            AgentId.Parse("agt_0000000000000000000000TEST"),
+            new UserId("policy-test"),
+            test.Segment,
+            [],
+            AgentStatus.Active,
+            test.AutonomyLevel,
+            [new ToolDeclaration(test.Request.Tool, [test.Request.Operation], test.Risk)],
+            [Everything],
+            int.MaxValue,
+            new ImpactCaps());
+        var decision = DecisionEngine.Decide(new DecisionContext(agent, ContainmentView.None, UsageView.None, test.Request, test.Findings, policy, test.At));
+        var reason = decision.PrimaryReason.Code;
+        string? failure = null;
+        if (decision.Outcome != test.Expect)
+            failure = $"expected {Name(test.Expect)}, got {Name(decision.Outcome)} ({decision.PrimaryReason.Message})";
+        else if (test.ExpectNoRule && decision.MatchedRuleId is { } matched)
+            failure = $"expected no rule to decide, but rule '{matched}' did";
+        else if (test.ExpectRule is { } rule && decision.MatchedRuleId != rule)
+            failure = $"expected rule '{rule}' to decide, but {(decision.MatchedRuleId is null ? "no rule did" : $"rule '{decision.MatchedRuleId}' did")}";
+        else if (test.ExpectReason is { } code && !decision.Reasons.Any(r => r.Code == code))
+            failure = $"expected reason '{code}', got {string.Join(", ", decision.Reasons.Select(r => r.Code))}";
+        return new PolicyTestResult(test, failure is null, decision.Outcome, decision.MatchedRuleId, reason, failure);
+    }
+
+    public static string Name(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Allow => "allow",
+        DecisionOutcome.Deny => "deny",
+        _ => "pending",
+    };
+}
