@@ -41,6 +41,8 @@ public static class WardenApp
         // Containment is in force before the first request is served, restart or not.
         await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync(cancellationToken))
             await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
+        // So is the newest published policy (the default one, seeded as version 1 on a fresh database).
+        await app.Services.GetRequiredService<Warden.Features.Policies.PolicyStore>().LoadAsync(cancellationToken);
         var seeder = app.Services.GetRequiredService<PeopleSeeder>();
         await seeder.EnsureRolesAsync();
 

@@ -37,6 +37,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Guardrails.FindingRecord> GuardrailFindings => Set<Warden.Features.Guardrails.FindingRecord>();
 
+    public DbSet<Warden.Features.Policies.PolicyVersion> PolicyVersions => Set<Warden.Features.Policies.PolicyVersion>();
+
+    public DbSet<Warden.Features.Policies.PolicyPublication> PolicyPublications => Set<Warden.Features.Policies.PolicyPublication>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

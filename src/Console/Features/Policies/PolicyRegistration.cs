@@ -2,10 +2,14 @@ namespace Warden.Features.Policies;
 
 public static class PolicyRegistration
 {
-    /// <summary>Registers the policy document reader; publishing and storage wire in on top of it.</summary>
+    /// <summary>The policy document reader, its versions and publications, replay, and the refresher that keeps the policy in force current.</summary>
     public static IServiceCollection AddPolicyDocuments(this IServiceCollection services)
     {
         services.AddSingleton<PolicyYamlLoader>();
+        services.AddSingleton<PolicyReplay>();
+        services.AddSingleton<PolicyStore>();
+        services.AddHostedService<PolicyRefresher>();
+        services.AddScoped<PolicyService>();
         return services;
     }
 }

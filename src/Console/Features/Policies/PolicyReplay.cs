@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Domain.Policies;
+using Warden.Features.Decisions;
+using Warden.Persistence;
+
+namespace Warden.Features.Policies;
+
+/// <summary>Decisions of one rule and agent whose outcome a candidate policy changes, and how.</summary>
+public sealed record ReplayChange(string Rule, string AgentId, string AgentName, string From, string To, int Count, string SampleDecisionId);
+
+public sealed record ReplayReport(
+    DateTimeOffset From, DateTimeOffset To, int Replayed, int Skipped, int Widened, int Narrowed, bool Truncated, IReadOnlyList<ReplayChange> Changes)
+{
+    public int Changed => Changes.Sum(c => c.Count);
+}
+
+/// <summary>
+/// "What would change": the recorded requests of a window are decided again under the policy in
+/// force and under a candidate, with the agents as they are now, their stored guardrail findings and
+/// no rate or budget pressure, so every difference is the candidate's doing. Rows are streamed in
+/// batches; at most <see cref="MaxDecisions"/> of the newest are replayed.
+/// </summary>
+public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
+{
+    public const int MaxDecisions = 100_000;
+    public const int BatchSize = 1_000;
+    public const string DefaultRule = "(autonomy default)";
+
+    public async Task<ReplayReport> RunAsync(Policy current, Policy candidate, DateTimeOffset from, DateTimeOffset to,
+        IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(candidate);
+        await using var db = contexts.CreateDbContext();
+        var agents = new Dictionary<string, Agent?>(StringComparer.Ordinal);
+        var changes = new Dictionary<(string Rule, string Agent, string From, string To), (int Count, string Sample)>();
+        int replayed = 0, skipped = 0, widened = 0, narrowed = 0;
+        DateTimeOffset? before = null;
+        string? beforeId = null;
+        while (replayed + skipped < MaxDecisions)
+        {
+            // Keyset paging, newest first: (DecidedAt, Id) below the last row of the previous batch.
+            var query = db.Decisions.AsNoTracking().Where(d => d.ReviewOf == null && d.DecidedAt >= from && d.DecidedAt < to);
+            if (before is { } at)
+            {
+#pragma warning disable CA1309 // Translated to SQL's own comparison of the id column; an ordinal overload does not translate.
+                query = query.Where(d => d.DecidedAt < at || (d.DecidedAt == at && string.Compare(d.Id, beforeId) < 0));
+#pragma warning restore CA1309
+            }
+            var batch = await query.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id)
+                .Take(Math.Min(BatchSize, MaxDecisions - replayed - skipped))
+                .Select(d => new { d.Id, d.AgentId, d.DecidedAt, d.Tool, d.Operation, d.Resource, d.Records, d.Amount, d.Currency })
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+                break;
+            (before, beforeId) = (batch[^1].DecidedAt, batch[^1].Id);
+            var ids = batch.Select(d => d.Id).ToList();
+            var findings = (await db.GuardrailFindings.AsNoTracking().Where(f => ids.Contains(f.DecisionId))
+                    .Select(f => new { f.DecisionId, f.Kind, f.Location, f.Confidence }).ToListAsync(cancellationToken))
+                .ToLookup(f => f.DecisionId, f => new GuardrailFinding(f.Kind, FindingSeverity.High, f.Location, f.Confidence), StringComparer.Ordinal);
+            await LoadAgentsAsync(db, agents, batch.Select(d => d.AgentId), cancellationToken);
+
+            foreach (var row in batch)
+            {
+                if (agents[row.AgentId] is not { } agent || DecisionRequest.Create(row.Tool, row.Operation, row.Resource,
+                        new RequestImpact(row.Records, row.Amount, row.Currency), null) is not { IsSuccess: true } request)
+                {
+                    skipped++;
+                    continue;
+                }
+                var view = AgentView.From(agent, attestationOverdueEnforced: false);
+                var found = findings[row.Id].ToList();
+                var was = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, found, current, row.DecidedAt));
+                var would = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, found, candidate, row.DecidedAt));
+                replayed++;
+                if (was.Outcome == would.Outcome && was.RequiredApprovals == would.RequiredApprovals)
+                    continue;
+                if (would.Outcome == DecisionOutcome.Allow)
+                    widened++;
+                else if (was.Outcome == DecisionOutcome.Allow || (was.Outcome == DecisionOutcome.Pending && would.Outcome == DecisionOutcome.Deny))
+                    narrowed++;
+                var key = (would.MatchedRuleId ?? was.MatchedRuleId ?? DefaultRule, row.AgentId, Describe(was), Describe(would));
+                changes[key] = changes.TryGetValue(key, out var seen) ? (seen.Count + 1, seen.Sample) : (1, row.Id);
+            }
+            progress?.Report(replayed + skipped);
+        }
+        var report = changes
+            .OrderByDescending(c => c.Value.Count).ThenBy(c => c.Key.Rule, StringComparer.Ordinal).ThenBy(c => c.Key.Agent, StringComparer.Ordinal)
+            .Select(c => new ReplayChange(c.Key.Rule, c.Key.Agent, agents.GetValueOrDefault(c.Key.Agent)?.Name ?? c.Key.Agent, c.Key.From, c.Key.To, c.Value.Count, c.Value.Sample))
+            .ToList();
+        return new ReplayReport(from, to, replayed, skipped, widened, narrowed, replayed + skipped >= MaxDecisions, report);
+    }
+
+    private static string Describe(Decision decision) => decision.Outcome switch
+    {
+        DecisionOutcome.Pending => decision.RequiredApprovals >= 2 ? "pending (2 approvers)" : "pending",
+        var outcome => PolicyTestRunner.Name(outcome),
+    };
+
+    private static async Task LoadAgentsAsync(WardenDbContext db, Dictionary<string, Agent?> agents, IEnumerable<string> agentIds, CancellationToken cancellationToken)
+    {
+        var missing = agentIds.Where(id => !agents.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+            return;
+        var parsed = missing.Select(id => AgentId.TryParse(id, out var a) ? a : (AgentId?)null).Where(a => a is not null).Select(a => a!.Value).ToList();
+        var loaded = await db.Agents.AsNoTracking().Where(a => parsed.Contains(a.Id)).ToListAsync(cancellationToken);
+        foreach (var id in missing)
+            agents[id] = loaded.FirstOrDefault(a => a.Id.Value == id);
+    }
+}
