@@ -43,7 +43,15 @@ public sealed class PolicyYamlLoader
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            try
+            {
+                stream.Load(new StringReader(yaml));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                // The YAML library gives up on some malformed input without a position (found by fuzzing).
+                throw Fail(PolicyYamlErrors.SyntaxCode, new Mark(), "the document is not valid YAML; look for an unclosed quote, bracket or a stray '&', '*' or '!'.");
+            }
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
                 throw Fail(PolicyYamlErrors.MissingFieldCode, new Mark(), "the document is empty; it needs 'version' and 'rules'.");
             if (stream.Documents.Count > 1)
