@@ -24,6 +24,10 @@ public sealed record PolicyMatch
     /// <summary>The lowest confidence (0..1) a finding needs to count; null counts every finding.</summary>
     public double? MinConfidence { get; init; }
     public TimeWindow? Window { get; init; }
+    /// <summary>The rule's <c>when</c> expression as written, shown to people.</summary>
+    public string? WhenText { get; init; }
+    /// <summary>The <c>when</c> expression, compiled and type-checked when the policy was loaded; it may throw, which fails the decision closed.</summary>
+    public Func<DecisionContext, RiskTier, bool>? When { get; init; }
 
     public bool Matches(DecisionContext context, RiskTier risk)
     {
@@ -47,7 +51,9 @@ public sealed record PolicyMatch
             return false;
         if (Resources.Count > 0 && !AnyResource(request.Resource))
             return false;
-        return Window is null || Window.Contains(context.Now);
+        if (Window is not null && !Window.Contains(context.Now))
+            return false;
+        return When is null || When(context, risk);
     }
 
     private bool AnyResource(string resource)

@@ -61,7 +61,7 @@ public static class PolicyValidator
         ArgumentNullException.ThrowIfNull(match);
         return match.Tools.Count == 0 && match.Operations.Count == 0 && match.Resources.Count == 0 && match.RiskTiers.Count == 0
                && match.MinAmount is null && match.MinRecords is null && match.AutonomyLevels.Count == 0 && match.Segments.Count == 0
-               && match.Findings.Count == 0 && match.Window is null;
+               && match.Findings.Count == 0 && match.Window is null && match.When is null;
     }
 
     /// <summary>Whether every request <paramref name="narrow"/> matches is also matched by <paramref name="wide"/>.</summary>
@@ -79,7 +79,9 @@ public static class PolicyValidator
                && (wide.MinConfidence is null || (narrow.MinConfidence is { } c && c >= wide.MinConfidence))
                && (wide.MinAmount is null || (narrow.MinAmount is { } a && a >= wide.MinAmount))
                && (wide.MinRecords is null || (narrow.MinRecords is { } r && r >= wide.MinRecords))
-               && (wide.Window is null || Equals(wide.Window, narrow.Window));
+               && (wide.Window is null || Equals(wide.Window, narrow.Window))
+               // What an expression admits cannot be compared; a rule with one covers nothing for certain.
+               && wide.When is null;
     }
 
     private static bool Subset<T>(IReadOnlyList<T> wide, IReadOnlyList<T> narrow) =>

@@ -14,6 +14,7 @@ public static class PolicyYamlErrors
     public const string RuleIdRequiredCode = "policy.rule_id_required";
     public const string DuplicateRuleIdCode = "policy.duplicate_rule_id";
     public const string TooLargeCode = "policy.too_large";
+    public const string InvalidExpressionCode = "policy.invalid_expression";
 
     public static Error At(string code, long line, long column, string message) =>
         new(code, $"Line {line}, column {column}: {message}");

@@ -15,9 +15,10 @@ namespace Warden.Features.Policies;
 public sealed class PolicyYamlLoader
 {
     public const int MaxDocumentLength = 512 * 1024;
+    public const int MaxDepth = 32;
 
     private static readonly string[] DocumentFields = ["version", "rules", "tests"];
-    private static readonly string[] RuleFields = ["id", "description", "match", "effect", "message", "approvers", "expiry_minutes"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "effect", "message", "approvers", "expiry_minutes"];
     private static readonly string[] MatchFields =
         ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
@@ -45,6 +46,7 @@ public sealed class PolicyYamlLoader
             var stream = new YamlStream();
             try
             {
+                Prescan(yaml);
                 stream.Load(new StringReader(yaml));
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
@@ -66,6 +68,32 @@ public sealed class PolicyYamlLoader
         {
             var message = ex.InnerException?.Message ?? ex.Message;
             return PolicyDocument.Failed(new PolicyProblem(Math.Max(ex.Start.Line, 1), Math.Max(ex.Start.Column, 1), PolicyYamlErrors.SyntaxCode, Trim(message)));
+        }
+    }
+
+    /// <summary>
+    /// Reads the event stream once before the document is built: anchors and aliases are refused (a
+    /// policy needs none, and self-referring aliases overflow the YAML library's stack, as fuzzing
+    /// showed), and so is nesting deeper than <see cref="MaxDepth"/>, which its recursive reader
+    /// would otherwise follow as deep as the text goes.
+    /// </summary>
+    private static void Prescan(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    throw Fail(PolicyYamlErrors.SyntaxCode, alias.Start, "aliases ('*') are not allowed in a policy document; write the value out.");
+                case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } node:
+                    throw Fail(PolicyYamlErrors.SyntaxCode, node.Start, "anchors ('&') are not allowed in a policy document; write the value out.");
+            }
+            if (parser.Current is YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart && ++depth > MaxDepth)
+                throw Fail(PolicyYamlErrors.SyntaxCode, parser.Current.Start, $"the document nests deeper than {MaxDepth} levels.");
+            if (parser.Current is YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd)
+                depth--;
         }
     }
 
@@ -138,6 +166,18 @@ public sealed class PolicyYamlLoader
             throw Fail(PolicyYamlErrors.RuleIdRequiredCode, idNode.Start, "a rule id cannot be empty.");
         var description = Find(rule, "description") is { } d ? Scalar(d, "description").Trim() : string.Empty;
         var match = Find(rule, "match") is { } m ? ReadMatch(m, references) : PolicyMatch.Any;
+        if (Find(rule, "when") is { } whenNode)
+        {
+            var text = Scalar(whenNode, "when").Trim();
+            try
+            {
+                match = match with { WhenText = text, When = PolicyExpressions.Compile(text) };
+            }
+            catch (PolicyExpressionException ex)
+            {
+                throw Fail(PolicyYamlErrors.InvalidExpressionCode, whenNode.Start, $"'when' of rule '{id}': {ex.Message}");
+            }
+        }
         return new PolicyRule(id, description, match, ReadEffect(rule, node, id));
     }
 

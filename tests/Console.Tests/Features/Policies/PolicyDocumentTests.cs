@@ -71,6 +71,30 @@ public sealed class PolicyDocumentTests : IDisposable
         document.Rules.Select(r => r.Id).ShouldBe(["c"]);
     }
 
+    [Theory]
+    [InlineData("version: v1\nrules:\n  - &rule\n    id: a\n    effect: deny\n", 3, "anchors")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: *deny\n", 4, "aliases")]
+    // Found by the fuzzer: a mapping keyed by an alias of itself overflowed the YAML library's stack.
+    [InlineData("&a { *a : x }\n", 1, "anchors")]
+    public void Compile_AnchorsAndAliases_AreRefusedBeforeTheDocumentIsBuilt(string yaml, int line, string mentions)
+    {
+        var problem = _loader.Compile(yaml).Problems.ShouldHaveSingleItem();
+
+        problem.Code.ShouldBe(PolicyYamlErrors.SyntaxCode);
+        problem.Line.ShouldBe(line);
+        problem.Message.ShouldContain(mentions);
+    }
+
+    [Fact]
+    public void Compile_NestingAsDeepAsTheDocumentAllows_IsAProblemNotAStackOverflow()
+    {
+        var deep = "version: v1\nrules: " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+
+        var problem = _loader.Compile(deep).Problems.ShouldHaveSingleItem();
+
+        problem.Message.ShouldContain($"deeper than {PolicyYamlLoader.MaxDepth} levels");
+    }
+
     [Fact]
     public void Validate_EmptyMatchesUnreachableRulesAndUnknownNames_AreProblemsAtTheirPlace()
     {
