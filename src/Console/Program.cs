@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Options;
 using Warden;
+using Warden.Features.Evidence;
 using Warden.Infrastructure.Hosting;
+
+if (args is ["evidence", .. var evidenceArgs])
+    return await EvidenceCommand.RunAsync(evidenceArgs, Console.Out, Console.Error);
 
 var commandLine = CommandLine.Parse(args);
 try

@@ -7,6 +7,7 @@ using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
+using Warden.Features.Evidence;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -82,6 +83,7 @@ public static class FeatureRegistration
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
         services.AddHostedService<DemoAgentRunner>();
+        services.AddEvidencePacks(configuration);
         return services;
     }
 
@@ -92,6 +94,7 @@ public static class FeatureRegistration
         app.MapDecisionEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
+        app.MapEvidence();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;

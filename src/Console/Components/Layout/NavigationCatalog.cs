@@ -26,7 +26,7 @@ public static class NavigationCatalog
         new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Audit log", "/audit", Icons.Material.Filled.ReceiptLong, [Roles.SecurityOfficer, Roles.Auditor]),
-        new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator]),
+        new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator, Roles.AgentOwner]),
         new("Administration", "/admin/users", Icons.Material.Filled.AdminPanelSettings, [Roles.Administrator]),
     ];
 

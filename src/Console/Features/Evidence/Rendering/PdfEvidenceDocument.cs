@@ -1,0 +1,321 @@
+using System.Globalization;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
+
+namespace Warden.Features.Evidence.Rendering;
+
+/// <summary>
+/// A4 pages laid out top to bottom. Each finished page's content is compressed at once, so a long
+/// appendix costs its compressed size in memory, not its drawing instructions. The footer ("Page X of
+/// Y" and the pack id) is stamped in a second pass at save, once the number of pages is known.
+/// </summary>
+internal sealed class PdfEvidenceDocument : IEvidenceDocument
+{
+    private const double Margin = 48;
+    private const double FooterSpace = 30;
+    private const double CellPadding = 3;
+
+    private static readonly XColor Ink = XColor.FromArgb(33, 37, 41);
+    private static readonly XColor Muted = XColor.FromArgb(108, 117, 125);
+    private static readonly XColor Accent = XColor.FromArgb(25, 74, 140);
+    private static readonly XColor Rule = XColor.FromArgb(206, 212, 218);
+    private static readonly XColor HeaderFill = XColor.FromArgb(233, 238, 245);
+
+    private readonly EvidenceDocumentInfo _info;
+    private readonly PdfDocument _pdf = new();
+    private readonly Fonts _fonts = new();
+    private PdfPage? _page;
+    private XGraphics? _gfx;
+    private PdfOutline? _section;
+    private double _y;
+
+    public PdfEvidenceDocument(EvidenceDocumentInfo info)
+    {
+        _info = info;
+        _pdf.Info.Title = info.Title;
+        _pdf.Info.Subject = info.Subject;
+        _pdf.Info.Author = "Warden";
+        _pdf.Info.Creator = "Warden evidence packs";
+        _pdf.Info.CreationDate = info.CreatedAt.UtcDateTime;
+        _pdf.Info.ModificationDate = info.CreatedAt.UtcDateTime;
+        _pdf.Info.Elements.SetString("/WardenPackId", info.PackId);
+        _pdf.PageMode = PdfPageMode.UseOutlines;
+        _pdf.Options.CompressContentStreams = true;
+        // The document id is derived from the pack, so the same pack renders to the same bytes.
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(info.PackId)))[..32];
+        _pdf.Internals.FirstDocumentID = id;
+        _pdf.Internals.SecondDocumentID = id;
+    }
+
+    private double Width => _page!.Width.Point - 2 * Margin;
+
+    private double Bottom => _page!.Height.Point - Margin - FooterSpace;
+
+    public void Title(string title, string subtitle)
+    {
+        NewPage();
+        _pdf.Outlines.Add(title, _page!, true);
+        _y += 120;
+        _gfx!.DrawRectangle(new XSolidBrush(Accent), Margin, _y - 40, 60, 6);
+        foreach (var line in Wrap(title, _fonts.Title, Width, 22))
+        {
+            _gfx.DrawString(line, _fonts.Title, new XSolidBrush(Ink), Margin, _y);
+            _y += 30;
+        }
+        _y += 6;
+        foreach (var line in Wrap(subtitle, _fonts.Subtitle, Width, 12))
+        {
+            _gfx.DrawString(line, _fonts.Subtitle, new XSolidBrush(Muted), Margin, _y);
+            _y += 18;
+        }
+        _y += 24;
+    }
+
+    public void Heading(string text, int level = 1)
+    {
+        if (level <= 1)
+        {
+            NewPage();
+            _section = _pdf.Outlines.Add(text, _page!, true);
+            _gfx!.DrawString(text, _fonts.Heading, new XSolidBrush(Accent), Margin, _y + 16);
+            _y += 24;
+            _gfx.DrawLine(new XPen(Rule, 0.8), Margin, _y, Margin + Width, _y);
+            _y += 14;
+            return;
+        }
+        EnsureSpace(60);
+        (_section?.Outlines ?? _pdf.Outlines).Add(text, _page!, false);
+        _y += 6;
+        _gfx!.DrawString(text, _fonts.SubHeading, new XSolidBrush(Ink), Margin, _y + 10);
+        _y += 20;
+    }
+
+    public void Paragraph(string text, bool emphasis = false)
+    {
+        EnsurePage();
+        var font = emphasis ? _fonts.Bold : _fonts.Body;
+        foreach (var line in Wrap(text, font, Width, 9.5))
+        {
+            EnsureSpace(13);
+            _gfx!.DrawString(line, font, new XSolidBrush(Ink), Margin, _y + 9.5);
+            _y += 13;
+        }
+        _y += 6;
+    }
+
+    public void Facts(IReadOnlyList<KeyValuePair<string, string>> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        EnsurePage();
+        const double labelWidth = 150;
+        foreach (var (label, value) in facts)
+        {
+            var lines = Wrap(value, _fonts.Body, Width - labelWidth, 9.5);
+            EnsureSpace(13 * Math.Min(lines.Count, 3));
+            _gfx!.DrawString(label, _fonts.Bold, new XSolidBrush(Muted), Margin, _y + 9.5);
+            foreach (var line in lines)
+            {
+                EnsureSpace(13);
+                _gfx.DrawString(line, _fonts.Body, new XSolidBrush(Ink), Margin + labelWidth, _y + 9.5);
+                _y += 13;
+            }
+            _y += 3;
+        }
+        _y += 6;
+    }
+
+    public IEvidenceTable Table(IReadOnlyList<EvidenceColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        EnsurePage();
+        return new PdfTable(this, columns);
+    }
+
+    public void BarChart(string caption, IReadOnlyList<ChartBar> bars)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        EnsurePage();
+        const double barHeight = 12, gap = 5, labelWidth = 160, valueWidth = 50;
+        EnsureSpace(20 + Math.Min(bars.Count, 10) * (barHeight + gap));
+        _gfx!.DrawString(caption, _fonts.Bold, new XSolidBrush(Ink), Margin, _y + 10);
+        _y += 18;
+        if (bars.Count == 0)
+        {
+            Paragraph("Nothing to chart in this period.");
+            return;
+        }
+        var max = Math.Max(bars.Max(b => b.Value), 1);
+        var span = Width - labelWidth - valueWidth;
+        foreach (var bar in bars)
+        {
+            EnsureSpace(barHeight + gap);
+            var label = Wrap(bar.Label, _fonts.Small, labelWidth - 6, 8)[0];
+            _gfx!.DrawString(label, _fonts.Small, new XSolidBrush(Ink), Margin, _y + 9);
+            var length = Math.Max(span * bar.Value / max, bar.Value > 0 ? 1.5 : 0);
+            _gfx.DrawRectangle(new XSolidBrush(Accent), Margin + labelWidth, _y, length, barHeight);
+            _gfx.DrawString(bar.Value.ToString("#,0.##", CultureInfo.InvariantCulture), _fonts.Small, new XSolidBrush(Muted),
+                Margin + labelWidth + length + 4, _y + 9);
+            _y += barHeight + gap;
+        }
+        _y += 8;
+    }
+
+    public void Save(Stream output, IReadOnlyList<EvidenceAttachment> attachments)
+    {
+        ArgumentNullException.ThrowIfNull(attachments);
+        EnsurePage();
+        FinishPage();
+        var total = _pdf.PageCount;
+        for (var i = 0; i < total; i++)
+        {
+            var page = _pdf.Pages[i];
+            using (var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append))
+            {
+                var y = page.Height.Point - Margin;
+                gfx.DrawLine(new XPen(Rule, 0.6), Margin, y - 12, page.Width.Point - Margin, y - 12);
+                gfx.DrawString($"Evidence pack {_info.PackId}", _fonts.Small, new XSolidBrush(Muted), Margin, y);
+                gfx.DrawString(string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}"), _fonts.Small, new XSolidBrush(Muted),
+                    new XPoint(page.Width.Point - Margin, y), XStringFormats.BaseLineRight);
+            }
+            Compress(page);
+        }
+        foreach (var attachment in attachments)
+            _pdf.AddEmbeddedFile(attachment.Name, new MemoryStream(attachment.Content));
+        _pdf.Save(output, closeStream: false);
+    }
+
+    public void Dispose()
+    {
+        _gfx?.Dispose();
+        _pdf.Dispose();
+    }
+
+    private List<string> Wrap(string text, XFont font, double width, double size) =>
+        TextWrap.Lines(_gfx!, text, font, width, size);
+
+    private void EnsurePage()
+    {
+        if (_page is null)
+            NewPage();
+    }
+
+    private bool EnsureSpace(double height)
+    {
+        EnsurePage();
+        if (_y + height <= Bottom)
+            return false;
+        NewPage();
+        return true;
+    }
+
+    private void NewPage()
+    {
+        FinishPage();
+        _page = _pdf.AddPage();
+        _page.Size = PdfSharp.PageSize.A4;
+        _gfx = XGraphics.FromPdfPage(_page);
+        _y = Margin;
+    }
+
+    private void FinishPage()
+    {
+        if (_page is null || _gfx is null)
+            return;
+        _gfx.Dispose();
+        _gfx = null;
+        Compress(_page);
+    }
+
+    private static void Compress(PdfPage page)
+    {
+        foreach (var content in page.Contents.OfType<PdfContent>())
+            content.Compressed = true;
+    }
+
+    /// <summary>Each typeface is created once per document and reused for every string drawn.</summary>
+    private sealed class Fonts
+    {
+        public XFont Title { get; } = new(EvidenceFonts.Family, 22, XFontStyleEx.Bold);
+        public XFont Subtitle { get; } = new(EvidenceFonts.Family, 12, XFontStyleEx.Regular);
+        public XFont Heading { get; } = new(EvidenceFonts.Family, 16, XFontStyleEx.Bold);
+        public XFont SubHeading { get; } = new(EvidenceFonts.Family, 11, XFontStyleEx.Bold);
+        public XFont Body { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Regular);
+        public XFont Bold { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Bold);
+        public XFont Small { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Regular);
+        public XFont SmallBold { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Bold);
+        public XFont Mono { get; } = new(EvidenceFonts.MonoFamily, 7, XFontStyleEx.Regular);
+    }
+
+    /// <summary>Rows laid out in fixed-width columns; a row that does not fit starts a new page under a repeated header.</summary>
+    private sealed class PdfTable : IEvidenceTable
+    {
+        private const double LineHeight = 9.5;
+        private readonly PdfEvidenceDocument _doc;
+        private readonly IReadOnlyList<EvidenceColumn> _columns;
+        private readonly double[] _widths;
+
+        public PdfTable(PdfEvidenceDocument doc, IReadOnlyList<EvidenceColumn> columns)
+        {
+            _doc = doc;
+            _columns = columns;
+            var total = columns.Sum(c => c.Width);
+            _widths = columns.Select(c => doc.Width * c.Width / total).ToArray();
+            doc.EnsureSpace(LineHeight * 4);
+            DrawHeader();
+        }
+
+        public void Row(params string[] cells)
+        {
+            ArgumentNullException.ThrowIfNull(cells);
+            var maxLines = (int)((_doc.Bottom - Margin - 30) / LineHeight);
+            var lines = new List<string>[_columns.Count];
+            var height = 0;
+            for (var i = 0; i < _columns.Count; i++)
+            {
+                var font = _columns[i].Mono ? _doc._fonts.Mono : _doc._fonts.Small;
+                var glyph = _columns[i].Mono ? 0.61 * font.Size : font.Size;
+                var text = i < cells.Length ? cells[i] ?? string.Empty : string.Empty;
+                lines[i] = TextWrap.Lines(_doc._gfx!, text, font, _widths[i] - 2 * CellPadding, glyph);
+                if (lines[i].Count > maxLines)
+                    lines[i] = [.. lines[i].Take(maxLines - 1), "…"];
+                height = Math.Max(height, lines[i].Count);
+            }
+            var rowHeight = height * LineHeight + 2 * CellPadding;
+            if (_doc.EnsureSpace(rowHeight))
+                DrawHeader();
+            var gfx = _doc._gfx!;
+            var x = Margin;
+            for (var i = 0; i < _columns.Count; i++)
+            {
+                var font = _columns[i].Mono ? _doc._fonts.Mono : _doc._fonts.Small;
+                var y = _doc._y + CellPadding + 7;
+                foreach (var line in lines[i])
+                {
+                    if (line.Length > 0)
+                        gfx.DrawString(line, font, XBrushes.Black, x + CellPadding, y);
+                    y += LineHeight;
+                }
+                x += _widths[i];
+            }
+            _doc._y += rowHeight;
+            gfx.DrawLine(new XPen(Rule, 0.4), Margin, _doc._y, Margin + _doc.Width, _doc._y);
+        }
+
+        private void DrawHeader()
+        {
+            var gfx = _doc._gfx!;
+            var height = LineHeight + 2 * CellPadding + 2;
+            gfx.DrawRectangle(new XSolidBrush(HeaderFill), Margin, _doc._y, _doc.Width, height);
+            var x = Margin;
+            for (var i = 0; i < _columns.Count; i++)
+            {
+                var header = TextWrap.Lines(gfx, _columns[i].Header, _doc._fonts.SmallBold, _widths[i] - 2 * CellPadding, 7.5)[0];
+                gfx.DrawString(header, _doc._fonts.SmallBold, new XSolidBrush(Ink), x + CellPadding, _doc._y + CellPadding + 8);
+                x += _widths[i];
+            }
+            _doc._y += height;
+        }
+    }
+
+}

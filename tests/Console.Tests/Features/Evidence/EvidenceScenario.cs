@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Domain;
+using Warden.Domain.Audit;
+using Warden.Features.AuditLog;
+using Warden.Features.Evidence;
+using Warden.Persistence;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Features.Evidence;
+
+/// <summary>An app whose packs read rows ten at a time, so any period of the tests spans several batches.</summary>
+public sealed class EvidenceAppFactory : WardenAppFactory
+{
+    public const int BatchSize = 10;
+
+    public const int SeededEvents = 25;
+
+    private readonly SemaphoreSlim _once = new(1, 1);
+    private EvidencePackRow? _shared;
+
+    public EvidenceAppFactory()
+        : base(new Dictionary<string, string?> { ["Evidence:BatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+    {
+    }
+
+    public string SharedKind { get; } = "evidence_test.shared";
+
+    /// <summary>One pack over <see cref="SeededEvents"/> seeded events, built once for the tests that only read it.</summary>
+    public async Task<EvidencePackRow> SharedPackAsync()
+    {
+        await _once.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (_shared is null)
+            {
+                await EvidenceScenario.SeedEventsAsync(this, SeededEvents, "shared");
+                _shared = await EvidenceScenario.GenerateAsync(this, DemoAccounts.Auditor, EvidenceScenario.Today(this));
+            }
+            return _shared;
+        }
+        finally
+        {
+            _once.Release();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _once.Dispose();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Seeds audit events with personal data and builds packs through the services, as people would.</summary>
+internal static class EvidenceScenario
+{
+    public const string SeededEmail = "jane.doe@example.com";
+    public const string MaskedEmail = "j***@example.com";
+    public const string SeededCard = "4111111111111111";
+
+    /// <summary>Appends <paramref name="count"/> events by a person whose name is an e-mail, about a card number; returns the subject's marker.</summary>
+    public static async Task<string> SeedEventsAsync(WardenAppFactory app, int count, string marker)
+    {
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var entries = Enumerable.Range(1, count)
+            .Select(i => AuditEntry.Of(AuditActor.Person("person-" + marker, SeededEmail), "evidence_test." + marker, $"card {SeededCard} #{i}",
+                new { note = $"paid with {SeededCard}", contact = SeededEmail }))
+            .ToList();
+        await writer.AppendAsync(db, entries, TestContext.Current.CancellationToken);
+        return "evidence_test." + marker;
+    }
+
+    public static async Task<EvidencePackRow> GenerateAsync(WardenAppFactory app, string email, EvidenceRequest request)
+    {
+        var requested = await app.AsUserAsync<EvidenceService, Result<EvidencePackRow>>(email, s => s.GenerateAsync(request, TestContext.Current.CancellationToken));
+        requested.IsSuccess.ShouldBeTrue(requested.Error.ToString());
+        return await WaitAsync(app, requested.Value.Id);
+    }
+
+    /// <summary>Waits for the background job (Hangfire's worker) to finish the pack.</summary>
+    public static async Task<EvidencePackRow> WaitAsync(WardenAppFactory app, string packId)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var packs = await app.AsUserAsync<EvidenceService, Result<IReadOnlyList<EvidencePackRow>>>(DemoAccounts.Officer, s => s.GetPacksAsync(TestContext.Current.CancellationToken));
+            var pack = packs.Value.Single(p => p.Id == packId);
+            if (pack.Status is EvidencePackStatus.Completed or EvidencePackStatus.Failed)
+                return pack;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"Pack {packId} was not built.");
+    }
+
+    public static EvidenceRequest Today(WardenAppFactory app)
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        return new EvidenceRequest(EvidenceScope.Everything, null, now.AddHours(-1), now.AddHours(1));
+    }
+
+    public static string Folder(WardenAppFactory app, string packId) =>
+        app.Services.GetRequiredService<EvidenceStore>().Folder(packId);
+
+    /// <summary>A copy of a pack folder to tamper with.</summary>
+    public static string CopyOf(string folder)
+    {
+        var copy = Directory.CreateTempSubdirectory("warden-pack-").FullName;
+        foreach (var file in Directory.GetFiles(folder))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        return copy;
+    }
+}
