@@ -182,7 +182,13 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         }
         foreach (var attachment in attachments)
             _pdf.AddEmbeddedFile(attachment.Name, new MemoryStream(attachment.Content));
-        _pdf.Save(output, closeStream: false);
+        using var buffer = new MemoryStream();
+        _pdf.Save(buffer, closeStream: false);
+        var bytes = buffer.GetBuffer();
+        var length = (int)buffer.Length;
+        var pdf = bytes.Length == length ? bytes : buffer.ToArray();
+        PdfNormalizer.Normalize(pdf, _info.PackId);
+        output.Write(pdf, 0, length);
     }
 
     public void Dispose()

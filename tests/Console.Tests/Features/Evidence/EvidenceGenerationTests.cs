@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Domain;
+using Warden.Features.Evidence;
+using Warden.Persistence;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Features.Evidence;
+
+/// <summary>Idempotency and reproducibility: a period asked for again finds its pack, and the same spec renders the same bytes.</summary>
+[Collection(AppCollection.Name)]
+public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixture<EvidenceAppFactory>
+{
+    [Fact]
+    public async Task Build_TheSameSpecTwice_GivesTheSamePdfAndExportHashes()
+    {
+        var pack = await app.SharedPackAsync();
+        var spec = await SpecOfAsync(pack.Id);
+        var builder = app.Services.GetRequiredService<EvidencePackBuilder>();
+        var first = Directory.CreateTempSubdirectory("warden-rerun-").FullName;
+        var second = Directory.CreateTempSubdirectory("warden-rerun-").FullName;
+        try
+        {
+            var a = await builder.BuildAsync(spec, first, null, TestContext.Current.CancellationToken);
+            var b = await builder.BuildAsync(spec, second, null, TestContext.Current.CancellationToken);
+
+            b.PdfSha256.ShouldBe(a.PdfSha256);
+            Sha(Path.Combine(second, EvidenceFiles.Export)).ShouldBe(Sha(Path.Combine(first, EvidenceFiles.Export)));
+            a.PdfSha256.ShouldBe(pack.PdfSha256);
+        }
+        finally
+        {
+            Directory.Delete(first, recursive: true);
+            Directory.Delete(second, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_ForAPeriodThatAlreadyHasAPack_ReturnsThatPackAndReplacesNothing()
+    {
+        var pack = await app.SharedPackAsync();
+        var spec = await SpecOfAsync(pack.Id);
+        var pdf = Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf);
+        var written = File.GetLastWriteTimeUtc(pdf);
+
+        var again = await app.AsUserAsync<EvidenceService, Result<EvidencePackRow>>(DemoAccounts.Officer,
+            s => s.GenerateAsync(new EvidenceRequest(spec.Scope, spec.ScopeTarget, spec.PeriodStart, spec.PeriodEnd), TestContext.Current.CancellationToken));
+
+        again.IsSuccess.ShouldBeTrue(again.Error.ToString());
+        again.Value.Id.ShouldBe(pack.Id);
+        again.Value.Status.ShouldBe(EvidencePackStatus.Completed);
+        again.Value.PdfSha256.ShouldBe(pack.PdfSha256);
+        File.GetLastWriteTimeUtc(pdf).ShouldBe(written);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        (await db.EvidencePacks.CountAsync(p => p.Key == spec.Key, TestContext.Current.CancellationToken)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Pack_ReportsItsSizeTimeAndCompletenessHonestly()
+    {
+        var pack = await app.SharedPackAsync();
+
+        pack.PdfBytes.ShouldBeGreaterThan(0);
+        pack.ExportBytes.ShouldBeGreaterThan(0);
+        pack.EventCount.ShouldBeGreaterThanOrEqualTo(EvidenceAppFactory.SeededEvents);
+        pack.Completeness.ShouldBeInRange(1, 99);
+        pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("autonomy promotions and demotions missing");
+    }
+
+    private async Task<EvidencePackSpec> SpecOfAsync(string packId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        return (await db.EvidencePacks.AsNoTracking().SingleAsync(p => p.Id == packId, TestContext.Current.CancellationToken)).Spec;
+    }
+
+    private static string Sha(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
