@@ -141,7 +141,7 @@ public sealed class EvidencePackBuilder(
         doc.Paragraph($"Every audit event of the period within the pack's scope ({EvidenceText.Number(chain.EventsInScope)} events), " +
                       "in sequence order. Personal data is masked. The same events, with their hashes, are in the export " +
                       $"{EvidenceFiles.Export} (SHA-256 {export.Sha256}).");
-        var table = doc.Table([new("Seq", 0.9, Mono: true), new("Time (UTC)", 1.9), new("Actor", 2.4), new("Kind", 2.2), new("Subject", 2.4), new("Outcome", 1.1)]);
+        var table = doc.Table([new("Seq", 0.8, Mono: true), new("Time (UTC)", 1.9), new("Actor", 2.4), new("Kind", 2.6), new("Subject", 2.4), new("Outcome", 1)]);
         await foreach (var e in EventsAsync(chain.FirstSequence, chain.LastSequence, cancellationToken))
         {
             if (!scope.Covers(e))

@@ -20,7 +20,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         var all = string.Join("\n", pages);
 
         pack.Status.ShouldBe(EvidencePackStatus.Completed, pack.Error);
-        pdf.NumberOfPages.ShouldBeGreaterThan(EvidenceSections.Titles.Count);
+        pdf.NumberOfPages.ShouldBeGreaterThan(2);
         pages[0].ShouldContain($"Page 1 of {pdf.NumberOfPages}");
         pages[^1].ShouldContain($"Page {pdf.NumberOfPages} of {pdf.NumberOfPages}");
         pages.ShouldAllBe(p => p.Contains(pack.Id));

@@ -29,6 +29,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
     private XGraphics? _gfx;
     private PdfOutline? _section;
     private double _y;
+    private bool _afterTitle;
 
     public PdfEvidenceDocument(EvidenceDocumentInfo info)
     {
@@ -70,13 +71,19 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
             _y += 18;
         }
         _y += 24;
+        _afterTitle = true;
     }
 
     public void Heading(string text, int level = 1)
     {
         if (level <= 1)
         {
-            NewPage();
+            // A section starts on a new page after the cover or when less than a third of the page is left.
+            if (_afterTitle || _page is null || Bottom - _y < (_page.Height.Point - 2 * Margin) / 3)
+                NewPage();
+            else
+                _y += 18;
+            _afterTitle = false;
             _section = _pdf.Outlines.Add(text, _page!, true);
             _gfx!.DrawString(text, _fonts.Heading, new XSolidBrush(Accent), Margin, _y + 16);
             _y += 24;
@@ -311,17 +318,21 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         private void DrawHeader()
         {
             var gfx = _doc._gfx!;
-            var height = LineHeight + 2 * CellPadding + 2;
+            var headers = _columns.Select((c, i) => TextWrap.Lines(gfx, c.Header, _doc._fonts.SmallBold, _widths[i] - 2 * CellPadding, 7.5)).ToList();
+            var height = headers.Max(h => h.Count) * LineHeight + 2 * CellPadding + 2;
             gfx.DrawRectangle(new XSolidBrush(HeaderFill), Margin, _doc._y, _doc.Width, height);
             var x = Margin;
             for (var i = 0; i < _columns.Count; i++)
             {
-                var header = TextWrap.Lines(gfx, _columns[i].Header, _doc._fonts.SmallBold, _widths[i] - 2 * CellPadding, 7.5)[0];
-                gfx.DrawString(header, _doc._fonts.SmallBold, new XSolidBrush(Ink), x + CellPadding, _doc._y + CellPadding + 8);
+                var y = _doc._y + CellPadding + 8;
+                foreach (var line in headers[i])
+                {
+                    gfx.DrawString(line, _doc._fonts.SmallBold, new XSolidBrush(Ink), x + CellPadding, y);
+                    y += LineHeight;
+                }
                 x += _widths[i];
             }
             _doc._y += height;
         }
     }
-
 }

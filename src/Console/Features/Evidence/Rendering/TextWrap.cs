@@ -33,7 +33,7 @@ internal static class TextWrap
                 line = word;
                 while (!Fits(gfx, line, font, width) && line.Length > 1)
                 {
-                    var cut = LongestFittingPrefix(gfx, line, font, width);
+                    var cut = BreakPoint(line, LongestFittingPrefix(gfx, line, font, width));
                     lines.Add(line[..cut]);
                     line = line[cut..];
                 }
@@ -41,6 +41,13 @@ internal static class TextWrap
             lines.Add(line);
         }
         return lines;
+    }
+
+    // Identifiers break best after a separator (agent.registered, agt_demo_support, a/b/c).
+    private static int BreakPoint(string text, int cut)
+    {
+        var separator = text.LastIndexOfAny(['.', '_', '-', '/', ':', '@', ','], cut - 1);
+        return separator >= cut / 2 ? separator + 1 : cut;
     }
 
     private static bool Fits(XGraphics gfx, string text, XFont font, double width) =>
