@@ -59,7 +59,7 @@ public sealed class EvidencePackBuilder(
 
         var pdfPath = Path.Combine(folder, EvidenceFiles.Pdf);
         EvidenceCompleteness completeness;
-        await using (var pdf = new FileStream(pdfPath, FileMode.Create, FileAccess.Write))
+        await using (var pdf = new FileStream(pdfPath, FileMode.Create, FileAccess.ReadWrite))
         {
             completeness = await RenderAsync(spec, scope, verification, chain, key, export, pdf, p => progress?.Report(40 + p * 55 / 100), cancellationToken);
             await pdf.FlushAsync(cancellationToken);

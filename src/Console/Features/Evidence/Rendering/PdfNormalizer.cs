@@ -14,41 +14,73 @@ internal static class PdfNormalizer
     private static readonly byte[][] FontMarkers = [Encoding.ASCII.GetBytes("/FontName/"), Encoding.ASCII.GetBytes("/BaseFont/")];
     private static readonly byte[][] UuidMarkers = [Encoding.ASCII.GetBytes("<xmpMM:DocumentID>uuid:"), Encoding.ASCII.GetBytes("<xmpMM:InstanceID>uuid:")];
 
-    public static void Normalize(byte[] pdf, string seed)
+    private const int Chunk = 1 << 20;
+    private const int Overlap = 64;
+
+    /// <summary>Rewrites the random values in place in a seekable, readable and writable PDF stream, reading it in 1 MB chunks.</summary>
+    public static void Normalize(Stream pdf, string seed)
     {
         ArgumentNullException.ThrowIfNull(pdf);
+        var found = Find(pdf);
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var marker in FontMarkers)
+        foreach (var (at, kind, value) in found)
         {
-            foreach (var at in Occurrences(pdf, marker))
+            string replacement;
+            if (kind < 0)
             {
-                if (at + 7 > pdf.Length || pdf[at + 6] != (byte)'+' || !IsTag(pdf.AsSpan(at, 6)))
-                    continue;
-                var old = Encoding.ASCII.GetString(pdf, at, 6);
-                if (!tags.TryGetValue(old, out var tag))
-                    tags[old] = tag = Tag(seed, tags.Count);
-                Encoding.ASCII.GetBytes(tag).CopyTo(pdf, at);
+                if (!tags.TryGetValue(value, out var tag))
+                    tags[value] = tag = Tag(seed, tags.Count);
+                replacement = tag;
             }
-        }
-        for (var i = 0; i < UuidMarkers.Length; i++)
-        {
-            var uuid = Encoding.ASCII.GetBytes(Uuid(seed, i));
-            foreach (var at in Occurrences(pdf, UuidMarkers[i]))
+            else
             {
-                if (at + uuid.Length <= pdf.Length)
-                    uuid.CopyTo(pdf, at);
+                replacement = Uuid(seed, kind);
             }
+            pdf.Position = at;
+            pdf.Write(Encoding.ASCII.GetBytes(replacement));
         }
+        pdf.Position = pdf.Length;
     }
 
-    private static List<int> Occurrences(byte[] data, byte[] marker)
+    /// <summary>Each random value: where it starts, -1 for a font tag or the XMP marker's index, and the value found.</summary>
+    private static List<(long At, int Kind, string Value)> Find(Stream pdf)
+    {
+        var found = new List<(long, int, string)>();
+        var buffer = new byte[Chunk + Overlap];
+        for (long offset = 0; offset < pdf.Length; offset += Chunk)
+        {
+            pdf.Position = offset;
+            var length = pdf.ReadAtLeast(buffer, (int)Math.Min(buffer.Length, pdf.Length - offset), throwOnEndOfStream: false);
+            var data = buffer.AsSpan(0, length);
+            foreach (var marker in FontMarkers)
+            {
+                foreach (var at in Occurrences(data, marker, Chunk))
+                {
+                    if (at + 7 <= length && data[at + 6] == (byte)'+' && IsTag(data.Slice(at, 6)))
+                        found.Add((offset + at, -1, Encoding.ASCII.GetString(data.Slice(at, 6))));
+                }
+            }
+            for (var i = 0; i < UuidMarkers.Length; i++)
+            {
+                foreach (var at in Occurrences(data, UuidMarkers[i], Chunk))
+                {
+                    if (at + 36 <= length)
+                        found.Add((offset + at, i, string.Empty));
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Where the values after <paramref name="marker"/> start, for markers that begin in the first <paramref name="limit"/> bytes.</summary>
+    private static List<int> Occurrences(ReadOnlySpan<byte> data, byte[] marker, int limit)
     {
         var found = new List<int>();
         var from = 0;
         while (from < data.Length)
         {
-            var index = data.AsSpan(from).IndexOf(marker);
-            if (index < 0)
+            var index = data[from..].IndexOf(marker);
+            if (index < 0 || from + index >= limit)
                 break;
             found.Add(from + index + marker.Length);
             from += index + marker.Length;
