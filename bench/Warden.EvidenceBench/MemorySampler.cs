@@ -38,6 +38,14 @@ internal sealed class MemorySampler : IDisposable
         }
     }
 
+    /// <summary>The peak so far (e.g. before the PDF is saved).</summary>
+    public long PeakSoFar()
+    {
+        Sample();
+        lock (_stop)
+            return _peak;
+    }
+
     public (long PeakWorkingSet, long PeakManagedHeap) Stop()
     {
         _stop.Cancel();
@@ -50,7 +58,12 @@ internal sealed class MemorySampler : IDisposable
 
     private void Sample()
     {
-        _peak = Math.Max(_peak, Current);
-        _heap = Math.Max(_heap, GC.GetTotalMemory(forceFullCollection: false));
+        var current = Current;
+        var heap = GC.GetTotalMemory(forceFullCollection: false);
+        lock (_stop)
+        {
+            _peak = Math.Max(_peak, current);
+            _heap = Math.Max(_heap, heap);
+        }
     }
 }

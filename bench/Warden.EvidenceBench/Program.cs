@@ -18,8 +18,8 @@ internal static class Harness
                     ?? [100_000, 1_000_000];
         Console.WriteLine(MachineDescription.Describe());
         Console.WriteLine();
-        Console.WriteLine("| events | seed s | build s | pdf MB | pages | export MB | peak working set MB | working set before MB | peak managed heap MB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| events | seed s | build s | pdf MB | pages | export MB | peak working set MB | peak by the end of chain check and export MB | peak before the PDF is saved MB | working set before MB | peak managed heap MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var size in sizes)
         {
             await using var host = new BenchHost();
@@ -37,7 +37,15 @@ internal static class Harness
             using var sampler = new MemorySampler();
             var before = MemorySampler.Current;
             var watch = Stopwatch.StartNew();
-            var result = await builder.BuildAsync(spec, folder, null, CancellationToken.None);
+            long beforeSave = 0, afterExport = 0;
+            var progress = new SynchronousProgress(p =>
+            {
+                if (p >= 40 && afterExport == 0)
+                    afterExport = sampler.PeakSoFar();
+                if (p >= 92 && beforeSave == 0)
+                    beforeSave = sampler.PeakSoFar();
+            });
+            var result = await builder.BuildAsync(spec, folder, progress, CancellationToken.None);
             watch.Stop();
             var (peak, heap) = sampler.Stop();
 
@@ -48,7 +56,13 @@ internal static class Harness
             using (var pdf = File.OpenRead(Path.Combine(folder, EvidenceFiles.Pdf)))
                 pages = PageCounter.Count(pdf);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size:#,0} | {seeded.TotalSeconds:0.0} | {watch.Elapsed.TotalSeconds:0.0} | {result.PdfBytes / 1048576.0:0.0} | {pages:#,0} | {result.ExportBytes / 1048576.0:0.0} | {peak / 1048576.0:0} | {before / 1048576.0:0} | {heap / 1048576.0:0} |"));
+                $"| {size:#,0} | {seeded.TotalSeconds:0.0} | {watch.Elapsed.TotalSeconds:0.0} | {result.PdfBytes / 1048576.0:0.0} | {pages:#,0} | {result.ExportBytes / 1048576.0:0.0} | {peak / 1048576.0:0} | {afterExport / 1048576.0:0} | {beforeSave / 1048576.0:0} | {before / 1048576.0:0} | {heap / 1048576.0:0} |"));
         }
     }
+}
+
+/// <summary>Reports on the caller's thread, so a snapshot is taken exactly when the builder reaches a step.</summary>
+internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+{
+    public void Report(int value) => report(value);
 }

@@ -141,13 +141,14 @@ public sealed class EvidencePackBuilder(
         doc.Paragraph($"Every audit event of the period within the pack's scope ({EvidenceText.Number(chain.EventsInScope)} events), " +
                       "in sequence order. Personal data is masked. The same events, with their hashes, are in the export " +
                       $"{EvidenceFiles.Export} (SHA-256 {export.Sha256}).");
-        var table = doc.Table([new("Seq", 0.8, Mono: true), new("Time (UTC)", 1.9), new("Actor", 2.4), new("Kind", 2.6), new("Subject", 2.4), new("Outcome", 1)]);
+        // Widths in points of the A4 text block, so that a typical row fits on one line.
+        var table = doc.Table([new("Seq", 35, Mono: true), new("Time (UTC)", 87, Mono: true), new("Actor", 107), new("Kind", 116), new("Subject", 104), new("Outcome", 50)]);
         await foreach (var e in EventsAsync(chain.FirstSequence, chain.LastSequence, cancellationToken))
         {
             if (!scope.Covers(e))
                 continue;
             table.Row(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), EvidenceText.Time(e.At)[..19],
-                $"{PiiMasker.MaskText(e.ActorName)} ({e.ActorKind.ToString().ToLowerInvariant()})", e.Kind, PiiMasker.MaskText(e.Subject), OutcomeOf(e.Data));
+                e.ActorKind == AuditActorKind.Person ? $"{PiiMasker.MaskText(e.ActorName)} (person)" : PiiMasker.MaskText(e.ActorName), e.Kind, PiiMasker.MaskText(e.Subject), OutcomeOf(e.Data));
             if (e.Sequence % 10_000 == 0 && chain.LastSequence > 0)
                 progress(10 + (int)(80 * (e.Sequence - chain.FirstSequence) / Math.Max(1, chain.EventsInPeriod)));
         }

@@ -113,18 +113,27 @@ internal sealed class EvidenceSections(
             var batch = await query.OrderBy(r => r.Id).Take(batchSize).ToListAsync(cancellationToken);
             foreach (var r in batch)
             {
-                var latency = r.ResolvedAt is { } resolved ? resolved - r.OpenedAt : (TimeSpan?)null;
-                if (latency is { } l && r.State is ApprovalState.Approved or ApprovalState.Denied)
+                // The pack shows each request as it stood when the period ended, so a later vote does not change it.
+                var resolvedInPeriod = r.ResolvedAt is { } resolved && resolved < End;
+                var state = resolvedInPeriod ? r.State : ApprovalState.Pending;
+                var latency = resolvedInPeriod ? r.ResolvedAt - r.OpenedAt : null;
+                if (latency is { } l && state is ApprovalState.Approved or ApprovalState.Denied)
                     latencies.Add(l);
-                states[r.State] = states.GetValueOrDefault(r.State) + 1;
+                states[state] = states.GetValueOrDefault(state) + 1;
                 if (r.RequiredApprovals > 1)
                     dual++;
-                var votes = r.Votes.Count == 0 ? "no votes" : string.Join("\n", r.Votes.Select(v =>
+                var cast = r.Votes.Where(v => v.CastAt < End).ToList();
+                var votes = cast.Count == 0 ? "no votes" : string.Join("\n", cast.Select(v =>
                     $"{PiiMasker.MaskText(v.VoterName)}: {v.Verdict.ToString().ToLowerInvariant()} at {EvidenceText.Time(v.CastAt)}" +
                     (string.IsNullOrWhiteSpace(v.Reason) ? string.Empty : $" — {PiiMasker.MaskText(v.Reason)}")));
                 table.Row(EvidenceText.Time(r.OpenedAt), $"{names.GetValueOrDefault(r.AgentId, r.AgentId)}", r.RiskTier.ToString(),
                     r.RequiredApprovals.ToString(CultureInfo.InvariantCulture), votes,
-                    r.State == ApprovalState.Expired ? $"Expired {EvidenceText.Time(r.ExpiresAt)}" : r.State.ToString(), EvidenceText.Duration(latency));
+                    state switch
+                    {
+                        ApprovalState.Expired => $"Expired {EvidenceText.Time(r.ExpiresAt)}",
+                        ApprovalState.Pending => "Pending at period end",
+                        _ => state.ToString(),
+                    }, EvidenceText.Duration(latency));
             }
             if (batch.Count < batchSize)
                 break;
@@ -156,7 +165,8 @@ internal sealed class EvidenceSections(
             ContainmentScope.Segment => segments.Contains(c.Target),
             _ => true,
         }).ToList();
-        var toContain = trips.Where(c => c.Source != TripSource.Drill && c.TimeToFirstRefusal is not null).Select(c => c.TimeToFirstRefusal!.Value).ToList();
+        var toContain = trips.Where(c => c.Source != TripSource.Drill && c.TimeToFirstRefusal is not null && c.FirstRefusedAt < End)
+            .Select(c => c.TimeToFirstRefusal!.Value).ToList();
         doc.Facts([
             new("Trips in the period", EvidenceText.Number(trips.Count(c => c.Source != TripSource.Drill))),
             new("Drills", EvidenceText.Number(trips.Count(c => c.Source == TripSource.Drill))),
@@ -167,7 +177,7 @@ internal sealed class EvidenceSections(
         {
             table.Row(EvidenceText.Time(c.TrippedAt), $"{c.Scope}: {PiiMasker.MaskText(c.TargetLabel)}", c.Source.ToString(), PiiMasker.MaskText(c.TrippedByName),
                 PiiMasker.MaskText(c.Reason), EvidenceText.Duration(c.TimeToFirstRefusal), EvidenceText.Duration(c.TimeToRevocation),
-                c.ReleasedAt is null ? "still contained" : EvidenceText.Time(c.ReleasedAt));
+                c.ReleasedAt is { } released && released < End ? EvidenceText.Time(released) : "still contained at period end");
         }
         if (trips.Count == 0)
             doc.Paragraph("No containment was tripped in this period, and no drill was run.");

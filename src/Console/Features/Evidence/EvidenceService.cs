@@ -47,7 +47,7 @@ public sealed class EvidenceService(
             return actor.Error;
         var now = clock.GetUtcNow();
         // A range reaching into the future ends now: a pack never claims records that did not exist yet.
-        var end = request.End > now ? now : request.End;
+        var end = request.End > now ? AuditChain.Normalize(now) : request.End;
         if (end <= request.Start || end - request.Start > TimeSpan.FromDays(366))
             return EvidenceErrors.InvalidRange;
         if (request.Scope != EvidenceScope.Everything && string.IsNullOrWhiteSpace(request.ScopeTarget))

@@ -28,7 +28,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
             all.ShouldContain(title);
         all.ShouldContain("Not available in this version: autonomy promotions and demotions");
         all.ShouldContain(app.SharedKind);
-        all.ShouldContain("card ************1111 #17");
+        Compact(all).ShouldContain("card************1111#17");
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         EvidenceAppFactory.SeededEvents.ShouldBeGreaterThan(2 * EvidenceAppFactory.BatchSize);
         lines.Length.ShouldBe((int)pack.EventCount);
         lines.Count(l => l.Contains(app.SharedKind, StringComparison.Ordinal)).ShouldBe(EvidenceAppFactory.SeededEvents);
-        text.ShouldContain("card ************1111 #1");
-        text.ShouldContain($"card ************1111 #{EvidenceAppFactory.SeededEvents}");
+        Compact(text).ShouldContain("card************1111#1");
+        Compact(text).ShouldContain($"card************1111#{EvidenceAppFactory.SeededEvents}");
     }
 
     [Fact]
@@ -80,6 +80,9 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         manifest.Artifacts.Select(a => a.Name).ShouldBe([EvidenceFiles.Export]);
         pdf.Information.DocumentInformationDictionary!.ToString().ShouldContain(pack.Id);
     }
+
+    /// <summary>The text without spaces or line breaks, so a cell that wraps still reads as one value.</summary>
+    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     private static string ReadExport(string folder)
     {

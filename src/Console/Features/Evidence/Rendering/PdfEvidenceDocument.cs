@@ -13,7 +13,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
 {
     private const double Margin = 48;
     private const double FooterSpace = 30;
-    private const double CellPadding = 3;
+    private const double CellPadding = 2.5;
 
     private static readonly XColor Ink = XColor.FromArgb(33, 37, 41);
     private static readonly XColor Muted = XColor.FromArgb(108, 117, 125);
