@@ -25,6 +25,7 @@ public static class EvidenceRegistration
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();
         services.AddTransient<EvidencePackJob>();
+        services.AddTransient<EvidenceRetentionJob>();
         services.AddScoped<EvidenceService>();
         services.AddScoped<EvidenceDefinitionService>();
         services.AddScoped<EvidenceVerificationService>();
@@ -41,6 +42,7 @@ public static class EvidenceRegistration
         using var db = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContext();
         foreach (var definition in db.EvidenceDefinitions.AsNoTracking().ToList())
             EvidenceDefinitionService.Schedule(recurring, definition);
+        recurring.AddOrUpdate<EvidenceRetentionJob>(EvidenceRetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3, 30));
         return app;
     }
 }

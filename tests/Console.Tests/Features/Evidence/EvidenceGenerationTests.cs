@@ -68,6 +68,31 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("autonomy promotions and demotions missing");
     }
 
+    [Fact]
+    public async Task RetentionJob_RemovesAPackPastItsRetention_AndRecordsIt()
+    {
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow();
+        var spec = EvidencePeriods.Spec("evd_retention", "Retention", EvidenceScope.Everything, null, now.AddDays(-40), now.AddDays(-39), ["Auditor"], now);
+        var folder = EvidenceScenario.Folder(app, spec.PackId);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, EvidenceFiles.Manifest), "{}", TestContext.Current.CancellationToken);
+        await using (var db = await Contexts().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            db.EvidencePacks.Add(EvidencePack.Request(spec, "schedule", now, retentionDays: 30));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await app.Services.GetRequiredService<EvidenceRetentionJob>().RunAsync(TestContext.Current.CancellationToken);
+
+        Directory.Exists(folder).ShouldBeFalse();
+        await using var check = await Contexts().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        (await check.EvidencePacks.AnyAsync(p => p.Id == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeFalse();
+        (await check.AuditEvents.AnyAsync(e => e.Kind == "evidence.expired" && e.Subject == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeTrue();
+    }
+
+    private IDbContextFactory<WardenDbContext> Contexts() => app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
+
     private async Task<EvidencePackSpec> SpecOfAsync(string packId)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);

@@ -29,6 +29,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         all.ShouldContain("Not available in this version: autonomy promotions and demotions");
         all.ShouldContain(app.SharedKind);
         Compact(all).ShouldContain("card************1111#17");
+        Compact(all).ShouldContain(Compact(EvidenceScenario.NonLatinName));
     }
 
     [Fact]

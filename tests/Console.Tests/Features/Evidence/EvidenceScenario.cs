@@ -40,6 +40,7 @@ public sealed class EvidenceAppFactory : WardenAppFactory
             if (_shared is null)
             {
                 await EvidenceScenario.SeedEventsAsync(this, SeededEvents, "shared");
+                await EvidenceScenario.SeedPersonAsync(this, EvidenceScenario.NonLatinName);
                 _shared = await EvidenceScenario.GenerateAsync(this, DemoAccounts.Auditor, EvidenceScenario.Today(this));
             }
             return _shared;
@@ -77,6 +78,16 @@ internal static class EvidenceScenario
             .ToList();
         await writer.AppendAsync(db, entries, TestContext.Current.CancellationToken);
         return "evidence_test." + marker;
+    }
+
+    public const string NonLatinName = "Łukasz Żółć-Ωμέγα";
+
+    /// <summary>One event by a person whose name is not in Latin-1, to check that the PDF prints it as written.</summary>
+    public static async Task SeedPersonAsync(WardenAppFactory app, string name)
+    {
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        await writer.AppendAsync(db, [AuditEntry.Of(AuditActor.Person("person-unicode", name), "evidence_test.unicode", "unicode", new { })], TestContext.Current.CancellationToken);
     }
 
     public static async Task<EvidencePackRow> GenerateAsync(WardenAppFactory app, string email, EvidenceRequest request)

@@ -191,7 +191,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
             throw new ArgumentException("The PDF is written from the start of a readable, seekable stream (a file), so its random names can be fixed in place.", nameof(output));
         _pdf.Save(output, closeStream: false);
         output.Flush();
-        PdfNormalizer.Normalize(output, _info.PackId);
+        PdfNormalizer.Normalize(output, _info.PackId, _info.CreatedAt);
     }
 
     public void Dispose()
@@ -238,15 +238,18 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
     /// <summary>Each typeface is created once per document and reused for every string drawn.</summary>
     private sealed class Fonts
     {
-        public XFont Title { get; } = new(EvidenceFonts.Family, 22, XFontStyleEx.Bold);
-        public XFont Subtitle { get; } = new(EvidenceFonts.Family, 12, XFontStyleEx.Regular);
-        public XFont Heading { get; } = new(EvidenceFonts.Family, 16, XFontStyleEx.Bold);
-        public XFont SubHeading { get; } = new(EvidenceFonts.Family, 11, XFontStyleEx.Bold);
-        public XFont Body { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Regular);
-        public XFont Bold { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Bold);
-        public XFont Small { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Regular);
-        public XFont SmallBold { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Bold);
-        public XFont Mono { get; } = new(EvidenceFonts.MonoFamily, 7, XFontStyleEx.Regular);
+        // Unicode (Identity-H) so names in any script print as written, not as question marks.
+        private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+
+        public XFont Title { get; } = new(EvidenceFonts.Family, 22, XFontStyleEx.Bold, Unicode);
+        public XFont Subtitle { get; } = new(EvidenceFonts.Family, 12, XFontStyleEx.Regular, Unicode);
+        public XFont Heading { get; } = new(EvidenceFonts.Family, 16, XFontStyleEx.Bold, Unicode);
+        public XFont SubHeading { get; } = new(EvidenceFonts.Family, 11, XFontStyleEx.Bold, Unicode);
+        public XFont Body { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Regular, Unicode);
+        public XFont Bold { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Bold, Unicode);
+        public XFont Small { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Regular, Unicode);
+        public XFont SmallBold { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Bold, Unicode);
+        public XFont Mono { get; } = new(EvidenceFonts.MonoFamily, 7, XFontStyleEx.Regular, Unicode);
     }
 
     /// <summary>Rows laid out in fixed-width columns; a row that does not fit starts a new page under a repeated header.</summary>
