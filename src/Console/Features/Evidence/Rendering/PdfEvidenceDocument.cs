@@ -60,13 +60,13 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         _gfx!.DrawRectangle(new XSolidBrush(Accent), Margin, _y - 40, 60, 6);
         foreach (var line in Wrap(title, _fonts.Title, Width, 22))
         {
-            _gfx.DrawString(line, _fonts.Title, new XSolidBrush(Ink), Margin, _y);
+            Draw(_gfx!, line, _fonts.Title, new XSolidBrush(Ink), Margin, _y);
             _y += 30;
         }
         _y += 6;
         foreach (var line in Wrap(subtitle, _fonts.Subtitle, Width, 12))
         {
-            _gfx.DrawString(line, _fonts.Subtitle, new XSolidBrush(Muted), Margin, _y);
+            Draw(_gfx!, line, _fonts.Subtitle, new XSolidBrush(Muted), Margin, _y);
             _y += 18;
         }
         _y += 24;
@@ -84,16 +84,16 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
                 _y += 18;
             _afterTitle = false;
             _section = _pdf.Outlines.Add(text, _page!, true);
-            _gfx!.DrawString(text, _fonts.Heading, new XSolidBrush(Accent), Margin, _y + 16);
+            Draw(_gfx!, text, _fonts.Heading, new XSolidBrush(Accent), Margin, _y + 16);
             _y += 24;
-            _gfx.DrawLine(new XPen(Rule, 0.8), Margin, _y, Margin + Width, _y);
+            _gfx!.DrawLine(new XPen(Rule, 0.8), Margin, _y, Margin + Width, _y);
             _y += 14;
             return;
         }
         EnsureSpace(60);
         (_section?.Outlines ?? _pdf.Outlines).Add(text, _page!, false);
         _y += 6;
-        _gfx!.DrawString(text, _fonts.SubHeading, new XSolidBrush(Ink), Margin, _y + 10);
+        Draw(_gfx!, text, _fonts.SubHeading, new XSolidBrush(Ink), Margin, _y + 10);
         _y += 20;
     }
 
@@ -104,7 +104,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         foreach (var line in Wrap(text, font, Width, 9.5))
         {
             EnsureSpace(13);
-            _gfx!.DrawString(line, font, new XSolidBrush(Ink), Margin, _y + 9.5);
+            Draw(_gfx!, line, font, new XSolidBrush(Ink), Margin, _y + 9.5);
             _y += 13;
         }
         _y += 6;
@@ -119,11 +119,11 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         {
             var lines = Wrap(value, _fonts.Body, Width - labelWidth, 9.5);
             EnsureSpace(13 * Math.Min(lines.Count, 3));
-            _gfx!.DrawString(label, _fonts.Bold, new XSolidBrush(Muted), Margin, _y + 9.5);
+            Draw(_gfx!, label, _fonts.Bold, new XSolidBrush(Muted), Margin, _y + 9.5);
             foreach (var line in lines)
             {
                 EnsureSpace(13);
-                _gfx.DrawString(line, _fonts.Body, new XSolidBrush(Ink), Margin + labelWidth, _y + 9.5);
+                Draw(_gfx!, line, _fonts.Body, new XSolidBrush(Ink), Margin + labelWidth, _y + 9.5);
                 _y += 13;
             }
             _y += 3;
@@ -144,7 +144,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         EnsurePage();
         const double barHeight = 12, gap = 5, labelWidth = 160, valueWidth = 50;
         EnsureSpace(20 + Math.Min(bars.Count, 10) * (barHeight + gap));
-        _gfx!.DrawString(caption, _fonts.Bold, new XSolidBrush(Ink), Margin, _y + 10);
+        Draw(_gfx!, caption, _fonts.Bold, new XSolidBrush(Ink), Margin, _y + 10);
         _y += 18;
         if (bars.Count == 0)
         {
@@ -157,10 +157,10 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         {
             EnsureSpace(barHeight + gap);
             var label = Wrap(bar.Label, _fonts.Small, labelWidth - 6, 8)[0];
-            _gfx!.DrawString(label, _fonts.Small, new XSolidBrush(Ink), Margin, _y + 9);
+            Draw(_gfx!, label, _fonts.Small, new XSolidBrush(Ink), Margin, _y + 9);
             var length = Math.Max(span * bar.Value / max, bar.Value > 0 ? 1.5 : 0);
-            _gfx.DrawRectangle(new XSolidBrush(Accent), Margin + labelWidth, _y, length, barHeight);
-            _gfx.DrawString(bar.Value.ToString("#,0.##", CultureInfo.InvariantCulture), _fonts.Small, new XSolidBrush(Muted),
+            _gfx!.DrawRectangle(new XSolidBrush(Accent), Margin + labelWidth, _y, length, barHeight);
+            Draw(_gfx!, bar.Value.ToString("#,0.##", CultureInfo.InvariantCulture), _fonts.Small, new XSolidBrush(Muted),
                 Margin + labelWidth + length + 4, _y + 9);
             _y += barHeight + gap;
         }
@@ -180,8 +180,8 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
             {
                 var y = page.Height.Point - Margin;
                 gfx.DrawLine(new XPen(Rule, 0.6), Margin, y - 12, page.Width.Point - Margin, y - 12);
-                gfx.DrawString($"Evidence pack {_info.PackId}", _fonts.Small, new XSolidBrush(Muted), Margin, y);
-                gfx.DrawString(string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}"), _fonts.Small, new XSolidBrush(Muted),
+                Draw(gfx, $"Evidence pack {_info.PackId}", _fonts.Small, new XSolidBrush(Muted), Margin, y);
+                Draw(gfx, string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}"), _fonts.Small, new XSolidBrush(Muted),
                     new XPoint(page.Width.Point - Margin, y), XStringFormats.BaseLineRight);
             }
         }
@@ -198,6 +198,26 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
     {
         _gfx?.Dispose();
         _pdf.Dispose();
+    }
+
+    /// <summary>
+    /// Draws with the font's WinAnsi variant when every character has a WinAnsi code (one byte per
+    /// glyph, the common case) and with its Unicode variant otherwise (two bytes per glyph, any script).
+    /// </summary>
+    private void Draw(XGraphics gfx, string text, XFont font, XBrush brush, double x, double y) =>
+        gfx.DrawString(text, NeedsUnicode(text) ? _fonts.UnicodeOf(font) : font, brush, x, y);
+
+    private void Draw(XGraphics gfx, string text, XFont font, XBrush brush, XPoint at, XStringFormat format) =>
+        gfx.DrawString(text, NeedsUnicode(text) ? _fonts.UnicodeOf(font) : font, brush, at, format);
+
+    private static bool NeedsUnicode(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is > '\u00ff' or (>= '\u0080' and < '\u00a0'))
+                return true;
+        }
+        return false;
     }
 
     private List<string> Wrap(string text, XFont font, double width, double size) =>
@@ -235,21 +255,43 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         _gfx = null;
     }
 
-    /// <summary>Each typeface is created once per document and reused for every string drawn.</summary>
+    /// <summary>Each typeface is created once per document, in a WinAnsi and a Unicode variant, and reused for every string drawn.</summary>
     private sealed class Fonts
     {
-        // Unicode (Identity-H) so names in any script print as written, not as question marks.
         private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+        private readonly Dictionary<XFont, XFont> _unicode = new(ReferenceEqualityComparer.Instance);
 
-        public XFont Title { get; } = new(EvidenceFonts.Family, 22, XFontStyleEx.Bold, Unicode);
-        public XFont Subtitle { get; } = new(EvidenceFonts.Family, 12, XFontStyleEx.Regular, Unicode);
-        public XFont Heading { get; } = new(EvidenceFonts.Family, 16, XFontStyleEx.Bold, Unicode);
-        public XFont SubHeading { get; } = new(EvidenceFonts.Family, 11, XFontStyleEx.Bold, Unicode);
-        public XFont Body { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Regular, Unicode);
-        public XFont Bold { get; } = new(EvidenceFonts.Family, 9.5, XFontStyleEx.Bold, Unicode);
-        public XFont Small { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Regular, Unicode);
-        public XFont SmallBold { get; } = new(EvidenceFonts.Family, 7.5, XFontStyleEx.Bold, Unicode);
-        public XFont Mono { get; } = new(EvidenceFonts.MonoFamily, 7, XFontStyleEx.Regular, Unicode);
+        public Fonts()
+        {
+            Title = Pair(22, XFontStyleEx.Bold);
+            Subtitle = Pair(12, XFontStyleEx.Regular);
+            Heading = Pair(16, XFontStyleEx.Bold);
+            SubHeading = Pair(11, XFontStyleEx.Bold);
+            Body = Pair(9.5, XFontStyleEx.Regular);
+            Bold = Pair(9.5, XFontStyleEx.Bold);
+            Small = Pair(7.5, XFontStyleEx.Regular);
+            SmallBold = Pair(7.5, XFontStyleEx.Bold);
+            Mono = Pair(7, XFontStyleEx.Regular, EvidenceFonts.MonoFamily);
+        }
+
+        public XFont Title { get; }
+        public XFont Subtitle { get; }
+        public XFont Heading { get; }
+        public XFont SubHeading { get; }
+        public XFont Body { get; }
+        public XFont Bold { get; }
+        public XFont Small { get; }
+        public XFont SmallBold { get; }
+        public XFont Mono { get; }
+
+        public XFont UnicodeOf(XFont font) => _unicode[font];
+
+        private XFont Pair(double size, XFontStyleEx style, string family = EvidenceFonts.Family)
+        {
+            var ansi = new XFont(family, size, style);
+            _unicode[ansi] = new XFont(family, size, style, Unicode);
+            return ansi;
+        }
     }
 
     /// <summary>Rows laid out in fixed-width columns; a row that does not fit starts a new page under a repeated header.</summary>
@@ -298,7 +340,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
                 foreach (var line in lines[i])
                 {
                     if (line.Length > 0)
-                        gfx.DrawString(line, font, XBrushes.Black, x + CellPadding, y);
+                        _doc.Draw(gfx, line, font, XBrushes.Black, x + CellPadding, y);
                     y += LineHeight;
                 }
                 x += _widths[i];
@@ -319,7 +361,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
                 var y = _doc._y + CellPadding + 8;
                 foreach (var line in headers[i])
                 {
-                    gfx.DrawString(line, _doc._fonts.SmallBold, new XSolidBrush(Ink), x + CellPadding, y);
+                    _doc.Draw(gfx, line, _doc._fonts.SmallBold, new XSolidBrush(Ink), x + CellPadding, y);
                     y += LineHeight;
                 }
                 x += _widths[i];
