@@ -78,7 +78,14 @@ public sealed partial class EvidencePackJob(
                 title = pack.Title, pdfSha256 = result.PdfSha256, events = result.EventCount, completeness = result.Completeness.Score, milliseconds = result.Milliseconds,
             });
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopping the server must not leave the pack "running" for ever: it fails and can be retried.
+            pack.Fail("The build was interrupted before it finished (the server stopped); retry it.", clock.GetUtcNow());
+            await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.System, "evidence.failed", packId, new { title = pack.Title, error = pack.Error })], CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
         {
             EvidenceJobMessages.Failed(logger, ex, packId);
             pack.Fail(ex.Message, clock.GetUtcNow());

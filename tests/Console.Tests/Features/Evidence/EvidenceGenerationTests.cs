@@ -91,6 +91,32 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         (await check.AuditEvents.AnyAsync(e => e.Kind == "evidence.expired" && e.Subject == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Job_WhenTheBuildFails_RecordsTheErrorAndARetryBuildsThePack()
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var spec = EvidencePeriods.Spec(null, "Blocked", EvidenceScope.Everything, null, now.AddDays(-3), now.AddDays(-2), ["Auditor"], now);
+        await using (var db = await Contexts().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            db.EvidencePacks.Add(EvidencePack.Request(spec, "test", now, retentionDays: null));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var blocker = EvidenceScenario.Folder(app, spec.PackId) + ".partial";
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        await File.WriteAllTextAsync(blocker, "a file where the build wants its folder", TestContext.Current.CancellationToken);
+
+        await app.Services.GetRequiredService<EvidencePackJob>().RunAsync(spec.PackId, TestContext.Current.CancellationToken);
+        var failed = await EvidenceScenario.WaitAsync(app, spec.PackId);
+        File.Delete(blocker);
+        var retried = await app.AsUserAsync<EvidenceService, Result>(DemoAccounts.Auditor, s => s.RetryAsync(spec.PackId, TestContext.Current.CancellationToken));
+        var rebuilt = await EvidenceScenario.WaitAsync(app, spec.PackId);
+
+        failed.Status.ShouldBe(EvidencePackStatus.Failed);
+        failed.Error.ShouldNotBeNullOrWhiteSpace();
+        retried.IsSuccess.ShouldBeTrue(retried.Error.ToString());
+        rebuilt.Status.ShouldBe(EvidencePackStatus.Completed, rebuilt.Error);
+    }
+
     private IDbContextFactory<WardenDbContext> Contexts() => app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
 
     private async Task<EvidencePackSpec> SpecOfAsync(string packId)
