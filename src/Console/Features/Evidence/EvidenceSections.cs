@@ -36,7 +36,7 @@ internal sealed class EvidenceSections(
         unattested = scope.Agents.Count(a => a.LastAttestedAt + attestationPeriod < End && a.RegisteredAt < End);
         doc.Paragraph($"{scope.Agents.Count} agents in scope. An agent counts as unattested in the period when its owner's last attestation " +
                       $"was more than {attestationPeriod.TotalDays:0} days old before the period ended; {unattested} such agents.");
-        var table = doc.Table([new("Agent", 3), new("Owner", 3), new("Segment", 1.6), new("Status", 1.2), new("Level", 0.7), new("Last attested", 2), new("Attestation", 1.4)]);
+        var table = doc.Table([new("Agent", 3), new("Owner", 3), new("Segment", 1.6), new("Status", 1.1), new("Level", 0.9), new("Last attested", 2), new("Attestation", 1.4)]);
         foreach (var a in scope.Agents)
         {
             var due = a.LastAttestedAt + attestationPeriod;
@@ -51,9 +51,9 @@ internal sealed class EvidenceSections(
         doc.Facts([new("Version in force", inForce.Version), new("Rules", inForce.Rules.Count.ToString(CultureInfo.InvariantCulture))]);
         doc.Paragraph(EvidenceText.NotAvailable("who published each policy version. Policies are not yet published through Warden; " +
                                                 "the version in force is the default policy shipped with it and loaded at start."));
-        var rules = doc.Table([new("Rule", 2), new("Effect", 1.2), new("Description", 6)]);
+        var rules = doc.Table([new("Rule", 2.2), new("Effect", 2.2), new("Description", 5)]);
         foreach (var rule in inForce.Rules)
-            rules.Row(rule.Id, rule.Effect.ToString(), PiiMasker.MaskText(rule.Description));
+            rules.Row(rule.Id, Describe(rule.Effect), PiiMasker.MaskText(rule.Description));
 
         await using var db = contexts.CreateDbContext();
         var versions = await scope.Decisions(db, Start, End).GroupBy(d => d.PolicyVersion)
@@ -65,6 +65,14 @@ internal sealed class EvidenceSections(
         if (versions.Count == 0)
             doc.Paragraph("No decisions were made in this period.");
     }
+
+    private static string Describe(Warden.Domain.Policies.PolicyEffect effect) => effect.Kind switch
+    {
+        Warden.Domain.Policies.PolicyEffectKind.RequireApproval =>
+            string.Create(CultureInfo.InvariantCulture, $"require approval: {effect.Approvers} {(effect.Approvers == 1 ? "approver" : "approvers")}, expires after {effect.ExpiryMinutes} min"),
+        Warden.Domain.Policies.PolicyEffectKind.Deny => "deny",
+        _ => "allow",
+    };
 
     public async Task<(long Total, long Denied)> DecisionsAsync(CancellationToken cancellationToken)
     {
@@ -99,7 +107,7 @@ internal sealed class EvidenceSections(
         var states = new Dictionary<ApprovalState, int>();
         var dual = 0;
         var names = scope.Agents.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
-        var table = doc.Table([new("Opened", 1.7), new("Agent", 2), new("Risk", 0.9), new("Needs", 0.7), new("Votes", 4), new("State", 1.1), new("Latency", 1)]);
+        var table = doc.Table([new("Opened", 1.7), new("Agent", 2), new("Risk", 0.9), new("Needs", 0.9), new("Votes", 4), new("State", 1.2), new("Latency", 1)]);
         await using var db = contexts.CreateDbContext();
         var ids = scope.AgentIds?.ToList();
         var after = string.Empty;
@@ -172,7 +180,7 @@ internal sealed class EvidenceSections(
             new("Drills", EvidenceText.Number(trips.Count(c => c.Source == TripSource.Drill))),
             new("Median time to contain (trip committed to first refusal)", EvidenceText.Duration(EvidenceText.Median([.. toContain]))),
         ]);
-        var table = doc.Table([new("Tripped", 1.7), new("Target", 2.4), new("Source", 1), new("By", 1.8), new("Reason", 2.6), new("To contain", 1), new("Tokens revoked", 1), new("Released", 1.7)]);
+        var table = doc.Table([new("Tripped", 1.7), new("Target", 2.2), new("Source", 1), new("By", 1.6), new("Reason", 2.4), new("Refused in", 1.1), new("Revoked in", 1.1), new("Released", 1.7)]);
         foreach (var c in trips)
         {
             table.Row(EvidenceText.Time(c.TrippedAt), $"{c.Scope}: {PiiMasker.MaskText(c.TargetLabel)}", c.Source.ToString(), PiiMasker.MaskText(c.TrippedByName),
@@ -209,7 +217,7 @@ internal sealed class EvidenceSections(
                 .OrderBy(d => d.Id).Take(batchSize)
                 .Select(d => new { d.Id, d.DecidedAt, d.AgentId, d.Tool, d.Outcome, d.Reasons }).ToListAsync(cancellationToken);
             foreach (var d in batch)
-                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), PiiMasker.MaskText(d.Reasons));
+                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), PiiMasker.MaskText(Reasons(d.Reasons)));
             count += batch.Count;
             if (batch.Count < batchSize)
                 break;
@@ -218,6 +226,25 @@ internal sealed class EvidenceSections(
         if (count == 0)
             doc.Paragraph("No violations in this period.");
         return count;
+    }
+
+    /// <summary>The stored reasons (a JSON array of code and message) as lines an auditor reads.</summary>
+    private static string Reasons(string json)
+    {
+        try
+        {
+            using var reasons = System.Text.Json.JsonDocument.Parse(json);
+            if (reasons.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+                return json;
+            return string.Join("\n", reasons.RootElement.EnumerateArray().Select(r =>
+                r.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? $"{(r.TryGetProperty("code", out var code) ? code.GetString() : null)}: {(r.TryGetProperty("message", out var message) ? message.GetString() : null)}"
+                    : r.ToString()));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return json;
+        }
     }
 
     public async Task MetricsAsync(long decisions, long denied, long violations, List<TimeSpan> latencies, List<TimeSpan> toContain, CancellationToken cancellationToken)

@@ -114,16 +114,20 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
     {
         ArgumentNullException.ThrowIfNull(facts);
         EnsurePage();
-        const double labelWidth = 150;
+        const double labelWidth = 150, gap = 8;
         foreach (var (label, value) in facts)
         {
-            var lines = Wrap(value, _fonts.Body, Width - labelWidth, 9.5);
-            EnsureSpace(13 * Math.Min(lines.Count, 3));
-            Draw(_gfx!, label, _fonts.Bold, new XSolidBrush(Muted), Margin, _y + 9.5);
-            foreach (var line in lines)
+            var labels = Wrap(label, _fonts.Bold, labelWidth - gap, 9.5);
+            var values = Wrap(value, _fonts.Body, Width - labelWidth, 9.5);
+            var lines = Math.Max(labels.Count, values.Count);
+            EnsureSpace(13 * Math.Min(lines, 3));
+            for (var i = 0; i < lines; i++)
             {
                 EnsureSpace(13);
-                Draw(_gfx!, line, _fonts.Body, new XSolidBrush(Ink), Margin + labelWidth, _y + 9.5);
+                if (i < labels.Count)
+                    Draw(_gfx!, labels[i], _fonts.Bold, new XSolidBrush(Muted), Margin, _y + 9.5);
+                if (i < values.Count)
+                    Draw(_gfx!, values[i], _fonts.Body, new XSolidBrush(Ink), Margin + labelWidth, _y + 9.5);
                 _y += 13;
             }
             _y += 3;
