@@ -127,6 +127,31 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task VerifyUpload_OfTheDownloadedFiles_VerifiesAndCatchesAnAlteredPdf()
+    {
+        var pack = await app.SharedPackAsync();
+        var folder = EvidenceScenario.Folder(app, pack.Id);
+        var pdf = await File.ReadAllBytesAsync(Path.Combine(folder, EvidenceFiles.Pdf), TestContext.Current.CancellationToken);
+        List<EvidenceUpload> Uploads(byte[] pdfBytes) =>
+        [
+            new($"{pack.Id}.pdf", new MemoryStream(pdfBytes)),
+            new($"{pack.Id}-audit-events.jsonl.gz", File.OpenRead(Path.Combine(folder, EvidenceFiles.Export))),
+            new($"{pack.Id}-manifest.json", File.OpenRead(Path.Combine(folder, EvidenceFiles.Manifest))),
+            new($"{pack.Id}-manifest.sig", File.OpenRead(Path.Combine(folder, EvidenceFiles.Signature))),
+        ];
+        var altered = (byte[])pdf.Clone();
+        altered[altered.Length / 3] ^= 0x20;
+
+        var good = await app.AsUserAsync<EvidenceVerificationService, Result<EvidenceVerificationReport>>(DemoAccounts.Auditor,
+            s => s.VerifyUploadAsync(Uploads(pdf), TestContext.Current.CancellationToken));
+        var bad = await app.AsUserAsync<EvidenceVerificationService, Result<EvidenceVerificationReport>>(DemoAccounts.Auditor,
+            s => s.VerifyUploadAsync(Uploads(altered), TestContext.Current.CancellationToken));
+
+        good.Value.Verified.ShouldBeTrue(string.Join("\n", good.Value.Mismatches));
+        bad.Value.Mismatches.ShouldHaveSingleItem().ShouldStartWith($"{EvidenceFiles.Pdf}: SHA-256 is");
+    }
+
     private string PublicKey() => app.Services.GetRequiredService<EvidenceSigningKey>().PublicKeyPem;
 
     private static void FlipByte(string path)
