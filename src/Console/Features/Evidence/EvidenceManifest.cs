@@ -72,4 +72,31 @@ public static class EvidenceFiles
     public const string PublicKey = "public-key.pem";
 
     public static readonly IReadOnlyList<string> All = [Pdf, Export, Manifest, Signature, PublicKey];
+
+    /// <summary>The pack-folder name of a file as it downloads (evp_…-manifest.json is manifest.json); null for other files.</summary>
+    public static string? CanonicalName(string fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        if (All.Contains(name, StringComparer.Ordinal))
+            return name;
+        if (name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
+            return Pdf;
+        if (name.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase))
+            return Export;
+        if (name.EndsWith("manifest.json", StringComparison.OrdinalIgnoreCase))
+            return Manifest;
+        if (name.EndsWith("manifest.sig", StringComparison.OrdinalIgnoreCase))
+            return Signature;
+        return null;
+    }
+
+    /// <summary>Where <paramref name="name"/> is in <paramref name="folder"/>: under its own name, or the one file that downloads as it.</summary>
+    public static string Locate(string folder, string name)
+    {
+        var direct = Path.Combine(folder, name);
+        if (File.Exists(direct) || !Directory.Exists(folder))
+            return direct;
+        var candidates = Directory.EnumerateFiles(folder).Where(f => CanonicalName(f) == name).Take(2).ToList();
+        return candidates.Count == 1 ? candidates[0] : direct;
+    }
 }

@@ -15,7 +15,7 @@ public static class EvidencePackVerifier
     {
         var passed = new List<string>();
         var mismatches = new List<string>();
-        var manifestPath = Path.Combine(directory, EvidenceFiles.Manifest);
+        var manifestPath = EvidenceFiles.Locate(directory, EvidenceFiles.Manifest);
         if (!File.Exists(manifestPath))
             return new EvidenceVerificationReport(false, null, passed, [$"{EvidenceFiles.Manifest}: missing, so nothing can be checked."]);
 
@@ -38,7 +38,7 @@ public static class EvidencePackVerifier
     private static void CheckSignature(string directory, byte[] manifest, string? trustedPem, List<string> passed, List<string> mismatches, out string? fingerprint)
     {
         fingerprint = null;
-        var signaturePath = Path.Combine(directory, EvidenceFiles.Signature);
+        var signaturePath = EvidenceFiles.Locate(directory, EvidenceFiles.Signature);
         var keyPath = Path.Combine(directory, EvidenceFiles.PublicKey);
         var pem = trustedPem ?? (File.Exists(keyPath) ? File.ReadAllText(keyPath) : null);
         if (pem is null)
@@ -80,7 +80,7 @@ public static class EvidencePackVerifier
 
     private static void CheckArtifact(string directory, EvidenceManifestArtifact artifact, List<string> passed, List<string> mismatches)
     {
-        var path = Path.Combine(directory, Path.GetFileName(artifact.Name));
+        var path = EvidenceFiles.Locate(directory, Path.GetFileName(artifact.Name));
         if (!File.Exists(path))
         {
             mismatches.Add($"{artifact.Name}: missing.");

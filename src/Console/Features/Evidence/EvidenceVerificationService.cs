@@ -37,7 +37,7 @@ public sealed class EvidenceVerificationService(
         {
             foreach (var file in files)
             {
-                var name = KnownName(file.Name);
+                var name = EvidenceFiles.CanonicalName(file.Name);
                 if (name is null)
                     continue;
                 await using var target = File.Create(Path.Combine(folder, name));
@@ -51,20 +51,5 @@ public sealed class EvidenceVerificationService(
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>Downloads are named after the pack (evp_…-manifest.json); the verifier wants the names inside a pack folder.</summary>
-    internal static string? KnownName(string uploaded)
-    {
-        var name = Path.GetFileName(uploaded);
-        if (name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
-            return EvidenceFiles.Pdf;
-        if (name.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase))
-            return EvidenceFiles.Export;
-        if (name.EndsWith("manifest.json", StringComparison.OrdinalIgnoreCase))
-            return EvidenceFiles.Manifest;
-        if (name.EndsWith("manifest.sig", StringComparison.OrdinalIgnoreCase))
-            return EvidenceFiles.Signature;
-        return null;
     }
 }

@@ -128,6 +128,30 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task VerifyCommand_OnTheFilesAsTheyDownload_FindsThemByTheirNames()
+    {
+        var pack = await app.SharedPackAsync();
+        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        try
+        {
+            File.Move(Path.Combine(copy, EvidenceFiles.Pdf), Path.Combine(copy, $"{pack.Id}.pdf"));
+            File.Move(Path.Combine(copy, EvidenceFiles.Export), Path.Combine(copy, $"{pack.Id}-audit-events.jsonl.gz"));
+            File.Move(Path.Combine(copy, EvidenceFiles.Manifest), Path.Combine(copy, $"{pack.Id}-manifest.json"));
+            File.Move(Path.Combine(copy, EvidenceFiles.Signature), Path.Combine(copy, $"{pack.Id}-manifest.sig"));
+            File.Move(Path.Combine(copy, EvidenceFiles.PublicKey), Path.Combine(copy, "warden-evidence-signing-key.pem"));
+            var output = new StringWriter();
+
+            var exit = await EvidenceCommand.RunAsync(["verify", copy, "--key", Path.Combine(copy, "warden-evidence-signing-key.pem")], output, TextWriter.Null);
+
+            exit.ShouldBe(0, output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task VerifyUpload_OfTheDownloadedFiles_VerifiesAndCatchesAnAlteredPdf()
     {
         var pack = await app.SharedPackAsync();
