@@ -1,4 +1,6 @@
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Warden.Persistence;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
@@ -39,6 +41,25 @@ public sealed class EvidenceDefinitionTests(EvidenceAppFactory app) : IClassFixt
         deleted.IsSuccess.ShouldBeTrue(deleted.Error.ToString());
         using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
         connection.GetRecurringJobs().ShouldNotContain(j => j.Id == "evidence-" + created.Value);
+    }
+
+    [Fact]
+    public async Task ScheduledRun_BuildsThePackOfTheLastWholePeriod_AndASecondRunOfTheSamePeriodAddsNothing()
+    {
+        var created = await app.AsUserAsync<EvidenceDefinitionService, Result<string>>(DemoAccounts.Officer,
+            s => s.CreateDefinitionAsync(Valid() with { Name = "Daily, everything", Period = EvidencePeriodKind.Daily, TimeZone = "UTC" }, TestContext.Current.CancellationToken));
+        var job = app.Services.GetRequiredService<EvidencePackJob>();
+
+        await job.RunDefinitionAsync(created.Value, TestContext.Current.CancellationToken);
+        await job.RunDefinitionAsync(created.Value, TestContext.Current.CancellationToken);
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var pack = (await db.EvidencePacks.Where(p => p.DefinitionId == created.Value).ToListAsync(TestContext.Current.CancellationToken)).ShouldHaveSingleItem();
+        var today = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date;
+        pack.Status.ShouldBe(EvidencePackStatus.Completed, pack.Error);
+        pack.PeriodStart.ShouldBe(new DateTimeOffset(today.AddDays(-1), TimeSpan.Zero));
+        pack.PeriodEnd.ShouldBe(new DateTimeOffset(today, TimeSpan.Zero));
+        pack.ExpiresAt.ShouldBe(pack.PeriodEnd.AddDays(365));
     }
 
     [Fact]
