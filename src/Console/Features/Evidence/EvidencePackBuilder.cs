@@ -27,7 +27,8 @@ public sealed class EvidencePackBuilder(
     AuditCheckpointKey checkpointKey,
     PublishedPolicy policy,
     IOptions<EvidenceOptions> options,
-    IOptions<DirectoryOptions> directory)
+    IOptions<DirectoryOptions> directory,
+    EvidenceMasking masking)
 {
     public async Task<EvidenceBuildResult> BuildAsync(EvidencePackSpec spec, string folder, IProgress<int>? progress, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class EvidencePackBuilder(
         List<AuditCheckpoint> checkpoints;
         await using (var db = contexts.CreateDbContext())
         {
-            scope = await EvidenceScopeContext.LoadAsync(db, spec.Scope, spec.ScopeTarget, cancellationToken);
+            scope = await EvidenceScopeContext.LoadAsync(db, spec.Scope, spec.ScopeTarget, masking, cancellationToken);
             var range = db.AuditEvents.AsNoTracking().Where(e => e.At >= spec.PeriodStart && e.At < spec.PeriodEnd);
             first = await range.MinAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
             last = await range.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
@@ -120,7 +121,7 @@ public sealed class EvidencePackBuilder(
         EvidenceManifestChain chain, EvidenceManifestKey key, EvidenceManifestArtifact export, Stream output, Action<int> progress, CancellationToken cancellationToken)
     {
         using var doc = renderer.Create(new EvidenceDocumentInfo(spec.PackId, spec.Title, scope.Label, spec.GeneratedAt));
-        var sections = new EvidenceSections(contexts, spec, scope, doc, options.Value.BatchSize);
+        var sections = new EvidenceSections(contexts, spec, scope, doc, masking, options.Value.BatchSize);
         var attestation = directory.Value.AttestationPeriod;
         var unattested = scope.Agents.Count(a => a.LastAttestedAt + attestation < spec.PeriodEnd && a.RegisteredAt < spec.PeriodEnd);
         var completeness = EvidenceCompletenessRules.Score(verification.IsIntact, unattested);
@@ -148,7 +149,7 @@ public sealed class EvidencePackBuilder(
             if (!scope.Covers(e))
                 continue;
             table.Row(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), EvidenceText.Time(e.At)[..19],
-                e.ActorKind == AuditActorKind.Person ? $"{PiiMasker.MaskText(e.ActorName)} (person)" : PiiMasker.MaskText(e.ActorName), e.Kind, PiiMasker.MaskText(e.Subject), OutcomeOf(e.Data));
+                e.ActorKind == AuditActorKind.Person ? $"{masking.Text(e.ActorName)} (person)" : masking.Text(e.ActorName), e.Kind, masking.Text(e.Subject), OutcomeOf(e.Data));
             if (e.Sequence % 10_000 == 0 && chain.LastSequence > 0)
                 progress(10 + (int)(80 * (e.Sequence - chain.FirstSequence) / Math.Max(1, chain.EventsInPeriod)));
         }
@@ -200,16 +201,16 @@ public sealed class EvidencePackBuilder(
     }
 
     /// <summary>One event per line, PII masked; the hashes stay as recorded so the chain's links can be followed.</summary>
-    private static void WriteLine(Utf8JsonWriter json, AuditEvent e)
+    private void WriteLine(Utf8JsonWriter json, AuditEvent e)
     {
         json.WriteStartObject();
         json.WriteNumber("sequence", e.Sequence);
         json.WriteString("at", e.At);
         json.WriteString("actorKind", e.ActorKind.ToString());
-        json.WriteString("actorId", e.ActorId is null ? null : PiiMasker.MaskText(e.ActorId));
-        json.WriteString("actor", PiiMasker.MaskText(e.ActorName));
+        json.WriteString("actorId", e.ActorId is null ? null : masking.Text(e.ActorId));
+        json.WriteString("actor", masking.Text(e.ActorName));
         json.WriteString("kind", e.Kind);
-        json.WriteString("subject", PiiMasker.MaskText(e.Subject));
+        json.WriteString("subject", masking.Text(e.Subject));
         json.WritePropertyName("data");
         json.WriteRawValue(string.IsNullOrEmpty(e.Data) ? "{}" : e.Data, skipInputValidation: true);
         json.WriteString("previousHash", e.PreviousHash);

@@ -22,6 +22,7 @@ public static class EvidenceRegistration
         services.AddSingleton<IEvidenceRenderer, PdfEvidenceRenderer>();
         services.AddSingleton<EvidenceSigningKey>();
         services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<EvidenceMasking>();
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();
         services.AddTransient<EvidencePackJob>();

@@ -24,7 +24,7 @@ internal sealed class EvidenceScopeContext
     public IReadOnlyList<ScopedAgent> Agents { get; }
     public HashSet<string>? AgentIds { get; }
 
-    public static async Task<EvidenceScopeContext> LoadAsync(WardenDbContext db, EvidenceScope scope, string? target, CancellationToken cancellationToken)
+    public static async Task<EvidenceScopeContext> LoadAsync(WardenDbContext db, EvidenceScope scope, string? target, EvidenceMasking masking, CancellationToken cancellationToken)
     {
         var agents = db.Agents.AsNoTracking();
         agents = scope switch
@@ -44,7 +44,7 @@ internal sealed class EvidenceScopeContext
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.Email }).ToDictionaryAsync(u => u.Id, cancellationToken);
         string OwnerLabel(string id) => owners.TryGetValue(id, out var o)
-            ? PiiMasker.MaskText(string.IsNullOrWhiteSpace(o.DisplayName) ? o.Email : $"{o.DisplayName} ({o.Email})")
+            ? masking.Text(string.IsNullOrWhiteSpace(o.DisplayName) ? o.Email : $"{o.DisplayName} ({o.Email})")
             : "(unknown person)";
         var scoped = rows.Select(r => new ScopedAgent(r.Id.Value, r.Name, r.OwnerId, OwnerLabel(r.OwnerId), r.Segment, r.Status, r.AutonomyLevel, r.RegisteredAt, r.LastAttestedAt)).ToList();
         var label = scope switch

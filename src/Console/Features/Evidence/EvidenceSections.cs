@@ -18,6 +18,7 @@ internal sealed class EvidenceSections(
     EvidencePackSpec spec,
     EvidenceScopeContext scope,
     IEvidenceDocument doc,
+    EvidenceMasking masking,
     int batchSize)
 {
     public static readonly IReadOnlyList<string> Titles =
@@ -53,7 +54,7 @@ internal sealed class EvidenceSections(
                                                 "the version in force is the default policy shipped with it and loaded at start."));
         var rules = doc.Table([new("Rule", 2.2), new("Effect", 2.2), new("Description", 5)]);
         foreach (var rule in inForce.Rules)
-            rules.Row(rule.Id, Describe(rule.Effect), PiiMasker.MaskText(rule.Description));
+            rules.Row(rule.Id, Describe(rule.Effect), masking.Text(rule.Description));
 
         await using var db = contexts.CreateDbContext();
         var versions = await scope.Decisions(db, Start, End).GroupBy(d => d.PolicyVersion)
@@ -132,8 +133,8 @@ internal sealed class EvidenceSections(
                     dual++;
                 var cast = r.Votes.Where(v => v.CastAt < End).ToList();
                 var votes = cast.Count == 0 ? "no votes" : string.Join("\n", cast.Select(v =>
-                    $"{PiiMasker.MaskText(v.VoterName)}: {v.Verdict.ToString().ToLowerInvariant()} at {EvidenceText.Time(v.CastAt)}" +
-                    (string.IsNullOrWhiteSpace(v.Reason) ? string.Empty : $" — {PiiMasker.MaskText(v.Reason)}")));
+                    $"{masking.Text(v.VoterName)}: {v.Verdict.ToString().ToLowerInvariant()} at {EvidenceText.Time(v.CastAt)}" +
+                    (string.IsNullOrWhiteSpace(v.Reason) ? string.Empty : $" — {masking.Text(v.Reason)}")));
                 table.Row(EvidenceText.Time(r.OpenedAt), $"{names.GetValueOrDefault(r.AgentId, r.AgentId)}", r.RiskTier.ToString(),
                     r.RequiredApprovals.ToString(CultureInfo.InvariantCulture), votes,
                     state switch
@@ -183,8 +184,8 @@ internal sealed class EvidenceSections(
         var table = doc.Table([new("Tripped", 1.7), new("Target", 2.2), new("Source", 1), new("By", 1.6), new("Reason", 2.4), new("Refused in", 1.1), new("Revoked in", 1.1), new("Released", 1.7)]);
         foreach (var c in trips)
         {
-            table.Row(EvidenceText.Time(c.TrippedAt), $"{c.Scope}: {PiiMasker.MaskText(c.TargetLabel)}", c.Source.ToString(), PiiMasker.MaskText(c.TrippedByName),
-                PiiMasker.MaskText(c.Reason), EvidenceText.Duration(c.TimeToFirstRefusal), EvidenceText.Duration(c.TimeToRevocation),
+            table.Row(EvidenceText.Time(c.TrippedAt), $"{c.Scope}: {masking.Text(c.TargetLabel)}", c.Source.ToString(), masking.Text(c.TrippedByName),
+                masking.Text(c.Reason), EvidenceText.Duration(c.TimeToFirstRefusal), EvidenceText.Duration(c.TimeToRevocation),
                 c.ReleasedAt is { } released && released < End ? EvidenceText.Time(released) : "still contained at period end");
         }
         if (trips.Count == 0)
@@ -217,7 +218,7 @@ internal sealed class EvidenceSections(
                 .OrderBy(d => d.Id).Take(batchSize)
                 .Select(d => new { d.Id, d.DecidedAt, d.AgentId, d.Tool, d.Outcome, d.Reasons }).ToListAsync(cancellationToken);
             foreach (var d in batch)
-                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), PiiMasker.MaskText(Reasons(d.Reasons)));
+                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), masking.Text(Reasons(d.Reasons)));
             count += batch.Count;
             if (batch.Count < batchSize)
                 break;

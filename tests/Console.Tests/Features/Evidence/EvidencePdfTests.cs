@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Text;
 using UglyToad.PdfPig;
@@ -28,7 +29,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
             all.ShouldContain(title);
         all.ShouldContain("Not available in this version: autonomy promotions and demotions");
         all.ShouldContain(app.SharedKind);
-        Compact(all).ShouldContain("card************1111#17");
+        Compact(all).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #17")));
         Compact(all).ShouldContain(Compact(EvidenceScenario.NonLatinName));
     }
 
@@ -42,10 +43,11 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
         var export = ReadExport(folder);
 
-        text.ShouldContain(EvidenceScenario.MaskedEmail);
+        EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail).ShouldNotBe(EvidenceScenario.SeededEmail);
+        text.ShouldContain(EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail));
         text.ShouldNotContain(EvidenceScenario.SeededEmail);
         text.ShouldNotContain(EvidenceScenario.SeededCard);
-        export.ShouldContain(EvidenceScenario.MaskedEmail);
+        export.ShouldContain(EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail));
         export.ShouldNotContain(EvidenceScenario.SeededEmail);
         export.ShouldNotContain(EvidenceScenario.SeededCard);
     }
@@ -63,8 +65,8 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         EvidenceAppFactory.SeededEvents.ShouldBeGreaterThan(2 * EvidenceAppFactory.BatchSize);
         lines.Length.ShouldBe((int)pack.EventCount);
         lines.Count(l => l.Contains(app.SharedKind, StringComparison.Ordinal)).ShouldBe(EvidenceAppFactory.SeededEvents);
-        Compact(text).ShouldContain("card************1111#1");
-        Compact(text).ShouldContain($"card************1111#{EvidenceAppFactory.SeededEvents}");
+        Compact(text).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #1")));
+        Compact(text).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #{EvidenceAppFactory.SeededEvents}")));
     }
 
     [Fact]

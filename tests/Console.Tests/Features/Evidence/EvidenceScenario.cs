@@ -63,7 +63,6 @@ public sealed class EvidenceAppFactory : WardenAppFactory
 internal static class EvidenceScenario
 {
     public const string SeededEmail = "jane.doe@example.com";
-    public const string MaskedEmail = "j***@example.com";
     public const string SeededCard = "4111111111111111";
 
     /// <summary>Appends <paramref name="count"/> events by a person whose name is an e-mail, about a card number; returns the subject's marker.</summary>
@@ -116,6 +115,10 @@ internal static class EvidenceScenario
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         return new EvidenceRequest(EvidenceScope.Everything, null, now.AddHours(-1), now.AddHours(1));
     }
+
+    /// <summary>How the pack prints <paramref name="text"/>: through the same masking as the pack, whatever its rule.</summary>
+    public static string Masked(WardenAppFactory app, string text) =>
+        app.Services.GetRequiredService<EvidenceMasking>().Text(text);
 
     public static string Folder(WardenAppFactory app, string packId) =>
         app.Services.GetRequiredService<EvidenceStore>().Folder(packId);
