@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
 using Warden;
+using Warden.Features.Evidence;
 using Warden.Infrastructure.Hosting;
 
 if (Warden.Features.Policies.PolicyCommand.Handles(args))
     return await Warden.Features.Policies.PolicyCommand.RunAsync(args, Console.Out, Console.Error);
+if (args is ["evidence", .. var evidenceArgs])
+    return await EvidenceCommand.RunAsync(evidenceArgs, Console.Out, Console.Error);
 
 var commandLine = CommandLine.Parse(args);
 try

@@ -8,6 +8,7 @@ using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
+using Warden.Features.Evidence;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -84,6 +85,7 @@ public static class FeatureRegistration
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
         services.AddHostedService<DemoAgentRunner>();
+        services.AddEvidencePacks(configuration);
         return services;
     }
 
@@ -94,6 +96,7 @@ public static class FeatureRegistration
         app.MapDecisionEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
+        app.MapEvidence();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         app.Services.PrepareGuardrails();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

@@ -6,6 +6,7 @@ using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
+using Warden.Features.Evidence;
 using Warden.Features.Notifications;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
@@ -44,6 +45,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<EvidenceDefinition> EvidenceDefinitions => Set<EvidenceDefinition>();
+
+    public DbSet<EvidencePack> EvidencePacks => Set<EvidencePack>();
 
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;

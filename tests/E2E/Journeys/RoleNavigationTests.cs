@@ -11,8 +11,8 @@ public sealed class RoleNavigationTests(ConsoleFixture console)
         { "admin@warden.example", ["dashboard", "agents", "evidence", "admin-users", "ops-jobs"] },
         { "officer@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "audit", "evidence"] },
         { "officer2@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "audit", "evidence"] },
-        { "owner@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies"] },
-        { "owner2@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies"] },
+        { "owner@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies", "evidence"] },
+        { "owner2@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies", "evidence"] },
         { "auditor@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "audit", "evidence"] },
     };
 

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Features.Evidence;
+
+namespace Warden.EvidenceBench;
+
+/// <summary>
+/// dotnet run -c Release --project bench/Warden.EvidenceBench -- --events 100000,1000000
+/// Seeds a fresh database per size, builds one pack over all its events with the app's own builder,
+/// verifies the pack, and prints time and peak memory.
+/// </summary>
+internal static class Harness
+{
+    public static async Task Main(string[] args)
+    {
+        var sizes = args.SkipWhile(a => a != "--events").Skip(1).FirstOrDefault()?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList()
+                    ?? [100_000, 1_000_000];
+        Console.WriteLine(MachineDescription.Describe());
+        Console.WriteLine();
+        Console.WriteLine("| events | seed s | build s | pdf MB | pages | export MB | peak working set MB | peak by the end of chain check and export MB | peak before the PDF is saved MB | working set before MB | peak managed heap MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var size in sizes)
+        {
+            await using var host = new BenchHost();
+            _ = host.Services;
+            var end = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+            var start = end.AddDays(-1);
+            var seedWatch = Stopwatch.StartNew();
+            EventSeeder.Seed(host.DataDirectory, size, start, end);
+            var seeded = seedWatch.Elapsed;
+
+            var builder = host.Services.GetRequiredService<EvidencePackBuilder>();
+            var spec = EvidencePeriods.Spec(null, "Bench pack", EvidenceScope.Everything, null, start, end, EvidenceAccess.DefaultRecipients, end);
+            var folder = Path.Combine(host.DataDirectory, "bench-pack");
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            using var sampler = new MemorySampler();
+            var before = MemorySampler.Current;
+            var watch = Stopwatch.StartNew();
+            long beforeSave = 0, afterExport = 0;
+            var progress = new SynchronousProgress(p =>
+            {
+                if (p >= 40 && afterExport == 0)
+                    afterExport = sampler.PeakSoFar();
+                if (p >= 92 && beforeSave == 0)
+                    beforeSave = sampler.PeakSoFar();
+            });
+            var result = await builder.BuildAsync(spec, folder, progress, CancellationToken.None);
+            watch.Stop();
+            var (peak, heap) = sampler.Stop();
+
+            var report = EvidencePackVerifier.Verify(folder, null);
+            if (!report.Verified || result.EventCount < size)
+                throw new InvalidOperationException($"The bench pack is wrong: {result.EventCount} events, {string.Join("; ", report.Mismatches)}");
+            int pages;
+            using (var pdf = File.OpenRead(Path.Combine(folder, EvidenceFiles.Pdf)))
+                pages = PageCounter.Count(pdf);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {size:#,0} | {seeded.TotalSeconds:0.0} | {watch.Elapsed.TotalSeconds:0.0} | {result.PdfBytes / 1048576.0:0.0} | {pages:#,0} | {result.ExportBytes / 1048576.0:0.0} | {peak / 1048576.0:0} | {afterExport / 1048576.0:0} | {beforeSave / 1048576.0:0} | {before / 1048576.0:0} | {heap / 1048576.0:0} |"));
+        }
+    }
+}
+
+/// <summary>Reports on the caller's thread, so a snapshot is taken exactly when the builder reaches a step.</summary>
+internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+{
+    public void Report(int value) => report(value);
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Warden.Features.Evidence;
+
+/// <summary>
+/// How complete a pack is, as a share of what an auditor asks for: each required section with its
+/// content (sections whose feature exists only in part count half), a verified chain, and no agent
+/// unattested in the period. What is missing is named, so the score can be checked by hand.
+/// </summary>
+public static class EvidenceCompletenessRules
+{
+    private static readonly (string Section, double Credit, string? Gap)[] Sections =
+    [
+        ("agent directory", 1, null),
+        ("policies in force", 0.5, "who published each policy version is not recorded yet"),
+        ("decisions summary", 1, null),
+        ("approvals", 1, null),
+        ("containment", 1, null),
+        ("autonomy promotions and demotions", 0, "autonomy level changes are not recorded yet"),
+        ("violations", 0.5, "false-positive marks do not exist yet"),
+        ("metrics", 0.5, "behaviour baselines and anomalies do not exist yet"),
+        ("audit-chain verification", 1, null),
+        ("appendix of audit events", 1, null),
+    ];
+
+    public static EvidenceCompleteness Score(bool chainVerified, int unattestedAgents)
+    {
+        var points = Sections.Sum(s => s.Credit) + (chainVerified ? 1 : 0) + (unattestedAgents == 0 ? 1 : 0);
+        var total = Sections.Length + 2;
+        var gaps = Sections.Where(s => s.Gap is not null).Select(s => $"{s.Section} {(s.Credit == 0 ? "missing" : "partial")} ({s.Gap})").ToList();
+        if (!chainVerified)
+            gaps.Add("the audit chain does not verify");
+        if (unattestedAgents > 0)
+            gaps.Add(string.Create(CultureInfo.InvariantCulture, $"{unattestedAgents} agents were unattested in the period"));
+        var score = (int)Math.Round(100 * points / total, MidpointRounding.AwayFromZero);
+        return new EvidenceCompleteness(score, string.Create(CultureInfo.InvariantCulture,
+            $"{points:0.#} of {total} points: {Sections.Length} required sections, a verified chain, and every agent attested. Gaps: {string.Join("; ", gaps)}."));
+    }
+}

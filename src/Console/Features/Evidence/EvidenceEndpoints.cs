@@ -1,0 +1,34 @@
+namespace Warden.Features.Evidence;
+
+public static class EvidenceEndpoints
+{
+    /// <summary>
+    /// Downloads for signed-in people. The route admits the roles that may read packs; the service then
+    /// checks the pack's recipients and scope and records the download before any byte is sent.
+    /// </summary>
+    public static IEndpointRouteBuilder MapEvidenceEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/evidence/packs/{id}/{artifact}", DownloadAsync)
+            .RequireAuthorization(policy => policy.RequireRole(EvidenceAccess.Readers));
+        app.MapGet("/evidence/signing-key", (EvidenceSigningKey key) =>
+                Results.File(System.Text.Encoding.ASCII.GetBytes(key.PublicKeyPem), "application/x-pem-file", "warden-evidence-signing-key.pem"))
+            .RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<IResult> DownloadAsync(string id, string artifact, EvidenceService packs, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<EvidenceArtifact>(artifact, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            return Results.Problem(statusCode: 404, title: "Unknown artifact", detail: EvidenceErrors.UnknownArtifact(artifact).Message);
+        var download = await packs.DownloadAsync(id, parsed, cancellationToken);
+        if (download.IsSuccess)
+            return Results.File(download.Value.Path, download.Value.ContentType, download.Value.FileName);
+        var status = download.Error.Code switch
+        {
+            "evidence.pack_not_found" or "evidence.files_missing" => 404,
+            "evidence.not_ready" => 409,
+            _ => 403,
+        };
+        return Results.Problem(statusCode: status, title: "Download refused", detail: download.Error.Message);
+    }
+}

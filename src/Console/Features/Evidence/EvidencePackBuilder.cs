@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Warden.Domain.Audit;
+using Warden.Features.Agents;
+using Warden.Features.AuditLog;
+using Warden.Features.Decisions;
+using Warden.Features.Evidence.Rendering;
+using Warden.Persistence;
+
+namespace Warden.Features.Evidence;
+
+/// <summary>
+/// Assembles one pack folder: the audit-event export, the PDF, the manifest and its signature. Rows
+/// are streamed in keyset batches in two passes over the period (chain check with export, then the
+/// appendix), so memory does not grow with the number of events. Everything written depends only on
+/// the spec and the records, so the same spec over the same records gives the same bytes.
+/// </summary>
+public sealed class EvidencePackBuilder(
+    IDbContextFactory<WardenDbContext> contexts,
+    IEvidenceRenderer renderer,
+    EvidenceSigningKey signingKey,
+    AuditCheckpointKey checkpointKey,
+    PublishedPolicy policy,
+    IOptions<EvidenceOptions> options,
+    IOptions<DirectoryOptions> directory,
+    Warden.Features.Guardrails.Masking masking)
+{
+    public async Task<EvidenceBuildResult> BuildAsync(EvidencePackSpec spec, string folder, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var watch = Stopwatch.StartNew();
+        Directory.CreateDirectory(folder);
+        progress?.Report(2);
+
+        EvidenceScopeContext scope;
+        long first, last, inPeriod;
+        List<AuditCheckpoint> checkpoints;
+        await using (var db = contexts.CreateDbContext())
+        {
+            scope = await EvidenceScopeContext.LoadAsync(db, spec.Scope, spec.ScopeTarget, masking, cancellationToken);
+            var range = db.AuditEvents.AsNoTracking().Where(e => e.At >= spec.PeriodStart && e.At < spec.PeriodEnd);
+            first = await range.MinAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+            last = await range.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+            inPeriod = last == 0 ? 0 : last - first + 1;
+            checkpoints = await db.AuditCheckpoints.AsNoTracking().Where(c => c.Sequence <= last).ToListAsync(cancellationToken);
+        }
+        progress?.Report(5);
+
+        var exportPath = Path.Combine(folder, EvidenceFiles.Export);
+        var (verification, inScope) = await VerifyAndExportAsync(scope, first, last, checkpoints, exportPath, p => progress?.Report(5 + p * 35 / 100), cancellationToken);
+        var export = Artifact(exportPath);
+        var key = new EvidenceManifestKey(EvidenceSigningKey.Algorithm, signingKey.Fingerprint);
+        var chain = new EvidenceManifestChain(first, last, last == 0 ? string.Empty : verification.HeadHash, inPeriod, inScope, verification.IsIntact, verification.Reason);
+        progress?.Report(40);
+
+        var pdfPath = Path.Combine(folder, EvidenceFiles.Pdf);
+        EvidenceCompleteness completeness;
+        await using (var pdf = new FileStream(pdfPath, FileMode.Create, FileAccess.ReadWrite))
+        {
+            completeness = await RenderAsync(spec, scope, verification, chain, key, export, pdf, p => progress?.Report(40 + p * 55 / 100), cancellationToken);
+            await pdf.FlushAsync(cancellationToken);
+        }
+        var pdfArtifact = Artifact(pdfPath);
+
+        var manifest = Manifest(spec, scope, chain, completeness, key, [pdfArtifact, export]);
+        var manifestBytes = manifest.ToUtf8();
+        await File.WriteAllBytesAsync(Path.Combine(folder, EvidenceFiles.Manifest), manifestBytes, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, EvidenceFiles.Signature), Convert.ToBase64String(signingKey.Sign(manifestBytes)), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, EvidenceFiles.PublicKey), signingKey.PublicKeyPem, cancellationToken);
+        progress?.Report(100);
+        return new EvidenceBuildResult(watch.ElapsedMilliseconds, pdfArtifact.Bytes, export.Bytes, pdfArtifact.Sha256, inScope, completeness);
+    }
+
+    private static EvidenceManifest Manifest(EvidencePackSpec spec, EvidenceScopeContext scope, EvidenceManifestChain chain,
+        EvidenceCompleteness completeness, EvidenceManifestKey key, IReadOnlyList<EvidenceManifestArtifact> artifacts) =>
+        new(EvidenceManifest.CurrentFormat, spec.PackId, spec.Title, new EvidenceManifestScope(spec.Scope, spec.ScopeTarget, scope.Label),
+            new EvidenceManifestPeriod(spec.PeriodStart, spec.PeriodEnd), spec.GeneratedAt, chain,
+            new EvidenceManifestCompleteness(completeness.Score, completeness.Notes), key, artifacts);
+
+    private static EvidenceManifestArtifact Artifact(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new EvidenceManifestArtifact(Path.GetFileName(path), Convert.ToHexStringLower(SHA256.HashData(stream)), stream.Length);
+    }
+
+    /// <summary>Walks the chain from its start to the period's end (a period is only as sound as the chain before it) and writes the period's events in scope.</summary>
+    private async Task<(AuditVerification Verification, long Exported)> VerifyAndExportAsync(
+        EvidenceScopeContext scope, long first, long last, List<AuditCheckpoint> checkpoints, string path, Action<int> progress, CancellationToken cancellationToken)
+    {
+        var verifier = new AuditChainVerifier(checkpoints, checkpointKey.Signer);
+        long exported = 0;
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+        await using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
+        await using (var buffered = new BufferedStream(gzip, 1 << 16))
+        await using (var json = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true }))
+        {
+            await foreach (var e in EventsAsync(1, last, cancellationToken))
+            {
+                verifier.Check(e);
+                if (e.Sequence >= first && scope.Covers(e))
+                {
+                    WriteLine(json, e);
+                    await json.FlushAsync(cancellationToken);
+                    buffered.WriteByte((byte)'\n');
+                    json.Reset();
+                    exported++;
+                }
+                if (e.Sequence % 10_000 == 0 && last > 0)
+                    progress((int)(100 * e.Sequence / last));
+            }
+        }
+        return (verifier.Finish(), exported);
+    }
+
+    private async Task<EvidenceCompleteness> RenderAsync(EvidencePackSpec spec, EvidenceScopeContext scope, AuditVerification verification,
+        EvidenceManifestChain chain, EvidenceManifestKey key, EvidenceManifestArtifact export, Stream output, Action<int> progress, CancellationToken cancellationToken)
+    {
+        using var doc = renderer.Create(new EvidenceDocumentInfo(spec.PackId, spec.Title, scope.Label, spec.GeneratedAt));
+        var sections = new EvidenceSections(contexts, spec, scope, doc, masking, options.Value.BatchSize);
+        var attestation = directory.Value.AttestationPeriod;
+        var unattested = scope.Agents.Count(a => a.LastAttestedAt + attestation < spec.PeriodEnd && a.RegisteredAt < spec.PeriodEnd);
+        var completeness = EvidenceCompletenessRules.Score(verification.IsIntact, unattested);
+
+        EvidenceCover.Write(doc, spec, scope.Label, chain, key, completeness);
+        sections.AgentDirectory(attestation, out _);
+        await sections.PoliciesAsync(policy.Current, cancellationToken);
+        var (decisions, denied) = await sections.DecisionsAsync(cancellationToken);
+        var latencies = await sections.ApprovalsAsync(cancellationToken);
+        var toContain = await sections.ContainmentAsync(cancellationToken);
+        sections.Autonomy();
+        var violations = await sections.ViolationsAsync(cancellationToken);
+        await sections.MetricsAsync(decisions, denied, violations, latencies, toContain, cancellationToken);
+        sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);
+        progress(10);
+
+        doc.Heading(EvidenceSections.Titles[9]);
+        doc.Paragraph($"Every audit event of the period within the pack's scope ({EvidenceText.Number(chain.EventsInScope)} events), " +
+                      "in sequence order. Personal data is masked. The same events, with their hashes, are in the export " +
+                      $"{EvidenceFiles.Export} (SHA-256 {export.Sha256}).");
+        // Widths in points of the A4 text block, so that a typical row fits on one line.
+        var table = doc.Table([new("Seq", 35, Mono: true), new("Time (UTC)", 87, Mono: true), new("Actor", 107), new("Kind", 116), new("Subject", 104), new("Outcome", 50)]);
+        await foreach (var e in EventsAsync(chain.FirstSequence, chain.LastSequence, cancellationToken))
+        {
+            if (!scope.Covers(e))
+                continue;
+            table.Row(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), EvidenceText.Time(e.At)[..19],
+                e.ActorKind == AuditActorKind.Person ? $"{masking.Text(e.ActorName)} (person)" : masking.Text(e.ActorName), e.Kind, masking.Text(e.Subject), OutcomeOf(e.Data));
+            if (e.Sequence % 10_000 == 0 && chain.LastSequence > 0)
+                progress(10 + (int)(80 * (e.Sequence - chain.FirstSequence) / Math.Max(1, chain.EventsInPeriod)));
+        }
+        if (chain.EventsInScope == 0)
+            doc.Paragraph("No audit events in this period and scope.");
+        progress(92);
+
+        var embedded = Manifest(spec, scope, chain, completeness, key, [export]);
+        doc.Save(output, [new EvidenceAttachment(EvidenceFiles.Manifest, embedded.ToUtf8())]);
+        return completeness;
+    }
+
+    private async IAsyncEnumerable<AuditEvent> EventsAsync(long from, long to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (to == 0)
+            yield break;
+        await using var db = contexts.CreateDbContext();
+        var after = from - 1;
+        var size = options.Value.BatchSize;
+        while (after < to)
+        {
+            var batch = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence > after && e.Sequence <= to)
+                .OrderBy(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
+            foreach (var e in batch)
+                yield return e;
+            if (batch.Count < size)
+                yield break;
+            after = batch[^1].Sequence;
+        }
+    }
+
+    private static string OutcomeOf(string data)
+    {
+        if (!data.Contains("\"outcome\"", StringComparison.Ordinal) && !data.Contains("\"state\"", StringComparison.Ordinal))
+            return string.Empty;
+        try
+        {
+            using var json = JsonDocument.Parse(data);
+            foreach (var name in (string[])["outcome", "state"])
+            {
+                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                    return value.GetString() ?? string.Empty;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return string.Empty;
+    }
+
+    /// <summary>One event per line, PII masked; the hashes stay as recorded so the chain's links can be followed.</summary>
+    private void WriteLine(Utf8JsonWriter json, AuditEvent e)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("sequence", e.Sequence);
+        json.WriteString("at", e.At);
+        json.WriteString("actorKind", e.ActorKind.ToString());
+        json.WriteString("actorId", e.ActorId is null ? null : masking.Text(e.ActorId));
+        json.WriteString("actor", masking.Text(e.ActorName));
+        json.WriteString("kind", e.Kind);
+        json.WriteString("subject", masking.Text(e.Subject));
+        json.WritePropertyName("data");
+        json.WriteRawValue(string.IsNullOrEmpty(e.Data) ? "{}" : e.Data, skipInputValidation: true);
+        json.WriteString("previousHash", e.PreviousHash);
+        json.WriteString("hash", e.Hash);
+        json.WriteEndObject();
+    }
+}

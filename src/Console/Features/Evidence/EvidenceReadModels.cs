@@ -1,0 +1,55 @@
+namespace Warden.Features.Evidence;
+
+public sealed record EvidencePackRow(
+    string Id,
+    string Title,
+    string? DefinitionId,
+    EvidenceScope Scope,
+    string? ScopeTarget,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    EvidencePackStatus Status,
+    int? Progress,
+    long PdfBytes,
+    long ExportBytes,
+    long AssemblyMilliseconds,
+    int Completeness,
+    string? CompletenessNotes,
+    long EventCount,
+    string? Error,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? CompletedAt,
+    string? PdfSha256);
+
+public sealed record EvidenceDefinitionRow(
+    string Id,
+    string Name,
+    EvidenceScope Scope,
+    string? ScopeTarget,
+    EvidencePeriodKind Period,
+    DateTimeOffset? CustomStart,
+    DateTimeOffset? CustomEnd,
+    string Cron,
+    string TimeZone,
+    IReadOnlyList<string> RecipientRoles,
+    int RetentionDays)
+{
+    public EvidenceDefinitionDraft ToDraft() => new(Name, Scope, ScopeTarget, Period, CustomStart, CustomEnd, Cron, TimeZone, RecipientRoles, RetentionDays);
+}
+
+/// <summary>An on-demand pack: a scope and a range, built now.</summary>
+public sealed record EvidenceRequest(EvidenceScope Scope, string? ScopeTarget, DateTimeOffset Start, DateTimeOffset End);
+
+public enum EvidenceArtifact
+{
+    Pdf,
+    Export,
+    Manifest,
+    Signature,
+}
+
+public sealed record EvidenceDownload(string Path, string ContentType, string FileName);
+
+/// <summary>An uploaded file of a pack, for the verification page.</summary>
+public sealed record EvidenceUpload(string Name, Stream Content);

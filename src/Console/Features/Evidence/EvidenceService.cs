@@ -1,0 +1,150 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Audit;
+using Warden.Domain.People;
+using Warden.Features.AuditLog;
+using Warden.Infrastructure.Identity;
+using Warden.Persistence;
+
+namespace Warden.Features.Evidence;
+
+/// <summary>
+/// Evidence packs for people: the list, on-demand generation, retries and downloads. Every download
+/// is checked against the pack's recipients and scope and recorded in the audit log.
+/// </summary>
+public sealed class EvidenceService(
+    AccessGuard access,
+    IDbContextFactory<WardenDbContext> contexts,
+    EvidenceStore store,
+    EvidenceProgress progress,
+    AuditWriter audit,
+    IBackgroundJobClient jobs,
+    TimeProvider clock)
+{
+    public async Task<Result<IReadOnlyList<EvidencePackRow>>> GetPacksAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await access.RequireAsync(EvidenceAccess.Readers);
+        if (actor.IsFailure)
+            return actor.Error;
+        await using var db = contexts.CreateDbContext();
+        var packs = await db.EvidencePacks.AsNoTracking().OrderByDescending(p => p.RequestedAt).Take(200).ToListAsync(cancellationToken);
+        var visible = new List<EvidencePackRow>(packs.Count);
+        foreach (var pack in packs)
+        {
+            if (await MayDownloadAsync(db, actor.Value, pack, cancellationToken) == Error.None)
+                visible.Add(Row(pack));
+        }
+        return visible;
+    }
+
+    public async Task<Result<EvidencePackRow>> GenerateAsync(EvidenceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var actor = await access.RequireAsync(EvidenceAccess.Generators);
+        if (actor.IsFailure)
+            return actor.Error;
+        var now = clock.GetUtcNow();
+        // A range reaching into the future ends now: a pack never claims records that did not exist yet.
+        var end = request.End > now ? AuditChain.Normalize(now) : request.End;
+        if (end <= request.Start || end - request.Start > TimeSpan.FromDays(366))
+            return EvidenceErrors.InvalidRange;
+        if (request.Scope != EvidenceScope.Everything && string.IsNullOrWhiteSpace(request.ScopeTarget))
+            return EvidenceErrors.Invalid([$"Scope: name the {request.Scope.ToString().ToLowerInvariant()} the pack covers."]);
+
+        string[] recipients = request.Scope is EvidenceScope.Owner or EvidenceScope.Agent
+            ? [.. EvidenceAccess.DefaultRecipients, Roles.AgentOwner]
+            : EvidenceAccess.DefaultRecipients;
+        var spec = EvidencePeriods.Spec(null, "Evidence pack", request.Scope, request.ScopeTarget?.Trim(), request.Start, end, recipients, now);
+        await using var db = contexts.CreateDbContext();
+        var existing = await db.EvidencePacks.AsNoTracking().SingleOrDefaultAsync(p => p.Key == spec.Key, cancellationToken);
+        if (existing is not null)
+            return Row(existing);
+
+        var pack = EvidencePack.Request(spec, actor.Value.Email, now, retentionDays: null);
+        db.EvidencePacks.Add(pack);
+        await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.requested", pack.Id, new
+        {
+            scope = request.Scope.ToString(), target = request.ScopeTarget, start = request.Start, end,
+        })], cancellationToken);
+        jobs.Enqueue<EvidencePackJob>(job => job.RunAsync(pack.Id, CancellationToken.None));
+        return Row(pack);
+    }
+
+    public async Task<Result> RetryAsync(string packId, CancellationToken cancellationToken = default)
+    {
+        var actor = await access.RequireAsync(EvidenceAccess.Generators);
+        if (actor.IsFailure)
+            return actor.Error;
+        await using var db = contexts.CreateDbContext();
+        var pack = await db.EvidencePacks.SingleOrDefaultAsync(p => p.Id == packId, cancellationToken);
+        if (pack is null)
+            return EvidenceErrors.PackNotFound(packId);
+        if (!pack.CanRetry)
+            return EvidenceErrors.NotRetryable;
+        pack.Requeue();
+        await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.retried", pack.Id, new { title = pack.Title })], cancellationToken);
+        jobs.Enqueue<EvidencePackJob>(job => job.RunAsync(pack.Id, CancellationToken.None));
+        return Result.Success();
+    }
+
+    /// <summary>Checks who may have the file, records the download, and says where the file is.</summary>
+    public async Task<Result<EvidenceDownload>> DownloadAsync(string packId, EvidenceArtifact artifact, CancellationToken cancellationToken = default)
+    {
+        var actor = await access.RequireAsync(EvidenceAccess.Readers);
+        if (actor.IsFailure)
+            return actor.Error;
+        if (!Enum.IsDefined(artifact))
+            return EvidenceErrors.UnknownArtifact(artifact.ToString());
+        await using var db = contexts.CreateDbContext();
+        var pack = await db.EvidencePacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == packId, cancellationToken);
+        if (pack is null)
+            return EvidenceErrors.PackNotFound(packId);
+        var refused = await MayDownloadAsync(db, actor.Value, pack, cancellationToken);
+        if (refused != Error.None)
+            return refused;
+        if (pack.Status != EvidencePackStatus.Completed)
+            return EvidenceErrors.NotReady(pack.Status);
+        var (file, type, name) = artifact switch
+        {
+            EvidenceArtifact.Pdf => (EvidenceFiles.Pdf, "application/pdf", $"{pack.Id}.pdf"),
+            EvidenceArtifact.Export => (EvidenceFiles.Export, "application/gzip", $"{pack.Id}-audit-events.jsonl.gz"),
+            EvidenceArtifact.Manifest => (EvidenceFiles.Manifest, "application/json", $"{pack.Id}-manifest.json"),
+            _ => (EvidenceFiles.Signature, "text/plain", $"{pack.Id}-manifest.sig"),
+        };
+        var path = Path.Combine(store.Folder(pack.Id), file);
+        if (!File.Exists(path))
+            return EvidenceErrors.FilesMissing(pack.Id);
+        await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.downloaded", pack.Id, new
+        {
+            artifact = artifact.ToString().ToLowerInvariant(), title = pack.Title,
+        })], cancellationToken);
+        return new EvidenceDownload(path, type, name);
+    }
+
+    internal EvidencePackRow Row(EvidencePack p) => new(
+        p.Id, p.Title, p.DefinitionId, p.Scope, p.ScopeTarget, p.PeriodStart, p.PeriodEnd, p.Status, progress.Of(p.Id), p.PdfBytes, p.ExportBytes,
+        p.AssemblyMilliseconds, p.Completeness, p.CompletenessNotes, p.EventCount, p.Error, p.RequestedBy, p.RequestedAt, p.CompletedAt, p.PdfSha256);
+
+    private static AuditActor Audited(Actor actor) => AuditActor.Person(actor.Id.Value, actor.Email);
+
+    /// <summary>Officers and administrators see every pack; others need their role among the recipients, and owners a pack scoped to their own agents.</summary>
+    private static async Task<Error> MayDownloadAsync(WardenDbContext db, Actor actor, EvidencePack pack, CancellationToken cancellationToken)
+    {
+        if (actor.IsIn(Roles.SecurityOfficer) || actor.IsIn(Roles.Administrator))
+            return Error.None;
+        if (actor.IsIn(Roles.Auditor) && pack.Recipients.Contains(Roles.Auditor))
+            return Error.None;
+        if (!actor.IsIn(Roles.AgentOwner) || !pack.Recipients.Contains(Roles.AgentOwner))
+            return EvidenceErrors.NotARecipient;
+        var own = pack.Scope switch
+        {
+            EvidenceScope.Owner => pack.ScopeTarget == actor.Id.Value,
+            EvidenceScope.Agent => AgentId.TryParse(pack.ScopeTarget, out var agentId)
+                && await db.Agents.AnyAsync(a => a.Id == agentId && a.OwnerId == actor.Id, cancellationToken),
+            _ => false,
+        };
+        return own ? Error.None : EvidenceErrors.NotYourScope;
+    }
+}

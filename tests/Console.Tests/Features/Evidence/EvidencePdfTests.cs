@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.IO.Compression;
+using System.Text;
+using UglyToad.PdfPig;
+using Warden.Features.Evidence;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Features.Evidence;
+
+/// <summary>Generated packs read back as an auditor's tools would: the PDF with PdfPig, the export as gzip JSON lines.</summary>
+[Collection(AppCollection.Name)]
+public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<EvidenceAppFactory>
+{
+    [Fact]
+    public async Task Pdf_ReadBack_HasPageNumbersEverySectionAndAKnownAppendixRow()
+    {
+        var pack = await app.SharedPackAsync();
+
+        using var pdf = PdfDocument.Open(Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf));
+        var pages = pdf.GetPages().Select(p => p.Text).ToList();
+        var all = string.Join("\n", pages);
+
+        pack.Status.ShouldBe(EvidencePackStatus.Completed, pack.Error);
+        pdf.NumberOfPages.ShouldBeGreaterThan(2);
+        pages[0].ShouldContain($"Page 1 of {pdf.NumberOfPages}");
+        pages[^1].ShouldContain($"Page {pdf.NumberOfPages} of {pdf.NumberOfPages}");
+        pages.ShouldAllBe(p => p.Contains(pack.Id));
+        foreach (var title in EvidenceSections.Titles)
+            all.ShouldContain(title);
+        all.ShouldContain("Not available in this version: autonomy promotions and demotions");
+        all.ShouldContain(app.SharedKind);
+        Compact(all).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #17")));
+        Compact(all).ShouldContain(Compact(EvidenceScenario.NonLatinName));
+    }
+
+    [Fact]
+    public async Task Pdf_AndExport_ShowPersonalDataOnlyMasked()
+    {
+        var pack = await app.SharedPackAsync();
+        var folder = EvidenceScenario.Folder(app, pack.Id);
+
+        using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
+        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+        var export = ReadExport(folder);
+
+        EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail).ShouldNotBe(EvidenceScenario.SeededEmail);
+        text.ShouldContain(EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail));
+        text.ShouldNotContain(EvidenceScenario.SeededEmail);
+        text.ShouldNotContain(EvidenceScenario.SeededCard);
+        export.ShouldContain(EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail));
+        export.ShouldNotContain(EvidenceScenario.SeededEmail);
+        export.ShouldNotContain(EvidenceScenario.SeededCard);
+    }
+
+    [Fact]
+    public async Task Pack_ForAPeriodLongerThanABatch_ExportsAndListsEveryEventOfThePeriod()
+    {
+        var pack = await app.SharedPackAsync();
+        var folder = EvidenceScenario.Folder(app, pack.Id);
+
+        var lines = ReadExport(folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
+        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+
+        EvidenceAppFactory.SeededEvents.ShouldBeGreaterThan(2 * EvidenceAppFactory.BatchSize);
+        lines.Length.ShouldBe((int)pack.EventCount);
+        lines.Count(l => l.Contains(app.SharedKind, StringComparison.Ordinal)).ShouldBe(EvidenceAppFactory.SeededEvents);
+        Compact(text).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #1")));
+        Compact(text).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #{EvidenceAppFactory.SeededEvents}")));
+    }
+
+    [Fact]
+    public async Task Pdf_CarriesTheManifestAsAnAttachmentAndThePackIdInItsMetadata()
+    {
+        var pack = await app.SharedPackAsync();
+
+        using var pdf = PdfDocument.Open(Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf));
+        pdf.Advanced.TryGetEmbeddedFiles(out var files).ShouldBeTrue();
+        var manifest = EvidenceManifest.Parse(files.Single(f => f.Name == EvidenceFiles.Manifest).Bytes.ToArray());
+
+        manifest.ShouldNotBeNull();
+        manifest.PackId.ShouldBe(pack.Id);
+        manifest.Artifacts.Select(a => a.Name).ShouldBe([EvidenceFiles.Export]);
+        pdf.Information.DocumentInformationDictionary!.ToString().ShouldContain(pack.Id);
+    }
+
+    /// <summary>The text without spaces or line breaks, so a cell that wraps still reads as one value.</summary>
+    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+
+    private static string ReadExport(string folder)
+    {
+        using var file = File.OpenRead(Path.Combine(folder, EvidenceFiles.Export));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}
