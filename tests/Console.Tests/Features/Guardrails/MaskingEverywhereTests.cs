@@ -17,7 +17,7 @@ namespace Warden.Tests.Features.Guardrails;
 
 /// <summary>
 /// Raw personal data and secrets sent by an agent never reach the database file, the logs or what
-/// the pages show: the SQLite file (and its write-ahead log) is searched byte for byte.
+/// the pages show or evidence packs: the SQLite file (and its write-ahead log) and the pack's files are searched byte for byte.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class MaskingEverywhereTests
@@ -32,7 +32,7 @@ public sealed class MaskingEverywhereTests
         [Email, Card, Card.Replace(" ", "", StringComparison.Ordinal), Iban, Iban.Replace(" ", "", StringComparison.Ordinal), CloudKey, DbPassword];
 
     [Fact]
-    public async Task RawValuesFromRequestsAndOutputs_ReachNeitherTheDatabaseNorTheLogsNorThePagesData()
+    public async Task RawValuesFromRequestsAndOutputs_ReachNeitherTheDatabaseNorTheLogsNorThePagesNorEvidencePacks()
     {
         await using var app = new LoggingAppFactory();
         var agent = await RegisterAsync(app, GuardrailApiTests.MailingDraft());
@@ -67,6 +67,21 @@ public sealed class MaskingEverywhereTests
         shown.ShouldContain("[card:");
         shown.ShouldContain("[iban:");
 
+        // An evidence pack of the period: its PDF (as text and as bytes), its export and its manifest.
+        var pack = await Evidence.EvidenceScenario.GenerateAsync(app, DemoAccounts.Auditor, Evidence.EvidenceScenario.Today(app));
+        pack.Status.ShouldBe(Warden.Features.Evidence.EvidencePackStatus.Completed, pack.Error);
+        var folder = Evidence.EvidenceScenario.Folder(app, pack.Id);
+        string pdfText;
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(Path.Combine(folder, Warden.Features.Evidence.EvidenceFiles.Pdf)))
+            pdfText = string.Join('\n', pdf.GetPages().Select(p => p.Text));
+        pdfText.ShouldContain(agent.Id);
+        await using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(folder, Warden.Features.Evidence.EvidenceFiles.Export)),
+                                                                     System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        var export = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+        export.ShouldContain("[email:");
+        var artifacts = Directory.GetFiles(folder).Select(File.ReadAllBytes).Append(Encoding.UTF8.GetBytes(export)).ToList();
+
         SqliteConnection.ClearAllPools();
         var files = Directory.GetFiles(app.DataDirectory, "*.db*").Select(File.ReadAllBytes).ToList();
         files.ShouldNotBeEmpty();
@@ -77,6 +92,8 @@ public sealed class MaskingEverywhereTests
             files.Count(file => Contains(file, bytes)).ShouldBe(0, $"'{raw}' is in the database file");
             logs.ShouldNotContain(raw, Case.Sensitive, $"'{raw}' is in the logs");
             shown.ShouldNotContain(raw, Case.Sensitive, $"'{raw}' is in what the pages show");
+            pdfText.ShouldNotContain(raw, Case.Sensitive, $"'{raw}' is in the evidence PDF");
+            artifacts.Count(file => Contains(file, bytes)).ShouldBe(0, $"'{raw}' is in an evidence artifact");
         }
     }
 
