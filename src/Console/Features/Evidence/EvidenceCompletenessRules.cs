@@ -12,7 +12,7 @@ public static class EvidenceCompletenessRules
     private static readonly (string Section, double Credit, string? Gap)[] Sections =
     [
         ("agent directory", 1, null),
-        ("policies in force", 0.5, "who published each policy version is not recorded yet"),
+        ("policies in force", 1, null),
         ("decisions summary", 1, null),
         ("approvals", 1, null),
         ("containment", 1, null),

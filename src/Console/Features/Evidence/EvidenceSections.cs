@@ -46,15 +46,41 @@ internal sealed class EvidenceSections(
         }
     }
 
-    public async Task PoliciesAsync(Warden.Domain.Policies.Policy inForce, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version in force at the period's end (its rules), and every publication up to then with who
+    /// asked, who approved as second officer and why; <paramref name="current"/> is used only when
+    /// the database has no publication (a database older than policy versions).
+    /// </summary>
+    public async Task PoliciesAsync(Warden.Domain.Policies.Policy current, CancellationToken cancellationToken)
     {
         doc.Heading(Titles[1]);
-        doc.Facts([new("Version in force", inForce.Version), new("Rules", inForce.Rules.Count.ToString(CultureInfo.InvariantCulture))]);
-        doc.Paragraph(EvidenceText.NotAvailable("who published each policy version. Policies are not yet published through Warden; " +
-                                                "the version in force is the default policy shipped with it and loaded at start."));
-        var rules = doc.Table([new("Rule", 2.2), new("Effect", 2.2), new("Description", 5)]);
-        foreach (var rule in inForce.Rules)
-            rules.Row(rule.Id, Describe(rule.Effect), masking.Text(rule.Description));
+        await using (var history = contexts.CreateDbContext())
+        {
+            var publications = await (from p in history.PolicyPublications.AsNoTracking()
+                                       join v in history.PolicyVersions.AsNoTracking() on p.VersionId equals v.Id
+                                       where p.State == Warden.Features.Policies.PublicationState.Published && p.PublishedAt <= End
+                                       orderby p.PublishedAt descending, p.Id descending
+                                       select new { p.PublishedAt, p.RequestedByName, p.SecondOfficerName, p.Reason, p.Widened, v.Id, v.Label, v.ContentHash, v.Content })
+                .Take(200).ToListAsync(cancellationToken);
+            var atEnd = publications.FirstOrDefault();
+            var inForce = atEnd is not null && new Warden.Features.Policies.PolicyYamlLoader().Load(atEnd.Content) is { IsSuccess: true } loaded ? loaded.Value : current;
+            doc.Facts([
+                new("Version in force at the end of the period", atEnd is null ? inForce.Version : $"{atEnd.Label} (version {atEnd.Id})"),
+                new("Content hash", atEnd?.ContentHash ?? "not recorded"),
+                new("Rules", inForce.Rules.Count.ToString(CultureInfo.InvariantCulture)),
+            ]);
+            var rules = doc.Table([new("Rule", 2.2), new("Effect", 2.2), new("Description", 5)]);
+            foreach (var rule in inForce.Rules)
+                rules.Row(rule.Id, Describe(rule.Effect), masking.Text(rule.Match.WhenText is null ? rule.Description : $"{rule.Description} (when {rule.Match.WhenText})"));
+            doc.Heading("Publications up to the end of the period", 2);
+            var published = doc.Table([new("Version", 2.4), new("Published", 2), new("Asked by", 2), new("Second officer", 2), new("Reason", 4)]);
+            foreach (var p in publications.Where(p => p.PublishedAt >= Start || ReferenceEquals(p, atEnd)))
+                published.Row($"{p.Label}\nversion {p.Id}", EvidenceText.Time(p.PublishedAt!.Value), masking.Text(p.RequestedByName),
+                              p.SecondOfficerName is null ? (p.Widened > 0 ? "missing" : "not needed (widened nothing)") : masking.Text(p.SecondOfficerName),
+                              masking.Text(p.Reason));
+            if (publications.Count == 0)
+                doc.Paragraph("No policy publication is recorded up to the end of this period.");
+        }
 
         await using var db = contexts.CreateDbContext();
         var versions = await scope.Decisions(db, Start, End).GroupBy(d => d.PolicyVersion)
