@@ -128,6 +128,17 @@ public sealed class PromotionRequest
 
     private Error? WhyCannotDecide(PromotionDecider decider, string? reason, DateTimeOffset now)
     {
+        if (WhyCannotDecide(decider, now) is { } refused)
+            return refused;
+        var text = reason?.Trim();
+        if (string.IsNullOrEmpty(text))
+            return PromotionErrors.ReasonRequired;
+        return text.Length > MaxTextLength ? PromotionErrors.ReasonTooLong : null;
+    }
+
+    /// <summary>Why <paramref name="decider"/> cannot decide now, or null when they can (a reason is still needed).</summary>
+    public Error? WhyCannotDecide(PromotionDecider decider, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(decider);
         if (!IsOpen)
             return PromotionErrors.AlreadyDecided(State, DecidedByName);
@@ -138,12 +149,7 @@ public sealed class PromotionRequest
         var mailbox = Voter.Mailbox(decider.Email);
         if (decider.Id == RequestedBy || Same(decider.OwnerEmail, mailbox))
             return PromotionErrors.OwnerCannotDecide;
-        if (Same(decider.BackupOwnerEmail, mailbox))
-            return PromotionErrors.BackupOwnerCannotDecide;
-        var text = reason?.Trim();
-        if (string.IsNullOrEmpty(text))
-            return PromotionErrors.ReasonRequired;
-        return text.Length > MaxTextLength ? PromotionErrors.ReasonTooLong : null;
+        return Same(decider.BackupOwnerEmail, mailbox) ? PromotionErrors.BackupOwnerCannotDecide : null;
     }
 
     private static bool Same(string? email, string mailbox) => email is not null && Voter.Mailbox(email) == mailbox;

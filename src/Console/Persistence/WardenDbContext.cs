@@ -37,6 +37,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Guardrails.FindingRecord> GuardrailFindings => Set<Warden.Features.Guardrails.FindingRecord>();
 
+    public DbSet<Warden.Domain.Autonomy.PromotionRequest> PromotionRequests => Set<Warden.Domain.Autonomy.PromotionRequest>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
