@@ -45,11 +45,11 @@ public static class PromotionCriteria
     {
         var threshold = $"< {Percent(maxRate)}";
         if (record.ReviewedFindings == 0)
-            return new CriterionResult(CriterionCodes.FalsePositiveRate, "False-positive rate of reviewed findings", "none reviewed (0 %)", threshold, true, null);
+            return new CriterionResult(CriterionCodes.FalsePositiveRate, "False-positive rate of reviewed violations and findings", "none reviewed (0 %)", threshold, true, null);
         var rate = (double)record.FalsePositives / record.ReviewedFindings;
         var passed = rate < maxRate;
         var measured = $"{Percent(rate)} ({Number(record.FalsePositives)} of {Number(record.ReviewedFindings)})";
-        return new CriterionResult(CriterionCodes.FalsePositiveRate, "False-positive rate of reviewed findings", measured, threshold, passed,
+        return new CriterionResult(CriterionCodes.FalsePositiveRate, "False-positive rate of reviewed violations and findings", measured, threshold, passed,
             passed ? null : $"a false-positive rate below {Percent(maxRate)}");
     }
 

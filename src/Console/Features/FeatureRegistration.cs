@@ -80,6 +80,7 @@ public static class FeatureRegistration
             .ValidateOnStart();
         services.AddSingleton<AutomaticDemotion>();
         services.AddScoped<AutonomyService>();
+        services.AddScoped<ViolationService>();
         services.AddHostedService<ApprovalSweeper>();
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
         services.AddHttpClient(WebhookDeliveryJob.HttpClientName);

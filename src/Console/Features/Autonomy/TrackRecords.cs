@@ -8,7 +8,7 @@ namespace Warden.Features.Autonomy;
 
 /// <summary>
 /// Measures an agent's track record from what is stored: level changes, decisions, critical
-/// violations and officers' reviews of its guardrail findings. Evidence packs do not exist yet, so
+/// violations and officers' reviews of its violations and guardrail findings. Evidence packs do not exist yet, so
 /// their verification is reported as not available.
 /// </summary>
 internal static class TrackRecords
@@ -33,13 +33,18 @@ internal static class TrackRecords
             .GroupBy(f => f.Review)
             .Select(g => new { Review = g.Key, Count = g.Count() })
             .ToListAsync(ct);
+        var violationReviews = await db.ViolationReviews.AsNoTracking()
+            .Where(r => r.AgentId == agent.Id)
+            .GroupBy(r => r.FalsePositive)
+            .Select(g => new { FalsePositive = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
         return new TrackRecord(
             agent.AutonomyLevel,
             levelSince,
             lastCritical ?? agent.RegisteredAt,
             decisions,
-            reviews.Sum(r => r.Count),
-            reviews.Where(r => r.Review == FindingReview.FalsePositive).Sum(r => r.Count),
+            reviews.Sum(r => r.Count) + violationReviews.Sum(r => r.Count),
+            reviews.Where(r => r.Review == FindingReview.FalsePositive).Sum(r => r.Count) + violationReviews.Where(r => r.FalsePositive).Sum(r => r.Count),
             !agent.IsAttestationOverdue(attestationPeriod, now),
             EvidenceVerified: null);
     }

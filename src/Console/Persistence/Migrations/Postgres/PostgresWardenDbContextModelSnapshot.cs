@@ -775,6 +775,44 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("PromotionRequests", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Domain.Autonomy.ViolationReview", b =>
+                {
+                    b.Property<string>("DecisionId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<bool>("FalsePositive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ReviewedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("DecisionId");
+
+                    b.HasIndex("AgentId", "FalsePositive");
+
+                    b.ToTable("ViolationReviews", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Domain.Containment.Containment", b =>
                 {
                     b.Property<string>("Id")

@@ -766,6 +766,44 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("PromotionRequests", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Domain.Autonomy.ViolationReview", b =>
+                {
+                    b.Property<string>("DecisionId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FalsePositive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DecisionId");
+
+                    b.HasIndex("AgentId", "FalsePositive");
+
+                    b.ToTable("ViolationReviews", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Domain.Containment.Containment", b =>
                 {
                     b.Property<string>("Id")

@@ -44,6 +44,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                     table.PrimaryKey("PK_PromotionRequests", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ViolationReviews",
+                columns: table => new
+                {
+                    DecisionId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    FalsePositive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReviewedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ReviewedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ViolationReviews", x => x.DecisionId);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Decisions_AgentId_ViolationSeverity_DecidedAt",
                 table: "Decisions",
@@ -65,6 +82,11 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "IX_PromotionRequests_State_ExpiresAt",
                 table: "PromotionRequests",
                 columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ViolationReviews_AgentId_FalsePositive",
+                table: "ViolationReviews",
+                columns: new[] { "AgentId", "FalsePositive" });
         }
 
         /// <inheritdoc />
@@ -72,6 +94,9 @@ namespace Warden.Persistence.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "ViolationReviews");
 
             migrationBuilder.DropIndex(
                 name: "IX_Decisions_AgentId_ViolationSeverity_DecidedAt",

@@ -45,6 +45,23 @@ namespace Warden.Persistence.Migrations.Postgres
                     table.PrimaryKey("PK_PromotionRequests", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ViolationReviews",
+                columns: table => new
+                {
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    FalsePositive = table.Column<bool>(type: "boolean", nullable: false),
+                    ReviewedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    ReviewedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ViolationReviews", x => x.DecisionId);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Decisions_AgentId_ViolationSeverity_DecidedAt",
                 table: "Decisions",
@@ -66,6 +83,11 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "IX_PromotionRequests_State_ExpiresAt",
                 table: "PromotionRequests",
                 columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ViolationReviews_AgentId_FalsePositive",
+                table: "ViolationReviews",
+                columns: new[] { "AgentId", "FalsePositive" });
         }
 
         /// <inheritdoc />
@@ -73,6 +95,9 @@ namespace Warden.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "ViolationReviews");
 
             migrationBuilder.DropIndex(
                 name: "IX_Decisions_AgentId_ViolationSeverity_DecidedAt",
