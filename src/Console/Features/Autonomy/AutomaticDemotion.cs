@@ -32,7 +32,7 @@ public sealed class AutomaticDemotion(
         DemoteAsync(agentId, options.Value.OnCriticalViolation, $"critical violation ({code}) in decision {decisionId}", "critical_violation", ct);
 
     public Task<int?> OnBreakerTripAsync(string agentId, string breakerId, CancellationToken ct) =>
-        DemoteAsync(agentId, options.Value.OnBreakerTrip, $"circuit breaker '{breakerId}' tripped", "breaker_trip", ct);
+        DemoteAsync(agentId, options.Value.OnBreakerTrip, $"circuit breaker tripped ({breakerId})", "breaker_trip", ct);
 
     /// <summary>Returns the new level, or null when nothing changed (no step configured, already at 0, retired, unknown agent, or a failure that is logged).</summary>
     public async Task<int?> DemoteAsync(string agentId, DemotionStep step, string reason, string cause, CancellationToken ct)

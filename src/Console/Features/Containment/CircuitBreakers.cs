@@ -112,8 +112,6 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
                     new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{tripped.Id}"), CancellationToken.None);
                 if (trip.IsFailure && trip.Error != ContainmentErrors.AlreadyContained)
                     ContainmentLog.BreakerTripFailed(logger, null, tripped.Id, agentId, trip.Error.Message);
-                if (trip.IsSuccess)
-                    await services.GetRequiredService<Warden.Features.Autonomy.AutomaticDemotion>().OnBreakerTripAsync(agentId, tripped.Id, CancellationToken.None);
             }
             catch (Exception ex)
             {

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.Autonomy;
 using Warden.Domain.People;
+using Warden.Domain.Containment;
 using Warden.Features.Autonomy;
+using Warden.Features.Containment;
 using Warden.Persistence;
 using Warden.Tests.Features.Approvals;
 using Warden.Tests.Features.Decisions;
@@ -163,5 +165,34 @@ public sealed class PromotionFlowTests(WardenAppFactory app) : IClassFixture<War
         decided.Error.Code.ShouldBe("promotion.already_decided");
         (await LevelAsync(agent.Id)).ShouldBe(0);
         (await ApprovalScenario.EventsAsync(app, "autonomy.promotion_withdrawn", requested.Value)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task BreakerTrip_DemotesTheAgentOneLevelBeforeTheTripIsReported()
+    {
+        var agent = await RegisterAsync(app);
+        await PromoteAsync(agent.Id);
+        await PromoteAsync(agent.Id);
+
+        var trip = await app.InScopeAsync(sp => sp.GetRequiredService<ContainmentEngine>().TripAsync(ContainmentScope.Agent, agent.Id, "breaker:violation-burst (20 violations in 60 s)",
+            new ContainmentActor(TripSource.Breaker, null, null, "breaker:violation-burst"), CancellationToken.None));
+
+        trip.IsSuccess.ShouldBeTrue(trip.Error.ToString());
+        (await LevelAsync(agent.Id)).ShouldBe(1);
+        var autonomy = await app.AsUserAsync<AutonomyService, Result<AgentAutonomy>>(DemoAccounts.Officer, s => s.GetAgentAutonomyAsync(agent.Id));
+        autonomy.Value.History[0].Reason.ShouldNotBeNull().ShouldContain("breaker:violation-burst");
+    }
+
+    [Fact]
+    public async Task ManualTrip_LeavesTheLevelAlone()
+    {
+        var agent = await RegisterAsync(app);
+        await PromoteAsync(agent.Id);
+
+        var trip = await app.InScopeAsync(sp => sp.GetRequiredService<ContainmentEngine>().TripAsync(ContainmentScope.Agent, agent.Id, "investigating",
+            new ContainmentActor(TripSource.Person, null, DemoAccounts.Officer, DemoAccounts.Officer), CancellationToken.None));
+
+        trip.IsSuccess.ShouldBeTrue(trip.Error.ToString());
+        (await LevelAsync(agent.Id)).ShouldBe(1);
     }
 }
