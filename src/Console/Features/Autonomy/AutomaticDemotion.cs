@@ -12,7 +12,8 @@ namespace Warden.Features.Autonomy;
 
 /// <summary>
 /// Lowers an agent's autonomy the moment it earns it: a critical violation (before the decision's
-/// answer leaves, so the very next request sees the new level) or a circuit-breaker trip. The change,
+/// answer leaves, so the very next request sees the new level), a circuit-breaker trip, or an
+/// attestation overdue beyond the enforcement limit. The change,
 /// its audit event, the withdrawal of any open promotion and the owner's notification commit together.
 /// </summary>
 public sealed class AutomaticDemotion(
@@ -33,6 +34,9 @@ public sealed class AutomaticDemotion(
 
     public Task<int?> OnBreakerTripAsync(string agentId, string breakerId, CancellationToken ct) =>
         DemoteAsync(agentId, options.Value.OnBreakerTrip, $"circuit breaker tripped ({breakerId})", "breaker_trip", ct);
+
+    public Task<int?> OnAttestationOverdueAsync(string agentId, int graceDays, CancellationToken ct) =>
+        DemoteAsync(agentId, options.Value.OnAttestationOverdue, $"owner attestation overdue by more than {graceDays} days", "attestation_overdue", ct);
 
     /// <summary>Returns the new level, or null when nothing changed (no step configured, already at 0, retired, unknown agent, or a failure that is logged).</summary>
     public async Task<int?> DemoteAsync(string agentId, DemotionStep step, string reason, string cause, CancellationToken ct)

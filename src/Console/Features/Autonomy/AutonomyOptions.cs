@@ -31,6 +31,9 @@ public sealed class AutonomyOptions
 
     public DemotionStep OnBreakerTrip { get; set; } = DemotionStep.OneLevel;
 
+    /// <summary>Applied when the directory upkeep suspends an agent whose attestation is overdue beyond the enforcement limit.</summary>
+    public DemotionStep OnAttestationOverdue { get; set; } = DemotionStep.OneLevel;
+
     public LevelCriteria? CriteriaFor(int targetLevel) => targetLevel switch
     {
         1 => ToLevel1.ToCriteria(1),
