@@ -195,4 +195,19 @@ public sealed class PromotionFlowTests(WardenAppFactory app) : IClassFixture<War
         trip.IsSuccess.ShouldBeTrue(trip.Error.ToString());
         (await LevelAsync(agent.Id)).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task GetReadiness_ForAnOwner_ListsOnlyTheirAgentsWithWhatIsMissing()
+    {
+        var agent = await RegisterAsync(app);
+
+        var mine = await app.AsUserAsync<AutonomyService, Result<IReadOnlyList<AgentReadiness>>>(DemoAccounts.Owner, s => s.GetReadinessAsync());
+        var theirs = await app.AsUserAsync<AutonomyService, Result<IReadOnlyList<AgentReadiness>>>(DemoAccounts.Owner2, s => s.GetReadinessAsync());
+
+        var row = mine.Value.Single(r => r.AgentId == agent.Id);
+        (row.Level, row.NextLevel, row.Ready, row.CanRequest).ShouldBe((0, (int?)1, false, true));
+        row.Missing.ShouldContain("14 more days without a critical violation");
+        row.Missing.ShouldContain("100 more decisions");
+        theirs.Value.ShouldNotContain(r => r.AgentId == agent.Id);
+    }
 }
