@@ -132,6 +132,25 @@ public sealed class Agent
         return Result.Success();
     }
 
+    public const int MaxAutonomyLevel = 3;
+
+    /// <summary>
+    /// Moves the agent to another autonomy level (a promotion the officers approved, or a demotion).
+    /// A retired agent keeps the level it retired with; an unchanged level is refused, never silently accepted.
+    /// </summary>
+    public Result ChangeAutonomyLevel(int level, DateTimeOffset now)
+    {
+        if (Status == AgentStatus.Retired)
+            return AgentErrors.Retired;
+        if (level is < 0 or > MaxAutonomyLevel)
+            return AgentErrors.InvalidAutonomyLevel(level);
+        if (level == AutonomyLevel)
+            return AgentErrors.SameAutonomyLevel(level);
+        AutonomyLevel = level;
+        UpdatedAt = now;
+        return Result.Success();
+    }
+
     public Result Attest(UserId by, DateTimeOffset now)
     {
         if (Status == AgentStatus.Retired)

@@ -50,6 +50,12 @@ public static class AgentErrors
     public static Error NotEligibleOwner(UserId person) =>
         new("agent.owner_not_eligible", $"{person} cannot own agents: they must be an active person with the Agent owner role.");
 
+    public static Error InvalidAutonomyLevel(int level) =>
+        new("agent.invalid_autonomy_level", $"Autonomy level {level} does not exist; levels run from 0 to {Agent.MaxAutonomyLevel}.");
+
+    public static Error SameAutonomyLevel(int level) =>
+        new("agent.same_autonomy_level", $"The agent is already at autonomy level {level}.");
+
     public static Error InvalidTransition(AgentStatus from, string action) =>
         new("agent.invalid_transition", $"A {from.ToString().ToLowerInvariant()} agent cannot be {action}.");
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.Approvals;
+using Warden.Features.Autonomy;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
@@ -72,6 +73,15 @@ public static class FeatureRegistration
         services.AddSingleton<ApprovalFeed>();
         services.AddSingleton<ApprovalWorkflow>();
         services.AddScoped<ApprovalService>();
+        services.AddOptions<AutonomyOptions>()
+            .Bind(configuration.GetSection(AutonomyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => new[] { o.ToLevel1, o.ToLevel2, o.ToLevel3 }.All(c => c.MinDaysAtLevel >= 0 && c.MinDecisions >= 0 && c.CriticalFreeDays >= 0
+                && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
+            .ValidateOnStart();
+        services.AddSingleton<AutomaticDemotion>();
+        services.AddScoped<AutonomyService>();
+        services.AddScoped<ViolationService>();
         services.AddHostedService<ApprovalSweeper>();
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
         services.AddHttpClient(WebhookDeliveryJob.HttpClientName);

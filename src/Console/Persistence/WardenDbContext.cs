@@ -42,6 +42,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Policies.PolicyPublication> PolicyPublications => Set<Warden.Features.Policies.PolicyPublication>();
 
+    public DbSet<Warden.Domain.Autonomy.PromotionRequest> PromotionRequests => Set<Warden.Domain.Autonomy.PromotionRequest>();
+
+    public DbSet<Warden.Domain.Autonomy.ViolationReview> ViolationReviews => Set<Warden.Domain.Autonomy.ViolationReview>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

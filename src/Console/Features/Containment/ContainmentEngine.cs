@@ -41,6 +41,7 @@ public sealed class ContainmentEngine(
     ContainmentRegistry registry,
     AgentTokenGate tokens,
     ApprovalWorkflow approvals,
+    Warden.Features.Autonomy.AutomaticDemotion demotion,
     TimeProvider clock,
     ILogger<ContainmentEngine> logger) : IDisposable
 {
@@ -52,6 +53,15 @@ public sealed class ContainmentEngine(
     public async Task<Result<TripResult>> TripAsync(ContainmentScope scope, string? target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(by);
+        var tripped = await TripInTurnAsync(scope, target, reason, by, cancellationToken);
+        // A breaker trip also costs the agent autonomy, settled before the trip is reported.
+        if (tripped.IsSuccess && by.Source == TripSource.Breaker && scope == ContainmentScope.Agent && target is not null)
+            await demotion.OnBreakerTripAsync(target.Trim(), by.Name, CancellationToken.None);
+        return tripped;
+    }
+
+    private async Task<Result<TripResult>> TripInTurnAsync(ContainmentScope scope, string? target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
+    {
         // Trips and releases take turns on this instance, so two of them never race over the same agents.
         await _serial.WaitAsync(cancellationToken);
         try

@@ -30,6 +30,7 @@ public sealed class DecisionJournal(AuditWriter audit)
             record.PolicyVersion,
             rule = record.MatchedRuleId,
             violation = record.IsViolation,
+            severity = record.ViolationSeverity?.ToString().ToLowerInvariant(),
             digest = record.RequestDigest,
             findings = findingKinds is { Count: > 0 } ? findingKinds : null,
             reviewOf = record.ReviewOf,

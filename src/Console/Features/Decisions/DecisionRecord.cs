@@ -26,6 +26,8 @@ public sealed class DecisionRecord
     public string PolicyVersion { get; set; } = string.Empty;
     public string? MatchedRuleId { get; set; }
     public bool IsViolation { get; set; }
+    /// <summary>How grave the violation was (null when the decision was no violation); critical ones demote the agent.</summary>
+    public Warden.Domain.Autonomy.ViolationSeverity? ViolationSeverity { get; set; }
     public string RequestDigest { get; set; } = string.Empty;
     public string? IdempotencyKey { get; set; }
     public int RequiredApprovals { get; set; }

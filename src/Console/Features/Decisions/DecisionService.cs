@@ -5,10 +5,12 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
+using Warden.Domain.Autonomy;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
+using Warden.Features.Autonomy;
 using Warden.Features.Containment;
 using Warden.Features.Guardrails;
 using Warden.Features.Notifications;
@@ -36,6 +38,7 @@ public sealed class DecisionService(
     ContainmentRegistry containment,
     AgentTokenGate gate,
     CircuitBreakers breakers,
+    AutomaticDemotion demotion,
     RequestScreening screening,
     Masking masking,
     IOptions<DirectoryOptions> directory,
@@ -215,6 +218,7 @@ public sealed class DecisionService(
             : null;
         if (opened is not null)
             record.RequiredApprovals = opened.RequiredApprovals;
+        record.ViolationSeverity = demotion.Classify(decision, screened.Findings.Select(f => f.Kind));
         var found = screened.Findings.Take(FindingRecord.MaxPerDecision)
             .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
         string? notification = null;
@@ -232,6 +236,9 @@ public sealed class DecisionService(
             notifier.Dispatch([notification]);
             feed.Publish(new ApprovalChange(opened.Id, record.Id, record.AgentId, opened.State));
         }
+        // Demoted before the answer leaves, so the agent's very next request meets the lower level.
+        if (record.ViolationSeverity == ViolationSeverity.Critical)
+            await demotion.OnCriticalViolationAsync(record.AgentId, record.Id, decision.Reasons.Count > 1 ? decision.Reasons[^1].Code : decision.PrimaryReason.Code, CancellationToken.None);
     }
 
     public async Task<Result<DecisionResponse>> GetAsync(string agentId, string decisionId, TimeSpan wait, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public static class DemoAgents
                 new ToolDraft("tickets.reply", [OperationKind.Write], RiskTier.Low,
                     """{ "type": "object", "required": ["ticketId", "body"], "properties": { "ticketId": { "type": "string" }, "body": { "type": "string", "maxLength": 4000 } } }"""),
                 new ToolDraft("crm.read", [OperationKind.Read], RiskTier.Low, null),
+                new ToolDraft("tickets.escalate", [OperationKind.Write], RiskTier.Medium, null),
             ],
             Scopes = ["helpdesk/tickets/*", "crm/accounts/*"],
             RateLimitPerMinute = 120,

@@ -81,6 +81,7 @@ public sealed class DirectoryUpkeepJobTests(WardenAppFactory app) : IClassFixtur
             app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>(),
             app.Services.GetRequiredService<AuditWriter>(),
             app.Services.GetRequiredService<AgentTokenGate>(),
+            app.Services.GetRequiredService<Warden.Features.Autonomy.AutomaticDemotion>(),
             Options.Create(settings),
             clock);
     }

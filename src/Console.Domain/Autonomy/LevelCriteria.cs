@@ -1,0 +1,23 @@
+namespace Warden.Domain.Autonomy;
+
+/// <summary>
+/// What an agent must show to be promoted to <see cref="TargetLevel"/>. A zero or null threshold
+/// leaves that criterion out of the table.
+/// </summary>
+public sealed record LevelCriteria(
+    int TargetLevel,
+    int MinDaysAtLevel,
+    int MinDecisions,
+    int CriticalFreeDays,
+    double? MaxFalsePositiveRate,
+    bool RequireAttestation,
+    bool RequireVerifiedEvidence)
+{
+    /// <summary>DESIGN section 8.</summary>
+    public static IReadOnlyList<LevelCriteria> Defaults { get; } =
+    [
+        new(1, MinDaysAtLevel: 14, MinDecisions: 100, CriticalFreeDays: 14, MaxFalsePositiveRate: null, RequireAttestation: false, RequireVerifiedEvidence: false),
+        new(2, MinDaysAtLevel: 30, MinDecisions: 500, CriticalFreeDays: 30, MaxFalsePositiveRate: 0.01, RequireAttestation: false, RequireVerifiedEvidence: false),
+        new(3, MinDaysAtLevel: 0, MinDecisions: 0, CriticalFreeDays: 90, MaxFalsePositiveRate: 0.005, RequireAttestation: true, RequireVerifiedEvidence: true),
+    ];
+}

@@ -1,0 +1,10 @@
+namespace Warden.Domain.Autonomy;
+
+public enum PromotionState
+{
+    Open,
+    Approved,
+    Rejected,
+    Expired,
+    Withdrawn,
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Agents;
+using Warden.Domain.Autonomy;
+using Warden.Features.Guardrails;
+using Warden.Persistence;
+
+namespace Warden.Features.Autonomy;
+
+/// <summary>
+/// Measures an agent's track record from what is stored: level changes, decisions, critical
+/// violations and officers' reviews of its violations and guardrail findings. Evidence packs do not exist yet, so
+/// their verification is reported as not available.
+/// </summary>
+internal static class TrackRecords
+{
+    public static async Task<TrackRecord> MeasureAsync(WardenDbContext db, Agent agent, TimeSpan attestationPeriod, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = agent.Id.Value;
+        var levelChanges = await db.AgentChanges.AsNoTracking()
+            .Where(c => c.AgentId == id && AutonomyChanges.Kinds.Contains(c.Kind))
+            .OrderByDescending(c => c.At)
+            .Select(c => (DateTimeOffset?)c.At)
+            .FirstOrDefaultAsync(ct);
+        var levelSince = levelChanges ?? agent.RegisteredAt;
+        var lastCritical = await db.Decisions.AsNoTracking()
+            .Where(d => d.AgentId == id && d.ViolationSeverity == ViolationSeverity.Critical)
+            .OrderByDescending(d => d.DecidedAt)
+            .Select(d => (DateTimeOffset?)d.DecidedAt)
+            .FirstOrDefaultAsync(ct);
+        var decisions = await db.Decisions.AsNoTracking().CountAsync(d => d.AgentId == id && d.DecidedAt >= levelSince && d.ReviewOf == null, ct);
+        var reviews = await db.GuardrailFindings.AsNoTracking()
+            .Where(f => f.AgentId == id && f.Review != FindingReview.Unreviewed)
+            .GroupBy(f => f.Review)
+            .Select(g => new { Review = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        var violationReviews = await db.ViolationReviews.AsNoTracking()
+            .Where(r => r.AgentId == agent.Id)
+            .GroupBy(r => r.FalsePositive)
+            .Select(g => new { FalsePositive = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        return new TrackRecord(
+            agent.AutonomyLevel,
+            levelSince,
+            lastCritical ?? agent.RegisteredAt,
+            decisions,
+            reviews.Sum(r => r.Count) + violationReviews.Sum(r => r.Count),
+            reviews.Where(r => r.Review == FindingReview.FalsePositive).Sum(r => r.Count) + violationReviews.Where(r => r.FalsePositive).Sum(r => r.Count),
+            !agent.IsAttestationOverdue(attestationPeriod, now),
+            EvidenceVerified: null);
+    }
+}
