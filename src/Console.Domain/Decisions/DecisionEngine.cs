@@ -58,16 +58,8 @@ public static class DecisionEngine
             return unread;
 
         var verdict = context.Policy.Evaluate(context, risk);
-        var decided = WithFindings(verdict.Deny is { } deny
-            ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
-                           risk, version, MatchedRuleId: deny.Id)
-            : verdict.Approval is { } approval
-                ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
-                          approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
-                : verdict.Allow is { } allow
-                    ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
-                                   risk, version, MatchedRuleId: allow.Id)
-                    : AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version), verdict, context.Findings);
+        var decided = FromVerdict(verdict, risk, version, context.Findings,
+                                  () => AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version));
         return risk == RiskTier.Critical ? AtLeastTwoApprovers(decided) : decided;
     }
 
@@ -91,18 +83,8 @@ public static class DecisionEngine
             if (Unread(context.Findings, risk, version) is { } unread)
                 return unread;
             var verdict = context.Policy.EvaluateContent(context, risk);
-            var released = new Decision(DecisionOutcome.Allow,
-                                        [new DecisionReason(DecisionCodes.OutputReleased, "No content rule applies to this output; it may be released.")], risk, version);
-            return WithFindings(verdict.Deny is { } deny
-                ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
-                               risk, version, MatchedRuleId: deny.Id)
-                : verdict.Approval is { } approval
-                    ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
-                              approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
-                    : verdict.Allow is { } allow
-                        ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
-                                       risk, version, MatchedRuleId: allow.Id)
-                        : released, verdict, context.Findings);
+            return FromVerdict(verdict, risk, version, context.Findings, () => new Decision(DecisionOutcome.Allow,
+                [new DecisionReason(DecisionCodes.OutputReleased, "No content rule applies to this output; it may be released.")], risk, version));
         }
 #pragma warning disable CA1031 // Fail closed: whatever went wrong, the output is held back.
         catch (Exception ex)
@@ -112,6 +94,19 @@ public static class DecisionEngine
                         null, context?.Policy?.Version ?? string.Empty);
         }
     }
+
+    /// <summary>The deciding rule of <paramref name="verdict"/> as a decision (deny over approval over allow), or <paramref name="otherwise"/> when none matched.</summary>
+    private static Decision FromVerdict(PolicyVerdict verdict, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings, Func<Decision> otherwise) =>
+        WithFindings(verdict.Deny is { } deny
+            ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+                           risk, version, MatchedRuleId: deny.Id)
+            : verdict.Approval is { } approval
+                ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
+                          approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
+                : verdict.Allow is { } allow
+                    ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
+                                   risk, version, MatchedRuleId: allow.Id)
+                    : otherwise(), verdict, findings);
 
     /// <summary>What a scanner could not read (too much input, a pattern out of time, a failed detector) is refused, never waved through.</summary>
     private static Decision? Unread(IReadOnlyList<GuardrailFinding> findings, RiskTier risk, string version)

@@ -30,7 +30,7 @@ public sealed class AutonomyJourneyTests(ConsoleFixture console)
         await PromoteAsync(owner, officer, toLevel: 2);
 
         using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
-        var token = await TokenAsync(http);
+        var token = await DemoAgentApi.TokenAsync(http, Agent);
         (await OutcomeAsync(http, token, "tickets.escalate", "write", new { })).ShouldBe("allow");
         (await OutcomeAsync(http, token, "tickets.read", "read", new { note = "use key AKIAIOSFODNN7EXAMPLE" })).ShouldBe("deny");
         (await OutcomeAsync(http, token, "tickets.escalate", "write", new { })).ShouldBe("pending");
@@ -79,28 +79,7 @@ public sealed class AutonomyJourneyTests(ConsoleFixture console)
         }
     }
 
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Agent,
-            ["client_secret"] = "Warden-Demo-Agent-1",
-        });
-        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form, TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString()!;
-    }
-
-    private static async Task<string> OutcomeAsync(HttpClient http, string token, string tool, string operation, object parameters)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions")
-        {
-            Content = JsonContent.Create(new { tool, operation, resource = "helpdesk/tickets/77", parameters, impact = new { records = 1 } }),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        return answer.GetProperty("outcome").GetString()!;
-    }
+    private static async Task<string> OutcomeAsync(HttpClient http, string token, string tool, string operation, object parameters) =>
+        (await DemoAgentApi.DecideAsync(http, token, new { tool, operation, resource = "helpdesk/tickets/77", parameters, impact = new { records = 1 } }))
+            .GetProperty("outcome").GetString()!;
 }

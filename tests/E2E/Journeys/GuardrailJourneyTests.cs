@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Warden.E2E.Browsing;
 using Warden.E2E.Hosting;
@@ -62,29 +60,15 @@ public sealed class GuardrailJourneyTests(ConsoleFixture console)
     private async Task<string> SendSecretAsync()
     {
         using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        var token = await DemoAgentApi.TokenAsync(http, Agent);
+        var answer = await DemoAgentApi.DecideAsync(http, token, new
         {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Agent,
-            ["client_secret"] = "Warden-Demo-Agent-1",
+            tool = "repo.read",
+            operation = "read",
+            resource = "git/warden/pulls/77",
+            parameters = new { note = $"CI fails, try with key {CloudKey}" },
+            impact = new { records = 1 },
         });
-        using var tokenResponse = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form, TestContext.Current.CancellationToken);
-        tokenResponse.EnsureSuccessStatusCode();
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions")
-        {
-            Content = JsonContent.Create(new
-            {
-                tool = "repo.read",
-                operation = "read",
-                resource = "git/warden/pulls/77",
-                parameters = new { note = $"CI fails, try with key {CloudKey}" },
-                impact = new { records = 1 },
-            }),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         answer.GetProperty("outcome").GetString().ShouldBe("deny", answer.ToString());
         return answer.GetProperty("id").GetString()!;
     }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Warden.E2E.Browsing;
@@ -20,7 +19,7 @@ public sealed class PolicyJourneyTests(ConsoleFixture console)
     public async Task OfficerPublishesARuleForADemoTool_AndTheNextRequestForItIsPending()
     {
         using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
-        var token = await TokenAsync(http);
+        var token = await DemoAgentApi.TokenAsync(http, Agent);
         (await DecideAsync(http, token)).GetProperty("outcome").GetString().ShouldBe("allow");
 
         var page = await console.OpenPageAsync();
@@ -61,27 +60,6 @@ public sealed class PolicyJourneyTests(ConsoleFixture console)
         after.GetProperty("policyVersion").GetString().ShouldBe(label);
     }
 
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Agent,
-            ["client_secret"] = "Warden-Demo-Agent-1",
-        });
-        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form, TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString()!;
-    }
-
-    private static async Task<JsonElement> DecideAsync(HttpClient http, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions")
-        {
-            Content = JsonContent.Create(new { tool = "invoices.read", operation = "read", resource = $"erp/invoices/INV-{Random.Shared.Next(1000, 9999)}", impact = new { records = 1 } }),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-    }
+    private static Task<JsonElement> DecideAsync(HttpClient http, string token) =>
+        DemoAgentApi.DecideAsync(http, token, new { tool = "invoices.read", operation = "read", resource = $"erp/invoices/INV-{Random.Shared.Next(1000, 9999)}", impact = new { records = 1 } });
 }

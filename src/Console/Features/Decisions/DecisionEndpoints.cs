@@ -71,33 +71,30 @@ public static class DecisionEndpoints
         return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
     }
 
-    private static async Task<IResult> ReportOutcomeAsync(
-        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
-    {
-        var agent = Authenticate(context, gate);
-        if (agent.IsFailure)
-            return Refused(agent.Error);
-        if (limiter.Refusal(context, agent.Value) is { } limited)
-            return limited;
-        var body = await ReadJsonAsync<OutcomeReportBody>(context);
-        if (body.Problem is not null)
-            return body.Problem;
-        var result = await decisions.ReportOutcomeAsync(agent.Value, id, body.Value!, context.RequestAborted);
-        return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
-    }
+    private static Task<IResult> ReportOutcomeAsync(
+        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter) =>
+        OnDecisionAsync<OutcomeReportBody, OutcomeResponse>(context, gate, limiter,
+            (agent, body, cancellationToken) => decisions.ReportOutcomeAsync(agent, id, body, cancellationToken));
 
-    private static async Task<IResult> ReviewOutputAsync(
-        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
+    private static Task<IResult> ReviewOutputAsync(
+        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter) =>
+        OnDecisionAsync<OutputReviewBody, DecisionResponse>(context, gate, limiter,
+            (agent, body, cancellationToken) => decisions.ReviewOutputAsync(agent, id, body, cancellationToken));
+
+    /// <summary>A call about one of the agent's decisions with a JSON body: token gate, call limit, body, then the service.</summary>
+    private static async Task<IResult> OnDecisionAsync<TBody, TResult>(
+        HttpContext context, AgentTokenGate gate, AgentCallLimiter limiter, Func<string, TBody, CancellationToken, Task<Result<TResult>>> call)
+        where TBody : class
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
             return Refused(agent.Error);
         if (limiter.Refusal(context, agent.Value) is { } limited)
             return limited;
-        var body = await ReadJsonAsync<OutputReviewBody>(context);
+        var body = await ReadJsonAsync<TBody>(context);
         if (body.Problem is not null)
             return body.Problem;
-        var result = await decisions.ReviewOutputAsync(agent.Value, id, body.Value!, context.RequestAborted);
+        var result = await call(agent.Value, body.Value!, context.RequestAborted);
         return result.IsSuccess ? Results.Ok(result.Value) : ToProblem(result.Error);
     }
 
