@@ -132,7 +132,7 @@ public sealed class EvidencePackBuilder(
         var (decisions, denied) = await sections.DecisionsAsync(cancellationToken);
         var latencies = await sections.ApprovalsAsync(cancellationToken);
         var toContain = await sections.ContainmentAsync(cancellationToken);
-        sections.Autonomy();
+        await sections.AutonomyAsync(cancellationToken);
         var violations = await sections.ViolationsAsync(cancellationToken);
         await sections.MetricsAsync(decisions, denied, violations, latencies, toContain, cancellationToken);
         sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);

@@ -219,20 +219,61 @@ internal sealed class EvidenceSections(
         return toContain;
     }
 
-    public void Autonomy()
+    /// <summary>Every level change of the period (who, from, to, why) and every promotion request decided in it, with its criteria.</summary>
+    public async Task AutonomyAsync(CancellationToken cancellationToken)
     {
         doc.Heading(Titles[5]);
-        doc.Paragraph(EvidenceText.NotAvailable("autonomy promotions and demotions. Warden does not yet record level changes with " +
-                                                "their criteria, so this pack cannot show them; the levels agents hold now are in section 1."), emphasis: true);
+        var names = scope.Agents.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
+        await using var db = contexts.CreateDbContext();
+        var changes = await db.AgentChanges.AsNoTracking()
+            .Where(c => c.At >= Start && c.At < End && Warden.Features.Autonomy.AutonomyChanges.Kinds.Contains(c.Kind))
+            .OrderBy(c => c.At).ThenBy(c => c.Id).Take(5_000)
+            .Select(c => new { c.At, c.AgentId, c.Kind, c.ActorName, c.Reason, c.Before, c.After }).ToListAsync(cancellationToken);
+        var inScope = changes.Where(c => names.ContainsKey(c.AgentId)).ToList();
+        doc.Heading("Level changes", 2);
+        var table = doc.Table([new("When", 1.7), new("Agent", 2), new("Change", 1.4), new("By", 1.6), new("Reason", 4)]);
+        foreach (var c in inScope)
+            table.Row(EvidenceText.Time(c.At), names[c.AgentId],
+                      $"{(c.Kind == Warden.Features.Autonomy.AutonomyChanges.Promoted ? "promoted" : "demoted")} {Level(c.Before)} → {Level(c.After)}",
+                      masking.Text(c.ActorName.Length == 0 ? "Warden" : c.ActorName), masking.Text(c.Reason ?? string.Empty));
+        if (inScope.Count == 0)
+            doc.Paragraph("No agent's autonomy level changed in this period.");
+
+        var requests = (await db.PromotionRequests.AsNoTracking().Where(r => r.DecidedAt >= Start && r.DecidedAt < End).Take(2_000).ToListAsync(cancellationToken))
+            .Where(r => names.ContainsKey(r.AgentId.Value)).OrderBy(r => r.DecidedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        doc.Heading("Promotion requests decided", 2);
+        var decided = doc.Table([new("Decided", 1.7), new("Agent", 2), new("Levels", 0.9), new("Criteria", 3.2), new("Decision", 3.2)]);
+        foreach (var r in requests)
+        {
+            var criteria = string.Join("\n", r.Criteria.Select(c => $"{(c.Passed ? "pass" : "FAIL")}: {c.Name} ({c.Measured}; needs {c.Threshold})"));
+            decided.Row(EvidenceText.Time(r.DecidedAt!.Value), names[r.AgentId.Value], $"{r.FromLevel} → {r.ToLevel}",
+                        masking.Text(r.CriteriaMet ? criteria : $"{criteria}\njustified: {r.Justification}"),
+                        masking.Text($"{r.State.ToString().ToLowerInvariant()} by {r.DecidedByName ?? "Warden"}: {r.DecisionReason}\nasked by {r.RequestedByName}"));
+        }
+        if (requests.Count == 0)
+            doc.Paragraph("No promotion request was decided in this period.");
+    }
+
+    private static string Level(string? snapshot)
+    {
+        if (snapshot is null)
+            return "?";
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(snapshot)?["autonomyLevel"]?.GetValue<int>().ToString(CultureInfo.InvariantCulture) ?? "?";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "?";
+        }
     }
 
     public async Task<long> ViolationsAsync(CancellationToken cancellationToken)
     {
         doc.Heading(Titles[6]);
-        doc.Paragraph(EvidenceText.NotAvailable("false-positive marks. Officers cannot yet mark a violation as a false positive, " +
-                                                "so every violation below stands as recorded."), emphasis: true);
+        doc.Paragraph("Each violation with the officers' review as it stood at the end of the period: a false positive is marked with who said so and why.");
         var names = scope.Agents.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
-        var table = doc.Table([new("Decided", 1.7), new("Agent", 2), new("Tool", 1.6), new("Outcome", 0.9), new("Reasons", 4)]);
+        var table = doc.Table([new("Decided", 1.7), new("Agent", 2), new("Tool", 1.6), new("Outcome", 0.9), new("Reasons", 3.4), new("Review", 2)]);
         await using var db = contexts.CreateDbContext();
         long count = 0;
         var after = string.Empty;
@@ -243,8 +284,13 @@ internal sealed class EvidenceSections(
 #pragma warning restore CA1309
                 .OrderBy(d => d.Id).Take(batchSize)
                 .Select(d => new { d.Id, d.DecidedAt, d.AgentId, d.Tool, d.Outcome, d.Reasons }).ToListAsync(cancellationToken);
+            var ids = batch.Select(d => d.Id).ToList();
+            var reviews = await db.ViolationReviews.AsNoTracking().Where(r => ids.Contains(r.DecisionId) && r.ReviewedAt < End)
+                .ToDictionaryAsync(r => r.DecisionId, r => r.FalsePositive ? $"false positive ({r.ReviewedByName}: {r.Note})" : $"confirmed by {r.ReviewedByName}",
+                                   StringComparer.Ordinal, cancellationToken);
             foreach (var d in batch)
-                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), masking.Text(Reasons(d.Reasons)));
+                table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), masking.Text(Reasons(d.Reasons)),
+                          masking.Text(reviews.GetValueOrDefault(d.Id, "not reviewed")));
             count += batch.Count;
             if (batch.Count < batchSize)
                 break;

@@ -65,7 +65,7 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         pack.ExportBytes.ShouldBeGreaterThan(0);
         pack.EventCount.ShouldBeGreaterThanOrEqualTo(EvidenceAppFactory.SeededEvents);
         pack.Completeness.ShouldBeInRange(1, 99);
-        pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("autonomy promotions and demotions missing");
+        pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("metrics partial");
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         pages.ShouldAllBe(p => p.Contains(pack.Id));
         foreach (var title in EvidenceSections.Titles)
             all.ShouldContain(title);
-        all.ShouldContain("Not available in this version: autonomy promotions and demotions");
+        all.ShouldContain("Not available in this version: behaviour baselines");
+        all.ShouldContain("Promotion requests decided");
         all.ShouldContain(app.SharedKind);
         Compact(all).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #17")));
         Compact(all).ShouldContain(Compact(EvidenceScenario.NonLatinName));
