@@ -79,10 +79,27 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
     }
 
     // The card may leave the queue the moment the vote resolves it, so the confirmation is read from the snackbar.
+    // A reason typed before the live circuit attached is lost when it does, so each attempt types it again.
     private static async Task VoteAsync(IPage page, ILocator card, string reason, string expected)
     {
-        await card.GetByTestId("approval-reason").FillAsync(reason);
         var confirmation = page.Locator(".mud-snackbar", new() { HasText = expected });
-        await card.GetByTestId("approval-approve").ClickUntilVisibleAsync(confirmation);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await confirmation.IsVisibleAsync())
+                return;
+            // An earlier attempt's vote resolved the request and its snackbar is already gone: the card left the queue.
+            if (attempt > 1 && !await card.IsVisibleAsync())
+                return;
+            try
+            {
+                await card.GetByTestId("approval-reason").FillAsync(reason, new() { Timeout = 5_000 });
+                await card.GetByTestId("approval-approve").ClickAsync(new() { Timeout = 5_000 });
+                await confirmation.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 2_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 10)
+            {
+            }
+        }
     }
 }
