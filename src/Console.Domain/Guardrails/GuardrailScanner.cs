@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Warden.Domain.Decisions;
 using Warden.Domain.Guardrails.Injection;
 using Warden.Domain.Guardrails.Packs;
@@ -80,17 +81,45 @@ public sealed class GuardrailScanner
     {
         foreach (var scanner in Scanners)
         {
-            try
-            {
-                scanner.Scan(text, findings);
-            }
-#pragma warning disable CA1031 // Fail closed: a scanner's fault is a finding, the request is not waved through.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                findings.Add(text.Finding(FindingKinds.ScannerFailed, 1.0, $"{scanner.Name} failed ({ex.GetType().Name})", 0, 0, scanner.Name));
-            }
+            // A match timeout is wall-clock time: a garbage collection or a descheduled thread can
+            // spend it without the pattern being slow. One more try tells a pause from a pathological
+            // input; a second timeout stays a finding and the request is refused.
+            var before = findings.Count;
+            RunOne(scanner, text, findings);
+            if (!TimedOut(findings, before))
+                continue;
+            findings.RemoveRange(before, findings.Count - before);
+            RunOne(scanner, text, findings);
         }
+    }
+
+    /// <summary>Runs one scanner; a timeout or a fault leaves a finding instead of an exception.</summary>
+    private static void RunOne(IScanner scanner, ScanText text, List<Finding> findings)
+    {
+        try
+        {
+            scanner.Scan(text, findings);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            findings.Add(PatternMatches.TimedOut(text, scanner.Name));
+        }
+#pragma warning disable CA1031 // Fail closed: a scanner's fault is a finding, the request is not waved through.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            findings.Add(text.Finding(FindingKinds.ScannerFailed, 1.0, $"{scanner.Name} failed ({ex.GetType().Name})", 0, 0, scanner.Name));
+        }
+    }
+
+    private static bool TimedOut(List<Finding> findings, int from)
+    {
+        for (var i = from; i < findings.Count; i++)
+        {
+            if (findings[i].Kind == FindingKinds.ScanTimeout)
+                return true;
+        }
+        return false;
     }
 
     private sealed class Walk(GuardrailScanner scanner, GuardrailOptions options)

@@ -101,6 +101,51 @@ public sealed partial class GuardrailScannerTests
         finding.ToGuardrailFinding().ShouldBe(new GuardrailFinding(kind, severity, "$.a", 0.8));
     }
 
+    [Fact]
+    public void Scan_APatternThatTimesOutOnceThenFinishes_KeepsOnlyTheFinishedRunsFindings()
+    {
+        var pausedOnce = new PausedOnce(throws: false);
+        var scanner = new GuardrailScanner(new GuardrailOptions(), [pausedOnce]);
+
+        var findings = scanner.Scan("mail sam@example.com");
+
+        pausedOnce.Runs.ShouldBe(2);
+        findings.Select(f => f.Kind).ShouldBe([FindingKinds.Email]);
+    }
+
+    [Fact]
+    public void Scan_AScannerWhoseTimeoutEscapesOnce_IsRunAgainAndFinishes()
+    {
+        var pausedOnce = new PausedOnce(throws: true);
+        var scanner = new GuardrailScanner(new GuardrailOptions(), [pausedOnce]);
+
+        var findings = scanner.Scan("mail sam@example.com");
+
+        pausedOnce.Runs.ShouldBe(2);
+        findings.Select(f => f.Kind).ShouldBe([FindingKinds.Email]);
+    }
+
+    /// <summary>Times out on its first run (as a pause would make it), then finds an e-mail address.</summary>
+    private sealed class PausedOnce(bool throws) : IScanner
+    {
+        public int Runs { get; private set; }
+
+        public string Name => "paused-once";
+
+        public void Scan(ScanText text, ICollection<Finding> findings)
+        {
+            if (++Runs == 1)
+            {
+                findings.Add(new Finding(FindingKinds.Email, text.Location, 1, "partial"));
+                if (throws)
+                    throw new RegexMatchTimeoutException(text.Value, "x", TimeSpan.FromMilliseconds(100));
+                findings.Add(PatternMatches.TimedOut(text, Name));
+                return;
+            }
+            findings.Add(new Finding(FindingKinds.Email, text.Location, 1, "[email]"));
+        }
+    }
+
     private sealed class Throwing : IScanner
     {
         public string Name => "throwing";

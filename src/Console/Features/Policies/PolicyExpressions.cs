@@ -20,7 +20,7 @@ public static class PolicyExpressions
 {
     public const int MaxLength = 1_000;
     public const int MaxNesting = 12;
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
     /// <summary>Compiles <paramref name="text"/>; a problem is thrown as <see cref="PolicyExpressionException"/> with a readable message.</summary>
@@ -71,7 +71,16 @@ public static class PolicyExpressions
         var regex = Patterns.Count < 1_000
             ? Patterns.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout))
             : new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
-        return regex.IsMatch(text);
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // The timeout is wall-clock time, which a pause can spend; the pattern is linear-time
+            // (non-backtracking), so a second timeout is real and propagates: the decision is a deny.
+            return regex.IsMatch(text);
+        }
     }
 
     private static bool Cidr(string address, string range)
