@@ -26,6 +26,7 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class DecisionService(
     IDbContextFactory<WardenDbContext> contexts,
+    LiveAgents agents,
     DecisionJournal journal,
     UsageMeter usage,
     PublishedPolicy policy,
@@ -65,9 +66,9 @@ public sealed class DecisionService(
             return shape.Error;
         var digest = RequestDigest.Of(body);
 
-        await using var db = contexts.CreateDbContext();
         if (idempotencyKey is not null)
         {
+            await using var db = contexts.CreateDbContext();
             var earlier = await db.Decisions.AsNoTracking()
                 .SingleOrDefaultAsync(d => d.AgentId == agentId && d.IdempotencyKey == idempotencyKey, cancellationToken);
             if (earlier is not null)
@@ -76,7 +77,7 @@ public sealed class DecisionService(
 
         if (!AgentId.TryParse(agentId, out var id))
             return DecisionErrors.UnknownAgent;
-        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var agent = await agents.GetAsync(id, cancellationToken);
         if (agent is null)
             return DecisionErrors.UnknownAgent;
 

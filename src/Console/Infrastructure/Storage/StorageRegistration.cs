@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Warden.Features.Agents;
 using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
 
@@ -16,19 +17,25 @@ public static class StorageRegistration
         services.Configure<DatabaseOptions>(section);
         var connection = ResolveConnection(options, environment.ContentRootPath);
         services.AddSingleton(connection);
+        services.AddSingleton<LiveAgents>();
+        services.AddSingleton<LiveAgentsInvalidation>();
 
         if (connection.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContextFactory<SqliteWardenDbContext>(db => db
+            services.AddPooledDbContextFactory<SqliteWardenDbContext>((sp, db) => db
                 .UseSqlite(connection.ConnectionString)
-                .AddInterceptors(SqliteConnectionPragmas.Instance));
+                .AddInterceptors(SqliteConnectionPragmas.Instance, sp.GetRequiredService<LiveAgentsInvalidation>()));
             services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<SqliteWardenDbContext>>();
+            services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<SqliteWardenDbContext>>().CreateDbContext());
             services.AddScoped<WardenDbContext>(sp => sp.GetRequiredService<SqliteWardenDbContext>());
         }
         else
         {
-            services.AddDbContextFactory<PostgresWardenDbContext>(db => db.UseNpgsql(connection.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresWardenDbContext>((sp, db) => db
+                .UseNpgsql(connection.ConnectionString)
+                .AddInterceptors(sp.GetRequiredService<LiveAgentsInvalidation>()));
             services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<PostgresWardenDbContext>>();
+            services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresWardenDbContext>>().CreateDbContext());
             services.AddScoped<WardenDbContext>(sp => sp.GetRequiredService<PostgresWardenDbContext>());
         }
 
