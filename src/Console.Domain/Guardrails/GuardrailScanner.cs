@@ -51,6 +51,13 @@ public sealed class GuardrailScanner
 
     public static GuardrailScanner Default { get; } = new(new GuardrailOptions());
 
+    /// <summary>
+    /// The same scanner without the injection scanners, whose findings masking never applies (it
+    /// replaces personal data and secrets only): what stored and shown texts are masked with.
+    /// </summary>
+    public GuardrailScanner ForMasking() => new(_options, Scanners.Where(s => s is not
+        (HiddenTextScanner or EncodedPayloadScanner or ExfiltrationScanner or PackScanner { IsPhrases: true })).ToList());
+
     public IReadOnlyList<IScanner> Scanners { get; }
 
     public string PackVersions => $"{_options.InjectionPack.Version}, {_options.CustomPersonalDataPack.Version}";

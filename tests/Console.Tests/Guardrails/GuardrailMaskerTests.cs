@@ -18,6 +18,18 @@ public sealed class GuardrailMaskerTests
     }
 
     [Fact]
+    public void ForMasking_MasksEveryCorpusCaseExactlyAsTheFullScannerDoes()
+    {
+        var full = new GuardrailMasker(Key, GuardrailScanner.Default);
+        var forMasking = GuardrailScanner.Default.ForMasking();
+        var lean = new GuardrailMasker(Key, forMasking);
+
+        forMasking.Scanners.Count.ShouldBeLessThan(GuardrailScanner.Default.Scanners.Count);
+        foreach (var corpusCase in Corpus.Load().Cases)
+            lean.MaskJson(corpusCase.Parameters).ShouldBe(full.MaskJson(corpusCase.Parameters), corpusCase.Id);
+    }
+
+    [Fact]
     public void Placeholder_SameValueAndKey_GivesTheSamePlaceholderAndAnotherKeyDoesNot()
     {
         var other = new GuardrailMasker(Encoding.UTF8.GetBytes("another-masking-key-0123456789ab"));

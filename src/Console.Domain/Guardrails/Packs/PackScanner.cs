@@ -25,6 +25,9 @@ public sealed class PackScanner : IScanner
 
     public string Name { get; }
 
+    /// <summary>True for injection phrases: their findings are never personal data or secrets.</summary>
+    public bool IsPhrases => _phrases;
+
     public static PackScanner InjectionPhrases(PatternPack pack) =>
         new("injection-phrases", (pack ?? throw new ArgumentNullException(nameof(pack))).OfFamily(FindingKinds.InjectionFamily + "."), phrases: true);
 

@@ -10,6 +10,12 @@ public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, s
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Every text in <see cref="Data"/> already went through the masking service (a decision's event
+    /// is built from its masked record), so the writer does not scan it a second time.
+    /// </summary>
+    public bool IsMasked { get; init; }
+
     public static AuditEntry Of(AuditActor actor, string kind, string subject, object data) =>
         new(actor, kind, subject, JsonSerializer.Serialize(data, Json));
 }

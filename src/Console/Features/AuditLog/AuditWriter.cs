@@ -223,7 +223,7 @@ public sealed partial class AuditWriter(
         var (sequence, hash) = (head.Sequence, head.Hash);
         foreach (var entry in entries)
         {
-            var e = AuditEvent.Chain(++sequence, hash, now, entry.Actor, entry.Kind, entry.Subject, masking.Json(entry.Data));
+            var e = AuditEvent.Chain(++sequence, hash, now, entry.Actor, entry.Kind, entry.Subject, entry.IsMasked ? entry.Data : masking.Json(entry.Data));
             db.AuditEvents.Add(e);
             added.Add(e);
             hash = e.Hash;

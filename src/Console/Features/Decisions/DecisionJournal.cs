@@ -18,6 +18,8 @@ public sealed class DecisionJournal(AuditWriter audit)
     public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // Built only from the record, whose texts the decision path masked (tool, resource, reasons);
+        // the rest are identifiers, codes, numbers and finding kinds.
         var entry = Entry(record, $"decision.{record.State.ToString().ToLowerInvariant()}", new
         {
             decision = record.Id,
@@ -34,7 +36,7 @@ public sealed class DecisionJournal(AuditWriter audit)
             digest = record.RequestDigest,
             findings = findingKinds is { Count: > 0 } ? findingKinds : null,
             reviewOf = record.ReviewOf,
-        });
+        }) with { IsMasked = true };
         return audit.CommitAsync(new AuditBatchItem(entry, db =>
         {
             db.Decisions.Add(record);

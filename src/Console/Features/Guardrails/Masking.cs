@@ -16,7 +16,7 @@ public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connect
     public const string KeyFileName = "masking.key";
 
     private readonly Lazy<GuardrailMasker> _masker = new(() =>
-        new GuardrailMasker(DataFolderSecret.LoadOrCreate(connection.DataDirectory, KeyFileName, 32), scanner));
+        new GuardrailMasker(DataFolderSecret.LoadOrCreate(connection.DataDirectory, KeyFileName, 32), scanner.ForMasking()));
 
     public string Text(string? text) => string.IsNullOrEmpty(text) ? text ?? string.Empty : _masker.Value.MaskText(text);
 
