@@ -57,12 +57,47 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var detect = PrepareSave();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var detect = PrepareSave();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    // Changes are detected once here; the version bump, the save and its interceptors then read entry
+    // states without detecting again (each detection walks every tracked entity). Returns the setting to restore.
+    private bool PrepareSave()
+    {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        if (detect)
+            ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
         // Optimistic concurrency: a second writer that read the same version fails instead of overwriting.
-        foreach (var entry in ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Modified))
-            entry.Property<int>("Version").CurrentValue++;
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var entry in ChangeTracker.Entries<Agent>())
+        {
+            if (entry.State == EntityState.Modified)
+                entry.Property<int>("Version").CurrentValue++;
+        }
+        return detect;
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -134,11 +134,19 @@ public sealed class LiveAgentsInvalidation(LiveAgents agents) : SaveChangesInter
     {
         if (context is null)
             return;
+        // Every tracked agent counts, changed or not: reading entry states would detect changes
+        // again, and dropping an unchanged agent's copy costs one read.
         HashSet<AgentId>? ids = null;
-        foreach (var entry in context.ChangeTracker.Entries<Agent>())
+        var detect = context.ChangeTracker.AutoDetectChangesEnabled;
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            foreach (var entry in context.ChangeTracker.Entries<Agent>())
                 (ids ??= []).Add(entry.Entity.Id);
+        }
+        finally
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
         if (ids is not null)
             _saving.AddOrUpdate(context, ids);
