@@ -62,7 +62,7 @@ public static class GovernanceCalculator
         var caught = anomalies.Count(a => a.CaughtBeforeExecution);
 
         var approvals = history.Approvals.Where(a => Covers(a.AgentId)).ToList();
-        var latencies = approvals.Where(a => a.ResolvedAt is { } r && period.Contains(r))
+        var latencies = approvals.Where(a => a.Decided && a.ResolvedAt is { } r && period.Contains(r))
             .Select(a => (a.ResolvedAt!.Value - a.OpenedAt).TotalSeconds).Order().ToList();
         var (meanQueue, peakQueue) = QueueLoad(approvals, period);
 

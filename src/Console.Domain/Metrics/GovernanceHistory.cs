@@ -14,7 +14,11 @@ public enum ContainmentTarget
     Global,
 }
 
-public sealed record ApprovalFact(string AgentId, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt);
+/// <summary>An approval request; Decided when an officer resolved it (expired and cancelled ones count in the queue, not in the latency).</summary>
+/// <summary>When an agent tried something unsafe (a violation), for the period's chart.</summary>
+public readonly record struct UnsafeAttempt(string AgentId, DateTimeOffset At);
+
+public sealed record ApprovalFact(string AgentId, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt, bool Decided = true);
 
 /// <summary>An anomaly alert; caught before execution when the anomalous request never ran.</summary>
 public sealed record AnomalyFact(string AgentId, DateTimeOffset DetectedAt, bool CaughtBeforeExecution);
@@ -26,7 +30,7 @@ public sealed record EvidenceFact(ContainmentTarget? Scope, string? Target, Date
 public sealed record GovernanceHistory(
     IReadOnlyDictionary<string, string> OwnerOfAgent,
     IReadOnlyList<DecisionTally> Decisions,
-    IReadOnlyList<DateTimeOffset> UnsafeAttemptTimes,
+    IReadOnlyList<UnsafeAttempt> UnsafeAttempts,
     IReadOnlyList<ContainmentFact> Containments,
     IReadOnlyList<ApprovalFact> Approvals,
     IReadOnlyList<AnomalyFact> Anomalies,
