@@ -20,6 +20,7 @@ public sealed class SeverityTable(
         [DecisionCodes.ResourceOutOfScope] = ViolationSeverity.High,
         [DecisionCodes.CapExceeded] = ViolationSeverity.High,
         [DecisionCodes.DailyBudgetExceeded] = ViolationSeverity.High,
+        [DecisionCodes.Anomaly] = ViolationSeverity.Medium,
     };
 
     public static IReadOnlyDictionary<string, ViolationSeverity> DefaultFindingFamilies { get; } = new Dictionary<string, ViolationSeverity>(StringComparer.Ordinal)
@@ -30,6 +31,9 @@ public sealed class SeverityTable(
     };
 
     public static SeverityTable Default { get; } = new(DefaultCodes, DefaultFindingFamilies, ViolationSeverity.Medium);
+
+    /// <summary>The severity configured for a kind of violation, by its code.</summary>
+    public ViolationSeverity ForCode(string code) => byCode.TryGetValue(code, out var severity) ? severity : fallback;
 
     /// <summary>The severity of a decision, or null when it was not a violation.</summary>
     public ViolationSeverity? Classify(Decision decision, IEnumerable<string> findingKinds)

@@ -27,4 +27,7 @@ public static class DecisionCodes
     public const string ApprovalDenied = "approval_denied";
     public const string ApprovalExpired = "approval_expired";
     public const string ApprovalCancelled = "approval_cancelled";
+
+    /// <summary>Not an answer to a request: the kind of violation recorded when a decision leaves the agent's behaviour baseline.</summary>
+    public const string Anomaly = "anomaly";
 }

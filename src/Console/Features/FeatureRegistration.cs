@@ -4,6 +4,8 @@ using Warden.Features.Administration;
 using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.Autonomy;
+using Warden.Features.Behaviour;
+using Warden.Features.Metrics;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
@@ -80,6 +82,9 @@ public static class FeatureRegistration
                 && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
             .ValidateOnStart();
         services.AddSingleton<AutomaticDemotion>();
+        services.AddSingleton<EvidenceCheck>();
+        services.AddBehaviourMonitoring(configuration);
+        services.AddGovernanceMetrics(configuration);
         services.AddScoped<AutonomyService>();
         services.AddScoped<ViolationService>();
         services.AddHostedService<ApprovalSweeper>();
@@ -107,6 +112,7 @@ public static class FeatureRegistration
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         app.MapEvidence();
+        app.MapGovernanceMetrics();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         app.Services.PrepareGuardrails();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

@@ -54,6 +54,10 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<EvidencePack> EvidencePacks => Set<EvidencePack>();
 
+    public DbSet<Warden.Features.Behaviour.AnomalyAlert> AnomalyAlerts => Set<Warden.Features.Behaviour.AnomalyAlert>();
+
+    public DbSet<Warden.Features.Behaviour.AgentBaselineRecord> AgentBaselines => Set<Warden.Features.Behaviour.AgentBaselineRecord>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

@@ -22,6 +22,7 @@ public sealed class AutonomyService(
     AuditWriter audit,
     IOptions<AutonomyOptions> options,
     IOptions<DirectoryOptions> directory,
+    EvidenceCheck evidence,
     TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor];
@@ -111,7 +112,7 @@ public sealed class AutonomyService(
             db.Entry(open).Property<int>("Version").CurrentValue++;
             entries.Add(PromotionAudit.Entry(null, "autonomy.promotion_expired", open));
         }
-        var record = await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, now, ct);
+        var record = await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct);
         var submitted = PromotionRequest.Submit(
             PromotionRequest.IdPrefix + Guid.CreateVersion7(now).ToString("N"), agent, actor.Id, actor.Name,
             PromotionCriteria.Evaluate(criteria, record, now), justification, now, TimeSpan.FromDays(options.Value.RequestExpiryDays));
@@ -187,7 +188,7 @@ public sealed class AutonomyService(
         var now = clock.GetUtcNow();
         var next = agent.AutonomyLevel < Agent.MaxAutonomyLevel ? agent.AutonomyLevel + 1 : (int?)null;
         var criteria = next is { } level ? options.Value.CriteriaFor(level) : null;
-        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria, await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, now, ct), now);
+        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria, await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct), now);
         var open = await db.PromotionRequests.AsNoTracking()
             .Where(r => r.AgentId == agent.Id && r.State == PromotionState.Open && r.ExpiresAt > now)
             .Select(r => r.Id)

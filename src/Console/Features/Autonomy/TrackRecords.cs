@@ -8,12 +8,12 @@ namespace Warden.Features.Autonomy;
 
 /// <summary>
 /// Measures an agent's track record from what is stored: level changes, decisions, critical
-/// violations and officers' reviews of its violations and guardrail findings. Evidence packs do not exist yet, so
-/// their verification is reported as not available.
+/// violations, officers' reviews of its violations and guardrail findings, and the verification of the
+/// latest evidence pack covering it (no such pack counts as not verified).
 /// </summary>
 internal static class TrackRecords
 {
-    public static async Task<TrackRecord> MeasureAsync(WardenDbContext db, Agent agent, TimeSpan attestationPeriod, DateTimeOffset now, CancellationToken ct)
+    public static async Task<TrackRecord> MeasureAsync(WardenDbContext db, Agent agent, TimeSpan attestationPeriod, EvidenceCheck evidence, DateTimeOffset now, CancellationToken ct)
     {
         var id = agent.Id.Value;
         var levelChanges = await db.AgentChanges.AsNoTracking()
@@ -38,6 +38,7 @@ internal static class TrackRecords
             .GroupBy(r => r.FalsePositive)
             .Select(g => new { FalsePositive = g.Key, Count = g.Count() })
             .ToListAsync(ct);
+        var pack = await evidence.LatestAsync(db, agent, ct);
         return new TrackRecord(
             agent.AutonomyLevel,
             levelSince,
@@ -46,6 +47,6 @@ internal static class TrackRecords
             reviews.Sum(r => r.Count) + violationReviews.Sum(r => r.Count),
             reviews.Where(r => r.Review == FindingReview.FalsePositive).Sum(r => r.Count) + violationReviews.Where(r => r.FalsePositive).Sum(r => r.Count),
             !agent.IsAttestationOverdue(attestationPeriod, now),
-            EvidenceVerified: null);
+            EvidenceVerified: pack?.Verified ?? false);
     }
 }

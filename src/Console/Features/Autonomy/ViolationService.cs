@@ -4,6 +4,7 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Audit;
 using Warden.Domain.Autonomy;
+using Warden.Domain.Decisions;
 using Warden.Domain.People;
 using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
@@ -107,6 +108,10 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
             return [];
         var ids = decisions.Select(d => d.Id).ToList();
         var reviews = await db.ViolationReviews.AsNoTracking().Where(r => ids.Contains(r.DecisionId)).ToDictionaryAsync(r => r.DecisionId, StringComparer.Ordinal, ct);
+        // A decision can be a violation because it left the agent's baseline: its kind is anomaly, explained by the alert.
+        var anomalies = (await db.AnomalyAlerts.AsNoTracking().Where(a => ids.Contains(a.DecisionId)).Select(a => new { a.DecisionId, a.Explanation }).ToListAsync(ct))
+            .GroupBy(a => a.DecisionId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(a => a.Explanation)), StringComparer.Ordinal);
         var agentIds = decisions.Select(d => d.AgentId).Distinct(StringComparer.Ordinal)
             .Select(i => AgentId.TryParse(i, out var id) ? id : (AgentId?)null).OfType<AgentId>().ToList();
         var names = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(ct);
@@ -116,8 +121,11 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
             var reason = JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json)?.FirstOrDefault();
             reviews.TryGetValue(d.Id, out var review);
             var verdict = review is null ? FindingReview.Unreviewed : review.FalsePositive ? FindingReview.FalsePositive : FindingReview.TruePositive;
+            var (code, message) = anomalies.TryGetValue(d.Id, out var explanation)
+                ? (DecisionCodes.Anomaly, $"{explanation} (answered: {reason?.Code ?? "?"})")
+                : (reason?.Code ?? "?", reason?.Message ?? string.Empty);
             return new ViolationRow(d.Id, d.AgentId, byId.GetValueOrDefault(d.AgentId, d.AgentId), d.DecidedAt, d.Tool, d.Operation, d.Resource,
-                reason?.Code ?? "?", reason?.Message ?? string.Empty, d.ViolationSeverity, verdict, review?.ReviewedByName, review?.Note);
+                code, message, d.ViolationSeverity, verdict, review?.ReviewedByName, review?.Note);
         }).ToList();
     }
 }

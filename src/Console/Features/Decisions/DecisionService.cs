@@ -39,6 +39,7 @@ public sealed class DecisionService(
     ContainmentRegistry containment,
     AgentTokenGate gate,
     CircuitBreakers breakers,
+    Warden.Features.Behaviour.BehaviourMonitor behaviour,
     AutomaticDemotion demotion,
     RequestScreening screening,
     Masking masking,
@@ -124,6 +125,9 @@ public sealed class DecisionService(
             return DecisionErrors.Unavailable;
         }
         breakers.Observe(agentId, agent.OwnerId.Value, agent.Segment, decision, now);
+        // Refusals of a contained agent say nothing about its habits; everything else feeds its baseline (queued, no I/O here).
+        if (decision.PrimaryReason.Code != DecisionCodes.Contained)
+            behaviour.Observe(record);
         return ToResponse(record);
     }
 

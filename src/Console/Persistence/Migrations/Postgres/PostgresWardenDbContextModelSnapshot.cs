@@ -939,6 +939,82 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Observations")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentBaselines", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Behaviour.AnomalyAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("BeforeExecution")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ContainmentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("DecisionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DetectedAt");
+
+                    b.HasIndex("AgentId", "DetectedAt");
+
+                    b.ToTable("AnomalyAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -928,6 +928,82 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Observations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentBaselines", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Behaviour.AnomalyAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("BeforeExecution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContainmentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DetectedAt");
+
+                    b.HasIndex("AgentId", "DetectedAt");
+
+                    b.ToTable("AnomalyAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Warden.MetricsBench;
+
+/// <summary>The app's services over a fresh SQLite folder, without demo agents producing decisions of their own.</summary>
+internal sealed class BenchHost : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("warden-metrics-bench-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(RepositoryRoot());
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:ConnectionString", string.Empty);
+        builder.UseSetting("Database:DataDirectory", DataDirectory);
+        builder.UseSetting("Jobs:Storage", "InMemory");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:RunAgents", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Console.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Run the bench from inside the repository.");
+    }
+}

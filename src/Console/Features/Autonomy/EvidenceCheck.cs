@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Agents;
+using Warden.Features.Evidence;
+using Warden.Persistence;
+
+namespace Warden.Features.Autonomy;
+
+/// <summary>The newest completed evidence pack whose scope covers an agent, and whether it verifies.</summary>
+public sealed record PackCheck(string PackId, DateTimeOffset PeriodEnd, bool Verified);
+
+/// <summary>
+/// Finds the latest evidence pack covering an agent (its own, its owner's, its segment's, or one of
+/// everything) and runs the evidence verifier on the stored files: signature and every artifact's hash.
+/// </summary>
+public sealed class EvidenceCheck(EvidenceStore store, EvidenceSigningKey key)
+{
+    public async Task<PackCheck?> LatestAsync(WardenDbContext db, Agent agent, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(agent);
+        var id = agent.Id.Value;
+        var owner = agent.OwnerId.Value;
+        var segment = agent.Segment;
+        var pack = await db.EvidencePacks.AsNoTracking()
+            .Where(p => p.Status == EvidencePackStatus.Completed
+                && (p.Scope == EvidenceScope.Everything
+                    || (p.Scope == EvidenceScope.Agent && p.ScopeTarget == id)
+                    || (p.Scope == EvidenceScope.Owner && p.ScopeTarget == owner)
+                    || (p.Scope == EvidenceScope.Segment && p.ScopeTarget == segment)))
+            .OrderByDescending(p => p.PeriodEnd).ThenByDescending(p => p.CompletedAt)
+            .Select(p => new { p.Id, p.PeriodEnd })
+            .FirstOrDefaultAsync(ct);
+        if (pack is null)
+            return null;
+        var report = EvidencePackVerifier.Verify(store.Folder(pack.Id), key.PublicKeyPem);
+        return new PackCheck(pack.Id, pack.PeriodEnd, report.Verified);
+    }
+}
