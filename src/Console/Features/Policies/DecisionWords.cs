@@ -12,7 +12,7 @@ public static class DecisionWords
         [DecisionCodes.PolicyDeny, DecisionCodes.PolicyRequiresApproval, DecisionCodes.AllowedByPolicy];
 
     private static readonly HashSet<string> ByAutonomy =
-        [DecisionCodes.AllowedByAutonomy, DecisionCodes.AutonomyRequiresApproval, DecisionCodes.OutputReleased];
+        [DecisionCodes.AllowedByAutonomy, DecisionCodes.AutonomyRequiresApproval];
 
     public static string Effect(PolicyEffect effect)
     {
@@ -43,7 +43,9 @@ public static class DecisionWords
             ? Decided(record.Outcome, decided, rules.Where(r => !r.Decided).ToList(), record.PolicyVersion)
             : ByAutonomy.Contains(primary.Code) || primary.Code == DecisionCodes.CriticalRequiresTwoApprovers
                 ? $"No rule of policy {record.PolicyVersion} decided this, so the agent's autonomy level did: {primary.Message}"
-                : $"Refused before the policy's rules were weighed: {primary.Message}";
+                : primary.Code == DecisionCodes.OutputReleased
+                    ? $"A review of the agent's output: no content rule of policy {record.PolicyVersion} applies to it, so it may be released."
+                    : $"Refused before the policy's rules were weighed: {primary.Message}";
         if (reasons.Any(r => r.Code == DecisionCodes.CriticalRequiresTwoApprovers) && primary.Code != DecisionCodes.CriticalRequiresTwoApprovers)
             text += " Critical-risk actions always need two approvers, so two were required.";
         if (record.Outcome == DecisionOutcome.Pending && whoMayApprove is not null)
