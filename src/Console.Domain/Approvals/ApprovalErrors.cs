@@ -10,7 +10,8 @@ public static class ApprovalErrors
 
     public static Error ReasonTooLong { get; } = new("approval.reason_too_long", $"A reason has at most {ApprovalRequest.MaxReasonLength} characters.");
 
-    public static Error NotEligible(string role) => new("approval.not_eligible", $"Only {role.ToLowerInvariant()}s decide this request.");
+    /// <param name="who">Who may decide, in words ("security officers who are also administrators").</param>
+    public static Error NotEligible(string who) => new("approval.not_eligible", $"Only {who} decide this request, and you are not one of them.");
 
     public static Error VoterDisabled { get; } = new("approval.voter_disabled", "Your account is disabled; you cannot vote.");
 

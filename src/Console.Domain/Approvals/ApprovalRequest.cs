@@ -14,6 +14,8 @@ public sealed class ApprovalRequest
     public const string IdPrefix = "apr_";
     public const int MaxReasonLength = 1000;
 
+    public static readonly IReadOnlyList<string> DefaultEligibleRoles = [Roles.SecurityOfficer];
+
     private readonly List<ApprovalVote> _votes = [];
 
     private ApprovalRequest()
@@ -26,7 +28,11 @@ public sealed class ApprovalRequest
     public UserId OwnerId { get; private set; }
     public UserId? BackupOwnerId { get; private set; }
     public int RequiredApprovals { get; private set; }
-    public string EligibleRole { get; private set; } = Roles.SecurityOfficer;
+    /// <summary>
+    /// Who may decide besides the separation-of-duties rules: a security officer holding any one of
+    /// these roles (the policy rule's <c>role</c>; security officers when it names none).
+    /// </summary>
+    public IReadOnlyList<string> EligibleRoles { get; private set; } = DefaultEligibleRoles;
     public RiskTier RiskTier { get; private set; }
     public string? RuleId { get; private set; }
     public DateTimeOffset OpenedAt { get; private set; }
@@ -54,12 +60,14 @@ public sealed class ApprovalRequest
 
     public static ApprovalRequest Open(
         string decisionId, string agentId, UserId owner, UserId? backupOwner, int requiredApprovals, RiskTier risk,
-        string? ruleId, DateTimeOffset openedAt, DateTimeOffset expiresAt)
+        string? ruleId, DateTimeOffset openedAt, DateTimeOffset expiresAt, IReadOnlyList<string>? eligibleRoles = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(agentId);
         if (expiresAt <= openedAt)
             throw new ArgumentOutOfRangeException(nameof(expiresAt), "A request must expire after it opens.");
+        if (eligibleRoles is not null && (eligibleRoles.Count == 0 || eligibleRoles.Any(r => !Roles.IsKnown(r) || r == Roles.Auditor)))
+            throw new ArgumentException("Eligible roles are known roles that may decide (not auditors).", nameof(eligibleRoles));
         return new ApprovalRequest
         {
             Id = IdFor(decisionId),
@@ -70,6 +78,7 @@ public sealed class ApprovalRequest
             RequiredApprovals = ApprovalsNeeded(requiredApprovals, risk),
             RiskTier = risk,
             RuleId = ruleId,
+            EligibleRoles = eligibleRoles is null ? DefaultEligibleRoles : [.. eligibleRoles.Distinct(StringComparer.Ordinal)],
             OpenedAt = openedAt,
             ExpiresAt = expiresAt,
             State = ApprovalState.Pending,
@@ -108,8 +117,8 @@ public sealed class ApprovalRequest
             return ApprovalErrors.AlreadyDecided($"This request expired at {ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC; nothing more can be decided.");
         if (!voter.IsActive)
             return ApprovalErrors.VoterDisabled;
-        if (!voter.Roles.Contains(EligibleRole))
-            return ApprovalErrors.NotEligible(People.Roles.DisplayName(EligibleRole));
+        if (!MayDecide(voter))
+            return ApprovalErrors.NotEligible(WhoMayDecide());
         if (voter.Id == OwnerId)
             return ApprovalErrors.OwnerCannotVote;
         if (BackupOwnerId is { } backup && voter.Id == backup)
@@ -119,6 +128,22 @@ public sealed class ApprovalRequest
         var mailbox = Voter.Mailbox(voter.Email);
         return _votes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox ? ApprovalErrors.SamePerson(sameMailbox.VoterName) : null;
     }
+
+    /// <summary>
+    /// Approving is officers' work (administrators and owners do not act as officers unless they are
+    /// also officers); the rule may narrow it to officers who also hold one of its roles.
+    /// </summary>
+    public bool MayDecide(Voter voter)
+    {
+        ArgumentNullException.ThrowIfNull(voter);
+        return voter.Roles.Contains(Roles.SecurityOfficer) && EligibleRoles.Any(voter.Roles.Contains);
+    }
+
+    /// <summary>Who may decide, in words: "security officers" or "security officers who are also administrators".</summary>
+    public string WhoMayDecide() =>
+        EligibleRoles.Contains(Roles.SecurityOfficer)
+            ? People.Roles.PluralName(Roles.SecurityOfficer)
+            : $"{People.Roles.PluralName(Roles.SecurityOfficer)} who are also {string.Join(" or ", EligibleRoles.Select(People.Roles.PluralName))}";
 
     /// <summary>Ends a pending request whose deadline has passed. Returns whether it changed.</summary>
     public bool ExpireIfDue(DateTimeOffset now)

@@ -21,4 +21,13 @@ public sealed record Decision(
     public bool IsRateLimited => RetryAfter is not null;
 
     public DecisionReason PrimaryReason => Reasons[0];
+
+    /// <summary>
+    /// The other rules that matched and were outweighed (the strongest of each other effect), so a
+    /// person can see what else applied; null when none did.
+    /// </summary>
+    public IReadOnlyList<string>? OtherRuleIds { get; init; }
+
+    /// <summary>For a pending decision made by a rule: the roles that rule lets decide; null means security officers.</summary>
+    public IReadOnlyList<string>? EligibleRoles { get; init; }
 }

@@ -96,17 +96,40 @@ public static class DecisionEngine
     }
 
     /// <summary>The deciding rule of <paramref name="verdict"/> as a decision (deny over approval over allow), or <paramref name="otherwise"/> when none matched.</summary>
-    private static Decision FromVerdict(PolicyVerdict verdict, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings, Func<Decision> otherwise) =>
-        WithFindings(verdict.Deny is { } deny
-            ? new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
-                           risk, version, MatchedRuleId: deny.Id)
-            : verdict.Approval is { } approval
-                ? Pending(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"), risk, version,
-                          approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
-                : verdict.Allow is { } allow
-                    ? new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
-                                   risk, version, MatchedRuleId: allow.Id)
-                    : otherwise(), verdict, findings);
+    private static Decision FromVerdict(PolicyVerdict verdict, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings, Func<Decision> otherwise)
+    {
+        Decision decided;
+        if (verdict.Deny is { } deny)
+            decided = new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+                                   risk, version, MatchedRuleId: deny.Id) { OtherRuleIds = Others(verdict, deny) };
+        else if (verdict.Approval is { } approval)
+            decided = new Decision(DecisionOutcome.Pending, [new DecisionReason(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"))],
+                                   risk, version, approval.Effect.Approvers, TimeSpan.FromMinutes(approval.Effect.ExpiryMinutes), approval.Id)
+            {
+                OtherRuleIds = Others(verdict, approval),
+                EligibleRoles = ReferenceEquals(approval.Effect.EligibleRoles, PolicyEffect.DefaultEligibleRoles) ? null : approval.Effect.EligibleRoles,
+            };
+        else if (verdict.Allow is { } allow)
+            decided = new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
+                                   risk, version, MatchedRuleId: allow.Id);
+        else
+            decided = otherwise();
+        return WithFindings(decided, verdict, findings);
+    }
+
+    /// <summary>The winners of the other effects, outweighed by <paramref name="decisive"/>; null (no allocation) when there are none.</summary>
+    private static string[]? Others(PolicyVerdict verdict, PolicyRule decisive)
+    {
+        var approval = verdict.Approval is { } a && !ReferenceEquals(a, decisive) ? a.Id : null;
+        var allow = verdict.Allow?.Id;
+        return (approval, allow) switch
+        {
+            (null, null) => null,
+            (null, { } only) => [only],
+            ({ } only, null) => [only],
+            var (first, second) => [first!, second!],
+        };
+    }
 
     /// <summary>What a scanner could not read (too much input, a pattern out of time, a failed detector) is refused, never waved through.</summary>
     private static Decision? Unread(IReadOnlyList<GuardrailFinding> findings, RiskTier risk, string version)

@@ -1,3 +1,5 @@
+using Warden.Domain.People;
+
 namespace Warden.Domain.Policies;
 
 public enum PolicyEffectKind
@@ -13,29 +15,52 @@ public sealed record PolicyEffect
     public const int DefaultExpiryMinutes = 15;
     public const int MaxExpiryMinutes = 7 * 24 * 60;
 
-    private PolicyEffect(PolicyEffectKind kind, string? message, int approvers, int expiryMinutes)
+    /// <summary>Who decides when a rule does not say: security officers.</summary>
+    public static readonly IReadOnlyList<string> DefaultEligibleRoles = [Roles.SecurityOfficer];
+
+    private PolicyEffect(PolicyEffectKind kind, string? message, int approvers, int expiryMinutes, IReadOnlyList<string>? eligibleRoles = null)
     {
         Kind = kind;
         Message = message;
         Approvers = approvers;
         ExpiryMinutes = expiryMinutes;
+        EligibleRoles = eligibleRoles ?? DefaultEligibleRoles;
     }
 
     public PolicyEffectKind Kind { get; }
     public string? Message { get; }
     public int Approvers { get; }
     public int ExpiryMinutes { get; }
+    /// <summary>For approval rules: the roles, any one of which a voter holds (besides being a security officer) to decide.</summary>
+    public IReadOnlyList<string> EligibleRoles { get; }
 
     public static PolicyEffect Allow { get; } = new(PolicyEffectKind.Allow, null, 0, 0);
 
     public static PolicyEffect Deny(string message) => new(PolicyEffectKind.Deny, message, 0, 0);
 
-    public static Result<PolicyEffect> RequireApproval(int approvers = 1, int expiryMinutes = DefaultExpiryMinutes)
+    public static Result<PolicyEffect> RequireApproval(int approvers = 1, int expiryMinutes = DefaultExpiryMinutes, IReadOnlyList<string>? eligibleRoles = null)
     {
         if (approvers is < 1 or > 2)
             return PolicyErrors.InvalidApprovers(approvers);
         if (expiryMinutes is < 1 or > MaxExpiryMinutes)
             return PolicyErrors.InvalidExpiry(expiryMinutes);
-        return new PolicyEffect(PolicyEffectKind.RequireApproval, null, approvers, expiryMinutes);
+        if (eligibleRoles is { Count: 0 })
+            return PolicyErrors.NoEligibleRole;
+        foreach (var role in eligibleRoles ?? [])
+        {
+            if (CheckEligible(role) is { } refused)
+                return refused;
+        }
+        var roles = eligibleRoles?.Distinct(StringComparer.Ordinal).ToArray();
+        return new PolicyEffect(PolicyEffectKind.RequireApproval, null, approvers, expiryMinutes, roles);
+    }
+
+    /// <summary>Why <paramref name="role"/> cannot be named as approvers, or null when it can: auditors only read.</summary>
+    public static Error? CheckEligible(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        if (!Roles.IsKnown(role))
+            return PolicyErrors.UnknownRole(role);
+        return role == Roles.Auditor ? PolicyErrors.RoleCannotApprove(role) : null;
     }
 }

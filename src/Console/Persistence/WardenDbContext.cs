@@ -42,6 +42,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Policies.PolicyPublication> PolicyPublications => Set<Warden.Features.Policies.PolicyPublication>();
 
+    public DbSet<Warden.Features.Policies.PolicyReplayRun> PolicyReplays => Set<Warden.Features.Policies.PolicyReplayRun>();
+
     public DbSet<Warden.Domain.Autonomy.PromotionRequest> PromotionRequests => Set<Warden.Domain.Autonomy.PromotionRequest>();
 
     public DbSet<Warden.Domain.Autonomy.ViolationReview> ViolationReviews => Set<Warden.Domain.Autonomy.ViolationReview>();

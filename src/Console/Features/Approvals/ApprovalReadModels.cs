@@ -34,7 +34,8 @@ public sealed record ApprovalCard(
     string? ResolutionReason,
     string? CannotVoteBecause,
     IReadOnlyList<CardFinding>? Findings = null,
-    string? ReviewOf = null)
+    string? ReviewOf = null,
+    string WhoMayApprove = "security officers")
 {
     public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve);
 

@@ -215,7 +215,8 @@ public sealed class ApprovalService(
                 // The vote's own checks, asked in advance so the card can say why its buttons are missing.
                 r.WhyCannotVote(voter, now)?.Message,
                 findings[r.DecisionId].ToList(),
-                d?.ReviewOf);
+                d?.ReviewOf,
+                r.WhoMayDecide());
         }).ToList();
     }
 

@@ -321,6 +321,7 @@ public sealed class ApprovalWorkflow(
         state = request.State.ToString().ToLowerInvariant(),
         approvals = request.Approvals,
         requiredApprovals = request.RequiredApprovals,
+        eligibleRoles = request.EligibleRoles,
         openedAt = request.OpenedAt,
         expiresAt = request.ExpiresAt,
         escalatedTo,

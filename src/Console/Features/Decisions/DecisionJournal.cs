@@ -31,6 +31,7 @@ public sealed class DecisionJournal(AuditWriter audit)
             record.RiskTier,
             record.PolicyVersion,
             rule = record.MatchedRuleId,
+            otherRules = record.OtherRuleIds,
             violation = record.IsViolation,
             severity = record.ViolationSeverity?.ToString().ToLowerInvariant(),
             digest = record.RequestDigest,

@@ -8,6 +8,8 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class DecisionRecord
 {
+    public const char RuleIdSeparator = ' ';
+
     public string Id { get; set; } = string.Empty;
     public string AgentId { get; set; } = string.Empty;
     public DateTimeOffset DecidedAt { get; set; }
@@ -25,6 +27,8 @@ public sealed class DecisionRecord
     public string? RiskTier { get; set; }
     public string PolicyVersion { get; set; } = string.Empty;
     public string? MatchedRuleId { get; set; }
+    /// <summary>The other rules that matched but were outweighed, separated by <see cref="RuleIdSeparator"/>; null when none.</summary>
+    public string? OtherRuleIds { get; set; }
     public bool IsViolation { get; set; }
     /// <summary>How grave the violation was (null when the decision was no violation); critical ones demote the agent.</summary>
     public Warden.Domain.Autonomy.ViolationSeverity? ViolationSeverity { get; set; }

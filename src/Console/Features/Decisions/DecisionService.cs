@@ -219,7 +219,7 @@ public sealed class DecisionService(
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
-                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value)
+                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value, decision.EligibleRoles)
             : null;
         if (opened is not null)
             record.RequiredApprovals = opened.RequiredApprovals;
@@ -346,6 +346,7 @@ public sealed class DecisionService(
         RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
         PolicyVersion = decision.PolicyVersion,
         MatchedRuleId = decision.MatchedRuleId,
+        OtherRuleIds = decision.OtherRuleIds is { } others ? string.Join(DecisionRecord.RuleIdSeparator, others) : null,
         IsViolation = decision.IsViolation,
         RequestDigest = digest,
         IdempotencyKey = idempotencyKey,

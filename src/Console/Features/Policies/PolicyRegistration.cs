@@ -7,9 +7,11 @@ public static class PolicyRegistration
     {
         services.AddSingleton<PolicyYamlLoader>();
         services.AddSingleton<PolicyReplay>();
+        services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
         services.AddHostedService<PolicyRefresher>();
         services.AddScoped<PolicyService>();
+        services.AddScoped<DecisionExplanationService>();
         return services;
     }
 }

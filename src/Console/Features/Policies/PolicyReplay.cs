@@ -14,6 +14,22 @@ public sealed record ReplayReport(
     DateTimeOffset From, DateTimeOffset To, int Replayed, int Skipped, int Widened, int Narrowed, bool Truncated, IReadOnlyList<ReplayChange> Changes)
 {
     public int Changed => Changes.Sum(c => c.Count);
+
+    /// <summary>
+    /// This report followed by one of the window after it (<paramref name="later"/> starts where this
+    /// ends): counts add up and the changes of one rule, agent and direction are counted together.
+    /// </summary>
+    public ReplayReport FollowedBy(ReplayReport later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        var changes = Changes.Concat(later.Changes)
+            .GroupBy(c => (c.Rule, c.AgentId, c.From, c.To))
+            .Select(g => g.First() with { Count = g.Sum(c => c.Count), SampleDecisionId = g.Last().SampleDecisionId })
+            .OrderByDescending(c => c.Count).ThenBy(c => c.Rule, StringComparer.Ordinal).ThenBy(c => c.AgentId, StringComparer.Ordinal)
+            .ToList();
+        return new ReplayReport(From, later.To, Replayed + later.Replayed, Skipped + later.Skipped, Widened + later.Widened,
+                                Narrowed + later.Narrowed, Truncated || later.Truncated, changes);
+    }
 }
 
 /// <summary>
@@ -28,8 +44,24 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
     public const int BatchSize = 1_000;
     public const string DefaultRule = "(autonomy default)";
 
+    public Task<ReplayReport> RunAsync(Policy current, Policy candidate, DateTimeOffset from, DateTimeOffset to,
+        IProgress<int>? progress, CancellationToken cancellationToken) =>
+        RunAsync(current, candidate, from, to, progress is null ? null : (done, _) =>
+        {
+            progress.Report(done);
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    /// <summary>How many decisions a replay of the window looks at: those recorded in it, at most <see cref="MaxDecisions"/>.</summary>
+    public async Task<int> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Decisions.Where(d => d.ReviewOf == null && d.DecidedAt >= from && d.DecidedAt < to).Take(MaxDecisions).CountAsync(cancellationToken);
+    }
+
+    /// <param name="afterBatch">Told the number of decisions done after each batch (a background job persists it).</param>
     public async Task<ReplayReport> RunAsync(Policy current, Policy candidate, DateTimeOffset from, DateTimeOffset to,
-        IProgress<int>? progress, CancellationToken cancellationToken)
+        Func<int, CancellationToken, Task>? afterBatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -84,7 +116,8 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
                 var key = (would.MatchedRuleId ?? was.MatchedRuleId ?? DefaultRule, row.AgentId, Describe(was), Describe(would));
                 changes[key] = changes.TryGetValue(key, out var seen) ? (seen.Count + 1, seen.Sample) : (1, row.Id);
             }
-            progress?.Report(replayed + skipped);
+            if (afterBatch is not null)
+                await afterBatch(replayed + skipped, cancellationToken);
         }
         var report = changes
             .OrderByDescending(c => c.Value.Count).ThenBy(c => c.Key.Rule, StringComparer.Ordinal).ThenBy(c => c.Key.Agent, StringComparer.Ordinal)

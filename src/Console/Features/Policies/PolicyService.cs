@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Audit;
@@ -24,7 +25,19 @@ public sealed record PublicationView(int Id, int VersionId, string VersionLabel,
 public sealed record PolicyOverview(PolicyVersionView? InForce, string? InForceContent, IReadOnlyList<PolicyVersionView> Versions,
                                     IReadOnlyList<PublicationView> Publications);
 
-public sealed record PublishResult(PublicationView Publication, ReplayReport Replay);
+/// <param name="ReplayRunId">The background replay the publication rested on, when it used one.</param>
+public sealed record PublishResult(PublicationView Publication, ReplayReport Replay, int? ReplayRunId = null);
+
+/// <summary>A background replay as people see it; <see cref="Report"/> only when asked for one run and it completed.</summary>
+public sealed record ReplayRunView(int Id, int VersionId, string VersionLabel, DateTimeOffset From, DateTimeOffset To, ReplayStatus Status,
+                                   int Progress, int? Total, string RequestedByName, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt,
+                                   string? BaselineLabel, string? Error, ReplayReport? Report)
+{
+    public bool IsFinished => Status is ReplayStatus.Completed or ReplayStatus.Failed;
+
+    /// <summary>0–100 once the job knows how many decisions the window holds.</summary>
+    public double? Percent => Total is { } total && total > 0 ? Math.Min(100, Progress * 100.0 / total) : Status == ReplayStatus.Completed ? 100 : null;
+}
 
 /// <summary>
 /// Policies as people work on them: everyone who may see agents reads the policies; officers check,
@@ -39,10 +52,15 @@ public sealed class PolicyService(
     PolicyStore store,
     PublishedPolicy published,
     AuditWriter audit,
+    IBackgroundJobClient jobs,
     TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner];
+    public static readonly string[] ReplayReaders = [Roles.SecurityOfficer, Roles.Auditor];
+    public const int RecentReplays = 10;
     public static readonly TimeSpan DefaultReplayWindow = TimeSpan.FromDays(7);
+    /// <summary>How old a background replay may be for a publication to rest on it (the decisions since are replayed at publishing).</summary>
+    public static readonly TimeSpan ReplayReuseAge = TimeSpan.FromHours(24);
     public const int MaxCommentLength = 1000;
 
     public async Task<Result<PolicyOverview>> GetOverviewAsync(CancellationToken ct = default)
@@ -130,10 +148,14 @@ public sealed class PolicyService(
         return View(version, inForce: false, everPublished: false);
     }
 
-    /// <summary>What would change if <paramref name="versionId"/> were in force, over the decisions recorded between <paramref name="from"/> and <paramref name="to"/>.</summary>
-    public async Task<Result<ReplayReport>> ReplayAsync(int versionId, DateTimeOffset from, DateTimeOffset to, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Queues a replay of <paramref name="versionId"/> over the decisions recorded between
+    /// <paramref name="from"/> and <paramref name="to"/> as a background job; a replay of the same
+    /// version and window already under way is returned instead of starting another.
+    /// </summary>
+    public async Task<Result<ReplayRunView>> StartReplayAsync(int versionId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer, Roles.Auditor);
+        var access = await guard.RequireAsync(ReplayReaders);
         if (access.IsFailure)
             return access.Error;
         if (to <= from)
@@ -141,7 +163,50 @@ public sealed class PolicyService(
         var candidate = await CompiledAsync(versionId, ct);
         if (candidate.IsFailure)
             return candidate.Error;
-        return await replay.RunAsync(published.Current, candidate.Value, from, to, progress, ct);
+        await using var db = contexts.CreateDbContext();
+        var underWay = await db.PolicyReplays.AsNoTracking()
+            .Where(r => r.VersionId == versionId && (r.Status == ReplayStatus.Queued || r.Status == ReplayStatus.Running))
+            .OrderByDescending(r => r.Id).ToListAsync(ct);
+        if (underWay.FirstOrDefault(r => Math.Abs((r.From - from).TotalMinutes) < 1 && Math.Abs((r.To - to).TotalMinutes) < 1) is { } same)
+            return View(same);
+        var actor = access.Value;
+        var run = new PolicyReplayRun
+        {
+            VersionId = versionId,
+            VersionLabel = candidate.Value.Version,
+            From = from,
+            To = to,
+            Status = ReplayStatus.Queued,
+            RequestedBy = actor.Id.Value,
+            RequestedByName = actor.Name,
+            RequestedAt = clock.GetUtcNow(),
+        };
+        db.PolicyReplays.Add(run);
+        await db.SaveChangesAsync(ct);
+        jobs.Enqueue<PolicyReplayJob>(job => job.RunAsync(run.Id, CancellationToken.None));
+        return View(run);
+    }
+
+    /// <summary>One replay: how far it got, and its report once done (or why it failed).</summary>
+    public async Task<Result<ReplayRunView>> GetReplayAsync(int replayId, CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(ReplayReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        var run = await db.PolicyReplays.AsNoTracking().SingleOrDefaultAsync(r => r.Id == replayId, ct);
+        return run is null ? PolicyServiceErrors.NotFound : View(run, withReport: true);
+    }
+
+    /// <summary>The latest replays, newest first, without their reports.</summary>
+    public async Task<Result<IReadOnlyList<ReplayRunView>>> GetReplaysAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(ReplayReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        var runs = await db.PolicyReplays.AsNoTracking().OrderByDescending(r => r.Id).Take(RecentReplays).ToListAsync(ct);
+        return runs.Select(r => View(r)).ToList();
     }
 
     /// <summary>
@@ -170,7 +235,7 @@ public sealed class PolicyService(
             return PolicyServiceErrors.AlreadyAwaiting;
         var candidate = loader.Load(version.Content).Value;
         var now = clock.GetUtcNow();
-        var report = await replay.RunAsync(published.Current, candidate, now - DefaultReplayWindow, now, progress, ct);
+        var (report, replayId) = await ReplayBeforePublishingAsync(db, versionId, candidate, now, progress, ct);
         var actor = access.Value;
         var publication = new PolicyPublication
         {
@@ -196,10 +261,11 @@ public sealed class PolicyService(
                 replayed = report.Replayed,
                 widened = report.Widened,
                 narrowed = report.Narrowed,
+                replay = replayId,
             })], ct);
         if (publication.State == PublicationState.Published)
             store.Put(publication.Id, candidate);
-        return new PublishResult(View(publication, version.Label), report);
+        return new PublishResult(View(publication, version.Label), report, replayId);
     }
 
     /// <summary>A second officer (not the one who asked) puts a widening version in force, or refuses it with a reason.</summary>
@@ -268,6 +334,24 @@ public sealed class PolicyService(
         return Result.Success(LineDiff.Between(before, after));
     }
 
+    /// <summary>
+    /// The replay a publication rests on. A completed background replay of this version over a full
+    /// default window, against the publication still in force, is used, with only the decisions
+    /// recorded since it ended replayed now; otherwise the whole default window is replayed here.
+    /// </summary>
+    private async Task<(ReplayReport Report, int? ReplayId)> ReplayBeforePublishingAsync(
+        WardenDbContext db, int versionId, Warden.Domain.Policies.Policy candidate, DateTimeOffset now, IProgress<int>? progress, CancellationToken ct)
+    {
+        var baseline = store.PublicationId;
+        var runs = await db.PolicyReplays.AsNoTracking()
+            .Where(r => r.VersionId == versionId && r.Status == ReplayStatus.Completed && r.BaselinePublicationId == baseline)
+            .OrderByDescending(r => r.Id).Take(5).ToListAsync(ct);
+        var usable = runs.FirstOrDefault(r => r.To - r.From >= DefaultReplayWindow - TimeSpan.FromMinutes(1) && r.To <= now && now - r.To <= ReplayReuseAge);
+        if (usable is not null && PolicyReplayJob.ReportOf(usable) is { } earlier)
+            return (earlier.FollowedBy(await replay.RunAsync(published.Current, candidate, usable.To, now, progress, ct)), usable.Id);
+        return (await replay.RunAsync(published.Current, candidate, now - DefaultReplayWindow, now, progress, ct), null);
+    }
+
     private async Task<PolicyCheck> CheckDocumentAsync(string yaml, CancellationToken ct)
     {
         var document = loader.Compile(yaml);
@@ -295,6 +379,10 @@ public sealed class PolicyService(
         var policy = loader.Load(content);
         return policy.IsSuccess ? policy.Value : PolicyServiceErrors.NotPublishable(await CheckDocumentAsync(content, ct));
     }
+
+    private static ReplayRunView View(PolicyReplayRun r, bool withReport = false) =>
+        new(r.Id, r.VersionId, r.VersionLabel, r.From, r.To, r.Status, r.Progress, r.Total, r.RequestedByName, r.RequestedAt, r.FinishedAt,
+            r.BaselineLabel, r.Error, withReport ? PolicyReplayJob.ReportOf(r) : null);
 
     private static PolicyVersionView View(PolicyVersion v, bool inForce, bool everPublished) =>
         new(v.Id, v.Label, v.AuthorName, v.SavedAt, v.Comment, v.ContentHash, v.Problems, v.TestsPassed, v.TestsFailed, v.Publishable, inForce, everPublished);

@@ -15,6 +15,7 @@ public static class PolicyYamlErrors
     public const string DuplicateRuleIdCode = "policy.duplicate_rule_id";
     public const string TooLargeCode = "policy.too_large";
     public const string InvalidExpressionCode = "policy.invalid_expression";
+    public const string UnknownRoleCode = "policy.unknown_role";
 
     public static Error At(string code, long line, long column, string message) =>
         new(code, $"Line {line}, column {column}: {message}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
+using Warden.Domain.People;
 using Warden.Domain.Policies;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -18,7 +19,7 @@ public sealed class PolicyYamlLoader
     public const int MaxDepth = 32;
 
     private static readonly string[] DocumentFields = ["version", "rules", "tests"];
-    private static readonly string[] RuleFields = ["id", "description", "match", "when", "effect", "message", "approvers", "expiry_minutes"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "effect", "message", "approvers", "expiry_minutes", "role"];
     private static readonly string[] MatchFields =
         ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
@@ -187,20 +188,21 @@ public sealed class PolicyYamlLoader
         var message = Find(rule, "message");
         var approvers = Find(rule, "approvers");
         var expiry = Find(rule, "expiry_minutes");
+        var role = Find(rule, "role");
         switch (Scalar(effectNode, "effect"))
         {
             case "allow":
-                OnlyFor(message ?? approvers ?? expiry, "deny or require_approval");
+                OnlyFor(message ?? approvers ?? expiry ?? role, "deny or require_approval");
                 return PolicyEffect.Allow;
             case "deny":
-                OnlyFor(approvers ?? expiry, "require_approval");
+                OnlyFor(approvers ?? expiry ?? role, "require_approval");
                 var text = message is null ? null : Scalar(message, "message").Trim();
                 return PolicyEffect.Deny(string.IsNullOrEmpty(text) ? $"Denied by policy rule '{id}'." : text);
             case "require_approval":
                 OnlyFor(message, "deny");
                 var count = approvers is null ? 1 : Integer(approvers, "approvers");
                 var minutes = expiry is null ? PolicyEffect.DefaultExpiryMinutes : Integer(expiry, "expiry_minutes");
-                var effect = PolicyEffect.RequireApproval(count, minutes);
+                var effect = PolicyEffect.RequireApproval(count, minutes, role is null ? null : EligibleRoles(role));
                 return effect.IsSuccess
                     ? effect.Value
                     : throw Fail(PolicyYamlErrors.InvalidValueCode, (count is < 1 or > 2 ? approvers! : expiry!).Start, effect.Error.Message);
@@ -208,6 +210,25 @@ public sealed class PolicyYamlLoader
                 throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
                            $"unknown effect '{Scalar(effectNode, "effect")}'; expected allow, deny or require_approval.");
         }
+    }
+
+    /// <summary>The <c>role</c> of an approval rule: one role or a list, each checked where it is written.</summary>
+    private static List<string> EligibleRoles(YamlNode node)
+    {
+        var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
+        if (items.Count == 0)
+            throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, PolicyErrors.NoEligibleRole.Message);
+        var roles = new List<string>(items.Count);
+        foreach (var item in items)
+        {
+            var text = Scalar(item, "role").Trim();
+            var role = Roles.Parse(text);
+            var refused = role is null ? PolicyErrors.UnknownRole(text) : PolicyEffect.CheckEligible(role);
+            if (refused is not null)
+                throw Fail(role is null ? PolicyYamlErrors.UnknownRoleCode : PolicyYamlErrors.InvalidValueCode, item.Start, refused.Message);
+            roles.Add(role!);
+        }
+        return roles;
     }
 
     private static void OnlyFor(YamlNode? field, string effects)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Warden.Domain.Approvals;
 using Warden.Domain.People;
@@ -16,7 +17,12 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
         builder.Property(r => r.AgentId).HasMaxLength(40);
         builder.Property(r => r.OwnerId).HasConversion(id => id.Value, value => new UserId(value)).HasMaxLength(450);
         builder.Property(r => r.BackupOwnerId).HasConversion(id => id!.Value.Value, value => new UserId(value)).HasMaxLength(450);
-        builder.Property(r => r.EligibleRole).HasMaxLength(64);
+        // Kept in the column that held the single role before lists: "SecurityOfficer" reads back as one role.
+        builder.Property(r => r.EligibleRoles).HasColumnName("EligibleRole").HasMaxLength(200)
+            .HasConversion(
+                roles => string.Join(',', roles),
+                text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                new ValueComparer<IReadOnlyList<string>>((a, b) => a!.SequenceEqual(b!), roles => string.Join(',', roles).GetHashCode(StringComparison.Ordinal), roles => roles.ToArray()));
         builder.Property(r => r.RiskTier).HasConversion<string>().HasMaxLength(10);
         builder.Property(r => r.RuleId).HasMaxLength(100);
         builder.Property(r => r.State).HasConversion<string>().HasMaxLength(10);

@@ -23,6 +23,7 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
         builder.Property(d => d.RiskTier).HasMaxLength(10);
         builder.Property(d => d.PolicyVersion).HasMaxLength(64);
         builder.Property(d => d.MatchedRuleId).HasMaxLength(100);
+        builder.Property(d => d.OtherRuleIds).HasMaxLength(210);
         builder.Property(d => d.RequestDigest).HasMaxLength(64);
         builder.Property(d => d.IdempotencyKey).HasMaxLength(200);
         builder.Property(d => d.OutcomeStatus).HasMaxLength(20);

@@ -36,3 +36,20 @@ internal sealed class PolicyPublicationConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(p => new { p.State, p.PublishedAt });
     }
 }
+
+internal sealed class PolicyReplayRunConfiguration : IEntityTypeConfiguration<PolicyReplayRun>
+{
+    public void Configure(EntityTypeBuilder<PolicyReplayRun> builder)
+    {
+        builder.ToTable("PolicyReplays");
+        builder.Property(r => r.VersionLabel).HasMaxLength(64);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.BaselineLabel).HasMaxLength(64);
+        builder.Property(r => r.RequestedBy).HasMaxLength(450);
+        builder.Property(r => r.RequestedByName).HasMaxLength(200);
+        builder.Property(r => r.Error).HasMaxLength(2000);
+        builder.Ignore(r => r.IsFinished);
+        builder.HasOne<PolicyVersion>().WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => new { r.VersionId, r.Status });
+    }
+}

@@ -21,6 +21,10 @@ public sealed class ApprovalRequestTests
         ApprovalRequest.Open("dec_01M8A741YYNTAAJR8HBVPDQW7J", "agt_demo_payments", Owner, Backup, required, risk, "rule-1",
                              Opened, Opened + (expiry ?? TimeSpan.FromMinutes(15)));
 
+    private static ApprovalRequest OpenFor(IReadOnlyList<string> eligibleRoles) =>
+        ApprovalRequest.Open("dec_01M8A741YYNTAAJR8HBVPDQW7K", "agt_demo_payments", Owner, Backup, 1, RiskTier.High, "rule-1",
+                             Opened, Opened.AddMinutes(15), eligibleRoles);
+
     private static DateTimeOffset At(int seconds) => Opened.AddSeconds(seconds);
 
     [Fact]
@@ -30,7 +34,7 @@ public sealed class ApprovalRequestTests
 
         request.Id.ShouldBe("apr_01M8A741YYNTAAJR8HBVPDQW7J");
         request.State.ShouldBe(ApprovalState.Pending);
-        request.EligibleRole.ShouldBe(Roles.SecurityOfficer);
+        request.EligibleRoles.ShouldBe([Roles.SecurityOfficer]);
         request.Votes.ShouldBeEmpty();
     }
 
@@ -141,6 +145,56 @@ public sealed class ApprovalRequestTests
 
         request.Vote(outsider, Verdict.Approve, "looks fine", At(5)).Error.Code.ShouldBe("approval.not_eligible");
     }
+
+    [Fact]
+    public void Vote_ByAnOfficerWithoutTheRoleTheRuleNames_IsRefusedSayingWhoMayDecide()
+    {
+        var request = OpenFor([Roles.Administrator]);
+
+        var result = request.Vote(Olivia, Verdict.Approve, "looks fine", At(5));
+
+        result.Error.Code.ShouldBe("approval.not_eligible");
+        result.Error.Message.ShouldBe("Only security officers who are also administrators decide this request, and you are not one of them.");
+        request.Votes.ShouldBeEmpty();
+        request.State.ShouldBe(ApprovalState.Pending);
+    }
+
+    [Fact]
+    public void Vote_ByAnOfficerWhoAlsoHoldsANamedRole_Counts()
+    {
+        var request = OpenFor([Roles.Administrator, Roles.AgentOwner]);
+        var adminOfficer = Officer("ada-1", "ada@warden.example", "Ada", Roles.Administrator);
+
+        var result = request.Vote(adminOfficer, Verdict.Approve, "change window agreed", At(5));
+
+        result.Value.ShouldBe(ApprovalState.Approved);
+        request.WhoMayDecide().ShouldBe("security officers who are also administrators or agent owners");
+    }
+
+    [Fact]
+    public void Vote_ByAnAdministratorWhoIsNoOfficer_IsRefusedEvenWhenTheRuleNamesAdministrators()
+    {
+        var request = OpenFor([Roles.Administrator]);
+        var admin = new Voter(new UserId("adm-1"), "adm@warden.example", "Adam", new HashSet<string>([Roles.Administrator]), IsActive: true);
+
+        request.Vote(admin, Verdict.Approve, "ok", At(5)).Error.Code.ShouldBe("approval.not_eligible");
+        request.Votes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Open_WithoutEligibleRoles_LetsSecurityOfficersDecide()
+    {
+        var request = Open();
+
+        request.WhoMayDecide().ShouldBe("security officers");
+        request.MayDecide(Olivia).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(Roles.Auditor)]
+    [InlineData("Janitor")]
+    public void Open_NamingARoleThatCannotDecide_Throws(string role) =>
+        Should.Throw<ArgumentException>(() => OpenFor([role]));
 
     [Fact]
     public void ADisabledOfficerCannotVote()

@@ -1,4 +1,5 @@
 using Warden.Domain.Agents;
+using Warden.Domain.People;
 using Warden.Domain.Policies;
 using Warden.Features.Policies;
 
@@ -98,6 +99,11 @@ public sealed class PolicyYamlLoaderTests
     [InlineData("version: v1\nrules:\n  - id: a\n    effect: require_approval\n    approvers: 3\n", PolicyYamlErrors.InvalidValueCode, 5, 16, "1 or 2")]
     [InlineData("version: v1\nrules:\n  - id: a\n    effect: allow\n    message: hi\n", PolicyYamlErrors.UnknownFieldCode, 5, 14, "deny")]
     [InlineData("rules: []\n", PolicyYamlErrors.MissingFieldCode, 1, 1, "version")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: require_approval\n    role: security_oficer\n", PolicyYamlErrors.UnknownRoleCode, 5, 11, "'security_oficer' is not a role")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: require_approval\n    role: [administrator, janitor]\n", PolicyYamlErrors.UnknownRoleCode, 5, 27, "janitor")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: require_approval\n    role: auditor\n", PolicyYamlErrors.InvalidValueCode, 5, 11, "auditors only read")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: require_approval\n    role: []\n", PolicyYamlErrors.InvalidValueCode, 5, 11, "at least one role")]
+    [InlineData("version: v1\nrules:\n  - id: a\n    effect: deny\n    role: security_officer\n", PolicyYamlErrors.UnknownFieldCode, 5, 11, "require_approval")]
     [InlineData("version: v1\nrules:\n  - id: a\n    effect: deny\n    match: { min_amount: lots }\n", PolicyYamlErrors.InvalidValueCode, 5, 26, "lots")]
     public void Load_InvalidDocument_FailsNamingLineAndColumn(string yaml, string code, int line, int column, string mentions)
     {
@@ -107,6 +113,20 @@ public sealed class PolicyYamlLoaderTests
         result.Error.Code.ShouldBe(code);
         result.Error.Message.ShouldStartWith($"Line {line}, column {column}: ");
         result.Error.Message.ShouldContain(mentions);
+    }
+
+    [Theory]
+    [InlineData("role: security_officer", new[] { Roles.SecurityOfficer })]
+    [InlineData("role: SecurityOfficer", new[] { Roles.SecurityOfficer })]
+    [InlineData("role: [security_officer, administrator]", new[] { Roles.SecurityOfficer, Roles.Administrator })]
+    [InlineData("role:\n      - agent_owner", new[] { Roles.AgentOwner })]
+    [InlineData("approvers: 1", new[] { Roles.SecurityOfficer })]
+    public void Load_ApprovalRuleRole_ReadsTheEligibleRoles_SecurityOfficersByDefault(string field, string[] roles)
+    {
+        var result = _loader.Load($"version: v1\nrules:\n  - id: a\n    effect: require_approval\n    {field}\n");
+
+        result.IsSuccess.ShouldBeTrue(result.Error.Message);
+        result.Value.Rules[0].Effect.EligibleRoles.ShouldBe(roles);
     }
 
     [Theory]
