@@ -18,7 +18,7 @@ public static class EvidenceCompletenessRules
         ("containment", 1, null),
         ("autonomy promotions and demotions", 1, null),
         ("violations", 1, null),
-        ("metrics", 0.5, "behaviour baselines and anomalies do not exist yet"),
+        ("metrics", 1, null),
         ("audit-chain verification", 1, null),
         ("appendix of audit events", 1, null),
     ];
@@ -34,6 +34,6 @@ public static class EvidenceCompletenessRules
             gaps.Add(string.Create(CultureInfo.InvariantCulture, $"{unattestedAgents} agents were unattested in the period"));
         var score = (int)Math.Round(100 * points / total, MidpointRounding.AwayFromZero);
         return new EvidenceCompleteness(score, string.Create(CultureInfo.InvariantCulture,
-            $"{points:0.#} of {total} points: {Sections.Length} required sections, a verified chain, and every agent attested. Gaps: {string.Join("; ", gaps)}."));
+            $"{points:0.#} of {total} points: {Sections.Length} required sections, a verified chain, and every agent attested. {(gaps.Count == 0 ? "No gaps." : $"Gaps: {string.Join("; ", gaps)}.")}"));
     }
 }

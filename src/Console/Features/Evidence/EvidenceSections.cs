@@ -323,10 +323,25 @@ internal sealed class EvidenceSections(
     public async Task MetricsAsync(long decisions, long denied, long violations, List<TimeSpan> latencies, List<TimeSpan> toContain, CancellationToken cancellationToken)
     {
         doc.Heading(Titles[7]);
-        doc.Paragraph(EvidenceText.NotAvailable("behaviour baselines and anomalies (anomalies caught before execution, share of calls " +
-                                                "within allowlists). The measures below are computed from the period's records."), emphasis: true);
+        await using var db = contexts.CreateDbContext();
+        var outside = await Warden.Features.Metrics.GovernanceHistoryReader.OutsideAllowlist(
+            scope.Decisions(db, Start, End).Where(d => d.ReviewOf == null)).LongCountAsync(cancellationToken);
+        var calls = await scope.Decisions(db, Start, End).Where(d => d.ReviewOf == null).LongCountAsync(cancellationToken);
+        var alerts = db.AnomalyAlerts.AsNoTracking().Where(a => a.DetectedAt >= Start && a.DetectedAt < End);
+        if (scope.AgentIds is { } agentIds)
+        {
+            var list = agentIds.ToList();
+            alerts = alerts.Where(a => list.Contains(a.AgentId));
+        }
+        var anomalies = await alerts.LongCountAsync(cancellationToken);
+        var caught = await alerts.LongCountAsync(a => a.BeforeExecution, cancellationToken);
+        doc.Paragraph("Computed from the period's records: every tool call the agents asked about, the behaviour alerts raised " +
+                      "against each agent's own baseline, approvals and containment trips.");
         doc.Facts([
             new("Decisions", EvidenceText.Number(decisions)),
+            new("Tool calls within allowlists", calls == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * (calls - outside) / calls:0.0} % ({calls - outside:N0} of {calls:N0})")),
+            new("Behaviour anomalies", EvidenceText.Number(anomalies)),
+            new("Caught before execution", anomalies == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{caught:N0} of {anomalies:N0}")),
             new("Share denied", decisions == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * denied / decisions:0.0} %")),
             new("Violations", EvidenceText.Number(violations)),
             new("Median approval latency", EvidenceText.Duration(EvidenceText.Median(latencies))),
@@ -334,7 +349,6 @@ internal sealed class EvidenceSections(
         ]);
         var days = new List<ChartBar>();
         var violationDays = new List<ChartBar>();
-        await using var db = contexts.CreateDbContext();
         var step = (End - Start).TotalDays > 62 ? TimeSpan.FromDays(7) : TimeSpan.FromDays(1);
         for (var from = Start; from < End; from += step)
         {

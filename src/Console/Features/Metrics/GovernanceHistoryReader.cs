@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Warden.Features.Decisions;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
 using Warden.Domain.Metrics;
@@ -21,6 +22,10 @@ public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> c
     private const string ToolPrefix = "[{\"code\":\"" + DecisionCodes.ToolNotAllowed + "\"";
     private const string OperationPrefix = "[{\"code\":\"" + DecisionCodes.OperationNotAllowed + "\"";
     private const string ResourcePrefix = "[{\"code\":\"" + DecisionCodes.ResourceOutOfScope + "\"";
+
+    /// <summary>The refusals among <paramref name="decisions"/> whose primary reason is the allowlist (tool, operation or resource scope).</summary>
+    public static IQueryable<DecisionRecord> OutsideAllowlist(IQueryable<DecisionRecord> decisions) =>
+        decisions.Where(d => d.IsViolation && (EF.Functions.Like(d.Reasons, ToolPrefix + "%") || EF.Functions.Like(d.Reasons, OperationPrefix + "%") || EF.Functions.Like(d.Reasons, ResourcePrefix + "%")));
 
     public async Task<GovernanceHistory> ReadAsync(MetricPeriod period, CancellationToken ct)
     {

@@ -103,7 +103,7 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
                 problems.Add($"key {a.Key} of acknowledged {a.Id} maps to [{string.Join(", ", byKey)}]");
             var events = stored.EventsReferencing.GetValueOrDefault(a.Id);
             if (events != 1)
-                problems.Add($"acknowledged {a.Id} ({(int)a.Status}) is referenced by {events} audit events");
+                problems.Add($"acknowledged {a.Id} ({(int)a.Status}) is recorded by {events} decision events");
         }
         foreach (var (request, id) in retried)
         {
@@ -113,8 +113,8 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
         }
         // A decision and its event commit in one transaction: neither exists without the other.
         foreach (var row in stored.Rows.Where(r => stored.EventsReferencing.GetValueOrDefault(r.Id) != 1))
-            problems.Add($"stored {row.Id} (key {row.IdempotencyKey}) is referenced by {stored.EventsReferencing.GetValueOrDefault(row.Id)} audit events");
-        foreach (var orphan in stored.EventsReferencing.Keys.Where(id => !rowsById.ContainsKey(id)))
+            problems.Add($"stored {row.Id} (key {row.IdempotencyKey}) is recorded by {stored.EventsReferencing.GetValueOrDefault(row.Id)} decision events");
+        foreach (var orphan in stored.Mentioned.Where(id => !rowsById.ContainsKey(id)))
             problems.Add($"audit events reference {orphan}, which has no row in Decisions");
         log?.WriteLine($"After the restart: {stored.Rows.Count} decisions stored, {stored.EventCount} audit events, " +
                        $"chain head {report.GetProperty("headSequence")}, {retried.Count} retries answered by the stored decision.");
@@ -216,20 +216,28 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
                 rows.Add(new StoredRow(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
 
-        var referencing = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The event that records a decision is one of decision.allowed, .denied or .pending; later events
+        // may mention the decision too (a behaviour alert it raised), and must name a stored decision.
+        var recording = new Dictionary<string, int>(StringComparer.Ordinal);
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
         var events = 0;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT Data FROM AuditEvents ORDER BY Sequence";
+            command.CommandText = "SELECT Kind, Data FROM AuditEvents ORDER BY Sequence";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 events++;
-                foreach (var id in DecisionIdPattern().Matches(reader.GetString(0)).Select(m => m.Value).Distinct(StringComparer.Ordinal))
-                    referencing[id] = referencing.GetValueOrDefault(id) + 1;
+                var records = reader.GetString(0) is "decision.allowed" or "decision.denied" or "decision.pending";
+                foreach (var id in DecisionIdPattern().Matches(reader.GetString(1)).Select(m => m.Value).Distinct(StringComparer.Ordinal))
+                {
+                    mentioned.Add(id);
+                    if (records)
+                        recording[id] = recording.GetValueOrDefault(id) + 1;
+                }
             }
         }
-        return new StoredDecisions(rows, referencing, events);
+        return new StoredDecisions(rows, recording, mentioned, events);
     }
 
     private static int FreePort()
@@ -250,7 +258,9 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
 
     private sealed record StoredRow(string Id, string? IdempotencyKey);
 
-    private sealed record StoredDecisions(List<StoredRow> Rows, Dictionary<string, int> EventsReferencing, int EventCount);
+    /// <param name="EventsReferencing">Per decision id, the events that record it (decision.allowed, .denied, .pending).</param>
+    /// <param name="Mentioned">Every decision id any event names.</param>
+    private sealed record StoredDecisions(List<StoredRow> Rows, Dictionary<string, int> EventsReferencing, HashSet<string> Mentioned, int EventCount);
 
     /// <summary>
     /// Closed-loop connections acting as the demo support agent. An answer counts as acknowledged only

@@ -27,7 +27,8 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         pages.ShouldAllBe(p => p.Contains(pack.Id));
         foreach (var title in EvidenceSections.Titles)
             all.ShouldContain(title);
-        all.ShouldContain("Not available in this version: behaviour baselines");
+        Compact(all).ShouldContain(Compact("Tool calls within allowlists"));
+        Compact(all).ShouldContain(Compact("Caught before execution"));
         all.ShouldContain("Promotion requests decided");
         all.ShouldContain(app.SharedKind);
         Compact(all).ShouldContain(Compact(EvidenceScenario.Masked(app, $"card {EvidenceScenario.SeededCard} #17")));
