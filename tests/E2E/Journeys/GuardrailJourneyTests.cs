@@ -26,8 +26,9 @@ public sealed class GuardrailJourneyTests(ConsoleFixture console)
         await auditor.GotoAsync($"/audit?subject={Agent}");
         var row = auditor.Locator("[data-testid='audit-events'] tbody tr").Filter(new() { HasText = decisionId }).First;
         await row.WaitForAsync();
-        (await row.Locator("td[data-label='Kind']").InnerTextAsync()).Trim().ShouldBe("decision.denied");
-        await row.GetByTestId("audit-data-more").Locator("summary").ClickAsync();
+        (await row.Locator("td[data-label='Kind'] .mud-chip").InnerTextAsync()).Trim().ShouldBe("decision.denied");
+        // A click before the live circuit attaches can be undone by its first render: click until it stays open.
+        await row.GetByTestId("audit-data-more").Locator("summary").ClickUntilVisibleAsync(row.GetByTestId("audit-data-full"));
         var data = await row.GetByTestId("audit-data-full").InnerTextAsync();
         data.ShouldContain("guardrail_finding");
         data.ShouldContain("Found secret.cloud_key at $.note");
@@ -35,6 +36,15 @@ public sealed class GuardrailJourneyTests(ConsoleFixture console)
         data.ShouldNotContain(CloudKey);
         (await auditor.ContentAsync()).ShouldNotContain(CloudKey);
         await auditor.SaveScreenshotAsync("audit-secret-denied");
+
+        // "Why?" explains the decision: the rule of the published policy that denied it, never the secret.
+        await row.Locator("td[data-label='Kind'] button").ClickAsync();
+        var detail = auditor.GetByTestId("decision-detail");
+        await detail.WaitForAsync();
+        (await auditor.GetByTestId("decision-detail-outcome").InnerTextAsync()).Trim().ShouldBe("deny", StringCompareShould.IgnoreCase);
+        (await auditor.GetByTestId("decision-detail-rules").InnerTextAsync()).ShouldContain("deny-secrets-in-requests");
+        (await detail.InnerTextAsync()).ShouldNotContain(CloudKey);
+        await auditor.SaveScreenshotAsync("audit-secret-explained");
         await auditor.Context.CloseAsync();
 
         var officer = await console.OpenPageAsync();
