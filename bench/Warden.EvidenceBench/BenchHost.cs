@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Warden.EvidenceBench;
 
-/// <summary>The app's services over a fresh SQLite folder, without demo agents producing events of their own.</summary>
+/// <summary>The app's services over a fresh SQLite folder, without demo agents producing events of their own (the evidence and metrics benches share it).</summary>
 internal sealed class BenchHost : WebApplicationFactory<Program>
 {
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("warden-evidence-bench-").FullName;
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("warden-bench-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -6,6 +6,7 @@ using Warden.Domain.Metrics;
 using Warden.Features.Behaviour;
 using Warden.Features.Decisions;
 using Warden.Features.Metrics;
+using Warden.EvidenceBench;
 using Warden.LoadBench;
 
 namespace Warden.MetricsBench;

@@ -1,7 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.People;
 using Warden.Infrastructure.Identity;
+using Warden.Persistence;
 
 namespace Warden.Features.Agents;
 
@@ -19,6 +21,15 @@ internal static class AgentAccess
 
     public static bool CanSee(Actor actor, Agent agent) =>
         SeesAll(actor) || agent.OwnerId == actor.Id || agent.BackupOwnerId == actor.Id || agent.PendingOwnerId == actor.Id;
+
+    /// <summary>The agent if it exists and <paramref name="actor"/> may see it; otherwise <see cref="NotFound"/> (never saying which).</summary>
+    public static async Task<Result<Agent>> FindVisibleAsync(WardenDbContext db, Actor actor, string agentId, CancellationToken ct)
+    {
+        if (!AgentId.TryParse(agentId, out var id))
+            return NotFound(agentId);
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        return agent is not null && CanSee(actor, agent) ? agent : NotFound(agentId);
+    }
 
     public static bool IsOfficer(Actor actor) => actor.IsIn(Roles.SecurityOfficer);
 

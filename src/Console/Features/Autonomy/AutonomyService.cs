@@ -54,9 +54,10 @@ public sealed class AutonomyService(
         if (access.IsFailure)
             return access.Error;
         await using var db = contexts.CreateDbContext();
-        var agent = await FindAsync(db, agentId, ct);
-        if (agent is null || !AgentAccess.CanSee(access.Value, agent))
-            return AgentAccess.NotFound(agentId);
+        var found = await AgentAccess.FindVisibleAsync(db, access.Value, agentId, ct);
+        if (found.IsFailure)
+            return found.Error;
+        var agent = found.Value;
         var changes = await db.AgentChanges.AsNoTracking()
             .Where(c => c.AgentId == agent.Id.Value && AutonomyChanges.Kinds.Contains(c.Kind))
             .OrderByDescending(c => c.Id)

@@ -44,12 +44,10 @@ public sealed class BehaviourService(AccessGuard guard, IDbContextFactory<Warden
         var access = await guard.RequireAsync(AgentAccess.Readers);
         if (access.IsFailure)
             return access.Error;
-        if (!AgentId.TryParse(agentId, out var id))
-            return AgentAccess.NotFound(agentId);
         await using var db = contexts.CreateDbContext();
-        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (agent is null || !AgentAccess.CanSee(access.Value, agent))
-            return AgentAccess.NotFound(agentId);
+        var agent = await AgentAccess.FindVisibleAsync(db, access.Value, agentId, ct);
+        if (agent.IsFailure)
+            return agent.Error;
         var alerts = await db.AnomalyAlerts.AsNoTracking().Where(a => a.AgentId == agentId)
             .OrderByDescending(a => a.DetectedAt).Take(20).ToListAsync(ct);
         return new AgentBehaviour(monitor.Summary(agentId), await RowsAsync(db, alerts, ct));
