@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Jobs;
 using Warden.Persistence;
 using Warden.Tests.Support;
@@ -46,6 +47,28 @@ public sealed class HousekeepingJobTests(WardenAppFactory app) : IClassFixture<W
         ids.ShouldNotContain(old);
         ids.ShouldContain(recent);
         (await RunsAsync()).OrderByDescending(r => r.Id).First().Detail.ShouldContain("1 old run(s) trimmed");
+    }
+
+    [Fact]
+    public async Task RunAsync_ForgetsClientAssertionsAnHourPastExpiry_AndKeepsTheRest()
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var run = Guid.NewGuid().ToString("N");
+        await using (var db = await CreateContextAsync())
+        {
+            db.Set<UsedClientAssertion>().AddRange(
+                new UsedClientAssertion { Jti = $"agt_x|{run}-old", AgentId = "agt_x", ExpiresAt = now - HousekeepingJob.AssertionsKeptAfterExpiry - TimeSpan.FromMinutes(1) },
+                new UsedClientAssertion { Jti = $"agt_x|{run}-just-expired", AgentId = "agt_x", ExpiresAt = now - TimeSpan.FromMinutes(5) },
+                new UsedClientAssertion { Jti = $"agt_x|{run}-live", AgentId = "agt_x", ExpiresAt = now + TimeSpan.FromMinutes(5) });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await RunJobAsync();
+
+        await using var check = await CreateContextAsync();
+        var left = await check.Set<UsedClientAssertion>().Where(a => a.Jti.Contains(run)).Select(a => a.Jti).ToListAsync(TestContext.Current.CancellationToken);
+        left.ShouldBe([$"agt_x|{run}-just-expired", $"agt_x|{run}-live"], ignoreOrder: true);
+        (await RunsAsync()).OrderByDescending(r => r.Id).First().Detail.ShouldContain("expired client assertion(s) forgotten");
     }
 
     private async Task RunJobAsync()
