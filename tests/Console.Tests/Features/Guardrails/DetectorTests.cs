@@ -35,15 +35,16 @@ public sealed class DetectorTests : IAsyncLifetime
         _detector.MapPost("/{mode}", AnswerAsync);
         await _detector.StartAsync();
         var url = _detector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // Timeouts with room for a loaded machine's first connection; the slow answer takes ten times longer.
         _app = WardenAppFactory.With(new Dictionary<string, string?>
         {
             ["Guardrails:Detectors:0:Name"] = "classifier",
             ["Guardrails:Detectors:0:Url"] = url + "/closed",
-            ["Guardrails:Detectors:0:TimeoutMilliseconds"] = "300",
+            ["Guardrails:Detectors:0:TimeoutMilliseconds"] = "2000",
             ["Guardrails:Detectors:0:ApiKey"] = "detector-key",
             ["Guardrails:Detectors:1:Name"] = "advisory",
             ["Guardrails:Detectors:1:Url"] = url + "/open",
-            ["Guardrails:Detectors:1:TimeoutMilliseconds"] = "300",
+            ["Guardrails:Detectors:1:TimeoutMilliseconds"] = "2000",
             ["Guardrails:Detectors:1:FailClosed"] = "false",
         });
     }
@@ -79,7 +80,7 @@ public sealed class DetectorTests : IAsyncLifetime
 
     private static async Task<object> SlowAsync(CancellationToken cancellationToken)
     {
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         return new { findings = Array.Empty<object>() };
     }
 
