@@ -38,6 +38,8 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
             .WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
 
         // A critical request needs both: officer's vote shows up live on officer2's card, who completes it.
+        // The demo agents send a payment now and then; one is sent here so the journey does not wait on chance.
+        await SendPaymentAsync();
         var critical = await WaitForCardAsync(first, required: 2);
         var criticalId = (await critical.GetAttributeAsync("data-request"))!;
         await VoteAsync(first, critical, "E2E: first of two, invoice verified", "1 more needed");
@@ -60,6 +62,22 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
 
         await first.Context.CloseAsync();
         await second.Context.CloseAsync();
+    }
+
+    private async Task SendPaymentAsync()
+    {
+        using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
+        var token = await DemoAgentApi.TokenAsync(http, "agt_demo_payments");
+        var answer = await DemoAgentApi.DecideAsync(http, token, new
+        {
+            tool = "payments.send",
+            operation = "execute",
+            resource = $"payments/suppliers/{Random.Shared.Next(1000, 9999)}",
+            parameters = new { invoiceId = "INV-E2E" },
+            impact = new { records = 1, amount = 120m, currency = "EUR" },
+            justification = "E2E: supplier invoice due today",
+        });
+        answer.GetProperty("outcome").GetString().ShouldBe("pending", answer.ToString());
     }
 
     /// <summary>Waits (the queue is live, no reloads) for a card needing <paramref name="required"/> approvals and none yet.</summary>

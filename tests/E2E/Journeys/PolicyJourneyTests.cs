@@ -15,6 +15,10 @@ public sealed class PolicyJourneyTests(ConsoleFixture console)
     private const string Officer = "officer@warden.example";
     private const string Agent = "agt_demo_payments";
 
+    // The rule stays in force for the journeys that follow on the same server, so it holds only this
+    // invoice: the demo agents' own invoice reads (numbered) go on as before.
+    private const string AuditedInvoice = "erp/invoices/INV-AUDIT";
+
     [Fact]
     public async Task OfficerPublishesARuleForADemoTool_AndTheNextRequestForItIsPending()
     {
@@ -31,7 +35,7 @@ public sealed class PolicyJourneyTests(ConsoleFixture console)
         yaml.ShouldContain("rules:\n");
         var label = $"invoices-reviewed-{Guid.NewGuid():N}"[..26];
         var edited = System.Text.RegularExpressions.Regex.Replace(yaml, "^version: .*$", $"version: \"{label}\"", System.Text.RegularExpressions.RegexOptions.Multiline)
-            .Replace("rules:\n", "rules:\n  - id: invoice-reads-reviewed\n    description: Invoice reads wait for an officer during the audit.\n    match: { tools: [invoices.read] }\n    effect: require_approval\n\n", StringComparison.Ordinal);
+            .Replace("rules:\n", $"rules:\n  - id: invoice-reads-reviewed\n    description: Invoice reads wait for an officer during the audit.\n    match: {{ tools: [invoices.read], resources: [\"{AuditedInvoice}\"] }}\n    effect: require_approval\n\n", StringComparison.Ordinal);
         await editor.FillAsync(edited);
         await page.GetByTestId("policy-check").ClickAsync();
         (await page.GetByTestId("policy-check-summary").InnerTextAsync()).ShouldContain("can be published");
@@ -61,5 +65,5 @@ public sealed class PolicyJourneyTests(ConsoleFixture console)
     }
 
     private static Task<JsonElement> DecideAsync(HttpClient http, string token) =>
-        DemoAgentApi.DecideAsync(http, token, new { tool = "invoices.read", operation = "read", resource = $"erp/invoices/INV-{Random.Shared.Next(1000, 9999)}", impact = new { records = 1 } });
+        DemoAgentApi.DecideAsync(http, token, new { tool = "invoices.read", operation = "read", resource = AuditedInvoice, impact = new { records = 1 } });
 }
