@@ -48,7 +48,7 @@ public sealed class GuardrailMasker
     public string MaskJson(JsonElement document, IReadOnlyList<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        if (findings.Any(f => f.Kind == FindingKinds.InputTruncated))
+        if (findings.Any(LeftUnread))
             return MaskJson(document);
         var spans = findings.Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0).ToList();
         using var buffer = new MemoryStream();
@@ -72,13 +72,20 @@ public sealed class GuardrailMasker
         return $"[{type}:{Convert.ToHexStringLower(hash)[..HashHexLength]}]";
     }
 
+    /// <summary>
+    /// A scan that did not read all of its text (truncated, a pattern out of time, a scanner fault)
+    /// cannot say where the personal data is: such a text is never stored as it is.
+    /// </summary>
+    private static bool LeftUnread(Finding finding) =>
+        finding.Kind is FindingKinds.InputTruncated or FindingKinds.ScanTimeout or FindingKinds.ScannerFailed;
+
     /// <summary>Replaces the spans of the personal-data and secret findings in <paramref name="text"/>.</summary>
     public string Apply(string text, IEnumerable<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(findings);
         var list = findings.ToList();
-        if (list.Exists(f => f.Kind == FindingKinds.InputTruncated))
+        if (list.Exists(LeftUnread))
             return string.Create(CultureInfo.InvariantCulture, $"[unchecked:{text.Length} chars]");
         var spans = list
             .Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0 && f.Start + f.Length <= text.Length)

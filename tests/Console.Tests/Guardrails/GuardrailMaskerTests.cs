@@ -29,6 +29,18 @@ public sealed class GuardrailMaskerTests
             lean.MaskJson(corpusCase.Parameters).ShouldBe(full.MaskJson(corpusCase.Parameters), corpusCase.Id);
     }
 
+    [Theory]
+    [InlineData(FindingKinds.ScanTimeout)]
+    [InlineData(FindingKinds.ScannerFailed)]
+    public void Apply_AfterAScanThatDidNotFinish_StoresNothingOfTheText(string kind)
+    {
+        var text = "mail olivia@example.com";
+
+        var masked = Masker.Apply(text, [new Finding(kind, "$", 1.0, "x")]);
+
+        masked.ShouldBe($"[unchecked:{text.Length} chars]");
+    }
+
     [Fact]
     public void Placeholder_SameValueAndKey_GivesTheSamePlaceholderAndAnotherKeyDoesNot()
     {

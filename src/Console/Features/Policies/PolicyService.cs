@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Approvals;
 using Warden.Domain;
 using Warden.Domain.Audit;
 using Warden.Domain.People;
@@ -284,8 +285,15 @@ public sealed class PolicyService(
             return PolicyServiceErrors.NotFound;
         if (publication.State != PublicationState.AwaitingSecondOfficer)
             return PolicyServiceErrors.NotAwaiting(publication.State);
-        if (publication.RequestedBy == actor.Id.Value)
+        // The second officer is another person: another account sharing the requester's mailbox is the same one.
+        var requesterEmail = await db.Users.AsNoTracking().Where(u => u.Id == publication.RequestedBy).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        if (publication.RequestedBy == actor.Id.Value
+            || (requesterEmail is not null && Voter.Mailbox(requesterEmail) == Voter.Mailbox(actor.Email)))
             return PolicyServiceErrors.SamePerson;
+        // Its replay compared the version with the policy in force when it was requested; approving it
+        // over a version published since would undo that one unseen.
+        if (approve && await db.PolicyPublications.AnyAsync(p => p.State == PublicationState.Published && p.PublishedAt > publication.RequestedAt, ct))
+            return PolicyServiceErrors.Superseded;
         var version = await db.PolicyVersions.AsNoTracking().SingleAsync(v => v.Id == publication.VersionId, ct);
         var candidate = loader.Load(version.Content);
         if (candidate.IsFailure)
@@ -404,6 +412,8 @@ public static class PolicyServiceErrors
     public static readonly Error EmptyWindow = new("policy.empty_window", "The replay window must end after it starts.");
     public static readonly Error AlreadyAwaiting = new("policy.already_awaiting", "This version already waits for a second officer.");
     public static readonly Error SamePerson = new("policy.same_officer", "A second officer approves this publication, not the one who asked for it.");
+    public static readonly Error Superseded = new("policy.superseded",
+        "Another version was published after this request, so its replay no longer compares with the policy in force; reject it and request publication again.");
 
     public static Error NotAwaiting(PublicationState state) =>
         new("policy.not_awaiting", $"This publication is {state switch { PublicationState.Published => "published already", PublicationState.Rejected => "rejected", _ => "not waiting" }}.");

@@ -123,6 +123,27 @@ public sealed class PolicyPublishingTests
     }
 
     [Fact]
+    public async Task SecondOfficer_ApprovingARequestOverAVersionPublishedSince_IsRefused_AndThatVersionStays()
+    {
+        await using var app = WardenAppFactory.With();
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using var held = await DecideAsync(client, Body("crm.update", "write", parameters: new { accountId = "42" }));
+        var widening = await SaveAsync(app, Candidate("updates-allowed-2", UpdatesAllowedRule));
+        var asked = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(widening, "updates are routine"));
+        asked.Value.Publication.State.ShouldBe(PublicationState.AwaitingSecondOfficer);
+        var narrowing = await SaveAsync(app, ReadsReviewed("reads-reviewed-2"));
+        (await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(narrowing, "CRM migration"))).IsSuccess.ShouldBeTrue();
+
+        var late = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var rejected = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, false, "superseded by the CRM migration"));
+
+        late.Error.ShouldBe(PolicyServiceErrors.Superseded);
+        rejected.IsSuccess.ShouldBeTrue(rejected.IsFailure ? rejected.Error.ToString() : null);
+        app.Services.GetRequiredService<PublishedPolicy>().Current.Version.ShouldBe("reads-reviewed-2");
+    }
+
+    [Fact]
     public async Task Publish_AVersionWithProblemsOrFailingTests_IsRefused_ButItIsSaved()
     {
         await using var app = WardenAppFactory.With();
