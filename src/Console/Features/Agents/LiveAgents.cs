@@ -134,19 +134,16 @@ public sealed class LiveAgentsInvalidation(LiveAgents agents) : SaveChangesInter
     {
         if (context is null)
             return;
-        // Every tracked agent counts, changed or not: reading entry states would detect changes
-        // again, and dropping an unchanged agent's copy costs one read.
+        // A pooled context may come back with ids of a transaction that was disposed without ending: start clean.
+        if (context.Database.CurrentTransaction is null)
+            _inTransaction.Remove(context);
+        // WardenDbContext detected changes once before the save and turned detection off, so reading
+        // entry states here costs nothing.
         HashSet<AgentId>? ids = null;
-        var detect = context.ChangeTracker.AutoDetectChangesEnabled;
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        foreach (var entry in context.ChangeTracker.Entries<Agent>())
         {
-            foreach (var entry in context.ChangeTracker.Entries<Agent>())
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
                 (ids ??= []).Add(entry.Entity.Id);
-        }
-        finally
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
         if (ids is not null)
             _saving.AddOrUpdate(context, ids);
@@ -157,13 +154,10 @@ public sealed class LiveAgentsInvalidation(LiveAgents agents) : SaveChangesInter
         if (context is null || !_saving.TryGetValue(context, out var ids))
             return;
         _saving.Remove(context);
-        if (context.Database.CurrentTransaction is null)
-        {
-            agents.Invalidate(ids);
-            return;
-        }
-        // Not durable (nor visible to others) until the transaction commits: invalidated then too.
         agents.Invalidate(ids);
+        if (context.Database.CurrentTransaction is null)
+            return;
+        // Not durable (nor visible to others) until the transaction commits: invalidated then too.
         if (_inTransaction.TryGetValue(context, out var pending))
             pending.UnionWith(ids);
         else
