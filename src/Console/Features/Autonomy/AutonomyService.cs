@@ -189,7 +189,8 @@ public sealed class AutonomyService(
         var now = clock.GetUtcNow();
         var next = agent.AutonomyLevel < Agent.MaxAutonomyLevel ? agent.AutonomyLevel + 1 : (int?)null;
         var criteria = next is { } level ? options.Value.CriteriaFor(level) : null;
-        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria, await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct), now);
+        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria,
+            await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct, checkEvidence: criteria.RequireVerifiedEvidence), now);
         var open = await db.PromotionRequests.AsNoTracking()
             .Where(r => r.AgentId == agent.Id && r.State == PromotionState.Open && r.ExpiresAt > now)
             .Select(r => r.Id)

@@ -13,7 +13,12 @@ namespace Warden.Features.Autonomy;
 /// </summary>
 internal static class TrackRecords
 {
-    public static async Task<TrackRecord> MeasureAsync(WardenDbContext db, Agent agent, TimeSpan attestationPeriod, EvidenceCheck evidence, DateTimeOffset now, CancellationToken ct)
+    /// <param name="checkEvidence">
+    /// False where the criteria do not ask for a verified pack: verifying hashes and a signature from
+    /// disk is the dearest part, and a readiness page measures every agent.
+    /// </param>
+    public static async Task<TrackRecord> MeasureAsync(
+        WardenDbContext db, Agent agent, TimeSpan attestationPeriod, EvidenceCheck evidence, DateTimeOffset now, CancellationToken ct, bool checkEvidence = true)
     {
         var id = agent.Id.Value;
         var levelChanges = await db.AgentChanges.AsNoTracking()
@@ -38,7 +43,7 @@ internal static class TrackRecords
             .GroupBy(r => r.FalsePositive)
             .Select(g => new { FalsePositive = g.Key, Count = g.Count() })
             .ToListAsync(ct);
-        var pack = await evidence.LatestAsync(db, agent, ct);
+        var pack = checkEvidence ? await evidence.LatestAsync(db, agent, ct) : null;
         return new TrackRecord(
             agent.AutonomyLevel,
             levelSince,
