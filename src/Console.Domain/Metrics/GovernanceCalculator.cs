@@ -69,8 +69,8 @@ public static class GovernanceCalculator
         var packs = history.Evidence.Where(e => period.Contains(e.CompletedAt) && Concerns(history, scope, e.Scope, e.Target)).ToList();
 
         return new Snapshot(
-            Percentile(contain, 0.50),
-            Percentile(contain, 0.95),
+            NearestRank.Percentile(contain, 0.50),
+            NearestRank.Percentile(contain, 0.95),
             trips.Count,
             unsafeCount == 0 ? null : period.Length.TotalSeconds / unsafeCount,
             unsafeCount,
@@ -79,8 +79,8 @@ public static class GovernanceCalculator
             anomalies.Count,
             caught,
             anomalies.Count == 0 ? null : caught / (double)anomalies.Count,
-            Percentile(latencies, 0.50),
-            Percentile(latencies, 0.95),
+            NearestRank.Percentile(latencies, 0.50),
+            NearestRank.Percentile(latencies, 0.95),
             approvals.Count(a => period.Contains(a.OpenedAt)),
             meanQueue,
             peakQueue,
@@ -134,15 +134,5 @@ public static class GovernanceCalculator
         }
         area += depth * (period.End - at).TotalSeconds;
         return (period.Length.TotalSeconds <= 0 ? 0 : area / period.Length.TotalSeconds, peak);
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values; null when there are none.</summary>
-    public static double? Percentile(IReadOnlyList<double> sorted, double p)
-    {
-        ArgumentNullException.ThrowIfNull(sorted);
-        if (sorted.Count == 0)
-            return null;
-        var rank = (int)Math.Ceiling(p * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 }

@@ -1,3 +1,4 @@
+using Warden.Domain.Metrics;
 using Warden.Domain.Approvals;
 
 namespace Warden.Features.Approvals;
@@ -48,24 +49,14 @@ public static class ApprovalLoadCalculator
             queueDepth,
             escalated,
             decided.Count,
-            Percentile(decided, 0.50),
-            Percentile(decided, 0.95),
+            NearestRank.Percentile(decided, 0.50),
+            NearestRank.Percentile(decided, 0.95),
             officers.OrderByDescending(o => o.Approvals + o.Denials).ToList(),
             stamps,
             bursts,
             settings.LoadWindowDays,
             settings.RubberStampSeconds,
             settings.MaxApprovalsPerHour);
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static TimeSpan? Percentile(IReadOnlyList<TimeSpan> sorted, double p)
-    {
-        ArgumentNullException.ThrowIfNull(sorted);
-        if (sorted.Count == 0)
-            return null;
-        var rank = (int)Math.Ceiling(p * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
     // The most approvals within any sliding hour (a window starting at one of the approvals).
