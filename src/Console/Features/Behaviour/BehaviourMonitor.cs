@@ -187,6 +187,9 @@ public sealed partial class BehaviourMonitor(
             }
         }
         BehaviourLog.AnomalyRaised(logger, alert.Kind, alert.Score, observed.AgentId);
+        // Like any other critical violation (when anomalies are configured critical), it demotes at once.
+        if (severity == ViolationSeverity.Critical)
+            await demotion.OnCriticalViolationAsync(observed.AgentId, observed.DecisionId, DecisionCodes.Anomaly, ct);
         if (settings.TripBreakerAtScore is { } bound && alert.Score >= bound)
             await TripAsync(alert, ct);
         return alert;

@@ -97,4 +97,37 @@ public sealed class AnomalyFlowTests(QuickBaselinesApp app) : IClassFixture<Quic
         result.Error.Code.ShouldBe("agent.not_found");
         alerts.Value.ShouldNotContain(a => a.AgentId == agent.Id);
     }
+
+    [Fact]
+    public async Task Anomaly_ConfiguredCritical_DemotesTheAgentToLevelZeroAtOnce()
+    {
+        await using var critical = WardenAppFactory.With(new Dictionary<string, string?>
+        {
+            ["Behaviour:Baselines:NewToolWarmup"] = "3",
+            ["Behaviour:TripBreakerAtScore"] = "100",
+            ["Autonomy:Severities:anomaly"] = "Critical",
+        });
+        var agent = await RegisterAsync(critical);
+        await critical.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(Ct);
+            var tracked = await db.Agents.SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(agent.Id), Ct);
+            tracked.ChangeAutonomyLevel(2, DateTimeOffset.UtcNow).IsSuccess.ShouldBeTrue();
+            await db.SaveChangesAsync(Ct);
+            return 0;
+        });
+        using var client = Client(critical, agent.Token);
+        for (var i = 0; i < 3; i++)
+            (await DecideAsync(client, Body())).Dispose();
+        (await DecideAsync(client, Body("payments.send", "execute", "payments/out/1", amount: 10m))).Dispose();
+
+        await critical.Services.GetRequiredService<BehaviourMonitor>().DrainAsync(Ct);
+
+        var level = await critical.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(Ct);
+            return (await db.Agents.AsNoTracking().SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(agent.Id), Ct)).AutonomyLevel;
+        });
+        level.ShouldBe(0);
+    }
 }
