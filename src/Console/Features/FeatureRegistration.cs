@@ -18,12 +18,18 @@ using Warden.Features.Dashboard;
 using Warden.Features.Notifications;
 using Warden.Features.Setup;
 
+using Warden.Domain.Agents;
+using Warden.Domain.Containment;
+using Warden.Domain.Decisions;
+using Warden.Infrastructure.Events;
+
 namespace Warden.Features;
 
 public static class FeatureRegistration
 {
     public static IServiceCollection AddWardenFeatures(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<EventPublisher>();
         services.AddOptions<DirectoryOptions>()
             .Bind(configuration.GetSection(DirectoryOptions.SectionName))
             .ValidateDataAnnotations()
@@ -49,11 +55,7 @@ public static class FeatureRegistration
 
         services.AddPolicyDocuments();
         services.AddSingleton<PublishedPolicy>();
-        services.AddSingleton<UsageMeter>();
-        services.AddSingleton<ParameterSchemas>();
-        services.AddSingleton<GrantTokens>();
-        services.AddSingleton<DecisionJournal>();
-        services.AddSingleton<DecisionService>();
+        services.AddDecisions();
         services.AddGuardrails(configuration);
         services.AddOptions<ApprovalOptions>()
             .Bind(configuration.GetSection(ApprovalOptions.SectionName))
@@ -67,6 +69,7 @@ public static class FeatureRegistration
                 o.Breakers = rules;
         });
         services.AddSingleton<CircuitBreakers>();
+        services.AddEventHandler<DecisionCommitted, CircuitBreakers>();
         services.AddSingleton<ContainmentRegistry>();
         services.AddSingleton<ContainmentEngine>();
         services.AddScoped<ContainmentService>();
@@ -74,6 +77,10 @@ public static class FeatureRegistration
         services.AddHostedService<ContainmentMonitor>();
         services.AddSingleton<ApprovalFeed>();
         services.AddSingleton<ApprovalWorkflow>();
+        services.AddSingleton<IApprovalExpiry>(sp => sp.GetRequiredService<ApprovalWorkflow>());
+        services.AddSingleton<ApprovalFollowUps>();
+        services.AddEventHandler<DecisionCommitted, ApprovalFollowUps>();
+        services.AddEventHandler<AgentsContained, ApprovalFollowUps>();
         services.AddScoped<ApprovalService>();
         services.AddOptions<AutonomyOptions>()
             .Bind(configuration.GetSection(AutonomyOptions.SectionName))
@@ -82,6 +89,11 @@ public static class FeatureRegistration
                 && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
             .ValidateOnStart();
         services.AddSingleton<AutomaticDemotion>();
+        services.AddSingleton(sp => sp.GetRequiredService<AutomaticDemotion>().Severities);
+        services.AddSingleton<DemotionTriggers>();
+        services.AddEventHandler<DecisionCommitted, DemotionTriggers>();
+        services.AddEventHandler<AgentsContained, DemotionTriggers>();
+        services.AddEventHandler<AgentSuspendedForAttestation, DemotionTriggers>();
         services.AddSingleton<EvidenceCheck>();
         services.AddBehaviourMonitoring(configuration);
         services.AddGovernanceMetrics(configuration);
@@ -93,7 +105,6 @@ public static class FeatureRegistration
         services.AddSingleton<Notifier>();
         services.AddTransient<WebhookDeliveryJob>();
         services.AddTransient<NotificationSweepJob>();
-        services.AddSingleton<KeyedLocks>();
         services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
         services.AddSingleton<AgentCallLimiter>();
         services.AddApiDocumentation();

@@ -4,6 +4,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.People;
 using Warden.Features.AuditLog;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Events;
 using Warden.Persistence;
 
 namespace Warden.Features.Agents;
@@ -14,7 +15,7 @@ namespace Warden.Features.Agents;
 /// agents whose attestation is overdue past the grace period. Idempotent: a re-run changes nothing new.
 /// </summary>
 public sealed class DirectoryUpkeepJob(
-    IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, AgentTokenGate tokenGate, Warden.Features.Autonomy.AutomaticDemotion demotion,
+    IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, AgentTokenGate tokenGate, EventPublisher events,
     IOptions<DirectoryOptions> options, TimeProvider clock)
 {
     public const string RecurringJobId = "directory-upkeep";
@@ -53,7 +54,7 @@ public sealed class DirectoryUpkeepJob(
             tokenGate.StatusChanged(agent.Id.Value, agent.Status, now);
         // Suspended for an attestation overdue beyond the limit: the agent also loses autonomy.
         foreach (var id in overdue)
-            await demotion.OnAttestationOverdueAsync(id, settings.AttestationGraceDays, cancellationToken);
+            await events.PublishAsync(new AgentSuspendedForAttestation(id, settings.AttestationGraceDays), cancellationToken);
         return changes;
     }
 

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Warden.Domain.Approvals;
+using Warden.Features.Decisions;
 
 namespace Warden.Features.Approvals;
 
@@ -10,17 +10,14 @@ public sealed record ApprovalChange(string RequestId, string DecisionId, string 
 /// The instance's live channel for approvals: queues and badges subscribe to changes, and agents'
 /// long-polls wake the moment their decision is resolved instead of waiting for their next look.
 /// </summary>
-public sealed class ApprovalFeed
+public sealed class ApprovalFeed(DecisionWaiters waiters)
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
-
     public event Action<ApprovalChange>? Changed;
 
     public void Publish(ApprovalChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (_waiters.TryRemove(change.DecisionId, out var waiter))
-            waiter.TrySetResult();
+        waiters.Wake(change.DecisionId);
         var handlers = Changed;
         if (handlers is null)
             return;
@@ -35,26 +32,6 @@ public sealed class ApprovalFeed
 #pragma warning restore CA1031
             {
             }
-        }
-    }
-
-    /// <summary>Completes when <paramref name="decisionId"/> changes, or when <paramref name="timeout"/> passes.</summary>
-    public async Task WaitAsync(string decisionId, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        if (timeout <= TimeSpan.Zero)
-            return;
-        var waiter = _waiters.GetOrAdd(decisionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            await waiter.Task.WaitAsync(timeout, clock, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-        }
-        finally
-        {
-            // Leave nothing behind: a caller that comes back registers a fresh waiter.
-            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(decisionId, waiter));
         }
     }
 }

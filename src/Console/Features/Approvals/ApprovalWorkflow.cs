@@ -30,7 +30,7 @@ public sealed class ApprovalWorkflow(
     Warden.Features.Containment.ContainmentRegistry containment,
     Warden.Features.Guardrails.Masking masking,
     TimeProvider clock,
-    ILogger<ApprovalWorkflow> logger)
+    ILogger<ApprovalWorkflow> logger) : IApprovalExpiry
 {
     private const int MaxAttempts = 32;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -300,7 +300,7 @@ public sealed class ApprovalWorkflow(
         reasons.Add(reason with { Message = masking.Text(reason.Message) });
         decision.Reasons = JsonSerializer.Serialize(reasons, Json);
         if (request.State == ApprovalState.Approved)
-            decision.GrantExpiresAt = now + DecisionService.GrantLifetime;
+            decision.GrantExpiresAt = now + GrantTokens.Lifetime;
 
         db.Entry(decision).Property<int>("Version").CurrentValue++;
     }
@@ -309,24 +309,8 @@ public sealed class ApprovalWorkflow(
         db.Entry(request).Property<int>("Version").CurrentValue++;
 
     /// <summary>What a notification about <paramref name="request"/> says: enough to route and triage, and a link back.</summary>
-    public object Payload(ApprovalRequest request, string? agentName, string? tool, string? operation, string? resource, string? escalatedTo) => new
-    {
-        request = request.Id,
-        decision = request.DecisionId,
-        agent = new { id = request.AgentId, name = agentName },
-        tool,
-        operation,
-        resource,
-        riskTier = request.RiskTier.ToString().ToLowerInvariant(),
-        state = request.State.ToString().ToLowerInvariant(),
-        approvals = request.Approvals,
-        requiredApprovals = request.RequiredApprovals,
-        eligibleRoles = request.EligibleRoles,
-        openedAt = request.OpenedAt,
-        expiresAt = request.ExpiresAt,
-        escalatedTo,
-        link = notifier.Link($"/approvals/{request.Id}"),
-    };
+    public object Payload(ApprovalRequest request, string? agentName, string? tool, string? operation, string? resource, string? escalatedTo) =>
+        ApprovalNotice.For(request, agentName, tool, operation, resource, escalatedTo, notifier.Link($"/approvals/{request.Id}"));
 
     private async Task<object> PayloadAsync(WardenDbContext db, ApprovalRequest request, string? escalatedTo, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ using Warden.Features.AuditLog;
 using Warden.Features.Autonomy;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
+using Warden.Infrastructure.Events;
 using Warden.Persistence;
 
 namespace Warden.Features.Behaviour;
@@ -33,7 +34,7 @@ public sealed partial class BehaviourMonitor(
     IServiceProvider services,
     IOptions<BehaviourOptions> options,
     TimeProvider clock,
-    ILogger<BehaviourMonitor> logger) : BackgroundService
+    ILogger<BehaviourMonitor> logger) : BackgroundService, IEventHandler<DecisionCommitted>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, AgentBaseline> _baselines = new(StringComparer.Ordinal);
@@ -49,15 +50,37 @@ public sealed partial class BehaviourMonitor(
 
     public long Processed => Interlocked.Read(ref _processed);
 
-    /// <summary>Called after a decision committed. Constant time, no I/O; a full queue drops the decision from the baselines and counts it.</summary>
+    /// <summary>Queues a recorded decision. Constant time, no I/O; a full queue drops the decision from the baselines and counts it.</summary>
     public void Observe(DecisionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!options.Value.Enabled || record.ReviewOf is not null)
+        if (record.ReviewOf is not null)
             return;
-        var observed = new ObservedDecision(record.AgentId, record.Id,
+        Queue(new ObservedDecision(record.AgentId, record.Id,
             new BehaviourObservation(record.DecidedAt, record.Tool, record.Resource, record.Outcome == DecisionOutcome.Deny),
-            record.Outcome == DecisionOutcome.Allow);
+            record.Outcome == DecisionOutcome.Allow));
+    }
+
+    /// <summary>
+    /// Told after each decision commits. Refusals of a contained agent say nothing about its habits;
+    /// everything else feeds its baseline (queued, no I/O here).
+    /// </summary>
+    public Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        var decision = happened.Decision;
+        if (happened.IsOutputReview || decision.PrimaryReason.Code == DecisionCodes.Contained)
+            return Task.CompletedTask;
+        Queue(new ObservedDecision(happened.AgentId, happened.DecisionId,
+            new BehaviourObservation(happened.DecidedAt, happened.Tool, happened.Resource, decision.Outcome == DecisionOutcome.Deny),
+            decision.Outcome == DecisionOutcome.Allow));
+        return Task.CompletedTask;
+    }
+
+    private void Queue(ObservedDecision observed)
+    {
+        if (!options.Value.Enabled)
+            return;
         if (!_queue.Writer.TryWrite(observed))
             Interlocked.Increment(ref _dropped);
     }

@@ -1,3 +1,6 @@
+using Warden.Domain.Decisions;
+using Warden.Infrastructure.Events;
+
 namespace Warden.Features.Behaviour;
 
 public static class BehaviourRegistration
@@ -12,6 +15,7 @@ public static class BehaviourRegistration
             .ValidateOnStart();
         services.AddSingleton<BehaviourMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BehaviourMonitor>());
+        services.AddEventHandler<DecisionCommitted, BehaviourMonitor>();
         services.AddScoped<BehaviourService>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
+using Warden.Infrastructure.Events;
 
 namespace Warden.Features.Containment;
 
@@ -56,10 +57,20 @@ public sealed class ContainmentOptions
 /// per agent and in memory; a trip resets it.
 /// </summary>
 public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, ContainmentRegistry registry, IServiceProvider services, ILogger<CircuitBreakers> logger)
+    : IEventHandler<DecisionCommitted>
 {
     private readonly ConcurrentDictionary<string, AgentWindow> _agents = new(StringComparer.Ordinal);
 
     public IReadOnlyList<BreakerRule> Rules => options.Value.Breakers;
+
+    /// <summary>Told after each decision commits; output reviews are not actions and do not count.</summary>
+    public Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        if (!happened.IsOutputReview)
+            Observe(happened.AgentId, happened.OwnerId, happened.Segment, happened.Decision, happened.DecidedAt);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Feeds one recorded decision; returns the rule that tripped, if one did (the trip runs in the background).</summary>
     public BreakerRule? Observe(string agentId, string ownerId, string segment, Decision decision, DateTimeOffset at)

@@ -5,10 +5,9 @@ using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
-using Warden.Features.Approvals;
 using Warden.Features.AuditLog;
-using Warden.Features.Decisions;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Events;
 using Warden.Persistence;
 using Trip = Warden.Domain.Containment.Containment;
 
@@ -33,15 +32,16 @@ public sealed record TripResult(string ContainmentId, int AgentsContained, int A
 /// Trips and releases without access checks of their own (callers check). A trip commits the
 /// containment, the agents' new status, the invalidation of their unused grants and its audit event
 /// in one transaction; then, before returning, swaps the in-memory set, refuses the agents' tokens and
-/// cancels their pending approvals. A release restores each agent only when nothing else contains it.
+/// tells what follows a trip (<see cref="AgentsContained"/>: pending approvals cancelled, a breaker's
+/// agent demoted). A release restores each agent only when nothing else contains it.
 /// </summary>
 public sealed class ContainmentEngine(
     IDbContextFactory<WardenDbContext> contexts,
     AuditWriter audit,
     ContainmentRegistry registry,
     AgentTokenGate tokens,
-    ApprovalWorkflow approvals,
-    Warden.Features.Autonomy.AutomaticDemotion demotion,
+    IUnusedGrants unusedGrants,
+    EventPublisher events,
     TimeProvider clock,
     ILogger<ContainmentEngine> logger) : IDisposable
 {
@@ -54,13 +54,15 @@ public sealed class ContainmentEngine(
     {
         ArgumentNullException.ThrowIfNull(by);
         var tripped = await TripInTurnAsync(scope, target, reason, by, cancellationToken);
-        // A breaker trip also costs the agent autonomy, settled before the trip is reported.
-        if (tripped.IsSuccess && by.Source == TripSource.Breaker && scope == ContainmentScope.Agent && target is not null)
-            await demotion.OnBreakerTripAsync(target.Trim(), by.Name, CancellationToken.None);
-        return tripped;
+        if (tripped.IsFailure)
+            return tripped.Error;
+        // In force and committed: what follows is settled before the trip is reported, whatever the caller does.
+        var (result, contained) = tripped.Value;
+        await events.PublishAsync(contained, CancellationToken.None);
+        return result with { ApprovalsCancelled = contained.ApprovalsCancelled };
     }
 
-    private async Task<Result<TripResult>> TripInTurnAsync(ContainmentScope scope, string? target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
+    private async Task<Result<(TripResult, AgentsContained)>> TripInTurnAsync(ContainmentScope scope, string? target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
     {
         // Trips and releases take turns on this instance, so two of them never race over the same agents.
         await _serial.WaitAsync(cancellationToken);
@@ -120,7 +122,7 @@ public sealed class ContainmentEngine(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<Result<TripResult>> TripOnceAsync(ContainmentScope scope, string target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
+    private async Task<Result<(TripResult, AgentsContained)>> TripOnceAsync(ContainmentScope scope, string target, string? reason, ContainmentActor by, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var label = await LabelAsync(db, scope, target, cancellationToken);
@@ -139,13 +141,7 @@ public sealed class ContainmentEngine(
         foreach (var agent in agents)
             agent.Contain(containment.Reason, now);
         var agentIds = agents.Select(a => a.Id.Value).ToList();
-        var grants = await UnusedGrantsAsync(db, containment, agentIds, now, cancellationToken);
-        foreach (var grant in grants)
-        {
-            grant.State = DecisionState.Cancelled;
-            // A concurrent outcome report that read the old version now fails instead of completing the grant.
-            db.Entry(grant).Property<int>("Version").CurrentValue++;
-        }
+        var grants = await unusedGrants.VoidAsync(db, scope, agentIds, now, cancellationToken);
         // Tokens minted up to now stay refused after a restart and after the release, not only in memory.
         var credentials = await db.Set<AgentCredential>().Where(c => agentIds.Contains(c.AgentId)).ToListAsync(cancellationToken);
         foreach (var credential in credentials)
@@ -162,7 +158,7 @@ public sealed class ContainmentEngine(
             reason = containment.Reason,
             source = by.Source.ToString().ToLowerInvariant(),
             agents = agentIds,
-            grantsInvalidated = grants.Select(g => g.Id).ToList(),
+            grantsInvalidated = grants,
         })], cancellationToken);
 
         // Committed. From here on nothing may fail the trip: the memory follows the database.
@@ -174,20 +170,17 @@ public sealed class ContainmentEngine(
         containment.Committed(committed, agentIds.Count);
         containment.CredentialsRevoked(revoked);
 
-        var cancelled = 0;
         try
         {
-            cancelled = scope == ContainmentScope.Global
-                ? await approvals.CancelAllAsync($"every agent was contained: {containment.Reason}", cancellationToken)
-                : await approvals.CancelForAgentsAsync(agentIds, $"the agent was contained: {containment.Reason}", cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The containment stands; cancelled approvals can be retried, their agents stay refused anyway.
+            // The containment stands; only its time-to-revocation figure is lost.
             ContainmentLog.AfterTripFailed(logger, ex, containment.Id);
         }
-        return new TripResult(containment.Id, agentIds.Count, cancelled, grants.Count, containment.TimeToRevocation);
+        var result = new TripResult(containment.Id, agentIds.Count, 0, grants.Count, containment.TimeToRevocation);
+        return (result, new AgentsContained(containment.Id, scope, containment.Reason, by.Source, by.Name, agentIds));
     }
 
     private async Task<Result<bool>> ReleaseOnceAsync(string containmentId, Voter officer, string? reason, CancellationToken cancellationToken)
@@ -346,22 +339,12 @@ public sealed class ContainmentEngine(
         return query.ToListAsync(cancellationToken);
     }
 
-    private static Task<List<DecisionRecord>> UnusedGrantsAsync(
-        WardenDbContext db, Trip containment, List<string> agentIds, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var query = db.Decisions.Where(d => (d.State == DecisionState.Allowed || d.State == DecisionState.Approved) && d.GrantUsedAt == null
-                                            && ((d.GrantExpiresAt ?? d.ExpiresAt) > now));
-        if (containment.Scope != ContainmentScope.Global)
-            query = query.Where(d => agentIds.Contains(d.AgentId));
-        return query.ToListAsync(cancellationToken);
-    }
-
     private static string NewId(DateTimeOffset now) => Trip.IdPrefix + AgentId.New(now).Value[AgentId.Prefix.Length..];
 }
 
 internal static partial class ContainmentLog
 {
-    [LoggerMessage(Level = LogLevel.Error, Message = "Containment {Id} is in force, but cancelling its agents' approvals failed.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Containment {Id} is in force, but recording its timings failed.")]
     public static partial void AfterTripFailed(ILogger logger, Exception exception, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording time-to-contain failed; it is tried again.")]

@@ -33,7 +33,7 @@ public static class DecisionEndpoints
     }
 
     private static async Task<IResult> DecideAsync(
-        HttpContext context, DecisionService decisions, AgentTokenGate gate, TimeProvider clock,
+        HttpContext context, DecisionPipeline decisions, AgentTokenGate gate, TimeProvider clock,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
         var agent = Authenticate(context, gate);
@@ -58,7 +58,7 @@ public static class DecisionEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string id, int? waitSeconds, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter)
+        string id, int? waitSeconds, HttpContext context, DecisionStatus decisions, AgentTokenGate gate, AgentCallLimiter limiter)
     {
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
@@ -72,14 +72,14 @@ public static class DecisionEndpoints
     }
 
     private static Task<IResult> ReportOutcomeAsync(
-        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter) =>
+        string id, HttpContext context, OutcomeReports outcomes, AgentTokenGate gate, AgentCallLimiter limiter) =>
         OnDecisionAsync<OutcomeReportBody, OutcomeResponse>(context, gate, limiter,
-            (agent, body, cancellationToken) => decisions.ReportOutcomeAsync(agent, id, body, cancellationToken));
+            (agent, body, cancellationToken) => outcomes.ReportAsync(agent, id, body, cancellationToken));
 
     private static Task<IResult> ReviewOutputAsync(
-        string id, HttpContext context, DecisionService decisions, AgentTokenGate gate, AgentCallLimiter limiter) =>
+        string id, HttpContext context, OutputReviews reviews, AgentTokenGate gate, AgentCallLimiter limiter) =>
         OnDecisionAsync<OutputReviewBody, DecisionResponse>(context, gate, limiter,
-            (agent, body, cancellationToken) => decisions.ReviewOutputAsync(agent, id, body, cancellationToken));
+            (agent, body, cancellationToken) => reviews.ReviewAsync(agent, id, body, cancellationToken));
 
     /// <summary>A call about one of the agent's decisions with a JSON body: token gate, call limit, body, then the service.</summary>
     private static async Task<IResult> OnDecisionAsync<TBody, TResult>(

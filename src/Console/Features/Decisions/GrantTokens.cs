@@ -13,6 +13,10 @@ namespace Warden.Features.Decisions;
 public sealed class GrantTokens
 {
     public const string Prefix = "grt_";
+
+    /// <summary>How long an allow's grant (or an approval's) may be used.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
     private const int KeyLength = 32;
     private readonly byte[] _key;
 

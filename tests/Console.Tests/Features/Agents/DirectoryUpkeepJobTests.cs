@@ -81,7 +81,7 @@ public sealed class DirectoryUpkeepJobTests(WardenAppFactory app) : IClassFixtur
             app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>(),
             app.Services.GetRequiredService<AuditWriter>(),
             app.Services.GetRequiredService<AgentTokenGate>(),
-            app.Services.GetRequiredService<Warden.Features.Autonomy.AutomaticDemotion>(),
+            app.Services.GetRequiredService<Warden.Infrastructure.Events.EventPublisher>(),
             Options.Create(settings),
             clock);
     }

@@ -35,7 +35,7 @@ public sealed class AttestationDemotionTests(WardenAppFactory app) : IClassFixtu
         app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>(),
         app.Services.GetRequiredService<AuditWriter>(),
         app.Services.GetRequiredService<AgentTokenGate>(),
-        app.Services.GetRequiredService<AutomaticDemotion>(),
+        app.Services.GetRequiredService<Warden.Infrastructure.Events.EventPublisher>(),
         Options.Create(settings),
         new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(days)));
 }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Warden.Domain.Approvals;
+using Warden.Domain.Decisions;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>The agent's answer for a recorded decision as it stands now, with its grant while one is usable.</summary>
+public sealed class DecisionAnswers(GrantTokens grants)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public DecisionResponse For(DecisionRecord record)
+    {
+        var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
+        var grant = record.State is DecisionState.Allowed or DecisionState.Approved && record.ReviewOf is null
+            ? new GrantBody(grants.For(record.Id, record.RequestDigest), GrantExpiry(record))
+            : null;
+        var approval = record.Outcome == DecisionOutcome.Pending
+            ? new ApprovalBody(ApprovalRequest.IdFor(record.Id), record.RequiredApprovals, record.ExpiresAt ?? record.DecidedAt)
+            : null;
+        return new DecisionResponse(
+            record.Id,
+            CurrentOutcome(record),
+            record.State.ToString().ToLowerInvariant(),
+            reasons,
+            grant,
+            approval,
+            record.PolicyVersion,
+            record.RiskTier);
+    }
+
+    public static DateTimeOffset GrantExpiry(DecisionRecord record) =>
+        record.GrantExpiresAt ?? record.ExpiresAt ?? record.DecidedAt;
+
+    /// <summary>The answer as it stands now: approved decisions allow, refused or lapsed approvals deny.</summary>
+    private static string CurrentOutcome(DecisionRecord record) => record.State switch
+    {
+        DecisionState.Pending => "pending",
+        DecisionState.Allowed or DecisionState.Approved => "allow",
+        DecisionState.Completed => record.Outcome == DecisionOutcome.Deny ? "deny" : "allow",
+        _ => "deny",
+    };
+}

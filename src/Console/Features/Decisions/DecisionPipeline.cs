@@ -1,0 +1,57 @@
+using Warden.Domain;
+using Warden.Features.Decisions.Stages;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// The agent-facing decision path (DESIGN section 5). A request goes through the stages below in
+/// order; the first that answers ends it. Every fault on the way is a refusal, never an allow.
+/// </summary>
+public sealed class DecisionPipeline
+{
+    /// <summary>The pipeline, in order.</summary>
+    public static readonly IReadOnlyList<Type> Stages =
+    [
+        typeof(RequestShapeStage),    // shape: a malformed request is a 400, bound to its digest otherwise
+        typeof(IdempotencyStage),     // a key seen before answers as it was answered
+        typeof(AgentStage),           // identity and lifecycle
+        typeof(ParameterSchemaStage), // the declared tool's parameter schema
+        typeof(ScreeningStage),       // guardrails: injection, secrets, personal data
+        typeof(EngineStage),          // containment, limits and usage, policy, autonomy: the pure engine
+        typeof(RecordStage),          // durable, with its audit event, before any answer
+        typeof(FollowersStage),       // what follows a committed decision, told through one event
+    ];
+
+    private readonly IDecisionStage[] _stages;
+    private readonly KeyedLocks _keys;
+
+    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys)
+    {
+        var registered = stages.ToDictionary(s => s.GetType());
+        _stages = [.. Stages.Select(type => registered.TryGetValue(type, out var stage)
+            ? stage
+            : throw new InvalidOperationException($"The decision stage {type.Name} is not registered."))];
+        _keys = keys;
+    }
+
+    public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var attempt = new DecisionAttempt(agentId, body, idempotencyKey);
+        if (idempotencyKey is null)
+            return await RunAsync(attempt, cancellationToken);
+        // Requests sharing a key wait for each other, so a retry storm cannot race the first insert
+        // (which would fail the whole group commit the insert travels in).
+        using var _ = await _keys.AcquireAsync($"{agentId}\n{idempotencyKey}", cancellationToken);
+        return await RunAsync(attempt, cancellationToken);
+    }
+
+    private async Task<Result<DecisionResponse>> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
+    {
+        foreach (var stage in _stages)
+        {
+            if (await stage.RunAsync(attempt, cancellationToken) is { } answer)
+                return answer;
+        }
+        throw new InvalidOperationException("The last decision stage must answer.");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
+using Warden.Domain.Autonomy;
+using Warden.Domain.Decisions;
+using Warden.Features.Guardrails;
+using Warden.Features.Notifications;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// Makes a decision durable: the record (its texts masked), its findings, the approval request a held
+/// decision opens and the officers' notification all commit with the decision's audit event.
+/// </summary>
+public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, SeverityTable severities, Notifier notifier)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public DecisionRecord NewRecord(
+        string agentId, DecisionRequest request, Decision decision, string digest, string? idempotencyKey, DateTimeOffset now) => new()
+    {
+        Id = DecisionIds.New(now),
+        AgentId = agentId,
+        DecidedAt = now,
+        Tool = Fit(masking.Text(request.Tool), 64),
+        Operation = OperationNames.Name(request.Operation),
+        Resource = Fit(masking.Text(request.Resource), 512),
+        Records = request.Impact.Records,
+        Amount = request.Impact.Amount,
+        Currency = request.Impact.Currency,
+        Outcome = decision.Outcome,
+        State = decision.Outcome switch
+        {
+            DecisionOutcome.Allow => DecisionState.Allowed,
+            DecisionOutcome.Pending => DecisionState.Pending,
+            _ => DecisionState.Denied,
+        },
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))), Json),
+        RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
+        PolicyVersion = decision.PolicyVersion,
+        MatchedRuleId = decision.MatchedRuleId,
+        OtherRuleIds = decision.OtherRuleIds is { } others ? string.Join(DecisionRecord.RuleIdSeparator, others) : null,
+        IsViolation = decision.IsViolation,
+        RequestDigest = digest,
+        IdempotencyKey = idempotencyKey,
+        RequiredApprovals = decision.RequiredApprovals,
+        ExpiresAt = decision.Outcome switch
+        {
+            DecisionOutcome.Pending => now + (decision.ApprovalExpiry ?? Decision.DefaultApprovalExpiry),
+            DecisionOutcome.Allow => now + GrantTokens.Lifetime,
+            _ => null,
+        },
+    };
+
+    /// <summary>Stores what the agent sent with personal data and secrets replaced by placeholders.</summary>
+    public void MaskContent(DecisionRecord record, JsonElement? parameters, string? justification, Screening screened)
+    {
+        record.Parameters = parameters is { } p ? masking.Json(p, screened.Findings) : null;
+        if (justification is not null)
+            record.Justification = Fit(masking.Text(justification, screened.Findings.Where(f => f.Location == RequestScreening.JustificationLocation)), 2000);
+    }
+
+    /// <summary>Masked text that never exceeds its column (masking can lengthen text slightly).</summary>
+    public static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    /// <summary>Commits the decision; returns what its followers are told once it is durable.</summary>
+    public async Task<DecisionCommitted> RecordAsync(
+        DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var opened = decision.Outcome == DecisionOutcome.Pending
+            ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
+                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value, decision.EligibleRoles)
+            : null;
+        if (opened is not null)
+            record.RequiredApprovals = opened.RequiredApprovals;
+        record.ViolationSeverity = severities.Classify(decision, screened.Findings.Select(f => f.Kind));
+        var found = screened.Findings.Take(FindingRecord.MaxPerDecision)
+            .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
+        string? notification = null;
+        await journal.RecordAsync(record, cancellationToken, opened is null && found.Count == 0 ? null : db =>
+        {
+            db.GuardrailFindings.AddRange(found);
+            if (opened is null)
+                return;
+            db.ApprovalRequests.Add(opened);
+            notification = notifier.Queue(db, "approval.opened", opened.Id,
+                ApprovalNotice.For(opened, agent.Name, record.Tool, record.Operation, record.Resource, null, notifier.Link($"/approvals/{opened.Id}")), now);
+        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList());
+        return new DecisionCommitted(
+            record.Id, record.AgentId, agent.OwnerId.Value, agent.Segment, decision, record.DecidedAt, record.Tool, record.Resource,
+            record.ViolationSeverity, record.ReviewOf, opened is null ? null : new OpenedApproval(opened.Id, opened.State, notification));
+    }
+}

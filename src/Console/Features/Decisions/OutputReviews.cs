@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.Decisions;
+using Warden.Features.Containment;
+using Warden.Features.Decisions.Stages;
+using Warden.Features.Guardrails;
+using Warden.Features.Policies;
+using Warden.Persistence;
+
+namespace Warden.Features.Decisions;
+
+/// <summary>
+/// Reviews what an agent is about to release after an allowed action: the same scanners, then
+/// the policy's content rules. The review is a decision of its own (no grant): allow releases,
+/// deny holds back, pending waits for officers like any other approval.
+/// </summary>
+public sealed class OutputReviews(
+    IDbContextFactory<WardenDbContext> contexts,
+    AgentViews views,
+    GuardedScreening screening,
+    PublishedPolicy policy,
+    ContainmentRegistry containment,
+    DecisionRecorder recorder,
+    Followers followers,
+    TimeProvider clock,
+    ILogger<OutputReviews> logger)
+{
+    public async Task<Result<DecisionResponse>> ReviewAsync(string agentId, string decisionId, OutputReviewBody body, CancellationToken cancellationToken)
+    {
+        if (body.Output is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } output)
+            return DecisionErrors.Invalid("output is required: the text or JSON the agent is about to release.");
+        await using var db = contexts.CreateDbContext();
+        var action = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
+        if (action is null)
+            return DecisionErrors.NotFound(decisionId);
+        if (action.ReviewOf is not null)
+            return DecisionErrors.Invalid("This decision is itself an output review; review the output of the action's decision.");
+        if (action.State is not (DecisionState.Allowed or DecisionState.Approved or DecisionState.Completed) || action.Outcome == DecisionOutcome.Deny)
+            return DecisionErrors.Invalid($"Only the output of an allowed action is reviewed; this decision is {action.State.ToString().ToLowerInvariant()}.");
+        if (!Domain.Agents.AgentId.TryParse(agentId, out var id))
+            return DecisionErrors.UnknownAgent;
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (agent is null)
+            return DecisionErrors.UnknownAgent;
+
+        var now = clock.GetUtcNow();
+        var view = views.Of(agent, now);
+        var wrapped = Wrap(output);
+        var screened = await screening.ScreenAsync(agentId, view, action.Tool, RequestScreening.OutputStage, wrapped, null, cancellationToken);
+        if (screened is null)
+            return DecisionErrors.Unavailable;
+        var request = DecisionRequest.Create(action.Tool, action.Operation, action.Resource, RequestImpact.None, null);
+        if (request.IsFailure)
+            return request.Error;
+        var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, containment.Current, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
+
+        var record = recorder.NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
+        record.Resource = action.Resource;
+        record.ReviewOf = action.Id;
+        recorder.MaskContent(record, wrapped, null, screened);
+        if (record.State == DecisionState.Allowed)
+            record.ExpiresAt = null;
+        DecisionCommitted committed;
+        try
+        {
+            committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DecisionLog.RecordFailed(logger, ex, agentId);
+            return DecisionErrors.Unavailable;
+        }
+        return await followers.TellAsync(record, committed);
+    }
+
+    private static JsonElement Wrap(JsonElement output)
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new { output }));
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,47 @@
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Features.Guardrails;
+
+namespace Warden.Features.Decisions.Stages;
+
+/// <summary>One request on its way through the stages; each stage fills in what it found.</summary>
+public sealed class DecisionAttempt(string agentId, DecisionRequestBody body, string? idempotencyKey)
+{
+    public string AgentId { get; } = agentId;
+
+    public DecisionRequestBody Body { get; } = body;
+
+    public string? IdempotencyKey { get; } = idempotencyKey;
+
+    /// <summary>The well-formed request and the digest it is bound to (shape).</summary>
+    public DecisionRequest Request { get; set; } = null!;
+
+    public string Digest { get; set; } = string.Empty;
+
+    /// <summary>The agent as registered, and what the engine sees of it (identity and lifecycle).</summary>
+    public Agent Agent { get; set; } = null!;
+
+    public AgentView View { get; set; } = null!;
+
+    public Screening Screening { get; set; } = Screening.Clean;
+
+    /// <summary>The clock reading the request is decided under.</summary>
+    public DateTimeOffset Now { get; set; }
+
+    public Decision Decision { get; set; } = null!;
+
+    /// <summary>The durable record, and what its followers are told.</summary>
+    public DecisionRecord Record { get; set; } = null!;
+
+    public DecisionCommitted Committed { get; set; } = null!;
+}
+
+/// <summary>
+/// One step of the decision path. It returns null to let the attempt go on, or the answer that ends
+/// it: a problem (not a decision), an earlier answer for the same key, or the recorded decision.
+/// </summary>
+public interface IDecisionStage
+{
+    ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken);
+}

@@ -1,0 +1,30 @@
+using Warden.Domain;
+using Warden.Domain.Decisions;
+using Warden.Features.Containment;
+using Warden.Features.Policies;
+
+namespace Warden.Features.Decisions.Stages;
+
+/// <summary>
+/// Containment, limits and usage, policy and autonomy: the pure engine decides under the agent's
+/// usage lock, against the containment set and the policy in force as they are at this moment (read
+/// after screening, as late as possible).
+/// </summary>
+public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment) : IDecisionStage
+{
+    public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
+    {
+        var current = policy.Current;
+        var contained = containment.Current;
+        var findings = attempt.Screening.ForPolicy();
+        var request = attempt.Request;
+        var now = attempt.Now;
+        attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
+            DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now)), cancellationToken);
+        var agent = attempt.Agent;
+        if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained
+            && contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)
+            containment.NoteRefusalOf(covering.Id, now);
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain;
+using Warden.Domain.Decisions;
+using Warden.Features.AuditLog;
+using Warden.Features.Guardrails;
+
+namespace Warden.Features.Decisions.Stages;
+
+/// <summary>
+/// Record: the decision and its audit event are durable before any answer leaves. A write that
+/// fails refuses; a concurrent request with the same key that won the insert is answered as it was.
+/// </summary>
+public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idempotency, ILogger<RecordStage> logger) : IDecisionStage
+{
+    public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
+    {
+        var request = attempt.Request;
+        var screened = attempt.Screening;
+        var record = recorder.NewRecord(attempt.AgentId, request, attempt.Decision, attempt.Digest, attempt.IdempotencyKey, attempt.Now);
+        recorder.MaskContent(record, attempt.Body.Parameters, request.Justification, screened);
+        try
+        {
+            attempt.Committed = await recorder.RecordAsync(record, attempt.Decision, attempt.Agent, screened, RequestScreening.RequestStage, attempt.Now, cancellationToken);
+            attempt.Record = record;
+            return null;
+        }
+        catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)
+        {
+            var winner = await idempotency.EarlierAnswerAsync(attempt.AgentId, attempt.IdempotencyKey, attempt.Digest, cancellationToken);
+            return winner ?? DecisionErrors.Unavailable;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DecisionLog.RecordFailed(logger, ex, attempt.AgentId);
+            return DecisionErrors.Unavailable;
+        }
+    }
+}
