@@ -71,7 +71,10 @@ public static class FeatureRegistration
         services.AddSingleton<CircuitBreakers>();
         services.AddEventHandler<DecisionCommitted, CircuitBreakers>();
         services.AddSingleton<ContainmentRegistry>();
+        services.AddSingleton<ContainmentTurns>();
         services.AddSingleton<ContainmentEngine>();
+        services.AddSingleton<ContainmentReleases>();
+        services.AddSingleton<ContainmentDrills>();
         services.AddScoped<ContainmentService>();
         services.AddScoped<AutomationClientService>();
         services.AddHostedService<ContainmentMonitor>();

@@ -19,6 +19,8 @@ public sealed class ContainmentService(
     AccessGuard guard,
     IDbContextFactory<WardenDbContext> contexts,
     ContainmentEngine engine,
+    ContainmentReleases releases,
+    ContainmentDrills drills,
     ContainmentRegistry registry)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor];
@@ -47,7 +49,7 @@ public sealed class ContainmentService(
         if (access.IsFailure)
             return access.Error;
         var voter = new Voter(access.Value.Id, access.Value.Email, access.Value.Name, access.Value.Roles, IsActive: true);
-        return await engine.ApproveReleaseAsync(containmentId, voter, reason, ct);
+        return await releases.ApproveReleaseAsync(containmentId, voter, reason, ct);
     }
 
     /// <summary>A drill on one agent: trip, wait for its next request to be refused, end, record the figures.</summary>
@@ -56,7 +58,7 @@ public sealed class ContainmentService(
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
-        return await engine.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, access.Value.Name),
+        return await drills.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, access.Value.Name),
             TimeSpan.FromSeconds(Math.Clamp(waitSeconds, 1, 120)), ct);
     }
 
