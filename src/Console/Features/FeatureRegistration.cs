@@ -48,7 +48,6 @@ public static class FeatureRegistration
         services.AddTransient<DirectoryUpkeepJob>();
 
         services.AddPolicyDocuments();
-        services.AddSingleton<PublishedPolicy>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
         services.AddSingleton<GrantTokens>();

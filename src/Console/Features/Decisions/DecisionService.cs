@@ -14,6 +14,7 @@ using Warden.Features.Autonomy;
 using Warden.Features.Containment;
 using Warden.Features.Guardrails;
 using Warden.Features.Notifications;
+using Warden.Features.Policies;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 

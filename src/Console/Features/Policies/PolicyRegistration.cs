@@ -6,6 +6,7 @@ public static class PolicyRegistration
     public static IServiceCollection AddPolicyDocuments(this IServiceCollection services)
     {
         services.AddSingleton<PolicyYamlLoader>();
+        services.AddSingleton<PublishedPolicy>();
         services.AddSingleton<PolicyReplay>();
         services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
