@@ -48,6 +48,7 @@ public static class FeatureRegistration
         services.AddTransient<DirectoryUpkeepJob>();
 
         services.AddPolicyDocuments();
+        services.AddDecisionRecords();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
         services.AddSingleton<GrantTokens>();

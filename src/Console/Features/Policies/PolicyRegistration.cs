@@ -12,7 +12,6 @@ public static class PolicyRegistration
         services.AddSingleton<PolicyStore>();
         services.AddHostedService<PolicyRefresher>();
         services.AddScoped<PolicyService>();
-        services.AddScoped<DecisionExplanationService>();
         return services;
     }
 }
