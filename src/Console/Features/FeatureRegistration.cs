@@ -54,7 +54,6 @@ public static class FeatureRegistration
         services.AddTransient<DirectoryUpkeepJob>();
 
         services.AddPolicyDocuments();
-        services.AddSingleton<PublishedPolicy>();
         services.AddDecisions();
         services.AddGuardrails(configuration);
         services.AddOptions<ApprovalOptions>()

@@ -42,7 +42,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<DashboardService>();
         AddFromApp<UserAdministrationService>();
         AddFromApp<ApprovalService>();
-        AddFromApp<Warden.Features.Policies.DecisionExplanationService>();
+        AddFromApp<Warden.Features.Decisions.DecisionExplanationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());

@@ -1,5 +1,5 @@
 using Bunit;
-using Warden.Features.Policies;
+using Warden.Features.Decisions;
 using Warden.Tests.Features.Approvals;
 using Warden.Tests.Support;
 

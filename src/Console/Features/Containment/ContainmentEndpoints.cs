@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Warden.Domain.Containment;
-using Warden.Features.Decisions;
+using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Warden.Infrastructure.Hosting;
 
 namespace Warden.Features.Decisions;
 

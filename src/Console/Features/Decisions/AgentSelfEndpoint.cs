@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;

@@ -5,6 +5,7 @@ using Warden.Domain;
 using Warden.Domain.Decisions;
 using Warden.Features.Containment;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Hosting;
 
 namespace Warden.Features.Decisions;
 

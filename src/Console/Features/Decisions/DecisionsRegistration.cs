@@ -1,11 +1,16 @@
 using Warden.Features.Containment;
+using Warden.Features.Policies;
 using Warden.Features.Decisions.Stages;
 
 namespace Warden.Features.Decisions;
 
 public static class DecisionsRegistration
 {
-    /// <summary>The decision path: its stages (in <see cref="DecisionPipeline.Stages"/> order), answers, status, outcomes and output reviews.</summary>
+    /// <summary>
+    /// The decision path: its stages (in <see cref="DecisionPipeline.Stages"/> order), answers, status,
+    /// outcomes and output reviews; and recorded decisions as other features read them (explained for
+    /// people, and as the requests a policy replay decides again).
+    /// </summary>
     public static IServiceCollection AddDecisions(this IServiceCollection services)
     {
         services.AddSingleton<UsageMeter>();
@@ -29,6 +34,8 @@ public static class DecisionsRegistration
         services.AddSingleton<OutcomeReports>();
         services.AddSingleton<OutputReviews>();
         services.AddSingleton<IUnusedGrants, UnusedGrants>();
+        services.AddScoped<DecisionExplanationService>();
+        services.AddSingleton<IRecordedRequests, RecordedRequestReader>();
         return services;
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
-using Warden.Features.Decisions;
 using Warden.Features.Evidence.Rendering;
+using Warden.Features.Policies;
 using Warden.Persistence;
 
 namespace Warden.Features.Evidence;

@@ -6,12 +6,12 @@ public static class PolicyRegistration
     public static IServiceCollection AddPolicyDocuments(this IServiceCollection services)
     {
         services.AddSingleton<PolicyYamlLoader>();
+        services.AddSingleton<PublishedPolicy>();
         services.AddSingleton<PolicyReplay>();
         services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
         services.AddHostedService<PolicyRefresher>();
         services.AddScoped<PolicyService>();
-        services.AddScoped<DecisionExplanationService>();
         return services;
     }
 }

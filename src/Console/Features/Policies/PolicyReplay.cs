@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Domain.Policies;
-using Warden.Features.Decisions;
 using Warden.Persistence;
 
 namespace Warden.Features.Policies;
@@ -38,7 +37,7 @@ public sealed record ReplayReport(
 /// no rate or budget pressure, so every difference is the candidate's doing. Rows are streamed in
 /// batches; at most <see cref="MaxDecisions"/> of the newest are replayed.
 /// </summary>
-public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
+public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts, IRecordedRequests requests)
 {
     public const int MaxDecisions = 100_000;
     public const int BatchSize = 1_000;
@@ -53,11 +52,8 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
         }, cancellationToken);
 
     /// <summary>How many decisions a replay of the window looks at: those recorded in it, at most <see cref="MaxDecisions"/>.</summary>
-    public async Task<int> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        return await db.Decisions.Where(d => d.ReviewOf == null && d.DecidedAt >= from && d.DecidedAt < to).Take(MaxDecisions).CountAsync(cancellationToken);
-    }
+    public Task<int> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        requests.CountAsync(from, to, MaxDecisions, cancellationToken);
 
     /// <param name="afterBatch">Told the number of decisions done after each batch (a background job persists it).</param>
     public async Task<ReplayReport> RunAsync(Policy current, Policy candidate, DateTimeOffset from, DateTimeOffset to,
@@ -69,30 +65,14 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
         var agents = new Dictionary<string, Agent?>(StringComparer.Ordinal);
         var changes = new Dictionary<(string Rule, string Agent, string From, string To), (int Count, string Sample)>();
         int replayed = 0, skipped = 0, widened = 0, narrowed = 0;
-        DateTimeOffset? before = null;
-        string? beforeId = null;
+        RecordedRequest? previous = null;
         while (replayed + skipped < MaxDecisions)
         {
-            // Keyset paging, newest first: (DecidedAt, Id) below the last row of the previous batch.
-            var query = db.Decisions.AsNoTracking().Where(d => d.ReviewOf == null && d.DecidedAt >= from && d.DecidedAt < to);
-            if (before is { } at)
-            {
-#pragma warning disable CA1309 // Translated to SQL's own comparison of the id column; an ordinal overload does not translate.
-                query = query.Where(d => d.DecidedAt < at || (d.DecidedAt == at && string.Compare(d.Id, beforeId) < 0));
-#pragma warning restore CA1309
-            }
-            var batch = await query.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id)
-                .Take(Math.Min(BatchSize, MaxDecisions - replayed - skipped))
-                .Select(d => new { d.Id, d.AgentId, d.DecidedAt, d.Tool, d.Operation, d.Resource, d.Records, d.Amount, d.Currency })
-                .ToListAsync(cancellationToken);
+            var batch = await requests.GetPageAsync(from, to, previous, Math.Min(BatchSize, MaxDecisions - replayed - skipped), cancellationToken);
             if (batch.Count == 0)
                 break;
-            (before, beforeId) = (batch[^1].DecidedAt, batch[^1].Id);
-            var ids = batch.Select(d => d.Id).ToList();
-            var findings = (await db.GuardrailFindings.AsNoTracking().Where(f => ids.Contains(f.DecisionId))
-                    .Select(f => new { f.DecisionId, f.Kind, f.Location, f.Confidence }).ToListAsync(cancellationToken))
-                .ToLookup(f => f.DecisionId, f => new GuardrailFinding(f.Kind, FindingSeverity.High, f.Location, f.Confidence), StringComparer.Ordinal);
-            await LoadAgentsAsync(db, agents, batch.Select(d => d.AgentId), cancellationToken);
+            previous = batch[^1];
+            await LoadAgentsAsync(db, agents, batch.Select(r => r.AgentId), cancellationToken);
 
             foreach (var row in batch)
             {
@@ -103,9 +83,8 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
                     continue;
                 }
                 var view = AgentView.From(agent, attestationOverdueEnforced: false);
-                var found = findings[row.Id].ToList();
-                var was = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, found, current, row.DecidedAt));
-                var would = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, found, candidate, row.DecidedAt));
+                var was = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, row.Findings, current, row.DecidedAt));
+                var would = DecisionEngine.Decide(new DecisionContext(view, ContainmentView.None, UsageView.None, request.Value, row.Findings, candidate, row.DecidedAt));
                 replayed++;
                 if (was.Outcome == would.Outcome && was.RequiredApprovals == would.RequiredApprovals)
                     continue;
@@ -114,7 +93,7 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts)
                 else if (was.Outcome == DecisionOutcome.Allow || (was.Outcome == DecisionOutcome.Pending && would.Outcome == DecisionOutcome.Deny))
                     narrowed++;
                 var key = (would.MatchedRuleId ?? was.MatchedRuleId ?? DefaultRule, row.AgentId, Describe(was), Describe(would));
-                changes[key] = changes.TryGetValue(key, out var seen) ? (seen.Count + 1, seen.Sample) : (1, row.Id);
+                changes[key] = changes.TryGetValue(key, out var seen) ? (seen.Count + 1, seen.Sample) : (1, row.DecisionId);
             }
             if (afterBatch is not null)
                 await afterBatch(replayed + skipped, cancellationToken);

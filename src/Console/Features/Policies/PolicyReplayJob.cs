@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Warden.Features.Decisions;
 using Warden.Persistence;
 
 namespace Warden.Features.Policies;

@@ -5,7 +5,6 @@ using Warden.Domain;
 using Warden.Domain.Audit;
 using Warden.Domain.People;
 using Warden.Features.AuditLog;
-using Warden.Features.Decisions;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 

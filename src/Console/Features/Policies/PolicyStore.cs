@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Audit;
 using Warden.Domain.Policies;
 using Warden.Features.AuditLog;
-using Warden.Features.Decisions;
 using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
 

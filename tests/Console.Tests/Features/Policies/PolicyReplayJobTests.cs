@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
-using Warden.Features.Decisions;
 using Warden.Features.Policies;
 using Warden.Persistence;
 using Warden.Tests.Support;

@@ -1,4 +1,4 @@
-namespace Warden.Features.Decisions;
+namespace Warden.Infrastructure.Hosting;
 
 /// <summary>
 /// The stable problem types of the agent API (RFC 9457). Clients branch on <c>type</c>; <c>detail</c>

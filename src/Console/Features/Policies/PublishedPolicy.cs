@@ -1,8 +1,7 @@
 using Warden.Domain.Policies;
-using Warden.Features.Policies;
 using Warden.Infrastructure.Hosting;
 
-namespace Warden.Features.Decisions;
+namespace Warden.Features.Policies;
 
 /// <summary>
 /// The policy version every decision is made under. Until the policy lifecycle exists, that is the

@@ -1,6 +1,4 @@
-using Warden.Features.Decisions;
-
-namespace Warden.Features.Policies;
+namespace Warden.Features.Decisions;
 
 /// <summary>One rule a decision weighed: what it says, what it does, and whether it decided.</summary>
 /// <param name="Known">False when the rule is no longer in the stored policy version (its description is then unknown).</param>

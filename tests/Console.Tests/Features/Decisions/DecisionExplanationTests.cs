@@ -2,13 +2,14 @@ using Warden.Domain;
 using Warden.Domain.Approvals;
 using Warden.Domain.People;
 using Warden.Features.Approvals;
+using Warden.Features.Decisions;
 using Warden.Features.Policies;
 using Warden.Tests.Features.Approvals;
-using Warden.Tests.Features.Decisions;
+using Warden.Tests.Features.Policies;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
-namespace Warden.Tests.Features.Policies;
+namespace Warden.Tests.Features.Decisions;
 
 /// <summary>Decisions explained, and approval rules that name who may decide, through the real services on real SQLite.</summary>
 [Collection(AppCollection.Name)]

@@ -1,9 +1,8 @@
 using Warden.Domain.Decisions;
 using Warden.Domain.People;
 using Warden.Domain.Policies;
-using Warden.Features.Decisions;
 
-namespace Warden.Features.Policies;
+namespace Warden.Features.Decisions;
 
 /// <summary>Decisions and rules put into sentences for the people who review them.</summary>
 public static class DecisionWords

@@ -6,11 +6,11 @@ using Warden.Domain.Approvals;
 using Warden.Domain.Decisions;
 using Warden.Domain.Policies;
 using Warden.Features.Agents;
-using Warden.Features.Decisions;
+using Warden.Features.Policies;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 
-namespace Warden.Features.Policies;
+namespace Warden.Features.Decisions;
 
 /// <summary>
 /// Explains a recorded decision: which rules of which policy version matched, which decided and why.
