@@ -78,8 +78,10 @@ public static class FeatureRegistration
         services.AddScoped<AutomationClientService>();
         services.AddHostedService<ContainmentMonitor>();
         services.AddSingleton<ApprovalFeed>();
+        services.AddSingleton<ApprovalCommits>();
         services.AddSingleton<ApprovalWorkflow>();
-        services.AddSingleton<IApprovalExpiry>(sp => sp.GetRequiredService<ApprovalWorkflow>());
+        services.AddSingleton<ApprovalLapses>();
+        services.AddSingleton<IApprovalExpiry>(sp => sp.GetRequiredService<ApprovalLapses>());
         services.AddSingleton<ApprovalFollowUps>();
         services.AddEventHandler<DecisionCommitted, ApprovalFollowUps>();
         services.AddEventHandler<AgentsContained, ApprovalFollowUps>();

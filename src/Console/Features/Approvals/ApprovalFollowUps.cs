@@ -9,7 +9,7 @@ namespace Warden.Features.Approvals;
 /// What approvals do when others act: a held decision's request reaches the queues and the officers'
 /// webhook; a trip cancels its agents' pending requests before the trip is reported.
 /// </summary>
-public sealed class ApprovalFollowUps(ApprovalWorkflow workflow, ApprovalFeed feed, Notifier notifier)
+public sealed class ApprovalFollowUps(ApprovalLapses lapses, ApprovalFeed feed, Notifier notifier)
     : IEventHandler<DecisionCommitted>, IEventHandler<AgentsContained>
 {
     public Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
@@ -27,8 +27,8 @@ public sealed class ApprovalFollowUps(ApprovalWorkflow workflow, ApprovalFeed fe
     {
         ArgumentNullException.ThrowIfNull(happened);
         var cancelled = happened.Scope == ContainmentScope.Global
-            ? await workflow.CancelAllAsync($"every agent was contained: {happened.Reason}", cancellationToken)
-            : await workflow.CancelForAgentsAsync(happened.AgentIds, $"the agent was contained: {happened.Reason}", cancellationToken);
+            ? await lapses.CancelAllAsync($"every agent was contained: {happened.Reason}", cancellationToken)
+            : await lapses.CancelForAgentsAsync(happened.AgentIds, $"the agent was contained: {happened.Reason}", cancellationToken);
         happened.CountCancelledApprovals(cancelled);
     }
 }

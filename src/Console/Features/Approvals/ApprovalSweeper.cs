@@ -7,7 +7,7 @@ namespace Warden.Features.Approvals;
 /// escalates requests left unhandled too long. Agents asking about a request expire it themselves
 /// when it is due, so an answer never waits for this sweep.
 /// </summary>
-public sealed class ApprovalSweeper(ApprovalWorkflow workflow, IOptions<ApprovalOptions> options, TimeProvider clock, ILogger<ApprovalSweeper> logger)
+public sealed class ApprovalSweeper(ApprovalLapses workflow, IOptions<ApprovalOptions> options, TimeProvider clock, ILogger<ApprovalSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
