@@ -10,7 +10,10 @@ public static class PolicyRegistration
         services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
         services.AddHostedService<PolicyRefresher>();
+        services.AddScoped<PolicyChecker>();
         services.AddScoped<PolicyService>();
+        services.AddScoped<PolicyReplayService>();
+        services.AddScoped<PolicyPublicationService>();
         services.AddScoped<DecisionExplanationService>();
         return services;
     }
