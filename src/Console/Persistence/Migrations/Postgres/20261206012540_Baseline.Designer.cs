@@ -13,8 +13,8 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261126002339_Autonomy")]
-    partial class Autonomy
+    [Migration("20261206012540_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -552,10 +552,11 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
-                    b.Property<string>("EligibleRole")
+                    b.Property<string>("EligibleRoles")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("EligibleRole");
 
                     b.Property<DateTimeOffset?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -942,6 +943,82 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Observations")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentBaselines", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Behaviour.AnomalyAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("BeforeExecution")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ContainmentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("DecisionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId");
+
+                    b.HasIndex("DetectedAt");
+
+                    b.HasIndex("AgentId", "DetectedAt");
+
+                    b.ToTable("AnomalyAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -992,6 +1069,10 @@ namespace Warden.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("OtherRuleIds")
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -1459,6 +1540,79 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("State", "PublishedAt");
 
                     b.ToTable("PolicyPublications", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Policies.PolicyReplayRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BaselineLabel")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("BaselinePublicationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("VersionLabel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VersionId", "Status");
+
+                    b.ToTable("PolicyReplays", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Policies.PolicyVersion", b =>
@@ -2003,6 +2157,15 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Warden.Features.Policies.PolicyPublication", b =>
+                {
+                    b.HasOne("Warden.Features.Policies.PolicyVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Features.Policies.PolicyReplayRun", b =>
                 {
                     b.HasOne("Warden.Features.Policies.PolicyVersion", null)
                         .WithMany()
