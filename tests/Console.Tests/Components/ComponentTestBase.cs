@@ -43,6 +43,9 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<UserAdministrationService>();
         AddFromApp<ApprovalService>();
         AddFromApp<Warden.Features.Decisions.DecisionExplanationService>();
+        AddFromApp<Warden.Features.Policies.PolicyService>();
+        AddFromApp<Warden.Features.Policies.PolicyReplayService>();
+        AddFromApp<Warden.Features.Policies.PolicyPublicationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());

@@ -14,7 +14,7 @@ public sealed class ModelMigrationTests
 
         var pending = context.Database.HasPendingModelChanges();
 
-        pending.ShouldBeFalse("run: dotnet ef migrations add <Name> --context SqliteWardenDbContext --output-dir Persistence/Migrations/Sqlite");
+        pending.ShouldBeFalse("regenerate the baseline (docs/decisions/0014-baseline-migration.md): dotnet ef migrations add Baseline --project src/Console --context SqliteWardenDbContext --output-dir Persistence/Migrations/Sqlite");
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class ModelMigrationTests
 
         var pending = context.Database.HasPendingModelChanges();
 
-        pending.ShouldBeFalse("run: dotnet ef migrations add <Name> --context PostgresWardenDbContext --output-dir Persistence/Migrations/Postgres");
+        pending.ShouldBeFalse("regenerate the baseline (docs/decisions/0014-baseline-migration.md): dotnet ef migrations add Baseline --project src/Console --context PostgresWardenDbContext --output-dir Persistence/Migrations/Postgres");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Warden.Features.Evidence;
 
-/// <summary>How values read in a pack: UTC times to the second, durations in their natural unit.</summary>
+/// <summary>How values read in a pack: UTC times to the second, durations in their natural unit, stored effects, levels and reasons as words.</summary>
 internal static class EvidenceText
 {
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
@@ -32,4 +32,46 @@ internal static class EvidenceText
     }
 
     public static string NotAvailable(string what) => $"Not available in this version: {what}";
+
+    public static string Effect(Warden.Domain.Policies.PolicyEffect effect) => effect.Kind switch
+    {
+        Warden.Domain.Policies.PolicyEffectKind.RequireApproval =>
+            string.Create(CultureInfo.InvariantCulture, $"require approval: {effect.Approvers} {(effect.Approvers == 1 ? "approver" : "approvers")}, expires after {effect.ExpiryMinutes} min"),
+        Warden.Domain.Policies.PolicyEffectKind.Deny => "deny",
+        _ => "allow",
+    };
+
+    /// <summary>The autonomy level an agent snapshot records, or "?".</summary>
+    public static string Level(string? snapshot)
+    {
+        if (snapshot is null)
+            return "?";
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(snapshot)?["autonomyLevel"]?.GetValue<int>().ToString(CultureInfo.InvariantCulture) ?? "?";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>The stored reasons (a JSON array of code and message) as lines an auditor reads.</summary>
+    public static string Reasons(string json)
+    {
+        try
+        {
+            using var reasons = System.Text.Json.JsonDocument.Parse(json);
+            if (reasons.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+                return json;
+            return string.Join("\n", reasons.RootElement.EnumerateArray().Select(r =>
+                r.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? $"{(r.TryGetProperty("code", out var code) ? code.GetString() : null)}: {(r.TryGetProperty("message", out var message) ? message.GetString() : null)}"
+                    : r.ToString()));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return json;
+        }
+    }
 }

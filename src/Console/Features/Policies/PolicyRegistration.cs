@@ -11,7 +11,10 @@ public static class PolicyRegistration
         services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
         services.AddHostedService<PolicyRefresher>();
+        services.AddScoped<PolicyChecker>();
         services.AddScoped<PolicyService>();
+        services.AddScoped<PolicyReplayService>();
+        services.AddScoped<PolicyPublicationService>();
         return services;
     }
 }

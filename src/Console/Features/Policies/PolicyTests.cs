@@ -4,7 +4,8 @@ using Warden.Domain.Decisions;
 using Warden.Domain.People;
 using Warden.Domain.Policies;
 using YamlDotNet.RepresentationModel;
-using static Warden.Features.Policies.PolicyYamlLoader;
+using static Warden.Features.Policies.PolicyRuleReader;
+using static Warden.Features.Policies.PolicyYamlNodes;
 
 namespace Warden.Features.Policies;
 
@@ -46,7 +47,7 @@ internal static class PolicyTestReader
         var request = Mapping(Required(test, "request", node), "'request'");
         CheckFields(request, RequestFields, "'request'");
         var operationNode = Required(request, "operation", node);
-        var operation = PolicyYamlLoader.Scalar(operationNode, "operation").Trim();
+        var operation = PolicyYamlNodes.Scalar(operationNode, "operation").Trim();
         if (!OperationNames.TryParse(operation, out var kind))
             throw Fail(PolicyYamlErrors.InvalidValueCode, operationNode.Start, $"unknown operation '{operation}'; expected {OperationNames.All}.");
         var findings = List(request, "findings", (n, text) => FindingPattern(text) && text.Contains('.', StringComparison.Ordinal)
@@ -55,16 +56,16 @@ internal static class PolicyTestReader
         var at = DefaultAt;
         if (Find(request, "at") is { } atNode)
         {
-            var text = PolicyYamlLoader.Scalar(atNode, "at").Trim();
+            var text = PolicyYamlNodes.Scalar(atNode, "at").Trim();
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at))
                 throw Fail(PolicyYamlErrors.InvalidValueCode, atNode.Start, $"'at' must be a date and time such as \"2026-01-07T20:30:00Z\", not '{text}'.");
         }
         var impact = new RequestImpact(
             Find(request, "records") is { } records ? Integer(records, "records") : 0,
             Find(request, "amount") is { } amount ? Decimal(amount, "amount") : 0m,
-            Find(request, "currency") is { } currency ? PolicyYamlLoader.Scalar(currency, "currency").Trim() : null);
+            Find(request, "currency") is { } currency ? PolicyYamlNodes.Scalar(currency, "currency").Trim() : null);
         var decisionRequest = new DecisionRequest(RequiredScalar(request, "tool", node), kind,
-            Find(request, "resource") is { } resource ? PolicyYamlLoader.Scalar(resource, "resource").Trim() : "test/resource", impact);
+            Find(request, "resource") is { } resource ? PolicyYamlNodes.Scalar(resource, "resource").Trim() : "test/resource", impact);
 
         var level = 0;
         var segment = "default";
@@ -76,22 +77,22 @@ internal static class PolicyTestReader
             if (Find(agent, "autonomy_level") is { } levelNode && (level = Integer(levelNode, "autonomy_level")) > 3)
                 throw Fail(PolicyYamlErrors.InvalidValueCode, levelNode.Start, $"autonomy level {level} is not 0, 1, 2 or 3.");
             if (Find(agent, "segment") is { } segmentNode)
-                segment = PolicyYamlLoader.Scalar(segmentNode, "segment").Trim();
+                segment = PolicyYamlNodes.Scalar(segmentNode, "segment").Trim();
             if (Find(agent, "risk") is { } riskNode)
-                risk = ParseRisk(PolicyYamlLoader.Scalar(riskNode, "risk").Trim())
+                risk = ParseRisk(PolicyYamlNodes.Scalar(riskNode, "risk").Trim())
                     ?? throw Fail(PolicyYamlErrors.InvalidValueCode, riskNode.Start, "'risk' is low, medium, high or critical.");
         }
 
         var expectNode = Required(test, "expect", node);
-        var expect = PolicyYamlLoader.Scalar(expectNode, "expect").Trim() switch
+        var expect = PolicyYamlNodes.Scalar(expectNode, "expect").Trim() switch
         {
             "allow" => DecisionOutcome.Allow,
             "deny" => DecisionOutcome.Deny,
             "pending" or "require_approval" => DecisionOutcome.Pending,
             var other => throw Fail(PolicyYamlErrors.InvalidValueCode, expectNode.Start, $"'expect' is allow, deny or pending, not '{other}'."),
         };
-        var rule = Find(test, "rule") is { } ruleNode ? PolicyYamlLoader.Scalar(ruleNode, "rule").Trim() : null;
-        var reason = Find(test, "reason") is { } reasonNode ? PolicyYamlLoader.Scalar(reasonNode, "reason").Trim() : null;
+        var rule = Find(test, "rule") is { } ruleNode ? PolicyYamlNodes.Scalar(ruleNode, "rule").Trim() : null;
+        var reason = Find(test, "reason") is { } reasonNode ? PolicyYamlNodes.Scalar(reasonNode, "reason").Trim() : null;
         return new PolicyTestCase(name, node.Start.Line, decisionRequest, level, segment, risk, findings, at, expect,
                                   rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason);
     }

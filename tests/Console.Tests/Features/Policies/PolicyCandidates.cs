@@ -62,7 +62,7 @@ internal static class PolicyCandidates
     public static async Task<int> PublishAsync(WardenAppFactory app, string yaml)
     {
         var version = await SaveAsync(app, yaml);
-        var published = await app.AsUserAsync<PolicyService, Result<PublishResult>>(DemoAccounts.Officer, s => s.PublishAsync(version, "for the test"));
+        var published = await app.AsUserAsync<PolicyPublicationService, Result<PublishResult>>(DemoAccounts.Officer, s => s.PublishAsync(version, "for the test"));
         published.IsSuccess.ShouldBeTrue(published.IsFailure ? published.Error.ToString() : null);
         published.Value.Publication.State.ShouldBe(PublicationState.Published);
         return version;

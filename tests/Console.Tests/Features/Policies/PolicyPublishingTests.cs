@@ -42,6 +42,9 @@ public sealed class PolicyPublishingTests
     private static Task<Result<T>> As<T>(WardenAppFactory app, string email, Func<PolicyService, Task<Result<T>>> call) =>
         app.AsUserAsync<PolicyService, Result<T>>(email, call);
 
+    private static Task<Result<T>> Publishing<T>(WardenAppFactory app, string email, Func<PolicyPublicationService, Task<Result<T>>> call) =>
+        app.AsUserAsync<PolicyPublicationService, Result<T>>(email, call);
+
     private static async Task<int> SaveAsync(WardenAppFactory app, string yaml)
     {
         var saved = await As<PolicyVersionView>(app, DemoAccounts.Officer, s => s.SaveAsync(yaml, "test version"));
@@ -75,7 +78,7 @@ public sealed class PolicyPublishingTests
         (await JsonOf(before)).GetProperty("outcome").GetString().ShouldBe("allow");
         var version = await SaveAsync(app, ReadsReviewed("reads-reviewed-1"));
 
-        var published = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "CRM migration"));
+        var published = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "CRM migration"));
         using var after = await DecideAsync(client, Body());
         var answer = await JsonOf(after);
 
@@ -100,13 +103,13 @@ public sealed class PolicyPublishingTests
         (await JsonOf(held)).GetProperty("outcome").GetString().ShouldBe("pending");
         var version = await SaveAsync(app, Candidate("updates-allowed-1", UpdatesAllowedRule));
 
-        var asked = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "updates are routine"));
+        var asked = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "updates are routine"));
         var policy = app.Services.GetRequiredService<PublishedPolicy>();
         policy.Current.Version.ShouldBe(DefaultPolicy.Version);
-        var bySamePerson = await As<PublicationView>(app, DemoAccounts.Officer, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
-        var byAuditor = await As<PublicationView>(app, DemoAccounts.Auditor, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
-        var bySecond = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
-        var again = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var bySamePerson = await Publishing<PublicationView>(app, DemoAccounts.Officer, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var byAuditor = await Publishing<PublicationView>(app, DemoAccounts.Auditor, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var bySecond = await Publishing<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var again = await Publishing<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
 
         asked.Value.Publication.State.ShouldBe(PublicationState.AwaitingSecondOfficer);
         asked.Value.Replay.Widened.ShouldBeGreaterThanOrEqualTo(1);
@@ -129,13 +132,13 @@ public sealed class PolicyPublishingTests
         using var client = Client(app, agent.Token);
         using var held = await DecideAsync(client, Body("crm.update", "write", parameters: new { accountId = "42" }));
         var widening = await SaveAsync(app, Candidate("updates-allowed-2", UpdatesAllowedRule));
-        var asked = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(widening, "updates are routine"));
+        var asked = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(widening, "updates are routine"));
         asked.Value.Publication.State.ShouldBe(PublicationState.AwaitingSecondOfficer);
         var narrowing = await SaveAsync(app, ReadsReviewed("reads-reviewed-2"));
-        (await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(narrowing, "CRM migration"))).IsSuccess.ShouldBeTrue();
+        (await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(narrowing, "CRM migration"))).IsSuccess.ShouldBeTrue();
 
-        var late = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
-        var rejected = await As<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, false, "superseded by the CRM migration"));
+        var late = await Publishing<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, true, null));
+        var rejected = await Publishing<PublicationView>(app, DemoAccounts.Officer2, s => s.DecidePublicationAsync(asked.Value.Publication.Id, false, "superseded by the CRM migration"));
 
         late.Error.ShouldBe(PolicyServiceErrors.Superseded);
         rejected.IsSuccess.ShouldBeTrue(rejected.IsFailure ? rejected.Error.ToString() : null);
@@ -151,9 +154,9 @@ public sealed class PolicyPublishingTests
         var failing = await SaveAsync(app, Candidate("failing-1", ReadsReviewedRule));
         var untested = await SaveAsync(app, "version: untested\nrules:\n  - id: a\n    match: { tools: [payments.send] }\n    effect: deny\n");
 
-        var first = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(broken, "try"));
-        var second = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(failing, "try"));
-        var third = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(untested, "try"));
+        var first = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(broken, "try"));
+        var second = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(failing, "try"));
+        var third = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(untested, "try"));
         var overview = await As<PolicyOverview>(app, DemoAccounts.Auditor, s => s.GetOverviewAsync());
 
         first.Error.Code.ShouldBe("policy.not_publishable");
@@ -187,12 +190,12 @@ public sealed class PolicyPublishingTests
     {
         await using var app = WardenAppFactory.With();
         var version = await SaveAsync(app, ReadsReviewed("reads-reviewed-2"));
-        (await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "migration"))).IsSuccess.ShouldBeTrue();
+        (await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(version, "migration"))).IsSuccess.ShouldBeTrue();
         var overview = await As<PolicyOverview>(app, DemoAccounts.Officer, s => s.GetOverviewAsync());
         var original = overview.Value.Versions.Single(v => v.Label == DefaultPolicy.Version).Id;
 
         var diff = await As<IReadOnlyList<DiffLine>>(app, DemoAccounts.Owner, s => s.DiffAsync(original, version));
-        var rollback = await As<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(original, "migration done"));
+        var rollback = await Publishing<PublishResult>(app, DemoAccounts.Officer, s => s.PublishAsync(original, "migration done"));
 
         diff.Value.Where(l => l.Change == '+').Select(l => l.Text.Trim()).ShouldContain("- id: crm-reads-reviewed");
         diff.Value.Count(l => l.Change == '-').ShouldBe(2);

@@ -20,7 +20,7 @@ public sealed class PolicyReplayJobTests
     private static Task<Result<ReplayRunView>> StartAsync(WardenAppFactory app, int version, string email = DemoAccounts.Officer)
     {
         var now = DateTimeOffset.UtcNow;
-        return app.AsUserAsync<PolicyService, Result<ReplayRunView>>(email, s => s.StartReplayAsync(version, now - PolicyService.DefaultReplayWindow, now));
+        return app.AsUserAsync<PolicyReplayService, Result<ReplayRunView>>(email, s => s.StartReplayAsync(version, now - PolicyReplayService.DefaultReplayWindow, now));
     }
 
     /// <summary>The run as the page sees it, once the background job has finished it.</summary>
@@ -29,7 +29,7 @@ public sealed class PolicyReplayJobTests
         var deadline = DateTimeOffset.UtcNow + Patience;
         while (true)
         {
-            var run = await app.AsUserAsync<PolicyService, Result<ReplayRunView>>(DemoAccounts.Auditor, s => s.GetReplayAsync(replayId));
+            var run = await app.AsUserAsync<PolicyReplayService, Result<ReplayRunView>>(DemoAccounts.Auditor, s => s.GetReplayAsync(replayId));
             run.IsSuccess.ShouldBeTrue(run.IsFailure ? run.Error.ToString() : null);
             if (run.Value.IsFinished)
                 return run.Value;
@@ -131,7 +131,7 @@ public sealed class PolicyReplayJobTests
         }
 
         await app.Services.GetRequiredService<PolicyReplayJob>().RunAsync(replayId, TestContext.Current.CancellationToken);
-        var shown = await app.AsUserAsync<PolicyService, Result<IReadOnlyList<ReplayRunView>>>(DemoAccounts.Officer, s => s.GetReplaysAsync());
+        var shown = await app.AsUserAsync<PolicyReplayService, Result<IReadOnlyList<ReplayRunView>>>(DemoAccounts.Officer, s => s.GetReplaysAsync());
 
         refused.Error.Code.ShouldBe("policy.not_publishable");
         var failed = shown.Value.ShouldHaveSingleItem();
@@ -151,7 +151,7 @@ public sealed class PolicyReplayJobTests
         var version = await PolicyCandidates.SaveAsync(app, PolicyCandidates.Prepended("updates-allowed-job", PolicyCandidates.UpdatesAllowed));
         var run = await FinishedAsync(app, (await StartAsync(app, version)).Value.Id);
 
-        var published = await app.AsUserAsync<PolicyService, Result<PublishResult>>(DemoAccounts.Officer, s => s.PublishAsync(version, "updates are routine"));
+        var published = await app.AsUserAsync<PolicyPublicationService, Result<PublishResult>>(DemoAccounts.Officer, s => s.PublishAsync(version, "updates are routine"));
 
         run.Report.ShouldNotBeNull().Widened.ShouldBe(1);
         published.IsSuccess.ShouldBeTrue(published.IsFailure ? published.Error.ToString() : null);
@@ -172,13 +172,13 @@ public sealed class PolicyReplayJobTests
         {
             db.PolicyReplays.Add(new PolicyReplayRun
             {
-                VersionId = version, VersionLabel = "reads-reviewed-twice", From = now - PolicyService.DefaultReplayWindow, To = now,
+                VersionId = version, VersionLabel = "reads-reviewed-twice", From = now - PolicyReplayService.DefaultReplayWindow, To = now,
                 Status = ReplayStatus.Running, StartedAt = now, RequestedBy = "test", RequestedByName = "Test", RequestedAt = now,
             });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
-        var again = await app.AsUserAsync<PolicyService, Result<ReplayRunView>>(DemoAccounts.Auditor, s => s.StartReplayAsync(version, now - PolicyService.DefaultReplayWindow, now));
+        var again = await app.AsUserAsync<PolicyReplayService, Result<ReplayRunView>>(DemoAccounts.Auditor, s => s.StartReplayAsync(version, now - PolicyReplayService.DefaultReplayWindow, now));
 
         again.Value.Status.ShouldBe(ReplayStatus.Running);
         again.Value.RequestedByName.ShouldBe("Test");

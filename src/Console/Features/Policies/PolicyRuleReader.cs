@@ -1,0 +1,192 @@
+using System.Globalization;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Domain.People;
+using Warden.Domain.Policies;
+using YamlDotNet.RepresentationModel;
+using static Warden.Features.Policies.PolicyYamlNodes;
+
+namespace Warden.Features.Policies;
+
+/// <summary>Compiles one rule of a policy document: its match, its condition and its effect, each value checked where it is written.</summary>
+internal static class PolicyRuleReader
+{
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "effect", "message", "approvers", "expiry_minutes", "role"];
+    private static readonly string[] MatchFields =
+        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
+    private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
+
+    public static PolicyRule Read(YamlNode node, out YamlNode idNode, List<PolicyReference> references)
+    {
+        var rule = Mapping(node, "a rule");
+        CheckFields(rule, RuleFields, "a rule");
+        idNode = Find(rule, "id") ?? throw Fail(PolicyYamlErrors.RuleIdRequiredCode, node.Start, "every rule needs an 'id'.");
+        var id = PolicyYamlNodes.Scalar(idNode, "id").Trim();
+        if (id.Length == 0)
+            throw Fail(PolicyYamlErrors.RuleIdRequiredCode, idNode.Start, "a rule id cannot be empty.");
+        var description = Find(rule, "description") is { } d ? PolicyYamlNodes.Scalar(d, "description").Trim() : string.Empty;
+        var match = Find(rule, "match") is { } m ? ReadMatch(m, references) : PolicyMatch.Any;
+        if (Find(rule, "when") is { } whenNode)
+        {
+            var text = PolicyYamlNodes.Scalar(whenNode, "when").Trim();
+            try
+            {
+                match = match with { WhenText = text, When = PolicyExpressions.Compile(text) };
+            }
+            catch (PolicyExpressionException ex)
+            {
+                throw Fail(PolicyYamlErrors.InvalidExpressionCode, whenNode.Start, $"'when' of rule '{id}': {ex.Message}");
+            }
+        }
+        return new PolicyRule(id, description, match, ReadEffect(rule, node, id));
+    }
+
+    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id)
+    {
+        var effectNode = Find(rule, "effect") ?? throw Fail(PolicyYamlErrors.MissingFieldCode, ruleNode.Start, $"rule '{id}' needs an 'effect'.");
+        var message = Find(rule, "message");
+        var approvers = Find(rule, "approvers");
+        var expiry = Find(rule, "expiry_minutes");
+        var role = Find(rule, "role");
+        switch (PolicyYamlNodes.Scalar(effectNode, "effect"))
+        {
+            case "allow":
+                OnlyFor(message ?? approvers ?? expiry ?? role, "deny or require_approval");
+                return PolicyEffect.Allow;
+            case "deny":
+                OnlyFor(approvers ?? expiry ?? role, "require_approval");
+                var text = message is null ? null : PolicyYamlNodes.Scalar(message, "message").Trim();
+                return PolicyEffect.Deny(string.IsNullOrEmpty(text) ? $"Denied by policy rule '{id}'." : text);
+            case "require_approval":
+                OnlyFor(message, "deny");
+                var count = approvers is null ? 1 : Integer(approvers, "approvers");
+                var minutes = expiry is null ? PolicyEffect.DefaultExpiryMinutes : Integer(expiry, "expiry_minutes");
+                var effect = PolicyEffect.RequireApproval(count, minutes, role is null ? null : EligibleRoles(role));
+                return effect.IsSuccess
+                    ? effect.Value
+                    : throw Fail(PolicyYamlErrors.InvalidValueCode, (count is < 1 or > 2 ? approvers! : expiry!).Start, effect.Error.Message);
+            default:
+                throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
+                           $"unknown effect '{PolicyYamlNodes.Scalar(effectNode, "effect")}'; expected allow, deny or require_approval.");
+        }
+    }
+
+    /// <summary>The <c>role</c> of an approval rule: one role or a list, each checked where it is written.</summary>
+    private static List<string> EligibleRoles(YamlNode node)
+    {
+        var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
+        if (items.Count == 0)
+            throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, PolicyErrors.NoEligibleRole.Message);
+        var roles = new List<string>(items.Count);
+        foreach (var item in items)
+        {
+            var text = PolicyYamlNodes.Scalar(item, "role").Trim();
+            var role = Roles.Parse(text);
+            var refused = role is null ? PolicyErrors.UnknownRole(text) : PolicyEffect.CheckEligible(role);
+            if (refused is not null)
+                throw Fail(role is null ? PolicyYamlErrors.UnknownRoleCode : PolicyYamlErrors.InvalidValueCode, item.Start, refused.Message);
+            roles.Add(role!);
+        }
+        return roles;
+    }
+
+    private static void OnlyFor(YamlNode? field, string effects)
+    {
+        if (field is not null)
+            throw Fail(PolicyYamlErrors.UnknownFieldCode, field.Start, $"this field only applies to rules whose effect is {effects}.");
+    }
+
+    private static PolicyMatch ReadMatch(YamlNode node, List<PolicyReference> references)
+    {
+        var match = Mapping(node, "'match'");
+        CheckFields(match, MatchFields, "'match'");
+        return new PolicyMatch
+        {
+            Tools = List(match, "tools", (n, text) => Referenced(references, "tool", text, n)),
+            Operations = List(match, "operations", (n, text) => OperationNames.TryParse(text, out var kind)
+                ? kind
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown operation '{text}'; expected {OperationNames.All}.")),
+            Resources = List(match, "resources", (n, text) => ResourceScope.Create(text) is { IsSuccess: true } scope
+                ? scope.Value
+                : throw Fail(PolicyYamlErrors.InvalidPatternCode, n.Start, ResourceScope.Create(text).Error.Message)),
+            RiskTiers = List(match, "risk_tiers", (n, text) => ParseRisk(text)
+                ?? throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown risk tier '{text}'; expected low, medium, high or critical.")),
+            MinAmount = Find(match, "min_amount") is { } amount ? Decimal(amount, "min_amount") : null,
+            MinRecords = Find(match, "min_records") is { } records ? Integer(records, "min_records") : null,
+            AutonomyLevels = List(match, "autonomy_levels", (n, text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var level) && level <= 3
+                ? level
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"autonomy level '{text}' is not 0, 1, 2 or 3.")),
+            Segments = List(match, "segments", (n, text) => Referenced(references, "segment", text, n)),
+            Findings = List(match, "findings", (n, text) => FindingPattern(text)
+                ? text
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
+                             $"unknown finding kind '{text}'; expected a family (pii, secret, injection) or a kind in one, such as pii.email or secret.jwt.")),
+            MinConfidence = Find(match, "min_confidence") is { } confidence ? Confidence(confidence) : null,
+            Window = Find(match, "time_window") is { } window ? ReadWindow(window) : null,
+        };
+    }
+
+    public static bool FindingPattern(string text)
+    {
+        var family = Warden.Domain.Guardrails.FindingKinds.Family(text);
+        return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
+                   or Warden.Domain.Guardrails.FindingKinds.InjectionFamily
+               && (text.Length == family.Length || (text.Length > family.Length + 1 && text[(family.Length + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '-')));
+    }
+
+    private static double Confidence(YamlNode node)
+    {
+        var value = Decimal(node, "min_confidence");
+        return value is >= 0 and <= 1
+            ? (double)value
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, "'min_confidence' is a number from 0 to 1, e.g. 0.8.");
+    }
+
+    private static string Referenced(List<PolicyReference> references, string kind, string name, YamlNode node)
+    {
+        references.Add(new PolicyReference(kind, name, node.Start.Line, node.Start.Column));
+        return name;
+    }
+
+    private static TimeWindow ReadWindow(YamlNode node)
+    {
+        var window = Mapping(node, "'time_window'");
+        CheckFields(window, WindowFields, "'time_window'");
+        var days = List(window, "days", (n, text) => ParseDay(text)
+            ?? throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"unknown day '{text}'; expected mon, tue, wed, thu, fri, sat or sun."));
+        var start = Time(Required(window, "start", node), "start");
+        var end = Time(Required(window, "end", node), "end");
+        var zoneNode = Required(window, "time_zone", node);
+        var created = TimeWindow.Create(days, start, end, PolicyYamlNodes.Scalar(zoneNode, "time_zone").Trim());
+        return created.IsSuccess ? created.Value : throw Fail(PolicyYamlErrors.UnknownTimeZoneCode, zoneNode.Start, created.Error.Message);
+    }
+
+    private static TimeOnly Time(YamlNode node, string field)
+    {
+        var text = PolicyYamlNodes.Scalar(node, field).Trim();
+        return TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? time
+            : throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' must be a time of day such as \"18:30\", not '{text}'.");
+    }
+
+    public static RiskTier? ParseRisk(string text) => text.ToLowerInvariant() switch
+    {
+        "low" => RiskTier.Low,
+        "medium" => RiskTier.Medium,
+        "high" => RiskTier.High,
+        "critical" => RiskTier.Critical,
+        _ => null,
+    };
+
+    private static DayOfWeek? ParseDay(string text) => text.ToLowerInvariant() switch
+    {
+        "mon" or "monday" => DayOfWeek.Monday,
+        "tue" or "tuesday" => DayOfWeek.Tuesday,
+        "wed" or "wednesday" => DayOfWeek.Wednesday,
+        "thu" or "thursday" => DayOfWeek.Thursday,
+        "fri" or "friday" => DayOfWeek.Friday,
+        "sat" or "saturday" => DayOfWeek.Saturday,
+        "sun" or "sunday" => DayOfWeek.Sunday,
+        _ => null,
+    };
+}

@@ -1,0 +1,1363 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Warden.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Baseline : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AgentBaselines",
+                columns: table => new
+                {
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    State = table.Column<string>(type: "text", nullable: false),
+                    Observations = table.Column<long>(type: "bigint", nullable: false),
+                    SavedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentBaselines", x => x.AgentId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AgentChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActorId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Before = table.Column<string>(type: "text", nullable: true),
+                    After = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentChanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AgentCredentials",
+                columns: table => new
+                {
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    SecretIssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SecretRotatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TokensValidAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AccessTokenLifetimeMinutes = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentCredentials", x => x.AgentId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Agents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NormalizedName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Purpose = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Tags = table.Column<string[]>(type: "text[]", nullable: false),
+                    Tools = table.Column<string>(type: "text", nullable: false),
+                    Scopes = table.Column<string>(type: "text", nullable: false),
+                    RateLimitPerMinute = table.Column<int>(type: "integer", nullable: false),
+                    HighestRisk = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    BackupOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    PendingOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    AutonomyLevel = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    StatusReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    StatusBeforeContainment = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastAttestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    OrphanedSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Caps_Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    Caps_DailyAmountBudget = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    Caps_DailyRecordBudget = table.Column<long>(type: "bigint", nullable: true),
+                    Caps_MaxAmountPerAction = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    Caps_MaxRecordsPerAction = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Agents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AnomalyAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    DetectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Score = table.Column<int>(type: "integer", nullable: false),
+                    Explanation = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Severity = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    BeforeExecution = table.Column<bool>(type: "boolean", nullable: false),
+                    ContainmentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnomalyAlerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalRequests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    BackupOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    RequiredApprovals = table.Column<int>(type: "integer", nullable: false),
+                    EligibleRole = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RiskTier = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    RuleId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EscalatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResolutionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoles",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUsers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    IsDisabled = table.Column<bool>(type: "boolean", nullable: false),
+                    DisabledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUsers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Signature = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEvents",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActorKind = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    ActorId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Data = table.Column<string>(type: "text", nullable: false),
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEvents", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AutomationClients",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Scopes = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AutomationClients", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Containments",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Target = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    TargetLabel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Source = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    TrippedById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    TrippedByMailbox = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    TrippedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TrippedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AgentsContained = table.Column<int>(type: "integer", nullable: false),
+                    CommittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CredentialsRevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstRefusedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReleasedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReleaseReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Containments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Decisions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Tool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Resource = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Parameters = table.Column<string>(type: "text", nullable: true),
+                    Records = table.Column<int>(type: "integer", nullable: false),
+                    Amount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    State = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    Reasons = table.Column<string>(type: "text", nullable: false),
+                    RiskTier = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    PolicyVersion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MatchedRuleId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    OtherRuleIds = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: true),
+                    IsViolation = table.Column<bool>(type: "boolean", nullable: false),
+                    ViolationSeverity = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    RequestDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    RequiredApprovals = table.Column<int>(type: "integer", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    GrantExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    GrantUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OutcomeStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    OutcomeRecords = table.Column<int>(type: "integer", nullable: true),
+                    OutcomeAmount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
+                    OutcomeDetail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    OutcomeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReviewOf = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Decisions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvidenceDefinitions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    ScopeTarget = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    Period = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    CustomStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CustomEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Cron = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TimeZone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RecipientRoles = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RetentionDays = table.Column<int>(type: "integer", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidenceDefinitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvidencePacks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Key = table.Column<string>(type: "character varying(600)", maxLength: 600, nullable: false),
+                    DefinitionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    ScopeTarget = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    PeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PeriodEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RecipientRoles = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AssemblyMilliseconds = table.Column<long>(type: "bigint", nullable: false),
+                    PdfBytes = table.Column<long>(type: "bigint", nullable: false),
+                    ExportBytes = table.Column<long>(type: "bigint", nullable: false),
+                    PdfSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    EventCount = table.Column<long>(type: "bigint", nullable: false),
+                    Completeness = table.Column<int>(type: "integer", nullable: false),
+                    CompletenessNotes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidencePacks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GuardrailFindings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    FoundAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Stage = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Scanner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PatternId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Confidence = table.Column<double>(type: "double precision", nullable: false),
+                    Excerpt = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Review = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ReviewedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReviewNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GuardrailFindings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HousekeepingRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HousekeepingRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AbandonedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpenIddictApplications",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    ApplicationType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ClientSecret = table.Column<string>(type: "text", nullable: true),
+                    ClientType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ConsentType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    DisplayName = table.Column<string>(type: "text", nullable: true),
+                    DisplayNames = table.Column<string>(type: "text", nullable: true),
+                    JsonWebKeySet = table.Column<string>(type: "text", nullable: true),
+                    Permissions = table.Column<string>(type: "text", nullable: true),
+                    PostLogoutRedirectUris = table.Column<string>(type: "text", nullable: true),
+                    Properties = table.Column<string>(type: "text", nullable: true),
+                    RedirectUris = table.Column<string>(type: "text", nullable: true),
+                    Requirements = table.Column<string>(type: "text", nullable: true),
+                    Settings = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpenIddictApplications", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpenIddictScopes",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    Descriptions = table.Column<string>(type: "text", nullable: true),
+                    DisplayName = table.Column<string>(type: "text", nullable: true),
+                    DisplayNames = table.Column<string>(type: "text", nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Properties = table.Column<string>(type: "text", nullable: true),
+                    Resources = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpenIddictScopes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PolicyVersions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Label = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false),
+                    ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AuthorId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    AuthorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SavedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Problems = table.Column<int>(type: "integer", nullable: false),
+                    TestsPassed = table.Column<int>(type: "integer", nullable: false),
+                    TestsFailed = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PreviousClientSecrets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    ValidUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PreviousClientSecrets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PromotionRequests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    FromLevel = table.Column<int>(type: "integer", nullable: false),
+                    ToLevel = table.Column<int>(type: "integer", nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Criteria = table.Column<string>(type: "text", nullable: false),
+                    CriteriaMet = table.Column<bool>(type: "boolean", nullable: false),
+                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    DecidedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    DecidedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DecisionReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PromotionRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TokenIssuances",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    TokenId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClientAuthenticationMethod = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TokenIssuances", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UsedClientAssertions",
+                columns: table => new
+                {
+                    Jti = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UsedClientAssertions", x => x.Jti);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ViolationReviews",
+                columns: table => new
+                {
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    FalsePositive = table.Column<bool>(type: "boolean", nullable: false),
+                    ReviewedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    ReviewedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ViolationReviews", x => x.DecisionId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalVotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    VoterId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    VoterMailbox = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    VoterName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Verdict = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    CastAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RequestId = table.Column<string>(type: "character varying(40)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalVotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalVotes_ApprovalRequests_RequestId",
+                        column: x => x.RequestId,
+                        principalTable: "ApprovalRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoleId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserClaims_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserLogins",
+                columns: table => new
+                {
+                    LoginProvider = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    ProviderKey = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserLogins", x => new { x.LoginProvider, x.ProviderKey });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserLogins_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserPasskeys",
+                columns: table => new
+                {
+                    CredentialId = table.Column<byte[]>(type: "bytea", maxLength: 1024, nullable: false),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Data = table.Column<string>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserPasskeys", x => x.CredentialId);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserPasskeys_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserRoles",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    RoleId = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserRoles", x => new { x.UserId, x.RoleId });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AspNetUserRoles_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetUserTokens",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    LoginProvider = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetUserTokens", x => new { x.UserId, x.LoginProvider, x.Name });
+                    table.ForeignKey(
+                        name: "FK_AspNetUserTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContainmentReleaseApprovals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OfficerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    OfficerMailbox = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    OfficerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ContainmentId = table.Column<string>(type: "character varying(40)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContainmentReleaseApprovals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContainmentReleaseApprovals_Containments_ContainmentId",
+                        column: x => x.ContainmentId,
+                        principalTable: "Containments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpenIddictAuthorizations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    ApplicationId = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Properties = table.Column<string>(type: "text", nullable: true),
+                    Scopes = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpenIddictAuthorizations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpenIddictAuthorizations_OpenIddictApplications_Application~",
+                        column: x => x.ApplicationId,
+                        principalTable: "OpenIddictApplications",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PolicyPublications",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    VersionId = table.Column<int>(type: "integer", nullable: false),
+                    State = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Widened = table.Column<int>(type: "integer", nullable: false),
+                    Narrowed = table.Column<int>(type: "integer", nullable: false),
+                    Replayed = table.Column<int>(type: "integer", nullable: false),
+                    SecondOfficerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    SecondOfficerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RejectionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyPublications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PolicyPublications_PolicyVersions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "PolicyVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PolicyReplays",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    VersionId = table.Column<int>(type: "integer", nullable: false),
+                    VersionLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    From = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    To = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Progress = table.Column<int>(type: "integer", nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: true),
+                    BaselinePublicationId = table.Column<int>(type: "integer", nullable: true),
+                    BaselineLabel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Result = table.Column<string>(type: "text", nullable: true),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyReplays", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PolicyReplays_PolicyVersions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "PolicyVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpenIddictTokens",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    ApplicationId = table.Column<string>(type: "text", nullable: true),
+                    AuthorizationId = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyToken = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    CreationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ExpirationDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: true),
+                    Properties = table.Column<string>(type: "text", nullable: true),
+                    RedemptionDate = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ReferenceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    Type = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpenIddictTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpenIddictTokens_OpenIddictApplications_ApplicationId",
+                        column: x => x.ApplicationId,
+                        principalTable: "OpenIddictApplications",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_OpenIddictTokens_OpenIddictAuthorizations_AuthorizationId",
+                        column: x => x.AuthorizationId,
+                        principalTable: "OpenIddictAuthorizations",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentChanges_AgentId_At",
+                table: "AgentChanges",
+                columns: new[] { "AgentId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_AutonomyLevel_Id",
+                table: "Agents",
+                columns: new[] { "AutonomyLevel", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_BackupOwnerId",
+                table: "Agents",
+                column: "BackupOwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_HighestRisk_Id",
+                table: "Agents",
+                columns: new[] { "HighestRisk", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_LastAttestedAt_Id",
+                table: "Agents",
+                columns: new[] { "LastAttestedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_Name_Id",
+                table: "Agents",
+                columns: new[] { "Name", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_NormalizedName",
+                table: "Agents",
+                column: "NormalizedName",
+                unique: true,
+                filter: "\"Status\" <> 'Retired'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_OrphanedSince",
+                table: "Agents",
+                column: "OrphanedSince");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_OwnerId",
+                table: "Agents",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_PendingOwnerId",
+                table: "Agents",
+                column: "PendingOwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_RegisteredAt_Id",
+                table: "Agents",
+                columns: new[] { "RegisteredAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_Segment_Id",
+                table: "Agents",
+                columns: new[] { "Segment", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Agents_Status_Id",
+                table: "Agents",
+                columns: new[] { "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnomalyAlerts_AgentId_DetectedAt",
+                table: "AnomalyAlerts",
+                columns: new[] { "AgentId", "DetectedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnomalyAlerts_DecisionId",
+                table: "AnomalyAlerts",
+                column: "DecisionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AnomalyAlerts_DetectedAt",
+                table: "AnomalyAlerts",
+                column: "DetectedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_AgentId_OpenedAt",
+                table: "ApprovalRequests",
+                columns: new[] { "AgentId", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_DecisionId",
+                table: "ApprovalRequests",
+                column: "DecisionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_OpenedAt",
+                table: "ApprovalRequests",
+                column: "OpenedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalRequests_State_ExpiresAt",
+                table: "ApprovalRequests",
+                columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalVotes_RequestId",
+                table: "ApprovalVotes",
+                column: "RequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalVotes_VoterId_CastAt",
+                table: "ApprovalVotes",
+                columns: new[] { "VoterId", "CastAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetRoleClaims_RoleId",
+                table: "AspNetRoleClaims",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "AspNetRoles",
+                column: "NormalizedName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserClaims_UserId",
+                table: "AspNetUserClaims",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserLogins_UserId",
+                table: "AspNetUserLogins",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserPasskeys_UserId",
+                table: "AspNetUserPasskeys",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUserRoles_RoleId",
+                table: "AspNetUserRoles",
+                column: "RoleId");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "AspNetUsers",
+                column: "NormalizedEmail");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_IsDisabled",
+                table: "AspNetUsers",
+                column: "IsDisabled");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "AspNetUsers",
+                column: "NormalizedUserName",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_ActorId_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "ActorId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_ActorName_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "ActorName", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_At",
+                table: "AuditEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_Kind_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "Kind", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_Subject_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "Subject", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContainmentReleaseApprovals_ContainmentId",
+                table: "ContainmentReleaseApprovals",
+                column: "ContainmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Containments_ReleasedAt",
+                table: "Containments",
+                column: "ReleasedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Containments_TrippedAt",
+                table: "Containments",
+                column: "TrippedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Decisions_AgentId_DecidedAt",
+                table: "Decisions",
+                columns: new[] { "AgentId", "DecidedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Decisions_AgentId_IdempotencyKey",
+                table: "Decisions",
+                columns: new[] { "AgentId", "IdempotencyKey" },
+                unique: true,
+                filter: "\"IdempotencyKey\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Decisions_AgentId_ViolationSeverity_DecidedAt",
+                table: "Decisions",
+                columns: new[] { "AgentId", "ViolationSeverity", "DecidedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Decisions_State_ExpiresAt",
+                table: "Decisions",
+                columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvidencePacks_DefinitionId_PeriodStart",
+                table: "EvidencePacks",
+                columns: new[] { "DefinitionId", "PeriodStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvidencePacks_Key",
+                table: "EvidencePacks",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvidencePacks_RequestedAt",
+                table: "EvidencePacks",
+                column: "RequestedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuardrailFindings_AgentId_FoundAt",
+                table: "GuardrailFindings",
+                columns: new[] { "AgentId", "FoundAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuardrailFindings_DecisionId",
+                table: "GuardrailFindings",
+                column: "DecisionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuardrailFindings_Review_FoundAt",
+                table: "GuardrailFindings",
+                columns: new[] { "Review", "FoundAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GuardrailFindings_Scanner_PatternId",
+                table: "GuardrailFindings",
+                columns: new[] { "Scanner", "PatternId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HousekeepingRuns_StartedAt",
+                table: "HousekeepingRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_DeliveredAt_AbandonedAt_NextAttemptAt",
+                table: "Notifications",
+                columns: new[] { "DeliveredAt", "AbandonedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictApplications_ClientId",
+                table: "OpenIddictApplications",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictAuthorizations_ApplicationId_Status_Subject_Type",
+                table: "OpenIddictAuthorizations",
+                columns: new[] { "ApplicationId", "Status", "Subject", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictScopes_Name",
+                table: "OpenIddictScopes",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictTokens_ApplicationId_Status_Subject_Type",
+                table: "OpenIddictTokens",
+                columns: new[] { "ApplicationId", "Status", "Subject", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictTokens_AuthorizationId",
+                table: "OpenIddictTokens",
+                column: "AuthorizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpenIddictTokens_ReferenceId",
+                table: "OpenIddictTokens",
+                column: "ReferenceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyPublications_State_PublishedAt",
+                table: "PolicyPublications",
+                columns: new[] { "State", "PublishedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyPublications_VersionId",
+                table: "PolicyPublications",
+                column: "VersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyReplays_VersionId_Status",
+                table: "PolicyReplays",
+                columns: new[] { "VersionId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersions_SavedAt",
+                table: "PolicyVersions",
+                column: "SavedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PreviousClientSecrets_AgentId",
+                table: "PreviousClientSecrets",
+                column: "AgentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PromotionRequests_AgentId",
+                table: "PromotionRequests",
+                column: "AgentId",
+                unique: true,
+                filter: "\"State\" = 'Open'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PromotionRequests_AgentId_RequestedAt",
+                table: "PromotionRequests",
+                columns: new[] { "AgentId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PromotionRequests_State_ExpiresAt",
+                table: "PromotionRequests",
+                columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TokenIssuances_AgentId_IssuedAt",
+                table: "TokenIssuances",
+                columns: new[] { "AgentId", "IssuedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsedClientAssertions_ExpiresAt",
+                table: "UsedClientAssertions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ViolationReviews_AgentId_FalsePositive",
+                table: "ViolationReviews",
+                columns: new[] { "AgentId", "FalsePositive" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AgentBaselines");
+
+            migrationBuilder.DropTable(
+                name: "AgentChanges");
+
+            migrationBuilder.DropTable(
+                name: "AgentCredentials");
+
+            migrationBuilder.DropTable(
+                name: "Agents");
+
+            migrationBuilder.DropTable(
+                name: "AnomalyAlerts");
+
+            migrationBuilder.DropTable(
+                name: "ApprovalVotes");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoleClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserClaims");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserLogins");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserPasskeys");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
+                name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "AutomationClients");
+
+            migrationBuilder.DropTable(
+                name: "ContainmentReleaseApprovals");
+
+            migrationBuilder.DropTable(
+                name: "Decisions");
+
+            migrationBuilder.DropTable(
+                name: "EvidenceDefinitions");
+
+            migrationBuilder.DropTable(
+                name: "EvidencePacks");
+
+            migrationBuilder.DropTable(
+                name: "GuardrailFindings");
+
+            migrationBuilder.DropTable(
+                name: "HousekeepingRuns");
+
+            migrationBuilder.DropTable(
+                name: "Notifications");
+
+            migrationBuilder.DropTable(
+                name: "OpenIddictScopes");
+
+            migrationBuilder.DropTable(
+                name: "OpenIddictTokens");
+
+            migrationBuilder.DropTable(
+                name: "PolicyPublications");
+
+            migrationBuilder.DropTable(
+                name: "PolicyReplays");
+
+            migrationBuilder.DropTable(
+                name: "PreviousClientSecrets");
+
+            migrationBuilder.DropTable(
+                name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "TokenIssuances");
+
+            migrationBuilder.DropTable(
+                name: "UsedClientAssertions");
+
+            migrationBuilder.DropTable(
+                name: "ViolationReviews");
+
+            migrationBuilder.DropTable(
+                name: "ApprovalRequests");
+
+            migrationBuilder.DropTable(
+                name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Containments");
+
+            migrationBuilder.DropTable(
+                name: "OpenIddictAuthorizations");
+
+            migrationBuilder.DropTable(
+                name: "PolicyVersions");
+
+            migrationBuilder.DropTable(
+                name: "OpenIddictApplications");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Warden.Features.Policies;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Components;
+
+public sealed class PoliciesPageTests(WardenAppFactory app) : ComponentTestBase(app)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task PoliciesPage_DraftAndItsCheck_AreStillThereAfterTheOfficerOpensAnotherTab()
+    {
+        await SignInAsync(DemoAccounts.Officer);
+        var page = Render<PoliciesPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid='policy-in-force']"), Patience);
+        var draft = DefaultPolicy.Yaml + "\n# reviewed with the auditors\n";
+
+        await Tab(page, "Editor").ClickAsync(new MouseEventArgs());
+        await page.Find("textarea[data-testid='policy-editor']").InputAsync(new ChangeEventArgs { Value = draft });
+        await page.Find("[data-testid='policy-check']").ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => page.Find("[data-testid='policy-check-summary']"), Patience);
+        await Tab(page, "Versions").ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => page.Find("[data-testid='policy-versions']"), Patience);
+        await Tab(page, "Editor").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => page.Find("textarea[data-testid='policy-editor']").GetAttribute("value").ShouldBe(draft), Patience);
+        page.Find("[data-testid='policy-check-summary']").TextContent.ShouldContain("can be published");
+    }
+
+    private static IElement Tab(IRenderedComponent<PoliciesPage> page, string name) =>
+        page.FindAll("[role='tab']").Single(t => t.TextContent.Trim() == name);
+}
