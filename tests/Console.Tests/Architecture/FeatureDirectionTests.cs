@@ -64,7 +64,6 @@ public sealed class FeatureDirectionTests
         "Agents -> Decisions via AgentDetailsPage uses AgentActivitySection",
         "Approvals -> Dashboard via ApprovalLoadPanel uses StatTile",
         "Approvals -> Dashboard via ApprovalLoadTiles uses StatTile",
-        "AuditLog -> Policies via AuditEventTable uses DecisionDetailDialog",
         "Autonomy -> Behaviour via ViolationService uses AnomalyAlert",
         "Autonomy -> Evidence via EvidenceCheck uses EvidencePack",
         "Autonomy -> Evidence via EvidenceCheck uses EvidencePackStatus",

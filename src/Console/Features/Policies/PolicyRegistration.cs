@@ -1,3 +1,5 @@
+using Warden.Features.AuditLog;
+
 namespace Warden.Features.Policies;
 
 public static class PolicyRegistration
@@ -12,6 +14,7 @@ public static class PolicyRegistration
         services.AddHostedService<PolicyRefresher>();
         services.AddScoped<PolicyService>();
         services.AddScoped<DecisionExplanationService>();
+        services.AddAuditDecisionDialog(DecisionDetailDialog.ShowAsync);
         return services;
     }
 }
