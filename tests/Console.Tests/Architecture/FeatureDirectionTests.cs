@@ -62,8 +62,6 @@ public sealed class FeatureDirectionTests
         "Agents -> Containment via AgentDetailsPage uses AgentContainButton",
         "Agents -> Credentials via AgentDetailsPage uses AgentCredentialsSection",
         "Agents -> Decisions via AgentDetailsPage uses AgentActivitySection",
-        "Approvals -> Dashboard via ApprovalLoadPanel uses StatTile",
-        "Approvals -> Dashboard via ApprovalLoadTiles uses StatTile",
         "Autonomy -> Behaviour via ViolationService uses AnomalyAlert",
         "Autonomy -> Evidence via EvidenceCheck uses EvidencePack",
         "Autonomy -> Evidence via EvidenceCheck uses EvidencePackStatus",
