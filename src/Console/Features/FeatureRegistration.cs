@@ -82,7 +82,6 @@ public static class FeatureRegistration
                 && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
             .ValidateOnStart();
         services.AddSingleton<AutomaticDemotion>();
-        services.AddSingleton<EvidenceCheck>();
         services.AddBehaviourMonitoring(configuration);
         services.AddGovernanceMetrics(configuration);
         services.AddScoped<AutonomyService>();

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Warden.Features.Autonomy;
 using Warden.Features.Evidence.Rendering;
 using Warden.Persistence;
 
@@ -24,6 +25,7 @@ public static class EvidenceRegistration
         services.AddSingleton<EvidenceStore>();
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();
+        services.AddSingleton<IEvidenceCheck, EvidenceCheck>();
         services.AddTransient<EvidencePackJob>();
         services.AddTransient<EvidenceRetentionJob>();
         services.AddScoped<EvidenceService>();
