@@ -63,9 +63,6 @@ public sealed class FeatureDirectionTests
         "Agents -> Credentials via AgentDetailsPage uses AgentCredentialsSection",
         "Agents -> Decisions via AgentDetailsPage uses AgentActivitySection",
         "Autonomy -> Behaviour via ViolationService uses AnomalyAlert",
-        "Metrics -> Evidence via GovernanceHistoryReader uses EvidencePack",
-        "Metrics -> Evidence via GovernanceHistoryReader uses EvidencePackStatus",
-        "Metrics -> Evidence via GovernanceHistoryReader uses EvidenceScope",
     ];
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Warden.Features.Autonomy;
 using Warden.Features.Evidence.Rendering;
+using Warden.Features.Metrics;
 using Warden.Persistence;
 
 namespace Warden.Features.Evidence;
@@ -26,6 +27,7 @@ public static class EvidenceRegistration
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();
         services.AddSingleton<IEvidenceCheck, EvidenceCheck>();
+        services.AddSingleton<IEvidenceFacts, EvidenceFacts>();
         services.AddTransient<EvidencePackJob>();
         services.AddTransient<EvidenceRetentionJob>();
         services.AddScoped<EvidenceService>();
