@@ -62,7 +62,6 @@ public sealed class FeatureDirectionTests
         "Agents -> Containment via AgentDetailsPage uses AgentContainButton",
         "Agents -> Credentials via AgentDetailsPage uses AgentCredentialsSection",
         "Agents -> Decisions via AgentDetailsPage uses AgentActivitySection",
-        "Autonomy -> Behaviour via ViolationService uses AnomalyAlert",
     ];
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

@@ -1,3 +1,5 @@
+using Warden.Features.Autonomy;
+
 namespace Warden.Features.Behaviour;
 
 public static class BehaviourRegistration
@@ -13,6 +15,7 @@ public static class BehaviourRegistration
         services.AddSingleton<BehaviourMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BehaviourMonitor>());
         services.AddScoped<BehaviourService>();
+        services.AddSingleton<IAnomalyExplanations, AnomalyExplanations>();
         return services;
     }
 }
