@@ -24,10 +24,7 @@ public static class FeatureRegistration
 {
     public static IServiceCollection AddWardenFeatures(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DirectoryOptions>()
-            .Bind(configuration.GetSection(DirectoryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddAgents(configuration);
         services.AddOptions<AuditOptions>()
             .Bind(configuration.GetSection(AuditOptions.SectionName))
             .ValidateDataAnnotations()
@@ -40,63 +37,21 @@ public static class FeatureRegistration
         services.AddScoped<DashboardService>();
         services.AddScoped<UserAdministrationService>();
         services.AddScoped<FirstAdministratorService>();
-        services.AddScoped<AgentDirectoryService>();
-        services.AddScoped<AgentRegistryService>();
-        services.AddScoped<AgentExportService>();
-        services.AddScoped<AgentImportService>();
-        services.AddScoped<CredentialService>();
-        services.AddTransient<DirectoryUpkeepJob>();
+        services.AddCredentials();
 
         services.AddPolicyDocuments();
-        services.AddSingleton<PublishedPolicy>();
-        services.AddSingleton<UsageMeter>();
-        services.AddSingleton<ParameterSchemas>();
-        services.AddSingleton<GrantTokens>();
-        services.AddSingleton<DecisionJournal>();
-        services.AddSingleton<DecisionService>();
+        services.AddDecisions(configuration);
         services.AddGuardrails(configuration);
-        services.AddOptions<ApprovalOptions>()
-            .Bind(configuration.GetSection(ApprovalOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.Configure<ContainmentOptions>(o =>
-        {
-            // Configured breakers replace the defaults rather than adding to them.
-            var rules = configuration.GetSection($"{ContainmentOptions.SectionName}:Breakers").Get<List<BreakerRule>>();
-            if (rules is { Count: > 0 })
-                o.Breakers = rules;
-        });
-        services.AddSingleton<CircuitBreakers>();
-        services.AddSingleton<ContainmentRegistry>();
-        services.AddSingleton<ContainmentEngine>();
-        services.AddScoped<ContainmentService>();
-        services.AddScoped<AutomationClientService>();
-        services.AddHostedService<ContainmentMonitor>();
-        services.AddSingleton<ApprovalFeed>();
-        services.AddSingleton<ApprovalWorkflow>();
-        services.AddScoped<ApprovalService>();
-        services.AddOptions<AutonomyOptions>()
-            .Bind(configuration.GetSection(AutonomyOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => new[] { o.ToLevel1, o.ToLevel2, o.ToLevel3 }.All(c => c.MinDaysAtLevel >= 0 && c.MinDecisions >= 0 && c.CriticalFreeDays >= 0
-                && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
-            .ValidateOnStart();
-        services.AddSingleton<AutomaticDemotion>();
+        services.AddContainment(configuration);
+        services.AddAutonomy(configuration);
         services.AddBehaviourMonitoring(configuration);
         services.AddGovernanceMetrics(configuration);
-        services.AddScoped<AutonomyService>();
-        services.AddScoped<ViolationService>();
-        services.AddHostedService<ApprovalSweeper>();
+        services.AddApprovals(configuration);
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
         services.AddHttpClient(WebhookDeliveryJob.HttpClientName);
         services.AddSingleton<Notifier>();
         services.AddTransient<WebhookDeliveryJob>();
         services.AddTransient<NotificationSweepJob>();
-        services.AddSingleton<KeyedLocks>();
-        services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
-        services.AddSingleton<AgentCallLimiter>();
-        services.AddApiDocumentation();
-        services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
         services.AddHostedService<DemoAgentRunner>();
         services.AddEvidencePacks(configuration);

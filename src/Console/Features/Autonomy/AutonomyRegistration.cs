@@ -1,0 +1,19 @@
+namespace Warden.Features.Autonomy;
+
+public static class AutonomyRegistration
+{
+    /// <summary>Promotion criteria, demotion, promotions and violations.</summary>
+    public static IServiceCollection AddAutonomy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AutonomyOptions>()
+            .Bind(configuration.GetSection(AutonomyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => new[] { o.ToLevel1, o.ToLevel2, o.ToLevel3 }.All(c => c.MinDaysAtLevel >= 0 && c.MinDecisions >= 0 && c.CriticalFreeDays >= 0
+                && c.MaxFalsePositiveRate is null or (>= 0 and <= 1)), "Autonomy promotion criteria must not be negative; false-positive rates are fractions from 0 to 1.")
+            .ValidateOnStart();
+        services.AddSingleton<AutomaticDemotion>();
+        services.AddScoped<AutonomyService>();
+        services.AddScoped<ViolationService>();
+        return services;
+    }
+}
