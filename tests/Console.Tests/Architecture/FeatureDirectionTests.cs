@@ -55,13 +55,6 @@ public sealed class FeatureDirectionTests
         "Policies -> Decisions via PolicyStore uses PublishedPolicy",
         // Policy replay reads guardrail findings of the same rank (found by this test, not in the plan).
         "Policies -> Guardrails via PolicyReplay uses FindingRecord",
-        // AuditLog, the agent page, StatTile, Autonomy, Metrics.
-        "Agents -> Approvals via AgentDetailsPage uses AgentApprovalsSection",
-        "Agents -> Autonomy via AgentDetailsPage uses AgentAutonomySection",
-        "Agents -> Behaviour via AgentDetailsPage uses AgentBehaviourSection",
-        "Agents -> Containment via AgentDetailsPage uses AgentContainButton",
-        "Agents -> Credentials via AgentDetailsPage uses AgentCredentialsSection",
-        "Agents -> Decisions via AgentDetailsPage uses AgentActivitySection",
     ];
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

@@ -2,7 +2,7 @@ namespace Warden.Features.Agents;
 
 public static class AgentRegistration
 {
-    /// <summary>The directory: its options, services and upkeep job.</summary>
+    /// <summary>The directory: its options, services, upkeep job, and the agent page's sections registry.</summary>
     public static IServiceCollection AddAgents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DirectoryOptions>()
@@ -14,6 +14,7 @@ public static class AgentRegistration
         services.AddScoped<AgentExportService>();
         services.AddScoped<AgentImportService>();
         services.AddTransient<DirectoryUpkeepJob>();
+        services.AddSingleton<AgentPageSections>();
         return services;
     }
 }

@@ -1,8 +1,10 @@
+using Warden.Features.Agents;
+
 namespace Warden.Features.Approvals;
 
 public static class ApprovalRegistration
 {
-    /// <summary>Approval requests, their feed and sweeper.</summary>
+    /// <summary>Approval requests, their feed and sweeper, and the approvals section of the agent page.</summary>
     public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApprovalOptions>()
@@ -13,6 +15,10 @@ public static class ApprovalRegistration
         services.AddSingleton<ApprovalWorkflow>();
         services.AddScoped<ApprovalService>();
         services.AddHostedService<ApprovalSweeper>();
+        services.AddAgentPageSection<AgentApprovalsSection>(AgentPageSlot.Sections, 40, page => new Dictionary<string, object>
+        {
+            [nameof(AgentApprovalsSection.AgentId)] = page.Agent.Summary.Id,
+        });
         return services;
     }
 }

@@ -1,8 +1,10 @@
+using Warden.Features.Agents;
+
 namespace Warden.Features.Autonomy;
 
 public static class AutonomyRegistration
 {
-    /// <summary>Promotion criteria, demotion, promotions and violations.</summary>
+    /// <summary>Promotion criteria, demotion, promotions and violations, and the autonomy section of the agent page.</summary>
     public static IServiceCollection AddAutonomy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AutonomyOptions>()
@@ -14,6 +16,11 @@ public static class AutonomyRegistration
         services.AddSingleton<AutomaticDemotion>();
         services.AddScoped<AutonomyService>();
         services.AddScoped<ViolationService>();
+        services.AddAgentPageSection<AgentAutonomySection>(AgentPageSlot.Sections, 10, page => new Dictionary<string, object>
+        {
+            [nameof(AgentAutonomySection.AgentId)] = page.Agent.Summary.Id,
+            [nameof(AgentAutonomySection.Version)] = page.Agent.Changes.Count,
+        });
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Warden.Features.Agents;
 using Warden.Features.Autonomy;
 
 namespace Warden.Features.Behaviour;
@@ -16,6 +17,10 @@ public static class BehaviourRegistration
         services.AddHostedService(sp => sp.GetRequiredService<BehaviourMonitor>());
         services.AddScoped<BehaviourService>();
         services.AddSingleton<IAnomalyExplanations, AnomalyExplanations>();
+        services.AddAgentPageSection<AgentBehaviourSection>(AgentPageSlot.Sections, 30, page => new Dictionary<string, object>
+        {
+            [nameof(AgentBehaviourSection.AgentId)] = page.Agent.Summary.Id,
+        });
         return services;
     }
 }

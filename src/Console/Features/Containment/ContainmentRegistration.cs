@@ -1,8 +1,11 @@
+using Warden.Domain.Agents;
+using Warden.Features.Agents;
+
 namespace Warden.Features.Containment;
 
 public static class ContainmentRegistration
 {
-    /// <summary>Breakers, containments and automation clients.</summary>
+    /// <summary>Breakers, containments and automation clients, and the stop button of the agent page.</summary>
     public static IServiceCollection AddContainment(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ContainmentOptions>(o =>
@@ -18,6 +21,12 @@ public static class ContainmentRegistration
         services.AddScoped<ContainmentService>();
         services.AddScoped<AutomationClientService>();
         services.AddHostedService<ContainmentMonitor>();
+        services.AddAgentPageSection<AgentContainButton>(AgentPageSlot.Actions, 10, page => new Dictionary<string, object>
+        {
+            [nameof(AgentContainButton.AgentId)] = page.Agent.Summary.Id,
+            [nameof(AgentContainButton.OnContained)] = page.Reload,
+            [nameof(AgentContainButton.Visible)] = page.Agent.Permissions.CanEdit && page.Agent.Summary.Status is AgentStatus.Active or AgentStatus.Suspended,
+        });
         return services;
     }
 }

@@ -1,8 +1,10 @@
+using Warden.Features.Agents;
+
 namespace Warden.Features.Decisions;
 
 public static class DecisionRegistration
 {
-    /// <summary>The decision path and the agent API around it.</summary>
+    /// <summary>The decision path and the agent API around it, and the activity section of the agent page.</summary>
     public static IServiceCollection AddDecisions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<PublishedPolicy>();
@@ -16,6 +18,10 @@ public static class DecisionRegistration
         services.AddSingleton<AgentCallLimiter>();
         services.AddApiDocumentation();
         services.AddScoped<AgentActivityService>();
+        services.AddAgentPageSection<AgentActivitySection>(AgentPageSlot.Sections, 20, page => new Dictionary<string, object>
+        {
+            [nameof(AgentActivitySection.AgentId)] = page.Agent.Summary.Id,
+        });
         return services;
     }
 }
