@@ -48,8 +48,11 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Policies.PolicyPublicationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
+        AddFromApp<Warden.Features.Decisions.AgentActivityService>();
+        AddFromApp<Warden.Features.Behaviour.BehaviourService>();
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
+        Services.AddSingleton(app.Services.GetRequiredService<AgentPageSections>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

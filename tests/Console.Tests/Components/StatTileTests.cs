@@ -1,6 +1,6 @@
 using Bunit;
 using MudBlazor;
-using Warden.Features.Dashboard;
+using Warden.Components.Shared;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Components;

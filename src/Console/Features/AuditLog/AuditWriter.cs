@@ -17,7 +17,7 @@ namespace Warden.Features.AuditLog;
 public sealed partial class AuditWriter(
     IDbContextFactory<WardenDbContext> contexts,
     AuditCheckpointKey key,
-    Warden.Features.Guardrails.Masking masking,
+    IAuditMasking masking,
     IOptions<AuditOptions> options,
     TimeProvider clock,
     ILogger<AuditWriter> logger) : IHostedService, IDisposable

@@ -22,7 +22,7 @@ public sealed class AutonomyService(
     AuditWriter audit,
     IOptions<AutonomyOptions> options,
     IOptions<DirectoryOptions> directory,
-    EvidenceCheck evidence,
+    IEvidenceCheck evidence,
     TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor];

@@ -18,7 +18,7 @@ internal static class TrackRecords
     /// disk is the dearest part, and a readiness page measures every agent.
     /// </param>
     public static async Task<TrackRecord> MeasureAsync(
-        WardenDbContext db, Agent agent, TimeSpan attestationPeriod, EvidenceCheck evidence, DateTimeOffset now, CancellationToken ct, bool checkEvidence = true)
+        WardenDbContext db, Agent agent, TimeSpan attestationPeriod, IEvidenceCheck evidence, DateTimeOffset now, CancellationToken ct, bool checkEvidence = true)
     {
         var id = agent.Id.Value;
         var levelChanges = await db.AgentChanges.AsNoTracking()

@@ -30,7 +30,7 @@ public sealed record ViolationList(IReadOnlyList<ViolationRow> Rows, int Reviewe
 /// Every refusal for a control is a violation with a severity. Officers mark each a true or false
 /// positive with a note; auditors read. The marks feed the false-positive rate that promotion reads.
 /// </summary>
-public sealed class ViolationService(AccessGuard guard, IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, TimeProvider clock)
+public sealed class ViolationService(AccessGuard guard, IDbContextFactory<WardenDbContext> contexts, AuditWriter audit, IAnomalyExplanations anomalies, TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.Auditor];
     public const int PageSize = 200;
@@ -102,16 +102,14 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
         return (await RowsAsync(db, [decision], ct))[0];
     }
 
-    private static async Task<IReadOnlyList<ViolationRow>> RowsAsync(WardenDbContext db, List<DecisionRecord> decisions, CancellationToken ct)
+    private async Task<IReadOnlyList<ViolationRow>> RowsAsync(WardenDbContext db, List<DecisionRecord> decisions, CancellationToken ct)
     {
         if (decisions.Count == 0)
             return [];
         var ids = decisions.Select(d => d.Id).ToList();
         var reviews = await db.ViolationReviews.AsNoTracking().Where(r => ids.Contains(r.DecisionId)).ToDictionaryAsync(r => r.DecisionId, StringComparer.Ordinal, ct);
         // A decision can be a violation because it left the agent's baseline: its kind is anomaly, explained by the alert.
-        var anomalies = (await db.AnomalyAlerts.AsNoTracking().Where(a => ids.Contains(a.DecisionId)).Select(a => new { a.DecisionId, a.Explanation }).ToListAsync(ct))
-            .GroupBy(a => a.DecisionId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(a => a.Explanation)), StringComparer.Ordinal);
+        var explanations = await anomalies.ForDecisionsAsync(db, ids, ct);
         var agentIds = decisions.Select(d => d.AgentId).Distinct(StringComparer.Ordinal)
             .Select(i => AgentId.TryParse(i, out var id) ? id : (AgentId?)null).OfType<AgentId>().ToList();
         var names = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToListAsync(ct);
@@ -121,7 +119,7 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
             var reason = JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json)?.FirstOrDefault();
             reviews.TryGetValue(d.Id, out var review);
             var verdict = review is null ? FindingReview.Unreviewed : review.FalsePositive ? FindingReview.FalsePositive : FindingReview.TruePositive;
-            var (code, message) = anomalies.TryGetValue(d.Id, out var explanation)
+            var (code, message) = explanations.TryGetValue(d.Id, out var explanation)
                 ? (DecisionCodes.Anomaly, $"{explanation} (answered: {reason?.Code ?? "?"})")
                 : (reason?.Code ?? "?", reason?.Message ?? string.Empty);
             return new ViolationRow(d.Id, d.AgentId, byId.GetValueOrDefault(d.AgentId, d.AgentId), d.DecidedAt, d.Tool, d.Operation, d.Resource,

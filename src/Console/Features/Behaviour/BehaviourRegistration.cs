@@ -1,4 +1,6 @@
 using Warden.Domain.Decisions;
+using Warden.Features.Agents;
+using Warden.Features.Autonomy;
 using Warden.Infrastructure.Events;
 
 namespace Warden.Features.Behaviour;
@@ -17,6 +19,11 @@ public static class BehaviourRegistration
         services.AddHostedService(sp => sp.GetRequiredService<BehaviourMonitor>());
         services.AddEventHandler<DecisionCommitted, BehaviourMonitor>();
         services.AddScoped<BehaviourService>();
+        services.AddSingleton<IAnomalyExplanations, AnomalyExplanations>();
+        services.AddAgentPageSection<AgentBehaviourSection>(AgentPageSlot.Sections, 30, page => new Dictionary<string, object>
+        {
+            [nameof(AgentBehaviourSection.AgentId)] = page.Agent.Summary.Id,
+        });
         return services;
     }
 }

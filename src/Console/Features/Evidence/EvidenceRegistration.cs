@@ -1,7 +1,9 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Warden.Features.Autonomy;
 using Warden.Features.Evidence.Rendering;
+using Warden.Features.Metrics;
 using Warden.Persistence;
 
 namespace Warden.Features.Evidence;
@@ -24,6 +26,8 @@ public static class EvidenceRegistration
         services.AddSingleton<EvidenceStore>();
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();
+        services.AddSingleton<IEvidenceCheck, EvidenceCheck>();
+        services.AddSingleton<IEvidenceFacts, EvidenceFacts>();
         services.AddTransient<EvidencePackJob>();
         services.AddTransient<EvidenceRetentionJob>();
         services.AddScoped<EvidenceService>();

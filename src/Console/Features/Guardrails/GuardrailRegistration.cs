@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Guardrails;
+using Warden.Features.AuditLog;
 
 namespace Warden.Features.Guardrails;
 
@@ -16,6 +17,7 @@ public static class GuardrailRegistration
         services.AddSingleton(sp => ScannerSetup.Create(
             sp.GetRequiredService<IOptions<GuardrailSettings>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<Masking>();
+        services.AddSingleton<IAuditMasking>(sp => sp.GetRequiredService<Masking>());
         services.AddSingleton<RequestScreening>();
         services.AddHttpClient(HttpDetector.HttpClientName);
         services.AddSingleton<IEnumerable<IExternalDetector>>(sp =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Warden.Domain.Guardrails;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Features.Guardrails;
@@ -11,7 +12,7 @@ namespace Warden.Features.Guardrails;
 /// the key (masking.key) is generated once into the data folder, so placeholders correlate across
 /// records of one installation and reveal nothing without the key.
 /// </summary>
-public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connection)
+public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connection) : IAuditMasking
 {
     public const string KeyFileName = "masking.key";
 

@@ -3,7 +3,6 @@ using Warden.Features.Decisions;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
 using Warden.Domain.Metrics;
-using Warden.Features.Evidence;
 using Warden.Persistence;
 
 namespace Warden.Features.Metrics;
@@ -16,7 +15,7 @@ public sealed record MetricsBucket(DateTimeOffset Start, int UnsafeAttempts, int
 /// per agent and period in the database (one grouped scan over the range, never the rows); only the
 /// times of unsafe attempts, and the few containment, approval, anomaly and evidence rows, are read.
 /// </summary>
-public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> contexts)
+public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> contexts, IEvidenceFacts evidence)
 {
     // The primary reason leads the stored JSON array: these prefixes pick out refusals by the allowlist.
     private const string ToolPrefix = "[{\"code\":\"" + DecisionCodes.ToolNotAllowed + "\"";
@@ -66,18 +65,7 @@ public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> c
             .Where(a => a.DetectedAt >= from && a.DetectedAt < end)
             .Select(a => new AnomalyFact(a.AgentId, a.DetectedAt, a.BeforeExecution))
             .ToListAsync(ct);
-        var packs = (await db.EvidencePacks.AsNoTracking()
-                .Where(p => p.Status == EvidencePackStatus.Completed && p.CompletedAt >= from && p.CompletedAt < end)
-                .Select(p => new { p.Scope, p.ScopeTarget, p.CompletedAt, p.Completeness, p.AssemblyMilliseconds })
-                .ToListAsync(ct))
-            .Select(p => new EvidenceFact(p.Scope switch
-                {
-                    EvidenceScope.Agent => ContainmentTarget.Agent,
-                    EvidenceScope.Owner => ContainmentTarget.Owner,
-                    EvidenceScope.Segment => ContainmentTarget.Segment,
-                    _ => null,
-                }, p.ScopeTarget, p.CompletedAt!.Value, p.Completeness, TimeSpan.FromMilliseconds(p.AssemblyMilliseconds)))
-            .ToList();
+        var packs = await evidence.CompletedAsync(db, from, end, ct);
 
         return new GovernanceHistory(
             owners,

@@ -1,3 +1,5 @@
+using Warden.Features.AuditLog;
+
 namespace Warden.Features.Policies;
 
 public static class PolicyRegistration

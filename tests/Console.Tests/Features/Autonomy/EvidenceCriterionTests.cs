@@ -21,7 +21,7 @@ public sealed class EvidenceCriterionTests(WardenAppFactory app) : IClassFixture
         await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         var agent = await db.Agents.AsNoTracking().SingleAsync(a => a.Id == AgentId.Parse(agentId), TestContext.Current.CancellationToken);
         var record = await TrackRecords.MeasureAsync(db, agent, sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.AttestationPeriod,
-            sp.GetRequiredService<EvidenceCheck>(), sp.GetRequiredService<TimeProvider>().GetUtcNow(), TestContext.Current.CancellationToken);
+            sp.GetRequiredService<IEvidenceCheck>(), sp.GetRequiredService<TimeProvider>().GetUtcNow(), TestContext.Current.CancellationToken);
         return record.EvidenceVerified;
     });
 
@@ -62,7 +62,7 @@ public sealed class EvidenceCriterionTests(WardenAppFactory app) : IClassFixture
         {
             await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
             var entity = await db.Agents.AsNoTracking().SingleAsync(a => a.Id == AgentId.Parse(agent.Id), TestContext.Current.CancellationToken);
-            return await sp.GetRequiredService<EvidenceCheck>().LatestAsync(db, entity, TestContext.Current.CancellationToken);
+            return await sp.GetRequiredService<IEvidenceCheck>().LatestAsync(db, entity, TestContext.Current.CancellationToken);
         });
 
         check.ShouldBeNull();

@@ -1,18 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
-using Warden.Features.Evidence;
+using Warden.Features.Autonomy;
 using Warden.Persistence;
 
-namespace Warden.Features.Autonomy;
-
-/// <summary>The newest completed evidence pack whose scope covers an agent, and whether it verifies.</summary>
-public sealed record PackCheck(string PackId, DateTimeOffset PeriodEnd, bool Verified);
+namespace Warden.Features.Evidence;
 
 /// <summary>
 /// Finds the latest evidence pack covering an agent (its own, its owner's, its segment's, or one of
 /// everything) and runs the evidence verifier on the stored files: signature and every artifact's hash.
 /// </summary>
-public sealed class EvidenceCheck(EvidenceStore store, EvidenceSigningKey key)
+public sealed class EvidenceCheck(EvidenceStore store, EvidenceSigningKey key) : IEvidenceCheck
 {
     public async Task<PackCheck?> LatestAsync(WardenDbContext db, Agent agent, CancellationToken ct)
     {

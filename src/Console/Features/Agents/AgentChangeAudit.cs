@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Audit;
-using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
-namespace Warden.Features.AuditLog;
+namespace Warden.Features.Agents;
 
 /// <summary>
 /// Every directory change record waiting in a context becomes an audit event (<c>agent.&lt;kind&gt;</c>),

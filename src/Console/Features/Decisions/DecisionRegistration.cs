@@ -1,17 +1,19 @@
+using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Containment;
-using Warden.Features.Policies;
 using Warden.Features.Decisions.Stages;
+using Warden.Features.Policies;
 
 namespace Warden.Features.Decisions;
 
-public static class DecisionsRegistration
+public static class DecisionRegistration
 {
     /// <summary>
-    /// The decision path: its stages (in <see cref="DecisionPipeline.Stages"/> order), answers, status,
-    /// outcomes and output reviews; and recorded decisions as other features read them (explained for
-    /// people, and as the requests a policy replay decides again).
+    /// The decision path (its stages in <see cref="DecisionPipeline.Stages"/> order), the agent API
+    /// around it, recorded decisions as other features read them (explained for people, replayed by
+    /// policies), and the activity section of the agent page.
     /// </summary>
-    public static IServiceCollection AddDecisions(this IServiceCollection services)
+    public static IServiceCollection AddDecisions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
@@ -36,6 +38,15 @@ public static class DecisionsRegistration
         services.AddSingleton<IUnusedGrants, UnusedGrants>();
         services.AddScoped<DecisionExplanationService>();
         services.AddSingleton<IRecordedRequests, RecordedRequestReader>();
+        services.AddAuditDecisionDialog(DecisionDetailDialog.ShowAsync);
+        services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
+        services.AddSingleton<AgentCallLimiter>();
+        services.AddApiDocumentation();
+        services.AddScoped<AgentActivityService>();
+        services.AddAgentPageSection<AgentActivitySection>(AgentPageSlot.Sections, 20, page => new Dictionary<string, object>
+        {
+            [nameof(AgentActivitySection.AgentId)] = page.Agent.Summary.Id,
+        });
         return services;
     }
 }

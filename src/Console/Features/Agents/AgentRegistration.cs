@@ -1,0 +1,20 @@
+namespace Warden.Features.Agents;
+
+public static class AgentRegistration
+{
+    /// <summary>The directory: its options, services, upkeep job, and the agent page's sections registry.</summary>
+    public static IServiceCollection AddAgents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DirectoryOptions>()
+            .Bind(configuration.GetSection(DirectoryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<AgentDirectoryService>();
+        services.AddScoped<AgentRegistryService>();
+        services.AddScoped<AgentExportService>();
+        services.AddScoped<AgentImportService>();
+        services.AddTransient<DirectoryUpkeepJob>();
+        services.AddSingleton<AgentPageSections>();
+        return services;
+    }
+}

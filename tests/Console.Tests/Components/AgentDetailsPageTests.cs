@@ -1,0 +1,28 @@
+using Bunit;
+using Warden.Domain;
+using Warden.Features.Agents;
+using Warden.Tests.Features.Agents;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Components;
+
+public sealed class AgentDetailsPageTests(WardenAppFactory app) : ComponentTestBase(app)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task AgentDetailsPage_ForItsOwner_ShowsEveryFeaturesSectionInPageOrder()
+    {
+        var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        await SignInAsync(DemoAccounts.Owner);
+
+        var page = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid='secret-status']").ShouldNotBeEmpty(), Patience);
+        var order = new[] { "agent-actions", "contain-agent", "agent-tools", "agent-autonomy", "agent-activity", "agent-behaviour", "agent-approvals", "agent-credentials", "agent-history" }
+            .Select(id => page.Markup.IndexOf($"data-testid=\"{id}\"", StringComparison.Ordinal))
+            .ToList();
+        order.ShouldAllBe(at => at >= 0);
+        order.ShouldBe(order.Order().ToList());
+    }
+}
