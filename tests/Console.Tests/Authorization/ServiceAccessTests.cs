@@ -114,9 +114,10 @@ public sealed class ServiceAccessTests(WardenAppFactory app) : IClassFixture<War
     /// <summary>Public instance methods returning <c>Task&lt;Result&gt;</c> or <c>Task&lt;Result&lt;T&gt;&gt;</c> on the public sealed <c>*Service</c> classes of <c>Warden.Features.*</c>.</summary>
     internal static IEnumerable<MethodInfo> ServiceMethods() =>
         typeof(Program).Assembly.GetTypes()
+            // Every feature type with commands or queries that answer a Result, whatever its name: the
+            // services people reach and the engines and agent-facing types they or the API call.
             .Where(t => t is { IsPublic: true, IsSealed: true, IsAbstract: false }
-                && t.Namespace?.StartsWith("Warden.Features.", StringComparison.Ordinal) == true
-                && t.Name.EndsWith("Service", StringComparison.Ordinal))
+                && t.Namespace?.StartsWith("Warden.Features.", StringComparison.Ordinal) == true)
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(m => m.ReturnType.IsGenericType
                 && m.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
