@@ -63,17 +63,21 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
 
     public IReadOnlyList<BreakerRule> Rules => options.Value.Breakers;
 
-    /// <summary>Told after each decision commits; output reviews are not actions and do not count.</summary>
-    public Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
+    /// <summary>
+    /// Told after each decision commits; output reviews are not actions and do not count. A breaker
+    /// that trips is committed (and the agent refused) before the decision that tripped it is answered.
+    /// </summary>
+    public async Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(happened);
-        if (!happened.IsOutputReview)
-            Observe(happened.AgentId, happened.OwnerId, happened.Segment, happened.Decision, happened.DecidedAt);
-        return Task.CompletedTask;
+        if (happened.IsOutputReview)
+            return;
+        if (Observe(happened.AgentId, happened.OwnerId, happened.Segment, happened.Decision, happened.DecidedAt) is { } tripped)
+            await TripAsync(happened.AgentId, tripped.Rule, tripped.Detail);
     }
 
-    /// <summary>Feeds one recorded decision; returns the rule that tripped, if one did (the trip runs in the background).</summary>
-    public BreakerRule? Observe(string agentId, string ownerId, string segment, Decision decision, DateTimeOffset at)
+    /// <summary>Feeds one recorded decision; returns the rule that tripped and why, if one did.</summary>
+    public (BreakerRule Rule, string Detail)? Observe(string agentId, string ownerId, string segment, Decision decision, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.PrimaryReason.Code == DecisionCodes.Contained || registry.Current.Covering(agentId, ownerId, segment) is not null)
@@ -110,26 +114,24 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
                 window.Violations.Clear();
             }
         }
-        if (tripped is null)
-            return null;
-        ContainmentLog.BreakerTripped(logger, tripped.Id, agentId);
+        return tripped is null ? null : (tripped, detail!);
+    }
+
+    private async Task TripAsync(string agentId, BreakerRule rule, string detail)
+    {
+        ContainmentLog.BreakerTripped(logger, rule.Id, agentId);
         var engine = services.GetRequiredService<ContainmentEngine>();
-        var reason = $"breaker:{tripped.Id} ({detail})";
-        _ = Task.Run(async () =>
+        try
         {
-            try
-            {
-                var trip = await engine.TripAsync(ContainmentScope.Agent, agentId, reason,
-                    new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{tripped.Id}"), CancellationToken.None);
-                if (trip.IsFailure && trip.Error != ContainmentErrors.AlreadyContained)
-                    ContainmentLog.BreakerTripFailed(logger, null, tripped.Id, agentId, trip.Error.Message);
-            }
-            catch (Exception ex)
-            {
-                ContainmentLog.BreakerTripFailed(logger, ex, tripped.Id, agentId, ex.Message);
-            }
-        });
-        return tripped;
+            var trip = await engine.TripAsync(ContainmentScope.Agent, agentId, $"breaker:{rule.Id} ({detail})",
+                new ContainmentActor(TripSource.Breaker, null, null, $"breaker:{rule.Id}"), CancellationToken.None);
+            if (trip.IsFailure && trip.Error != ContainmentErrors.AlreadyContained)
+                ContainmentLog.BreakerTripFailed(logger, null, rule.Id, agentId, trip.Error.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ContainmentLog.BreakerTripFailed(logger, ex, rule.Id, agentId, ex.Message);
+        }
     }
 
     private static bool Counts(BreakerRule rule, string code) => rule.Kind switch

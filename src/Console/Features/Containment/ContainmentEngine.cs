@@ -116,21 +116,31 @@ public sealed class ContainmentEngine(
         db.Containments.Add(containment);
         // From the commit on, a caller that gives up (a closed tab, a tool's timeout) must not stop the trip half-way.
         cancellationToken = CancellationToken.None;
-        await audit.AppendAsync(db, [AuditEntry.Of(by.Audit, "containment.tripped", containment.Id, new
+        // In force before its event is chained: any decision the audit writer records after the trip
+        // is checked against it (see ContainmentRegistry.StillHolds). A trip that fails to commit is undone.
+        registry.Add(containment, agentIds);
+        try
         {
-            containment = containment.Id,
-            scope = scope.ToString().ToLowerInvariant(),
-            target = containment.Target,
-            label = containment.TargetLabel,
-            reason = containment.Reason,
-            source = by.Source.ToString().ToLowerInvariant(),
-            agents = agentIds,
-            grantsInvalidated = grants,
-        })], cancellationToken);
+            await audit.AppendAsync(db, [AuditEntry.Of(by.Audit, "containment.tripped", containment.Id, new
+            {
+                containment = containment.Id,
+                scope = scope.ToString().ToLowerInvariant(),
+                target = containment.Target,
+                label = containment.TargetLabel,
+                reason = containment.Reason,
+                source = by.Source.ToString().ToLowerInvariant(),
+                agents = agentIds,
+                grantsInvalidated = grants,
+            })], cancellationToken);
+        }
+        catch
+        {
+            registry.Remove(containment.Id, agentIds);
+            throw;
+        }
 
         // Committed. From here on nothing may fail the trip: the memory follows the database.
         var committed = clock.GetUtcNow();
-        registry.Add(containment, agentIds);
         foreach (var agentId in agentIds)
             tokens.StatusChanged(agentId, AgentStatus.Contained, committed);
         var revoked = clock.GetUtcNow();

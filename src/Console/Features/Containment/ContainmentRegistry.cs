@@ -9,7 +9,8 @@ namespace Warden.Features.Containment;
 /// <summary>
 /// The instance's in-memory containment state: the active set the decision path checks in O(1), and
 /// which agent each trip stopped (so a refused token can be credited to its trip for time-to-contain).
-/// Loaded before the app serves its first request; every trip and release swaps it after committing.
+/// Loaded before the app serves its first request; a trip swaps it in before its audit event is
+/// chained (and back out if the trip fails to commit), a release after committing.
 /// </summary>
 public sealed class ContainmentRegistry
 {
@@ -19,6 +20,17 @@ public sealed class ContainmentRegistry
     private volatile ContainmentSet _current = ContainmentSet.Empty;
 
     public ContainmentSet Current => _current;
+
+    /// <summary>
+    /// Whether a decision made against <paramref name="decidedUnder"/> may still be recorded as it is:
+    /// true unless a containment it did not see now covers the agent. Checked inside the audit
+    /// writer's turn, so no allow is recorded after a trip that covers its agent.
+    /// </summary>
+    public bool StillHolds(ContainmentSet decidedUnder, string agentId, string ownerId, string segment)
+    {
+        var current = _current;
+        return ReferenceEquals(current, decidedUnder) || current.Covering(agentId, ownerId, segment) is null;
+    }
 
     /// <summary>Raised after every trip and release on this instance (the banner and panels follow it).</summary>
     public event Action? Changed;

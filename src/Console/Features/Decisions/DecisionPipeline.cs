@@ -22,7 +22,11 @@ public sealed class DecisionPipeline
         typeof(FollowersStage),       // what follows a committed decision, told through one event
     ];
 
+    /// <summary>How often a request is decided again because a trip overtook it before giving up (refusing).</summary>
+    private const int MaxDecisions = 3;
+
     private readonly IDecisionStage[] _stages;
+    private readonly int _engine;
     private readonly KeyedLocks _keys;
 
     public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys)
@@ -31,6 +35,7 @@ public sealed class DecisionPipeline
         _stages = [.. Stages.Select(type => registered.TryGetValue(type, out var stage)
             ? stage
             : throw new InvalidOperationException($"The decision stage {type.Name} is not registered."))];
+        _engine = Array.FindIndex(_stages, s => s is EngineStage);
         _keys = keys;
     }
 
@@ -47,10 +52,18 @@ public sealed class DecisionPipeline
 
     private async Task<Result<DecisionResponse>> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
-        foreach (var stage in _stages)
+        var decisions = 1;
+        for (var i = 0; i < _stages.Length; i++)
         {
-            if (await stage.RunAsync(attempt, cancellationToken) is { } answer)
+            if (await _stages[i].RunAsync(attempt, cancellationToken) is { } answer)
                 return answer;
+            if (!attempt.DecideAgain)
+                continue;
+            // A trip overtook the decision: decide again against the containment now in force.
+            attempt.DecideAgain = false;
+            if (++decisions > MaxDecisions)
+                return DecisionErrors.Unavailable;
+            i = _engine - 1;
         }
         throw new InvalidOperationException("The last decision stage must answer.");
     }

@@ -64,8 +64,13 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
     public static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     /// <summary>Commits the decision; returns what its followers are told once it is durable.</summary>
+    /// <param name="stillHolds">
+    /// Checked in the audit writer's turn, just before the decision is chained, for an allow or a hold:
+    /// false refuses the write with <see cref="ContainedSinceDecidedException"/>, and nothing is recorded.
+    /// </param>
     public async Task<DecisionCommitted> RecordAsync(
-        DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now, CancellationToken cancellationToken)
+        DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now,
+        Func<bool> stillHolds, CancellationToken cancellationToken)
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
@@ -77,8 +82,11 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
         var found = screened.Findings.Take(FindingRecord.MaxPerDecision)
             .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
         string? notification = null;
-        await journal.RecordAsync(record, cancellationToken, opened is null && found.Count == 0 ? null : db =>
+        var guarded = decision.Outcome != DecisionOutcome.Deny;
+        await journal.RecordAsync(record, cancellationToken, !guarded && found.Count == 0 ? null : db =>
         {
+            if (guarded && !stillHolds())
+                throw new ContainedSinceDecidedException(record.AgentId);
             db.GuardrailFindings.AddRange(found);
             if (opened is null)
                 return;
@@ -91,3 +99,7 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             record.ViolationSeverity, record.ReviewOf, opened is null ? null : new OpenedApproval(opened.Id, opened.State, notification));
     }
 }
+
+/// <summary>A containment the decision did not see covers its agent by the time it would be recorded; it is decided again.</summary>
+public sealed class ContainedSinceDecidedException(string agentId)
+    : Exception($"Agent {agentId} was contained after its request was decided; the request is decided again.");

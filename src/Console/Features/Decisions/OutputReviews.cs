@@ -53,25 +53,33 @@ public sealed class OutputReviews(
         var request = DecisionRequest.Create(action.Tool, action.Operation, action.Resource, RequestImpact.None, null);
         if (request.IsFailure)
             return request.Error;
-        var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, containment.Current, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
-
-        var record = recorder.NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
-        record.Resource = action.Resource;
-        record.ReviewOf = action.Id;
-        recorder.MaskContent(record, wrapped, null, screened);
-        if (record.State == DecisionState.Allowed)
-            record.ExpiresAt = null;
-        DecisionCommitted committed;
-        try
+        // Reviewed again if a trip overtakes the review before it is recorded; refused after three.
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
-            committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now, cancellationToken);
+            var decidedUnder = containment.Current;
+            var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, decidedUnder, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
+            var record = recorder.NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
+            record.Resource = action.Resource;
+            record.ReviewOf = action.Id;
+            recorder.MaskContent(record, wrapped, null, screened);
+            if (record.State == DecisionState.Allowed)
+                record.ExpiresAt = null;
+            try
+            {
+                var committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now,
+                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), cancellationToken);
+                return await followers.TellAsync(record, committed);
+            }
+            catch (ContainedSinceDecidedException)
+            {
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                DecisionLog.RecordFailed(logger, ex, agentId);
+                return DecisionErrors.Unavailable;
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            DecisionLog.RecordFailed(logger, ex, agentId);
-            return DecisionErrors.Unavailable;
-        }
-        return await followers.TellAsync(record, committed);
+        return DecisionErrors.Unavailable;
     }
 
     private static JsonElement Wrap(JsonElement output)

@@ -3,8 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
+using Warden.Domain.Agents;
 using Warden.Domain.Containment;
+using Warden.Domain.Decisions;
 using Warden.Features.Containment;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
@@ -74,6 +77,31 @@ public sealed class ContainmentSurvivalTests
         row.Source.ShouldBe(TripSource.Breaker);
         row.CanRelease.ShouldBeTrue();
         (await DecideAsync(client, Body())).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task TheDecisionThatTripsABreaker_IsAnsweredOnlyOnceTheTripIsCommitted()
+    {
+        await using var app = WardenAppFactory.With(new Dictionary<string, string?>
+        {
+            ["Containment:Breakers:0:Id"] = "scope-probe",
+            ["Containment:Breakers:0:Kind"] = "violations",
+            ["Containment:Breakers:0:Threshold"] = "2",
+            ["Containment:Breakers:0:WindowSeconds"] = "60",
+            ["Containment:Breakers:0:Codes:0"] = "resource_out_of_scope",
+        });
+        var agent = await RegisterAsync(app);
+        var breakers = app.Services.GetRequiredService<CircuitBreakers>();
+        var registry = app.Services.GetRequiredService<ContainmentRegistry>();
+        var refused = new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.ResourceOutOfScope, "out of scope")], RiskTier.Low, "test", IsViolation: true);
+        DecisionCommitted Committed(int n) => new($"dec_test{n}", agent.Id, "owner", "sales", refused, DateTimeOffset.UtcNow, "crm.read", "hr/salaries", null, null, null);
+        await breakers.HandleAsync(Committed(1), TestContext.Current.CancellationToken);
+        registry.Current.Covering(agent.Id, "owner", "sales").ShouldBeNull();
+
+        // What follows the tripping decision has finished when its handler returns: the trip is in force.
+        await breakers.HandleAsync(Committed(2), TestContext.Current.CancellationToken);
+
+        registry.Current.Covering(agent.Id, "owner", "sales").ShouldNotBeNull().Reason.ShouldStartWith("breaker:scope-probe");
     }
 
     [Fact]

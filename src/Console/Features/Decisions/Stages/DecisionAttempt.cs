@@ -1,5 +1,6 @@
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
 using Warden.Features.Guardrails;
 
@@ -30,6 +31,12 @@ public sealed class DecisionAttempt(string agentId, DecisionRequestBody body, st
     public DateTimeOffset Now { get; set; }
 
     public Decision Decision { get; set; } = null!;
+
+    /// <summary>The containment set the engine decided against; the record stage checks it still holds.</summary>
+    public ContainmentSet DecidedUnder { get; set; } = ContainmentSet.Empty;
+
+    /// <summary>Set when a containment the decision did not see covers the agent by the time it is recorded: it is decided again.</summary>
+    public bool DecideAgain { get; set; }
 
     /// <summary>The durable record, and what its followers are told.</summary>
     public DecisionRecord Record { get; set; } = null!;

@@ -16,6 +16,7 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
     {
         var current = policy.Current;
         var contained = containment.Current;
+        attempt.DecidedUnder = contained;
         var findings = attempt.Screening.ForPolicy();
         var request = attempt.Request;
         var now = attempt.Now;

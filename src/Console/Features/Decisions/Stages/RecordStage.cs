@@ -2,15 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Decisions;
 using Warden.Features.AuditLog;
+using Warden.Features.Containment;
 using Warden.Features.Guardrails;
 
 namespace Warden.Features.Decisions.Stages;
 
 /// <summary>
 /// Record: the decision and its audit event are durable before any answer leaves. A write that
-/// fails refuses; a concurrent request with the same key that won the insert is answered as it was.
+/// fails refuses; a concurrent request with the same key that won the insert is answered as it was;
+/// an allow or a hold whose agent was contained since it was decided is not written but decided again.
 /// </summary>
-public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idempotency, ILogger<RecordStage> logger) : IDecisionStage
+public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, ILogger<RecordStage> logger) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -20,8 +22,15 @@ public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idem
         recorder.MaskContent(record, attempt.Body.Parameters, request.Justification, screened);
         try
         {
-            attempt.Committed = await recorder.RecordAsync(record, attempt.Decision, attempt.Agent, screened, RequestScreening.RequestStage, attempt.Now, cancellationToken);
+            var agent = attempt.Agent;
+            attempt.Committed = await recorder.RecordAsync(record, attempt.Decision, agent, screened, RequestScreening.RequestStage, attempt.Now,
+                () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment), cancellationToken);
             attempt.Record = record;
+            return null;
+        }
+        catch (ContainedSinceDecidedException)
+        {
+            attempt.DecideAgain = true;
             return null;
         }
         catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)
