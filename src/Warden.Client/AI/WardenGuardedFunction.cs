@@ -30,7 +30,12 @@ public sealed class WardenGuardedFunction : DelegatingAIFunction
         WardenDecision decision;
         try
         {
-            decision = await _warden.AskAndWaitAsync(ask, _options.PendingWait, cancellationToken).ConfigureAwait(false);
+            decision = await _warden.AskAsync(ask, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (decision.IsPending && _options.PendingWait > TimeSpan.Zero)
+            {
+                _options.OnPending?.Invoke(Name, ask, decision);
+                decision = await _warden.WaitAsync(decision.Id, _options.PendingWait, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (WardenException ex)
         {
