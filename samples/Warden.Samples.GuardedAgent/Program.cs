@@ -35,21 +35,23 @@ var options = new WardenGuardOptions
     OnCall = call => Console.WriteLine($"  {call.Function} -> {call.Ask.Tool} {call.Ask.Operation} {call.Ask.Resource}: {Describe(call)}"),
 };
 
-Console.WriteLine($"Support copilot ({settings.ClientId}) working on ticket {settings.Ticket}, guarded by Warden at {settings.Url}");
-var model = new ScriptedChatClient(GuardedSupportAgent.Script(settings.Ticket));
-var agent = GuardedSupportAgent.Create(model, desk, warden, options);
 try
 {
-    var response = await agent.RunAsync($"Please handle ticket {settings.Ticket}.");
-    Console.WriteLine();
-    Console.WriteLine("The model was told:");
-    Console.WriteLine(response.Text);
+    var me = await warden.GetAgentAsync();
+    Console.WriteLine($"{me.Name} ({me.Id}, autonomy level {me.AutonomyLevel}) works on ticket {settings.Ticket}, guarded by Warden at {settings.Url}");
 }
-catch (WardenAuthenticationException ex)
+catch (WardenException ex)
 {
     Console.Error.WriteLine(ex.Message);
     return 1;
 }
+
+var model = new ScriptedChatClient(GuardedSupportAgent.Script(settings.Ticket));
+var agent = GuardedSupportAgent.Create(model, desk, warden, options);
+var response = await agent.RunAsync($"Please handle ticket {settings.Ticket}.");
+Console.WriteLine();
+Console.WriteLine("The model was told:");
+Console.WriteLine(response.Text);
 
 Console.WriteLine();
 Console.WriteLine("What the tools really did:");
@@ -62,8 +64,8 @@ static string Describe(GuardedToolCall call) => call.Result switch
 {
     GuardedCallResult.Ran => $"allowed ({call.Decision!.Id}), ran, outcome reported"
         + (call.OutputReview is null ? "" : $", output released ({call.OutputReview.Id})"),
-    GuardedCallResult.Denied => $"denied ({call.Decision!.Id}): {call.Decision.Explain()}; not run",
-    GuardedCallResult.StillPending => $"still pending ({call.Decision!.Id}) when the wait ran out; not run",
+    GuardedCallResult.Denied => $"denied ({call.Decision!.Id}), not run: {call.Decision.Explain()}",
+    GuardedCallResult.StillPending => $"still pending ({call.Decision!.Id}) when the wait ran out, not run",
     GuardedCallResult.OutputWithheld => $"ran, but output review withheld the output: {call.OutputReview?.Explain() ?? call.Error?.Message}",
     GuardedCallResult.ToolFailed => $"ran and failed: {call.Error?.Message}",
     _ => $"refused: {call.Error?.Message}",

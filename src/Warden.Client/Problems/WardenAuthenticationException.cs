@@ -7,7 +7,7 @@ namespace Warden.Client;
 public sealed class WardenAuthenticationException : WardenException
 {
     public WardenAuthenticationException(string clientId, string error, string? description, int statusCode)
-        : base($"Warden refused the credentials of client '{clientId}' ({error}): {description ?? "no detail"}. "
+        : base($"Warden refused the credentials of client '{clientId}' ({error}): {description?.TrimEnd('.') ?? "no detail"}. "
             + "Check the client id and its secret or private key, and that the agent is active.")
     {
         ClientId = clientId;
