@@ -48,6 +48,8 @@ public static class GatewayEndpoint
 
         services.AddAuthentication().AddMcp(options =>
         {
+            // The MCP scheme only challenges (with the metadata pointer); the agent API's validation authenticates.
+            options.ForwardAuthenticate = AgentApi.AuthenticationScheme;
             options.ResourceMetadata = new() { ResourceName = "Warden MCP gateway", BearerMethodsSupported = ["header"] };
             options.Events.OnResourceMetadataRequest = context =>
             {
@@ -59,7 +61,7 @@ public static class GatewayEndpoint
             };
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
-            .AddAuthenticationSchemes(AgentApi.AuthenticationScheme, McpAuthenticationDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(McpAuthenticationDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
             .RequireAssertion(context => context.User.HasAudience(AgentApi.Audience)));
         return services;

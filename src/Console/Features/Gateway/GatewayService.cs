@@ -20,6 +20,7 @@ public sealed class GatewayService(
     AuditWriter audit,
     UpstreamSecrets secrets,
     UpstreamConnections connections,
+    GatewayCatalog catalog,
     TimeProvider clock)
 {
     public async Task<Result<IReadOnlyList<UpstreamRow>>> GetUpstreamsAsync(CancellationToken cancellationToken = default)
@@ -167,6 +168,7 @@ public sealed class GatewayService(
         {
             return NameTaken(upstream.Name);
         }
+        catalog.Invalidate();
         return Result.Success();
     }
 
