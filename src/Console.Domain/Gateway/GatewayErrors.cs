@@ -35,5 +35,5 @@ public static class GatewayErrors
         new("gateway.argument_missing", $"The argument '{name}' names the resource of this call and is required.");
 
     public static Error ArgumentNotAResource(string name) =>
-        new("gateway.argument_not_a_resource", $"The argument '{name}' has an empty, '.' or '..' path segment; name the resource directly.");
+        new("gateway.argument_not_a_resource", $"The argument '{name}' climbs out of its resource with '..' (or holds control characters); name the resource directly.");
 }

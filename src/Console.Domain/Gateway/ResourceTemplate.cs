@@ -6,8 +6,9 @@ namespace Warden.Domain.Gateway;
 /// <summary>
 /// How the gateway names the resource of a tool call: a path such as <c>fs/{path}</c> whose
 /// placeholders are filled from the call's arguments. A filled value may span segments
-/// (<c>/srv/demo/a.txt</c> gives <c>fs/srv/demo/a.txt</c>) but never climbs out of them: an empty,
-/// <c>.</c> or <c>..</c> segment is refused, so a scope such as <c>fs/srv/demo/**</c> means what it says.
+/// (<c>/srv/demo/a.txt</c> gives <c>fs/srv/demo/a.txt</c>) but never climbs out of them: a <c>..</c>
+/// segment is refused, so a scope such as <c>fs/srv/demo/**</c> means what it says. Empty and
+/// <c>.</c> segments are dropped; a value that names nothing else (<c>.</c>, <c>/</c>) fills as <c>.</c>.
 /// </summary>
 public sealed partial record ResourceTemplate
 {
@@ -51,13 +52,13 @@ public sealed partial record ResourceTemplate
                 failure ??= GatewayErrors.ArgumentMissing(name);
                 return string.Empty;
             }
-            var segments = value.Trim().Trim('/').Split('/');
-            if (segments.Any(s => s.Length == 0 || s is "." or ".." || s.Any(char.IsControl)))
+            var segments = value.Trim().Split('/').Where(s => s.Length > 0 && s != ".").ToList();
+            if (segments.Any(s => s == ".." || s.Any(char.IsControl)))
             {
                 failure ??= GatewayErrors.ArgumentNotAResource(name);
                 return string.Empty;
             }
-            return string.Join('/', segments);
+            return segments.Count == 0 ? "." : string.Join('/', segments);
         });
         if (failure is not null)
             return failure;

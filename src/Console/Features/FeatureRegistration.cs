@@ -115,6 +115,7 @@ public static class FeatureRegistration
         services.AddApiDocumentation();
         services.AddScoped<AgentActivityService>();
         services.AddSingleton<DemoAgentSeeder>();
+        services.AddSingleton<DemoUpstream>();
         services.AddHostedService<DemoAgentRunner>();
         services.AddEvidencePacks(configuration);
         services.AddGateway(configuration);
