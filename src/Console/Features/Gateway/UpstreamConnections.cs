@@ -130,7 +130,7 @@ public sealed class UpstreamConnections(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                var error = link.LastStandardError is { } stderr ? $"{Describe(ex, upstream)} It wrote: {stderr}" : Describe(ex, upstream);
+                var error = Describe(ex, upstream, connecting: true) + (link.LastStandardError is { } stderr ? $" It wrote: {stderr}" : string.Empty);
                 link.Failed(clock.GetUtcNow(), error, forwarded: false);
                 return GatewayCallErrors.UpstreamUnavailable(error);
             }
@@ -187,9 +187,10 @@ public sealed class UpstreamConnections(
         return GatewayCallErrors.UpstreamUnavailable(error);
     }
 
-    private string Describe(Exception ex, Upstream upstream) => ex switch
+    private string Describe(Exception ex, Upstream upstream, bool connecting = false) => ex switch
     {
-        OperationCanceledException => $"The upstream '{upstream.Name}' did not answer within {options.Value.CallTimeoutSeconds} s.",
+        OperationCanceledException => $"The upstream '{upstream.Name}' did not answer within "
+            + $"{(connecting ? options.Value.ConnectTimeoutSeconds : options.Value.CallTimeoutSeconds)} s.",
         _ => $"The upstream '{upstream.Name}' is unavailable: {ex.GetBaseException().Message}",
     };
 

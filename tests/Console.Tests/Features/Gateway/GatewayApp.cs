@@ -20,6 +20,7 @@ namespace Warden.Tests.Features.Gateway;
 public sealed class GatewayApp : WardenAppFactory, IAsyncLifetime
 {
     public const int PendingWaitSeconds = 10;
+    public const int CallTimeoutSeconds = 4;
 
     public static readonly string EverythingServer =
         RepositoryRoot.Combine("tests", "mcp-upstream", "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
@@ -34,7 +35,7 @@ public sealed class GatewayApp : WardenAppFactory, IAsyncLifetime
         {
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Gateway:PendingWaitSeconds"] = PendingWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gateway:CallTimeoutSeconds"] = "10",
+            ["Gateway:CallTimeoutSeconds"] = CallTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
     {
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -54,7 +55,8 @@ public sealed class GatewayApp : WardenAppFactory, IAsyncLifetime
         UpstreamId = await RegisterAsync("everything", ["node", EverythingServer, "stdio"],
             new MappingDraft("echo", null, "demo.echo", "read", "echo/{message}", null),
             new MappingDraft("get-sum", "sum", "calc.add", "write", "calc/{a}/{b}", null),
-            new MappingDraft("get-env", null, "system.env", "read", "system/env", null));
+            new MappingDraft("get-env", null, "system.env", "read", "system/env", null),
+            new MappingDraft("trigger-long-running-operation", "slow", "demo.echo", "read", "echo/slow/{duration}", null));
     }
 
     /// <summary>Registers a stdio upstream as an officer and maps the tools; returns its id.</summary>

@@ -35,7 +35,7 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
 
         var tools = await client.ListToolsAsync(cancellationToken: Cancel);
 
-        tools.Select(t => t.Name).Order().ShouldBe(["echo", "sum"]);
+        tools.Select(t => t.Name).Order().ShouldBe(["echo", "slow", "sum"]);
         tools.Single(t => t.Name == "echo").JsonSchema.GetRawText().ShouldContain("message");
     }
 
@@ -148,6 +148,39 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         health.State.ShouldBe(UpstreamState.Unavailable);
         health.LastError.ShouldNotBeNullOrEmpty();
         (await DecisionCountAsync(agent.Id)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task CallTool_UpstreamSlowerThanTheTimeout_IsAToolErrorAndItsOutcomeIsRecordedAsFailed()
+    {
+        var agent = await app.RegisterAgentAsync();
+        await using var client = await app.ConnectAsync(agent.Token, Cancel);
+
+        var result = await client.CallToolAsync("slow", new Dictionary<string, object?> { ["duration"] = GatewayApp.CallTimeoutSeconds * 3, ["steps"] = 1 },
+            cancellationToken: Cancel);
+
+        result.IsError.ShouldBe(true);
+        Text(result).ShouldContain($"did not answer within {GatewayApp.CallTimeoutSeconds} s");
+        var decision = await LastDecisionAsync(agent.Id);
+        decision.OutcomeStatus.ShouldBe("failed");
+        (await ForwardsAsync(decision.Id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CallTool_AfterTheUpstreamProcessDied_StartsItAgain()
+    {
+        var agent = await app.RegisterAgentAsync();
+        await using var client = await app.ConnectAsync(agent.Token, Cancel);
+        (await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "first" }, cancellationToken: Cancel)).IsError.ShouldNotBe(true);
+
+        var killed = UpstreamProcesses.KillChildrenRunning(GatewayApp.EverythingServer);
+        var answers = new List<CallToolResult>();
+        for (var attempt = 0; attempt < 3 && (answers.Count == 0 || answers[^1].IsError == true); attempt++)
+            answers.Add(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "again" }, cancellationToken: Cancel));
+
+        killed.ShouldBeGreaterThan(0);
+        Text(answers[^1]).ShouldBe("Echo: again");
+        answers.SkipLast(1).ShouldAllBe(a => a.IsError == true);
     }
 
     [Fact]
