@@ -45,6 +45,8 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Decisions.DecisionExplanationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
+        AddFromApp<Warden.Features.Gateway.GatewayService>();
+        Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>());
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         _authorization = AddAuthorization();
