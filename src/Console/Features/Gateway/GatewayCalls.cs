@@ -61,7 +61,8 @@ public sealed class GatewayCalls(
         var succeeded = result.IsSuccess && result.Value.IsError != true;
         await outcomes.ReportAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null,
             result.IsFailure ? result.Error.Message : null), CancellationToken.None);
-        await forwards.RecordAsync(new GatewayForward(agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
+        var agentName = AgentId.TryParse(agentId, out var id) ? (await agents.GetAsync(id, CancellationToken.None))?.Name : null;
+        await forwards.RecordAsync(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
             result.IsFailure ? result.Error.Message : null, Stopwatch.GetElapsedTime(started)));
         if (result.IsFailure)
             return GatewayReplies.Error($"{result.Error.Message} The call was allowed but did not complete (decision {answer.Id}).");

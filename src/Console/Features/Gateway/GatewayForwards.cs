@@ -6,7 +6,7 @@ namespace Warden.Features.Gateway;
 
 /// <summary>A call the gateway forwarded to an upstream, and how it came back.</summary>
 public sealed record GatewayForward(
-    string AgentId, string DecisionId, Upstream Upstream, ToolMapping Mapping, string Resource, bool Succeeded, string? Error, TimeSpan Took);
+    string AgentId, string AgentName, string DecisionId, Upstream Upstream, ToolMapping Mapping, string Resource, bool Succeeded, string? Error, TimeSpan Took);
 
 /// <summary>Puts every forwarded call in the audit log, beside the decision that allowed it, before the agent is answered.</summary>
 public sealed class GatewayForwards(AuditWriter audit)
@@ -16,7 +16,7 @@ public sealed class GatewayForwards(AuditWriter audit)
     public Task RecordAsync(GatewayForward forward)
     {
         ArgumentNullException.ThrowIfNull(forward);
-        var entry = AuditEntry.Of(AuditActor.Agent(forward.AgentId, forward.AgentId), Kind, forward.DecisionId, new
+        var entry = AuditEntry.Of(AuditActor.Agent(forward.AgentId, forward.AgentName), Kind, forward.DecisionId, new
         {
             upstream = forward.Upstream.Name,
             upstreamId = forward.Upstream.Id,

@@ -21,6 +21,7 @@ public sealed class GatewayApp : WardenAppFactory, IAsyncLifetime
 {
     public const int PendingWaitSeconds = 10;
     public const int CallTimeoutSeconds = 4;
+    public const int ConnectTimeoutSeconds = 5;
 
     public static readonly string EverythingServer =
         RepositoryRoot.Combine("tests", "mcp-upstream", "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
@@ -36,6 +37,7 @@ public sealed class GatewayApp : WardenAppFactory, IAsyncLifetime
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Gateway:PendingWaitSeconds"] = PendingWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:CallTimeoutSeconds"] = CallTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:ConnectTimeoutSeconds"] = ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
     {
         BaseAddress = new Uri($"http://127.0.0.1:{port}");

@@ -151,6 +151,22 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
     }
 
     [Fact]
+    public async Task CallTool_UpstreamThatAnswersGarbage_IsAToolErrorAndDecidesNothing()
+    {
+        var exposed = $"garbage-{Guid.NewGuid():N}"[..20];
+        await app.RegisterAsync(exposed, ["node", RepositoryRoot.Combine("tests", "mcp-upstream", "garbage.js")],
+            new MappingDraft("echo", exposed, "demo.echo", "read", "echo/{message}", null));
+        var agent = await app.RegisterAgentAsync();
+        await using var client = await app.ConnectAsync(agent.Token, Cancel);
+
+        var result = await client.CallToolAsync(exposed, new Dictionary<string, object?> { ["message"] = "hello?" }, cancellationToken: Cancel);
+
+        result.IsError.ShouldBe(true);
+        Text(result).ShouldContain($"did not answer within {GatewayApp.ConnectTimeoutSeconds} s");
+        (await DecisionCountAsync(agent.Id)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task CallTool_UpstreamSlowerThanTheTimeout_IsAToolErrorAndItsOutcomeIsRecordedAsFailed()
     {
         var agent = await app.RegisterAgentAsync();
