@@ -164,7 +164,7 @@ public sealed class UpstreamConnections(
             WorkingDirectory = Path.GetFullPath(upstream.WorkingDirectory ?? ".", environment.ContentRootPath),
             InheritEnvironmentVariables = false,
             EnvironmentVariables = StdioClientTransportOptions.GetDefaultEnvironmentVariables()!,
-            StandardErrorLines = line => link.LastStandardError = line.Length > 300 ? line[..300] : line,
+            StandardErrorLines = link.NoteStandardError,
             ShutdownTimeout = TimeSpan.FromSeconds(2),
         }, loggers);
     }

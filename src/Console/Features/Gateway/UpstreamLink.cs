@@ -25,8 +25,27 @@ internal sealed class UpstreamLink(string upstreamId, string fingerprint)
 
     public DateTimeOffset ToolsAt { get; set; }
 
-    /// <summary>The last line the upstream process wrote to stderr, for the error shown when it fails to start.</summary>
-    public string? LastStandardError { get; set; }
+    private readonly Queue<string> _standardError = new();
+
+    /// <summary>What the upstream process last wrote to stderr, for the error shown when it fails to start: its error line if it named one.</summary>
+    public string? LastStandardError
+    {
+        get
+        {
+            lock (_standardError)
+                return _standardError.FirstOrDefault(l => l.Contains("Error", StringComparison.Ordinal)) ?? _standardError.LastOrDefault();
+        }
+    }
+
+    public void NoteStandardError(string line)
+    {
+        lock (_standardError)
+        {
+            _standardError.Enqueue(line.Length > 300 ? line[..300] : line);
+            while (_standardError.Count > 8)
+                _standardError.Dequeue();
+        }
+    }
 
     public bool IsAlive => Client is { Completion.IsCompleted: false };
 
