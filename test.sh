@@ -28,6 +28,17 @@ ensure_system_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
+# The reference MCP servers the gateway tests start as upstreams, from the lock file under tests/.
+ensure_mcp_upstream() {
+    [[ -d tests/mcp-upstream/node_modules/@modelcontextprotocol/server-everything ]] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "test.sh needs node and npm for the MCP gateway tests (Debian: apt-get install -y nodejs npm)." >&2
+        exit 1
+    fi
+    echo "Installing the MCP upstream servers (npm ci --prefix tests/mcp-upstream)..."
+    npm ci --prefix tests/mcp-upstream --no-audit --no-fund --loglevel=error
+}
+
 # Prints "total passed failed skipped" from the <Counters> element of one TRX file.
 trx_counts() {
     python3 - "$1" <<'PY'
@@ -43,6 +54,7 @@ PY
 }
 
 ensure_system_packages
+ensure_mcp_upstream
 dotnet tool restore >/dev/null
 solution_built=true
 dotnet build Console.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly || solution_built=false

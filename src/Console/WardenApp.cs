@@ -52,6 +52,7 @@ public static class WardenApp
         {
             await seeder.SeedDemoPeopleAsync(demo.Password);
             await app.Services.GetRequiredService<DemoAgentSeeder>().SeedAsync(cancellationToken);
+            await app.Services.GetRequiredService<DemoUpstream>().SeedAsync(cancellationToken);
             StartupBanner.PrintDemo(url, demo);
         }
         else if (!await seeder.AnyActiveAdministratorAsync())

@@ -12,6 +12,7 @@ using Warden.Features.Decisions;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
+using Warden.Features.Gateway;
 using Warden.Features.Policies;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -55,8 +56,10 @@ public static class FeatureRegistration
         services.AddTransient<WebhookDeliveryJob>();
         services.AddTransient<NotificationSweepJob>();
         services.AddSingleton<DemoAgentSeeder>();
+        services.AddSingleton<DemoUpstream>();
         services.AddHostedService<DemoAgentRunner>();
         services.AddEvidencePacks(configuration);
+        services.AddGateway(configuration);
         return services;
     }
 
@@ -69,6 +72,7 @@ public static class FeatureRegistration
         app.MapApiDocumentation();
         app.MapEvidence();
         app.MapGovernanceMetrics();
+        app.MapGatewayEndpoint();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         app.Services.PrepareGuardrails();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

@@ -60,6 +60,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Behaviour.AgentBaselineRecord> AgentBaselines => Set<Warden.Features.Behaviour.AgentBaselineRecord>();
 
+    public DbSet<Warden.Domain.Gateway.Upstream> GatewayUpstreams => Set<Warden.Domain.Gateway.Upstream>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

@@ -17,7 +17,7 @@ public sealed class FeatureDirectionTests
         /* 2  */ ["Agents"],
         /* 3  */ ["Guardrails", "Credentials", "Policies", "Containment"],
         /* 4  */ ["Decisions"],
-        /* 5  */ ["Approvals"],
+        /* 5  */ ["Approvals", "Gateway"],
         /* 6  */ ["Autonomy"],
         /* 7  */ ["Behaviour"],
         /* 8  */ ["Metrics"],

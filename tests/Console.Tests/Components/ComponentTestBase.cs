@@ -50,6 +50,8 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Containment.ContainmentService>();
         AddFromApp<Warden.Features.Decisions.AgentActivityService>();
         AddFromApp<Warden.Features.Behaviour.BehaviourService>();
+        AddFromApp<Warden.Features.Gateway.GatewayService>();
+        Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>());
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         Services.AddSingleton(app.Services.GetRequiredService<AgentPageSections>());

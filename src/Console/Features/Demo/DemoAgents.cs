@@ -23,8 +23,11 @@ public static class DemoAgents
                     """{ "type": "object", "required": ["ticketId", "body"], "properties": { "ticketId": { "type": "string" }, "body": { "type": "string", "maxLength": 4000 } } }"""),
                 new ToolDraft("crm.read", [OperationKind.Read], RiskTier.Low, null),
                 new ToolDraft("tickets.escalate", [OperationKind.Write], RiskTier.Medium, null),
+                // The knowledge base the demo's MCP upstream serves through the gateway (DemoUpstream).
+                new ToolDraft("kb.read", [OperationKind.Read], RiskTier.Low, null),
+                new ToolDraft("kb.write", [OperationKind.Write], RiskTier.Low, null),
             ],
-            Scopes = ["helpdesk/tickets/*", "crm/accounts/*"],
+            Scopes = ["helpdesk/tickets/*", "crm/accounts/*", "kb/**"],
             RateLimitPerMinute = 120,
             MaxRecordsPerAction = 50,
             DailyRecordBudget = 5000,

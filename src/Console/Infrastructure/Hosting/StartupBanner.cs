@@ -11,6 +11,7 @@ internal static class StartupBanner
         lines.AddRange(DemoPeople.All.Select(p => $"  {p.Email,-26} {p.Role}"));
         lines.Add($"Demo agents (client secret: {demo.AgentSecret}; token endpoint {url}/connect/token):");
         lines.AddRange(DemoAgents.All.Select(a => $"  {a.Id,-26} {a.Draft.Name}, owned by {a.OwnerEmail}"));
+        lines.Add($"MCP gateway: {url}/mcp (bearer: an agent's access token); the support agent reaches the demo knowledge base there.");
         lines.Add(string.Empty);
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
     }

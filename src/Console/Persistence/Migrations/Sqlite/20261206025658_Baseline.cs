@@ -367,6 +367,28 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "GatewayUpstreams",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Transport = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Command = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Arguments = table.Column<string>(type: "TEXT", nullable: false),
+                    WorkingDirectory = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    HeaderNames = table.Column<string>(type: "TEXT", nullable: false),
+                    SealedHeaders = table.Column<string>(type: "TEXT", nullable: true),
+                    Mappings = table.Column<string>(type: "TEXT", nullable: false),
+                    RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GatewayUpstreams", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GuardrailFindings",
                 columns: table => new
                 {
@@ -1121,6 +1143,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 column: "RequestedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_GatewayUpstreams_Name",
+                table: "GatewayUpstreams",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_GuardrailFindings_AgentId_FoundAt",
                 table: "GuardrailFindings",
                 columns: new[] { "AgentId", "FoundAt" });
@@ -1300,6 +1328,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "EvidencePacks");
+
+            migrationBuilder.DropTable(
+                name: "GatewayUpstreams");
 
             migrationBuilder.DropTable(
                 name: "GuardrailFindings");

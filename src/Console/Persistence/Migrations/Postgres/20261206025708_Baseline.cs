@@ -368,6 +368,28 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "GatewayUpstreams",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Transport = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Command = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Arguments = table.Column<string[]>(type: "text[]", nullable: false),
+                    WorkingDirectory = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    HeaderNames = table.Column<string[]>(type: "text[]", nullable: false),
+                    SealedHeaders = table.Column<string>(type: "text", nullable: true),
+                    Mappings = table.Column<string>(type: "text", nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GatewayUpstreams", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "GuardrailFindings",
                 columns: table => new
                 {
@@ -1122,6 +1144,12 @@ namespace Warden.Persistence.Migrations.Postgres
                 column: "RequestedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_GatewayUpstreams_Name",
+                table: "GatewayUpstreams",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_GuardrailFindings_AgentId_FoundAt",
                 table: "GuardrailFindings",
                 columns: new[] { "AgentId", "FoundAt" });
@@ -1301,6 +1329,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "EvidencePacks");
+
+            migrationBuilder.DropTable(
+                name: "GatewayUpstreams");
 
             migrationBuilder.DropTable(
                 name: "GuardrailFindings");

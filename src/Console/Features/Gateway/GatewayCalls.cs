@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Domain.Gateway;
+using Warden.Features.Agents;
+using Warden.Features.Decisions;
+
+namespace Warden.Features.Gateway;
+
+/// <summary>
+/// <c>tools/call</c>: every call is a decision. Allow forwards it to the upstream and records the
+/// outcome with the grant; the result is then reviewed before the agent sees it. Deny is a tool
+/// error with the reason; pending waits (bounded) for officers. Nothing reaches the upstream
+/// unless the decision allowed it.
+/// </summary>
+public sealed class GatewayCalls(
+    GatewayCatalog catalog,
+    UpstreamConnections connections,
+    LiveAgents agents,
+    ParameterSchemas schemas,
+    DecisionPipeline decisions,
+    DecisionStatus status,
+    OutcomeReports outcomes,
+    OutputReviews reviews,
+    GatewayForwards forwards,
+    IOptions<GatewayOptions> options)
+{
+    public async Task<CallToolResult> CallAsync(string agentId, CallToolRequestParams call, CancellationToken cancellationToken)
+    {
+        var found = await catalog.FindAsync(call.Name, cancellationToken)
+            ?? throw new McpProtocolException($"Unknown tool '{call.Name}'.", McpErrorCode.InvalidParams);
+        var (upstream, mapping) = found;
+        var resource = mapping.Template.Fill(name => ArgumentText(call.Arguments, name));
+        if (resource.IsFailure)
+            throw new McpProtocolException(resource.Error.Message, McpErrorCode.InvalidParams);
+        var offered = await connections.ToolsAsync(upstream, cancellationToken);
+        if (offered.IsFailure)
+            return GatewayReplies.Error(offered.Error.Message);
+        var tool = offered.Value.FirstOrDefault(t => t.Name == mapping.UpstreamTool)
+            ?? throw new McpProtocolException($"Unknown tool '{call.Name}': its upstream no longer offers it.", McpErrorCode.InvalidParams);
+        var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, JsonElement>());
+        CheckUpstreamSchema(tool, arguments);
+        if (await RiskBelowMappingAsync(agentId, mapping, cancellationToken) is { } tooLow)
+            return tooLow;
+
+        var body = new DecisionRequestBody(mapping.WardenTool, OperationNames.Name(mapping.Operation), resource.Value, arguments, null, null);
+        var decided = await decisions.DecideAsync(agentId, body, idempotencyKey: null, cancellationToken);
+        if (decided.IsFailure)
+            throw GatewayReplies.Invalid(decided.Error);
+        var answer = await SettleAsync(agentId, decided.Value, cancellationToken);
+        if (answer.Outcome != "allow" || answer.Grant is null)
+            return GatewayReplies.Refused(answer, options.Value.PendingWaitSeconds);
+
+        var started = Stopwatch.GetTimestamp();
+        var result = await connections.CallAsync(upstream, mapping.UpstreamTool, call.Arguments, cancellationToken);
+        var succeeded = result.IsSuccess && result.Value.IsError != true;
+        await outcomes.ReportAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null,
+            result.IsFailure ? result.Error.Message : null), CancellationToken.None);
+        var agentName = AgentId.TryParse(agentId, out var id) ? (await agents.GetAsync(id, CancellationToken.None))?.Name : null;
+        await forwards.RecordAsync(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
+            result.IsFailure ? result.Error.Message : null, Stopwatch.GetElapsedTime(started)));
+        if (result.IsFailure)
+            return GatewayReplies.Error($"{result.Error.Message} The call was allowed but did not complete (decision {answer.Id}).");
+        return await ReviewAsync(agentId, answer.Id, result.Value, cancellationToken);
+    }
+
+    /// <summary>A pending answer waits for officers, as long as the gateway allows.</summary>
+    private async Task<DecisionResponse> SettleAsync(string agentId, DecisionResponse answer, CancellationToken cancellationToken)
+    {
+        if (answer.Outcome != "pending" || options.Value.PendingWaitSeconds == 0)
+            return answer;
+        var settled = await status.GetAsync(agentId, answer.Id, TimeSpan.FromSeconds(options.Value.PendingWaitSeconds), cancellationToken);
+        return settled.IsSuccess ? settled.Value : answer;
+    }
+
+    private async Task<CallToolResult> ReviewAsync(string agentId, string decisionId, CallToolResult result, CancellationToken cancellationToken)
+    {
+        var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
+        var reviewed = await reviews.ReviewAsync(agentId, decisionId, new OutputReviewBody(output), cancellationToken);
+        if (reviewed.IsFailure)
+            return GatewayReplies.Error($"The call ran, but its output could not be reviewed, so it is withheld: {reviewed.Error.Message}");
+        var review = await SettleAsync(agentId, reviewed.Value, cancellationToken);
+        return review.Outcome == "allow" ? result : GatewayReplies.Withheld(review, options.Value.PendingWaitSeconds);
+    }
+
+    // The upstream's own schema is checked before anything is decided; one with regular expressions
+    // is left to the upstream (they would run here without a timeout).
+    private void CheckUpstreamSchema(Tool tool, JsonElement arguments)
+    {
+        var schema = tool.InputSchema.GetRawText();
+        if (ToolDeclaration.SchemaUsesRegex(schema))
+            return;
+        var violations = schemas.Check(schema, arguments);
+        if (violations.Count > 0)
+            throw GatewayReplies.Invalid(DecisionErrors.SchemaViolations(violations));
+    }
+
+    private async Task<CallToolResult?> RiskBelowMappingAsync(string agentId, ToolMapping mapping, CancellationToken cancellationToken)
+    {
+        if (mapping.MinimumRisk is not { } minimum || !AgentId.TryParse(agentId, out var id))
+            return null;
+        var declared = (await agents.GetAsync(id, cancellationToken))?.Tools.FirstOrDefault(t => t.Name == mapping.WardenTool);
+        if (declared is null || declared.Risk >= minimum)
+            return null;
+        return GatewayReplies.Error($"Warden refused: '{mapping.ExposedName}' is mapped as at least {minimum.ToString().ToLowerInvariant()} risk, but the agent declares "
+            + $"{mapping.WardenTool} as {declared.Risk.ToString().ToLowerInvariant()}; its owner must declare it at that tier first. The call was not run.");
+    }
+
+    private static string? ArgumentText(IDictionary<string, JsonElement>? arguments, string name) =>
+        arguments is not null && arguments.TryGetValue(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+}
