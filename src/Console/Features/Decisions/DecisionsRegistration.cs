@@ -1,5 +1,6 @@
 using Warden.Features.Containment;
 using Warden.Features.Policies;
+using Warden.Features.Decisions.Grants;
 using Warden.Features.Decisions.Stages;
 
 namespace Warden.Features.Decisions;
@@ -15,6 +16,9 @@ public static class DecisionsRegistration
     {
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
+        services.AddOptions<GrantOptions>().BindConfiguration(GrantOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<GrantKeys>();
+        services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<KeyedLocks>();
