@@ -126,7 +126,7 @@ public static class DecisionEndpoints
         ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "contained", "Agent contained", error.Message)
         : ApiProblems.Unauthorized("token-refused", error.Message);
 
-    private static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
+    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
     {
         if (!context.Request.HasJsonContentType())
             return (null, ApiProblems.UnsupportedMediaType());
@@ -168,7 +168,7 @@ public static class DecisionEndpoints
             string.Join("; ", errors.Select(e => $"{e.path}: {e.message}")), new Dictionary<string, object?> { ["errors"] = errors });
     }
 
-    private static IResult ToProblem(Error error) => error.Code switch
+    internal static IResult ToProblem(Error error) => error.Code switch
     {
         DecisionErrors.InvalidCode => ApiProblems.InvalidRequest(error.Message),
         DecisionErrors.SchemaCode => SchemaProblem(error.Message),
@@ -176,6 +176,9 @@ public static class DecisionEndpoints
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
         "decision.not_found" => ApiProblems.NotFound(error.Message),
         "decision.grant_invalid" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-invalid", "Grant refused", error.Message),
+        "decision.grant_mismatch" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-mismatch", "Grant for another call", error.Message),
+        "decision.tool_client_refused" => ApiProblems.Unauthorized("token-refused", error.Message),
+        "decision.insufficient_scope" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "insufficient-scope", "Not a tool client", error.Message),
         "decision.grant_revoked" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-revoked", "Grant revoked", error.Message),
         "decision.grant_used" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-used", "Grant already used", error.Message),
         "decision.grant_expired" => ApiProblems.Problem(StatusCodes.Status410Gone, "grant-expired", "Grant expired", error.Message),

@@ -36,6 +36,7 @@ public static class DecisionsRegistration
         services.AddSingleton<DecisionPipeline>();
         services.AddSingleton<DecisionStatus>();
         services.AddSingleton<OutcomeReports>();
+        services.AddSingleton<GrantRedemptions>();
         services.AddSingleton<OutputReviews>();
         services.AddSingleton<IUnusedGrants, UnusedGrants>();
         services.AddScoped<DecisionExplanationService>();

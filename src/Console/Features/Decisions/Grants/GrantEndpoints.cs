@@ -1,0 +1,43 @@
+using OpenIddict.Abstractions;
+using Warden.Infrastructure.AgentIdentity;
+
+namespace Warden.Features.Decisions.Grants;
+
+/// <summary>
+/// <c>/api/v1/grants</c>: the public key set tools verify grants with offline, and single-use
+/// redemption for tool clients (contract: docs/grants.md).
+/// </summary>
+public static class GrantEndpoints
+{
+    public const string KeysPath = "/api/v1/grants/keys";
+    public const string RedeemPath = "/api/v1/grants/redeem";
+
+    public static IEndpointRouteBuilder MapGrantEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(KeysPath, Keys).AllowAnonymous().WithTags("Grants")
+            .WithName("GetGrantKeys").WithSummary("The public keys grants are signed with (a JSON Web Key Set); public and cacheable.");
+        app.MapPost(RedeemPath, RedeemAsync).RequireAuthorization(ToolApi.Policy).WithTags("Grants")
+            .WithName("RedeemGrant").WithSummary("A tool redeems a grant once, just before running the call it was given for.");
+        return app;
+    }
+
+    private static IResult Keys(HttpContext context, GrantKeys keys, GrantIssuer issuer)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        return Results.Ok(new GrantKeySet(issuer.Current, [.. keys.All.Select(k => k.ToJwk())]));
+    }
+
+    private static async Task<IResult> RedeemAsync(HttpContext context, GrantRedemptions redemptions, AgentCallLimiter limiter)
+    {
+        if (limiter.Refusal(context, context.User.GetClaim(OpenIddictConstants.Claims.Subject) ?? string.Empty) is { } limited)
+            return limited;
+        var body = await DecisionEndpoints.ReadJsonAsync<GrantRedemptionBody>(context);
+        if (body.Problem is not null)
+            return body.Problem;
+        var result = await redemptions.RedeemAsync(context.User, body.Value!, context.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : DecisionEndpoints.ToProblem(result.Error);
+    }
+}
+
+/// <summary>A JSON Web Key Set (RFC 7517) with the issuer the grants name.</summary>
+public sealed record GrantKeySet(string Issuer, IReadOnlyList<IReadOnlyDictionary<string, string>> Keys);
