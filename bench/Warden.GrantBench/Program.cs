@@ -67,7 +67,7 @@ internal static class Program
             }));
 
             // What a tool built on Microsoft.IdentityModel does with the key set it fetched.
-            var jwk = JsonWebKey.Create(System.Text.Json.JsonSerializer.Serialize(keys.Signing.ToJwk()));
+            var jwk = JsonWebKey.Create(System.Text.Json.JsonSerializer.Serialize(keys.Signing.ToJwk(), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
             var handler = new JsonWebTokenHandler();
             var parameters = new TokenValidationParameters
             {

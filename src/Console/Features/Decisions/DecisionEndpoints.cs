@@ -6,6 +6,7 @@ using Warden.Domain.Decisions;
 using Warden.Features.Containment;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
+using P = Warden.Infrastructure.Hosting.ApiProblemTypes;
 
 namespace Warden.Features.Decisions;
 
@@ -17,6 +18,7 @@ public static class DecisionEndpoints
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxWaitSeconds = 30;
+    internal const string JsonType = "application/json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
 
     public static IEndpointRouteBuilder MapDecisionEndpoints(this IEndpointRouteBuilder app)
@@ -24,12 +26,31 @@ public static class DecisionEndpoints
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AgentApi.Policy)
             .WithTags("Agent API");
-        api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.");
-        api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.");
-        api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.");
+        api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.")
+            .WithDescription("Same Idempotency-Key and body: the same answer (with a grant for the same decision); same key, other body: 409. " +
+                "An agent over its rate limit gets 429 with a deny decision (reason rate_limited) and Retry-After.")
+            .DescribesBody<DecisionRequestBody>(JsonType)
+            .Produces<DecisionResponse>(StatusCodes.Status200OK).Produces<DecisionResponse>(StatusCodes.Status429TooManyRequests)
+            .ProducesProblemTypes(P.InvalidRequest, P.ParametersInvalid, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused,
+                P.UnknownAgent, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable);
+        api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.")
+            .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes.")
+            .Produces<DecisionResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.TokenRefused, P.Contained, P.RateLimited, P.NotFound, P.DecisionUnavailable);
+        api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.")
+            .DescribesBody<OutcomeReportBody>(JsonType)
+            .Produces<OutcomeResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused, P.Contained, P.RateLimited,
+                P.NotFound, P.GrantInvalid, P.GrantUsed, P.GrantRevoked, P.GrantNotUsable, P.GrantExpired, P.DecisionUnavailable);
         api.MapPost("/decisions/{id}/output", ReviewOutputAsync).WithName("ReviewOutput")
-            .WithSummary("Before releasing an allowed action's output, have it screened: allow, deny or pending.");
-        api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.");
+            .WithSummary("Before releasing an allowed action's output, have it screened: allow, deny or pending.")
+            .DescribesBody<OutputReviewBody>(JsonType)
+            .Produces<DecisionResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused, P.UnknownAgent, P.Contained,
+                P.RateLimited, P.NotFound, P.DecisionUnavailable);
+        api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.")
+            .Produces<AgentSelfResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.TokenRefused, P.UnknownAgent, P.Contained, P.RateLimited);
         return app;
     }
 

@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
 using OpenIddict.Abstractions;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Hosting;
+using P = Warden.Infrastructure.Hosting.ApiProblemTypes;
 
 namespace Warden.Features.Decisions.Grants;
 
@@ -15,9 +18,18 @@ public static class GrantEndpoints
     public static IEndpointRouteBuilder MapGrantEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(KeysPath, Keys).AllowAnonymous().WithTags("Grants")
-            .WithName("GetGrantKeys").WithSummary("The public keys grants are signed with (a JSON Web Key Set); public and cacheable.");
+            .WithName("GetGrantKeys").WithSummary("The public keys grants are signed with (a JSON Web Key Set); public and cacheable.")
+            .WithDescription("Tools verify grants offline with these keys (contract: docs/grants.md): the key named by kid, typ warden-grant+jwt, " +
+                "aud warden-tools, exp/nbf with at most 30 s skew, and digest equal to the digest of the call about to run.")
+            .Produces<GrantKeySet>(StatusCodes.Status200OK);
         app.MapPost(RedeemPath, RedeemAsync).RequireAuthorization(ToolApi.Policy).WithTags("Grants")
-            .WithName("RedeemGrant").WithSummary("A tool redeems a grant once, just before running the call it was given for.");
+            .WithName("RedeemGrant").WithSummary("A tool redeems a grant once, just before running the call it was given for.")
+            .WithDescription("For tool clients: automation clients created with the grants scope. The first redemption answers the decided call; " +
+                "any other is refused with a problem naming why.")
+            .DescribesBody<GrantRedemptionBody>(DecisionEndpoints.JsonType)
+            .Produces<GrantRedemptionResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused, P.InsufficientScope, P.RateLimited,
+                P.GrantInvalid, P.GrantMismatch, P.GrantExpired, P.GrantUsed, P.GrantRevoked, P.DecisionUnavailable);
         return app;
     }
 
@@ -40,4 +52,16 @@ public static class GrantEndpoints
 }
 
 /// <summary>A JSON Web Key Set (RFC 7517) with the issuer the grants name.</summary>
-public sealed record GrantKeySet(string Issuer, IReadOnlyList<IReadOnlyDictionary<string, string>> Keys);
+public sealed record GrantKeySet(string Issuer, IReadOnlyList<GrantJsonWebKey> Keys);
+
+/// <summary>A public key as a JSON Web Key: EC (crv, x, y) for ES256 or RSA (n, e) for RS256.</summary>
+public sealed record GrantJsonWebKey(
+    string Kty,
+    string Use,
+    string Alg,
+    string Kid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Crv = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? X = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Y = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? N = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? E = null);

@@ -72,19 +72,9 @@ public sealed class GrantKey : IDisposable
             : _rsa!.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
     /// <summary>The public key as a JSON Web Key (RFC 7517) for the key set tools fetch.</summary>
-    public IReadOnlyDictionary<string, string> ToJwk()
-    {
-        var jwk = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["kty"] = _ec is not null ? "EC" : "RSA",
-            ["use"] = "sig",
-            ["alg"] = Algorithm,
-            ["kid"] = Id,
-        };
-        foreach (var (name, value) in PublicMembers())
-            jwk[name] = value;
-        return jwk;
-    }
+    public GrantJsonWebKey ToJwk() => _ec is not null
+        ? new GrantJsonWebKey("EC", "sig", Algorithm, Id, Crv: "P-256", X: Member("x"), Y: Member("y"))
+        : new GrantJsonWebKey("RSA", "sig", Algorithm, Id, N: Member("n"), E: Member("e"));
 
     public void Dispose()
     {

@@ -4,11 +4,13 @@ using OpenIddict.Abstractions;
 using Warden.Domain;
 using Warden.Domain.Audit;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions.Grants;
 
 /// <summary>The body of <c>POST /api/v1/grants/redeem</c>: the grant and the digest of the call the tool is about to run.</summary>
+[ApiRequired("grant", "digest")]
 public sealed record GrantRedemptionBody(string? Grant, string? Digest);
 
 public sealed record GrantRedemptionResponse(string DecisionId, string AgentId, string Tool, string Operation, string Resource, DateTimeOffset RedeemedAt);
