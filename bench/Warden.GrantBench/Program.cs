@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -17,6 +18,8 @@ namespace Warden.GrantBench;
 /// </summary>
 internal static class Program
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static async Task<int> Main(string[] args)
     {
         var calls = Option(args, "--calls", 20_000);
@@ -67,7 +70,7 @@ internal static class Program
             }));
 
             // What a tool built on Microsoft.IdentityModel does with the key set it fetched.
-            var jwk = JsonWebKey.Create(System.Text.Json.JsonSerializer.Serialize(keys.Signing.ToJwk(), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+            var jwk = JsonWebKey.Create(JsonSerializer.Serialize(keys.Signing.ToJwk(), Json));
             var handler = new JsonWebTokenHandler();
             var parameters = new TokenValidationParameters
             {
