@@ -9,6 +9,7 @@ using Warden.Features.Metrics;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
+using Warden.Features.Decisions.Grants;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
@@ -68,6 +69,7 @@ public static class FeatureRegistration
         app.MapAgentEndpoints();
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
+        app.MapGrantEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         app.MapEvidence();

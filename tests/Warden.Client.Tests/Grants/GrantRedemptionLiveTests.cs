@@ -10,20 +10,15 @@ namespace Warden.Client.Tests.Grants;
 
 /// <summary>
 /// Grants end to end: the agent asks, the tool verifies offline with the console's keys and redeems
-/// online as an automation client with scope <c>grants</c>. Skipped, saying why, while the console
-/// does not serve its grant keys yet.
+/// online as an automation client with scope <c>grants</c>.
 /// </summary>
 public sealed class GrantRedemptionLiveTests(WardenHost host)
 {
-    private const string WaitsForTheConsole =
-        "Waits for signed grants in the console (GET /api/v1/grants/keys and POST /api/v1/grants/redeem); runs once the console serves them.";
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task RedeemAsync_AGrantVerifiedOffline_IsRedeemedOnceAndRefusedAfter()
     {
-        await SkipUnlessTheConsoleServesGrantKeysAsync();
         using var agent = host.ClientFor();
         using var verifier = GrantVerifier.Create(await ToolClientOptionsAsync());
         var call = WardenAsk.For("tickets.read", "read", $"helpdesk/tickets/{Random.Shared.Next(100_000, 999_999)}");
@@ -43,7 +38,6 @@ public sealed class GrantRedemptionLiveTests(WardenHost host)
     [Fact]
     public async Task RedeemAsync_ForAnotherCall_IsRefusedAsAMismatch()
     {
-        await SkipUnlessTheConsoleServesGrantKeysAsync();
         using var agent = host.ClientFor();
         using var verifier = GrantVerifier.Create(await ToolClientOptionsAsync());
         var call = WardenAsk.For("tickets.read", "read", $"helpdesk/tickets/{Random.Shared.Next(100_000, 999_999)}");
@@ -57,27 +51,11 @@ public sealed class GrantRedemptionLiveTests(WardenHost host)
         refused.Refusal.ShouldBe(WardenGrantRefusal.Mismatch);
     }
 
-    private async Task SkipUnlessTheConsoleServesGrantKeysAsync()
-    {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        using var keys = await http.GetAsync(new Uri(GrantVerifier.KeysPath, UriKind.Relative), Cancel);
-        var json = keys.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true;
-        if (keys.StatusCode != HttpStatusCode.OK || !json)
-            Assert.Skip(WaitsForTheConsole);
-    }
-
     /// <summary>A new automation client given the <c>grants</c> scope, as a tool would be set up.</summary>
     private async Task<GrantVerifierOptions> ToolClientOptionsAsync()
     {
-        var created = await host.AsAsync<AutomationClientService, Result<NewAutomationClient>>(People.Officer, s => s.CreateAsync("client tests tool"));
+        var created = await host.AsAsync<AutomationClientService, Result<NewAutomationClient>>(People.Officer, s => s.CreateAsync("client tests tool", ["grants"]));
         created.IsSuccess.ShouldBeTrue(created.Error.ToString());
-        var factory = host.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
-        await using (var db = await factory.CreateDbContextAsync(Cancel))
-        {
-            var client = await db.AutomationClients.SingleAsync(c => c.Id == created.Value.Id, Cancel);
-            client.Scopes = "grants";
-            await db.SaveChangesAsync(Cancel);
-        }
         return new GrantVerifierOptions { BaseAddress = host.BaseAddress, ClientId = created.Value.Id, ClientSecret = created.Value.Secret };
     }
 }

@@ -7,6 +7,7 @@ using Warden.Domain.Audit;
 using Warden.Domain.Decisions;
 using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
+using Warden.Features.Decisions.Grants;
 using Warden.Features.Notifications;
 using Warden.Persistence;
 

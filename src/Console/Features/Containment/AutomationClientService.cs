@@ -18,8 +18,9 @@ public sealed record AutomationClientRow(string Id, string Name, string Scopes, 
 public sealed record NewAutomationClient(string Id, string Secret);
 
 /// <summary>
-/// Machine clients for security tooling: created and revoked by officers, each with the
-/// <c>containment</c> scope only. The secret is shown once and stored hashed by OpenIddict.
+/// Machine clients: security tooling that trips containments (scope <c>containment</c>) and tools that
+/// redeem agents' grants (scope <c>grants</c>), created and revoked by officers with the scopes chosen
+/// at creation. The secret is shown once and stored hashed by OpenIddict.
 /// </summary>
 public sealed class AutomationClientService(
     AccessGuard guard,
@@ -39,7 +40,7 @@ public sealed class AutomationClientService(
         return rows;
     }
 
-    public async Task<Result<NewAutomationClient>> CreateAsync(string? name, CancellationToken ct = default)
+    public async Task<Result<NewAutomationClient>> CreateAsync(string? name, IReadOnlyCollection<string> scopes, CancellationToken ct = default)
     {
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
@@ -47,6 +48,10 @@ public sealed class AutomationClientService(
         var text = name?.Trim();
         if (string.IsNullOrEmpty(text) || text.Length > 100)
             return new Error("automation.name", "Name the client (1 to 100 characters), for example the tool that will use it.");
+        ArgumentNullException.ThrowIfNull(scopes);
+        if (scopes.Count == 0 || scopes.Any(s => !AutomationClient.KnownScopes.Contains(s)))
+            return new Error("automation.scopes", $"Choose what the client may do: {string.Join(" and/or ", AutomationClient.KnownScopes)}.");
+        var granted = string.Join(' ', AutomationClient.KnownScopes.Where(scopes.Contains));
         var now = clock.GetUtcNow();
         var id = AutomationClient.IdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
         var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
@@ -60,9 +65,9 @@ public sealed class AutomationClientService(
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         await applications.CreateAsync(descriptor, ct);
         await using var db = contexts.CreateDbContext();
-        db.AutomationClients.Add(new AutomationClient { Id = id, Name = text, CreatedById = access.Value.Id.Value, CreatedAt = now });
+        db.AutomationClients.Add(new AutomationClient { Id = id, Name = text, Scopes = granted, CreatedById = access.Value.Id.Value, CreatedAt = now });
         await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.Person(access.Value.Id.Value, access.Value.Email), "automation_client.created", id,
-            new { client = id, name = text, scopes = AutomationClient.ContainmentScope })], ct);
+            new { client = id, name = text, scopes = granted })], ct);
         return new NewAutomationClient(id, secret);
     }
 

@@ -8,7 +8,13 @@ using Warden.Persistence;
 
 namespace Warden.Features.Containment;
 
+[ApiRequired("scope", "reason")]
 public sealed record TripBody(string? Scope, string? Target, string? Reason);
+
+/// <summary>A containment in force: its scope (agent, owner, segment, global), target and why.</summary>
+public sealed record ContainmentInForce(string Id, string Scope, string? Target, string? Label, string Reason, DateTimeOffset TrippedAt);
+
+public sealed record TripResponse(string Id, int AgentsContained, int ApprovalsCancelled, int GrantsInvalidated);
 
 /// <summary>
 /// <c>/api/v1/containment</c> for security tooling: read and trip with an automation client's token
@@ -21,9 +27,15 @@ public static class ContainmentEndpoints
     public static IEndpointRouteBuilder MapContainmentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, ListAsync).RequireAuthorization(AutomationApi.Policy).WithTags("Automation API")
-            .WithName("ListContainments").WithSummary("The containments in force.");
+            .WithName("ListContainments").WithSummary("The containments in force.")
+            .Produces<IReadOnlyList<ContainmentInForce>>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(ApiProblemTypes.TokenRefused);
         app.MapPost(Path, TripAsync).RequireAuthorization(AutomationApi.Policy).WithTags("Automation API")
-            .WithName("TripContainment").WithSummary("Contain an agent, an owner's agents, a segment, or everything.");
+            .WithName("TripContainment").WithSummary("Contain an agent, an owner's agents, a segment, or everything.")
+            .WithDescription("scope is agent, owner, segment or global; target is the agent id, the owner's email or the segment (none for global).")
+            .DescribesBody<TripBody>("application/json")
+            .Produces<TripResponse>(StatusCodes.Status201Created)
+            .ProducesProblemTypes(ApiProblemTypes.TokenRefused, ApiProblemTypes.InvalidRequest, ApiProblemTypes.AlreadyContained);
         return app;
     }
 
@@ -31,15 +43,9 @@ public static class ContainmentEndpoints
     {
         if (await ClientAsync(context, contexts) is null)
             return ApiProblems.Unauthorized("token-refused", "The automation client is revoked or unknown.");
-        return Results.Ok(registry.Current.All.Select(c => new
-        {
-            id = c.Id,
-            scope = c.Scope.ToString().ToLowerInvariant(),
-            target = c.Target,
-            label = c.TargetLabel,
-            reason = c.Reason,
-            trippedAt = c.TrippedAt,
-        }));
+        return Results.Ok(registry.Current.All
+            .Select(c => new ContainmentInForce(c.Id, c.Scope.ToString().ToLowerInvariant(), c.Target, c.TargetLabel, c.Reason, c.TrippedAt))
+            .ToList());
     }
 
     private static async Task<IResult> TripAsync(HttpContext context, IDbContextFactory<WardenDbContext> contexts, ContainmentEngine engine)
@@ -64,13 +70,8 @@ public static class ContainmentEndpoints
             return result.Error.Code == ContainmentErrors.AlreadyContained.Code
                 ? ApiProblems.Problem(StatusCodes.Status409Conflict, "already-contained", "Already contained", result.Error.Message)
                 : ApiProblems.InvalidRequest(result.Error.Message);
-        return Results.Created($"/api/v1/containment/{result.Value.ContainmentId}", new
-        {
-            id = result.Value.ContainmentId,
-            agentsContained = result.Value.AgentsContained,
-            approvalsCancelled = result.Value.ApprovalsCancelled,
-            grantsInvalidated = result.Value.GrantsInvalidated,
-        });
+        return Results.Created($"/api/v1/containment/{result.Value.ContainmentId}", new TripResponse(
+            result.Value.ContainmentId, result.Value.AgentsContained, result.Value.ApprovalsCancelled, result.Value.GrantsInvalidated));
     }
 
     private static async Task<AutomationClient?> ClientAsync(HttpContext context, IDbContextFactory<WardenDbContext> contexts)

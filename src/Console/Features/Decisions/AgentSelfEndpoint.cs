@@ -30,14 +30,13 @@ internal static class AgentSelfEndpoint
             found.AutonomyLevel,
             found.Segment,
             found.RateLimitPerMinute,
-            found.Caps,
-            found.Tools.Select(t => (object)new
-            {
+            new AgentCapsBody(found.Caps.MaxRecordsPerAction, found.Caps.MaxAmountPerAction, found.Caps.DailyRecordBudget,
+                found.Caps.DailyAmountBudget, found.Caps.Currency),
+            found.Tools.Select(t => new AgentToolBody(
                 t.Name,
-                Operations = t.Operations.Select(o => o.ToString().ToLowerInvariant()),
-                Risk = t.Risk.ToString().ToLowerInvariant(),
-                HasSchema = t.ParameterSchema is not null,
-            }).ToList(),
+                [.. t.Operations.Select(o => o.ToString().ToLowerInvariant())],
+                t.Risk.ToString().ToLowerInvariant(),
+                t.ParameterSchema is not null)).ToList(),
             found.Scopes.Select(s => s.Pattern).ToList(),
             found.Status == AgentStatus.Contained,
             found.Status == AgentStatus.Contained ? found.StatusReason : null));

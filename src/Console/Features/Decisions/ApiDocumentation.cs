@@ -1,35 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
 using Scalar.AspNetCore;
 using Warden.Domain.People;
+using Warden.Infrastructure.AgentIdentity;
 
 namespace Warden.Features.Decisions;
 
 /// <summary>
-/// The agent API's OpenAPI document and a readable reference page, for the officers and owners who
-/// wire agents to Warden. Only the <c>/api/v1</c> endpoints are described.
+/// The API's OpenAPI document, public and complete (every agent and tool endpoint, the token
+/// endpoint, bodies, responses, problem types and the OAuth 2.0 scheme) so that clients can be
+/// generated from it; and a readable reference page over it for the people who wire agents to Warden.
 /// </summary>
 public static class ApiDocumentation
 {
     public const string DocumentRoute = "/openapi/{documentName}.json";
     private static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Administrator];
 
-    public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options =>
+    public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
+    {
+        // Numbers are documented (and written) as JSON numbers, not "number or numeric string".
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        return services.AddOpenApi("v1", options =>
         {
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
-            options.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Warden agent API";
-                document.Info.Version = "v1";
-                document.Info.Description =
-                    "Agents authenticate with OAuth 2.0 client credentials at /connect/token and send the access token as a bearer token. " +
-                    "Errors are RFC 9457 problem details whose type is urn:warden:problem:<code>.";
-                return Task.CompletedTask;
-            });
+            options.ShouldInclude = description => description.RelativePath is { } path
+                && (path.StartsWith("api/v1/", StringComparison.Ordinal) || path == AgentApi.TokenEndpoint.TrimStart('/'));
+            // Free JSON (tool parameters, an output under review) is "any value" in place, not a named type.
+            options.CreateSchemaReferenceId = type =>
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            options.AddDocumentTransformer<ApiDocumentTransformer>();
+            options.AddOperationTransformer<ApiOperationTransformer>();
+            options.AddSchemaTransformer<ApiSchemaTransformer>();
         });
+    }
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(DocumentRoute).RequireAuthorization(policy => policy.RequireRole(Readers));
+        // It describes the API and holds no secret: clients are generated from it without a sign-in.
+        app.MapOpenApi(DocumentRoute).AllowAnonymous();
         app.MapScalarApiReference("/api-docs", options => options
                 .WithTitle("Warden agent API")
                 .WithOpenApiRoutePattern(DocumentRoute))

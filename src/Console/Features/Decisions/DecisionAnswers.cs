@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Warden.Domain.Approvals;
 using Warden.Domain.Decisions;
+using Warden.Features.Decisions.Grants;
 
 namespace Warden.Features.Decisions;
 
@@ -13,7 +14,7 @@ public sealed class DecisionAnswers(GrantTokens grants)
     {
         var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
         var grant = record.State is DecisionState.Allowed or DecisionState.Approved && record.ReviewOf is null
-            ? new GrantBody(grants.For(record.Id, record.RequestDigest), GrantExpiry(record))
+            ? new GrantBody(grants.For(record), GrantExpiry(record))
             : null;
         var approval = record.Outcome == DecisionOutcome.Pending
             ? new ApprovalBody(ApprovalRequest.IdFor(record.Id), record.RequiredApprovals, record.ExpiresAt ?? record.DecidedAt)

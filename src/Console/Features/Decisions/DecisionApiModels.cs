@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Warden.Infrastructure.Hosting;
 
 namespace Warden.Features.Decisions;
 
+[ApiRequired]
 public sealed record DecisionImpactBody(int? Records, decimal? Amount, string? Currency);
 
 /// <summary>The body of <c>POST /api/v1/decisions</c>.</summary>
+[ApiRequired("tool", "operation", "resource")]
 public sealed record DecisionRequestBody(
     string? Tool,
     string? Operation,
@@ -29,13 +32,21 @@ public sealed record DecisionResponse(
     string PolicyVersion,
     string? RiskTier);
 
-/// <summary>The body of <c>POST /api/v1/decisions/{id}/outcome</c>.</summary>
 /// <summary>What an agent is about to release after an allowed action: text or any JSON.</summary>
+[ApiRequired("output")]
 public sealed record OutputReviewBody(JsonElement? Output);
 
+/// <summary>The body of <c>POST /api/v1/decisions/{id}/outcome</c>.</summary>
+[ApiRequired("grant", "status")]
 public sealed record OutcomeReportBody(string? Grant, string? Status, int? Records, decimal? Amount, string? Detail);
 
 public sealed record OutcomeResponse(string DecisionId, string Status, DateTimeOffset RecordedAt);
+
+/// <summary>The agent's impact caps; null where no cap is set.</summary>
+public sealed record AgentCapsBody(int? MaxRecordsPerAction, decimal? MaxAmountPerAction, long? DailyRecordBudget, decimal? DailyAmountBudget, string? Currency);
+
+/// <summary>A tool on the agent's allowlist: its operations, risk tier and whether its parameters have a schema.</summary>
+public sealed record AgentToolBody(string Name, IReadOnlyList<string> Operations, string Risk, bool HasSchema);
 
 public sealed record AgentSelfResponse(
     string Id,
@@ -44,8 +55,8 @@ public sealed record AgentSelfResponse(
     int AutonomyLevel,
     string Segment,
     int RateLimitPerMinute,
-    object Caps,
-    IReadOnlyList<object> Tools,
+    AgentCapsBody Caps,
+    IReadOnlyList<AgentToolBody> Tools,
     IReadOnlyList<string> Scopes,
     bool Contained,
     string? ContainedReason);

@@ -6,6 +6,7 @@ using Warden.Domain.Decisions;
 using Warden.Features.Containment;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
+using P = Warden.Infrastructure.Hosting.ApiProblemTypes;
 
 namespace Warden.Features.Decisions;
 
@@ -17,6 +18,7 @@ public static class DecisionEndpoints
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxWaitSeconds = 30;
+    internal const string JsonType = "application/json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
 
     public static IEndpointRouteBuilder MapDecisionEndpoints(this IEndpointRouteBuilder app)
@@ -24,12 +26,31 @@ public static class DecisionEndpoints
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AgentApi.Policy)
             .WithTags("Agent API");
-        api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.");
-        api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.");
-        api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.");
+        api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.")
+            .WithDescription("Same Idempotency-Key and body: the same answer (with a grant for the same decision); same key, other body: 409. " +
+                "An agent over its rate limit gets 429 with a deny decision (reason rate_limited) and Retry-After.")
+            .DescribesBody<DecisionRequestBody>(JsonType)
+            .Produces<DecisionResponse>(StatusCodes.Status200OK).Produces<DecisionResponse>(StatusCodes.Status429TooManyRequests)
+            .ProducesProblemTypes(P.InvalidRequest, P.ParametersInvalid, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused,
+                P.UnknownAgent, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable);
+        api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.")
+            .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes.")
+            .Produces<DecisionResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.TokenRefused, P.Contained, P.RateLimited, P.NotFound, P.DecisionUnavailable);
+        api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.")
+            .DescribesBody<OutcomeReportBody>(JsonType)
+            .Produces<OutcomeResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused, P.Contained, P.RateLimited,
+                P.NotFound, P.GrantInvalid, P.GrantUsed, P.GrantRevoked, P.GrantNotUsable, P.GrantExpired, P.DecisionUnavailable);
         api.MapPost("/decisions/{id}/output", ReviewOutputAsync).WithName("ReviewOutput")
-            .WithSummary("Before releasing an allowed action's output, have it screened: allow, deny or pending.");
-        api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.");
+            .WithSummary("Before releasing an allowed action's output, have it screened: allow, deny or pending.")
+            .DescribesBody<OutputReviewBody>(JsonType)
+            .Produces<DecisionResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.InvalidRequest, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused, P.UnknownAgent, P.Contained,
+                P.RateLimited, P.NotFound, P.DecisionUnavailable);
+        api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.")
+            .Produces<AgentSelfResponse>(StatusCodes.Status200OK)
+            .ProducesProblemTypes(P.TokenRefused, P.UnknownAgent, P.Contained, P.RateLimited);
         return app;
     }
 
@@ -126,7 +147,7 @@ public static class DecisionEndpoints
         ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "contained", "Agent contained", error.Message)
         : ApiProblems.Unauthorized("token-refused", error.Message);
 
-    private static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
+    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
     {
         if (!context.Request.HasJsonContentType())
             return (null, ApiProblems.UnsupportedMediaType());
@@ -168,7 +189,7 @@ public static class DecisionEndpoints
             string.Join("; ", errors.Select(e => $"{e.path}: {e.message}")), new Dictionary<string, object?> { ["errors"] = errors });
     }
 
-    private static IResult ToProblem(Error error) => error.Code switch
+    internal static IResult ToProblem(Error error) => error.Code switch
     {
         DecisionErrors.InvalidCode => ApiProblems.InvalidRequest(error.Message),
         DecisionErrors.SchemaCode => SchemaProblem(error.Message),
@@ -176,6 +197,9 @@ public static class DecisionEndpoints
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
         "decision.not_found" => ApiProblems.NotFound(error.Message),
         "decision.grant_invalid" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-invalid", "Grant refused", error.Message),
+        "decision.grant_mismatch" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-mismatch", "Grant for another call", error.Message),
+        "decision.tool_client_refused" => ApiProblems.Unauthorized("token-refused", error.Message),
+        "decision.insufficient_scope" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "insufficient-scope", "Not a tool client", error.Message),
         "decision.grant_revoked" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-revoked", "Grant revoked", error.Message),
         "decision.grant_used" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-used", "Grant already used", error.Message),
         "decision.grant_expired" => ApiProblems.Problem(StatusCodes.Status410Gone, "grant-expired", "Grant expired", error.Message),

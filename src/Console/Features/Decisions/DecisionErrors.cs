@@ -17,6 +17,12 @@ public static class DecisionErrors
 
     public static readonly Error GrantUsed = new("decision.grant_used", "The grant was already used; a grant is good for one execution.");
     public static readonly Error GrantExpired = new("decision.grant_expired", "The grant has expired; ask for a new decision.");
+    public static readonly Error GrantMismatch = new("decision.grant_mismatch",
+        "The grant was given for another call: its digest, tool, operation or resource differs from the call about to run.");
+
+    public static readonly Error ToolClientRefused = new("decision.tool_client_refused", "The tool client is revoked or unknown.");
+    public static readonly Error GrantsScopeMissing = new("decision.insufficient_scope",
+        "Only a tool client (an automation client with the grants scope) may redeem grants.");
 
     public static Error Invalid(string detail) => new(InvalidCode, detail);
 

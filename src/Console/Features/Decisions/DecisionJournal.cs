@@ -59,6 +59,20 @@ public sealed class DecisionJournal(AuditWriter audit)
         await audit.AppendAsync(db, [entry], cancellationToken);
     }
 
+    /// <summary>A tool redeemed the decision's grant: recorded with the redeeming client as the actor.</summary>
+    public async Task RecordRedemptionAsync(WardenDbContext db, DecisionRecord record, AuditActor tool, CancellationToken cancellationToken)
+    {
+        db.Entry(record).Property<int>("Version").CurrentValue++;
+        var entry = AuditEntry.Of(tool, "grant.redeemed", record.AgentId, new
+        {
+            decision = record.Id,
+            client = tool.Id,
+            digest = record.RequestDigest,
+            redeemedAt = record.GrantRedeemedAt,
+        });
+        await audit.AppendAsync(db, [entry], cancellationToken);
+    }
+
     public async Task<DecisionRecord?> ExpireAsync(WardenDbContext db, string decisionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var record = await db.Decisions.SingleOrDefaultAsync(d => d.Id == decisionId, cancellationToken);

@@ -38,7 +38,10 @@ public sealed class DecisionRecord
     public DateTimeOffset? ExpiresAt { get; set; }
     /// <summary>When the grant of an approved decision lapses (an allowed one lapses at <see cref="ExpiresAt"/>).</summary>
     public DateTimeOffset? GrantExpiresAt { get; set; }
+    /// <summary>When the agent reported the outcome with the grant.</summary>
     public DateTimeOffset? GrantUsedAt { get; set; }
+    /// <summary>When a tool redeemed the grant (once) before running the action; independent of the outcome report.</summary>
+    public DateTimeOffset? GrantRedeemedAt { get; set; }
     public string? OutcomeStatus { get; set; }
     public int? OutcomeRecords { get; set; }
     public decimal? OutcomeAmount { get; set; }

@@ -3,6 +3,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
 using Warden.Domain.Autonomy;
 using Warden.Domain.Decisions;
+using Warden.Features.Decisions.Grants;
 using Warden.Features.Guardrails;
 using Warden.Features.Notifications;
 

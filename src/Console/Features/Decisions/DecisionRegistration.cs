@@ -1,6 +1,7 @@
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
+using Warden.Features.Decisions.Grants;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Policies;
 
@@ -17,6 +18,9 @@ public static class DecisionRegistration
     {
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
+        services.AddOptions<GrantOptions>().BindConfiguration(GrantOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<GrantKeys>();
+        services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<KeyedLocks>();
@@ -34,6 +38,7 @@ public static class DecisionRegistration
         services.AddSingleton<DecisionPipeline>();
         services.AddSingleton<DecisionStatus>();
         services.AddSingleton<OutcomeReports>();
+        services.AddSingleton<GrantRedemptions>();
         services.AddSingleton<OutputReviews>();
         services.AddSingleton<IUnusedGrants, UnusedGrants>();
         services.AddScoped<DecisionExplanationService>();

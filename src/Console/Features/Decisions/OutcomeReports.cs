@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
+using Warden.Features.Decisions.Grants;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
 
@@ -24,7 +25,7 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
             return DecisionErrors.NotFound(decisionId);
         if (record.ReviewOf is not null)
             return DecisionErrors.Invalid("An output review has no outcome to report.");
-        if (!grants.Matches(body.Grant, record.Id, record.RequestDigest))
+        if (!grants.TryRead(body.Grant, out var grant) || !grant.IsFor(record))
             return DecisionErrors.GrantInvalid;
         var now = clock.GetUtcNow();
         if (record.GrantUsedAt is not null)

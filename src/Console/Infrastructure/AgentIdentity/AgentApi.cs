@@ -21,3 +21,12 @@ public static class AutomationApi
 {
     public const string Policy = "AutomationApi";
 }
+
+/// <summary>
+/// The tool API (grant redemption): any validated bearer token reaches it, so that the service can
+/// answer an agent's token or a client without the grants scope with a problem naming the scope.
+/// </summary>
+public static class ToolApi
+{
+    public const string Policy = "ToolApi";
+}

@@ -31,7 +31,7 @@ public static class AgentIdentityRegistration
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(AgentTokenLifetime.DefaultMinutes));
                 server.RegisterAudiences(AgentApi.Audience, AutomationClient.Audience);
-                server.RegisterScopes(AutomationClient.ContainmentScope);
+                server.RegisterScopes([.. AutomationClient.KnownScopes]);
                 server.DisableAccessTokenEncryption();
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
@@ -64,7 +64,11 @@ public static class AgentIdentityRegistration
                     context.User.HasAudience(AutomationClient.Audience)
                     && context.User.HasScope(AutomationClient.ContainmentScope)
                     && (context.User.GetClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject) ?? string.Empty)
-                        .StartsWith(AutomationClient.IdPrefix, StringComparison.Ordinal)));
+                        .StartsWith(AutomationClient.IdPrefix, StringComparison.Ordinal)))
+            .AddPolicy(ToolApi.Policy, policy => policy
+                .AddAuthenticationSchemes(AgentApi.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -5,10 +6,34 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Warden.Domain.Agents;
+using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Warden.Infrastructure.AgentIdentity;
+
+/// <summary>The form of <c>POST /connect/token</c> (RFC 6749 section 4.4, and RFC 7523 for client assertions).</summary>
+[ApiRequired("grant_type")]
+public sealed record TokenRequestForm(
+    [property: JsonPropertyName("grant_type")] string GrantType,
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("client_secret")] string? ClientSecret,
+    [property: JsonPropertyName("client_assertion_type")] string? ClientAssertionType,
+    [property: JsonPropertyName("client_assertion")] string? ClientAssertion,
+    [property: JsonPropertyName("scope")] string? Scope);
+
+/// <summary>An issued access token (RFC 6749 section 5.1).</summary>
+public sealed record TokenResponseBody(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("scope")] string? Scope);
+
+/// <summary>A refused token request (RFC 6749 section 5.2).</summary>
+public sealed record OAuthErrorBody(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string? ErrorDescription,
+    [property: JsonPropertyName("error_uri")] string? ErrorUri);
 
 /// <summary>
 /// <c>POST /connect/token</c> after OpenIddict authenticated the client: Warden decides whether the
@@ -18,7 +43,15 @@ internal static class TokenEndpoint
 {
     public static IEndpointRouteBuilder MapAgentTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(AgentApi.TokenEndpoint, ExchangeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        endpoints.MapPost(AgentApi.TokenEndpoint, ExchangeAsync).AllowAnonymous().DisableAntiforgery()
+            .WithTags("Tokens").WithName("RequestToken")
+            .WithSummary("OAuth 2.0 client credentials: an access token for an agent, or for an automation client with its scopes.")
+            .WithDescription("Authenticate with client_id and client_secret, or with a signed client_assertion (private_key_jwt, " +
+                "typ client-authentication+jwt, audience the issuer, a fresh jti). Errors follow RFC 6749 section 5.2, not problem details.")
+            .DescribesBody<TokenRequestForm>("application/x-www-form-urlencoded")
+            .Produces<TokenResponseBody>(StatusCodes.Status200OK)
+            .Produces<OAuthErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<OAuthErrorBody>(StatusCodes.Status401Unauthorized);
         return endpoints;
     }
 
@@ -46,7 +79,8 @@ internal static class TokenEndpoint
         var credential = await db.Set<AgentCredential>().AsNoTracking().SingleOrDefaultAsync(c => c.AgentId == agentId, cancellationToken);
         if (credential?.RevokedAt is not null)
             return Refuse(Errors.InvalidClient, "The agent's credentials are revoked.");
-        if (request.ClientAssertion is { } assertion && !await assertions.TryAcceptAsync(agentId, assertion, cancellationToken))
+        // Form clients (generated ones among them) may send unused fields empty: an empty assertion is no assertion.
+        if (request.ClientAssertion is { Length: > 0 } assertion && !await assertions.TryAcceptAsync(agentId, assertion, cancellationToken))
             return Refuse(Errors.InvalidClient, "The client assertion was already used or has no jti.");
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);

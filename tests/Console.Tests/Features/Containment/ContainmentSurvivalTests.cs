@@ -9,6 +9,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
 using Warden.Features.Containment;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
@@ -141,7 +142,7 @@ public sealed class ContainmentSurvivalTests
     {
         await using var app = WardenAppFactory.With();
         var agent = await RegisterAsync(app);
-        var created = await app.AsUserAsync<AutomationClientService, Result<NewAutomationClient>>(DemoAccounts.Officer, s => s.CreateAsync("SOAR"));
+        var created = await app.AsUserAsync<AutomationClientService, Result<NewAutomationClient>>(DemoAccounts.Officer, s => s.CreateAsync("SOAR", [AutomationClient.ContainmentScope]));
         created.IsSuccess.ShouldBeTrue(created.Error.ToString());
         var token = await TokenAsync(app, created.Value.Id, created.Value.Secret);
         using var soar = Client(app, token);

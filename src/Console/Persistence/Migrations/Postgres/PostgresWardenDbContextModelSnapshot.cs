@@ -1101,6 +1101,9 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("GrantExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("GrantRedeemedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("GrantUsedAt")
                         .HasColumnType("timestamp with time zone");
 

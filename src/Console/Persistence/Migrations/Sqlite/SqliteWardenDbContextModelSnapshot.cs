@@ -1090,6 +1090,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Property<long?>("GrantExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("GrantRedeemedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("GrantUsedAt")
                         .HasColumnType("INTEGER");
 

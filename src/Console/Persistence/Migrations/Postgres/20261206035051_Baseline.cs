@@ -296,6 +296,7 @@ namespace Warden.Persistence.Migrations.Postgres
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     GrantExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     GrantUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    GrantRedeemedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     OutcomeStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     OutcomeRecords = table.Column<int>(type: "integer", nullable: true),
                     OutcomeAmount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),

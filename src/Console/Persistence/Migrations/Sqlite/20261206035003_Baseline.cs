@@ -295,6 +295,7 @@ namespace Warden.Persistence.Migrations.Sqlite
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
                     GrantExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
                     GrantUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    GrantRedeemedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     OutcomeStatus = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     OutcomeRecords = table.Column<int>(type: "INTEGER", nullable: true),
                     OutcomeAmount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: true),

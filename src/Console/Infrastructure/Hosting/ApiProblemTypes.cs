@@ -1,0 +1,60 @@
+namespace Warden.Infrastructure.Hosting;
+
+/// <summary>One stable problem type of the API: its code, the HTTP status it comes with and what it means.</summary>
+public sealed record ApiProblemType(string Code, int Status, string Title, string Meaning)
+{
+    public string Uri => ApiProblems.TypePrefix + Code;
+}
+
+/// <summary>
+/// Every problem type the API answers with, as the OpenAPI document lists them. A new code used with
+/// <see cref="ApiProblems"/> belongs here too (a test compares the sources with this list).
+/// </summary>
+public static class ApiProblemTypes
+{
+    public static readonly ApiProblemType InvalidRequest = new("invalid-request", 400, "The request is not valid",
+        "The body, a parameter or a field is missing, malformed or out of range; `detail` says which.");
+    public static readonly ApiProblemType ParametersInvalid = new("parameters-invalid", 400, "Parameters fail the tool's schema",
+        "The decision's `parameters` fail the JSON Schema registered for the tool; `errors` lists each violation by JSON path.");
+    public static readonly ApiProblemType TokenRefused = new("token-refused", 401, "Not authenticated",
+        "The bearer token was invalidated (suspension, retirement, credential revocation), is not meant for this API, or its client was revoked. Get a new token.");
+    public static readonly ApiProblemType UnknownAgent = new("unknown-agent", 401, "Not authenticated",
+        "The token does not belong to a registered agent.");
+    public static readonly ApiProblemType Contained = new("contained", 403, "Agent contained",
+        "The agent (or its owner, segment, or everything) is contained: every call is refused until officers release it.");
+    public static readonly ApiProblemType InsufficientScope = new("insufficient-scope", 403, "Not a tool client",
+        "Only an automation client created with the `grants` scope may redeem grants; an agent's token never may.");
+    public static readonly ApiProblemType GrantInvalid = new("grant-invalid", 403, "Grant refused",
+        "The grant is forged, tampered with, signed by an unknown key, of another audience or type, malformed, or of another decision.");
+    public static readonly ApiProblemType GrantMismatch = new("grant-mismatch", 403, "Grant for another call",
+        "The grant is genuine but was given for another call: the digest (or tool, operation, resource) differs from the call about to run.");
+    public static readonly ApiProblemType NotFound = new("not-found", 404, "Not found",
+        "No such decision of the calling agent (another agent's decisions are never visible).");
+    public static readonly ApiProblemType IdempotencyConflict = new("idempotency-conflict", 409, "Idempotency key reused",
+        "The Idempotency-Key was used before with a different body; use a new key for a new request.");
+    public static readonly ApiProblemType GrantUsed = new("grant-used", 409, "Grant already used",
+        "The grant was already used: reported with an outcome (by the agent) or redeemed (by a tool). A grant is good for one execution.");
+    public static readonly ApiProblemType GrantRevoked = new("grant-revoked", 409, "Grant revoked",
+        "The agent was contained, suspended or had its credentials revoked after the grant was given (or the decision was cancelled); ask again.");
+    public static readonly ApiProblemType GrantNotUsable = new("grant-not-usable", 409, "Decision not executable",
+        "The decision is not allowed or approved (denied, pending, expired, cancelled), so it has no usable grant.");
+    public static readonly ApiProblemType AlreadyContained = new("already-contained", 409, "Already contained",
+        "The target is already contained.");
+    public static readonly ApiProblemType GrantExpired = new("grant-expired", 410, "Grant expired",
+        "The grant's short lifetime is over; ask for a new decision.");
+    public static readonly ApiProblemType RequestTooLarge = new("request-too-large", 413, "The request is too large",
+        "Request bodies are limited to 64 KB.");
+    public static readonly ApiProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Send JSON",
+        "The body must be JSON with Content-Type: application/json.");
+    public static readonly ApiProblemType RateLimited = new("rate-limited", 429, "Too many calls",
+        "Too many calls this minute; wait for the Retry-After seconds. (An over-limit decision is answered 429 with a deny decision instead.)");
+    public static readonly ApiProblemType DecisionUnavailable = new("decision-unavailable", 503, "No decision could be made",
+        "Warden could not decide or record the request, so it is not allowed (fail closed). Retry with the same Idempotency-Key.");
+
+    public static IReadOnlyList<ApiProblemType> All { get; } =
+    [
+        InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
+        NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
+        UnsupportedMediaType, RateLimited, DecisionUnavailable,
+    ];
+}
