@@ -3,6 +3,7 @@ using Warden.Components;
 using Warden.Features;
 using Warden.Features.Demo;
 using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Cluster;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
@@ -25,6 +26,7 @@ public static class WardenApp
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);
+        builder.Services.AddWardenCluster(builder.Configuration);
         builder.Services.AddWardenIdentity(builder.Configuration);
         builder.Services.AddWardenAgentIdentity(builder.Configuration);
         builder.Services.AddWardenJobs(builder.Configuration);
@@ -43,6 +45,12 @@ public static class WardenApp
             await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
         // So is the newest published policy (the default one, seeded as version 1 on a fresh database).
         await app.Services.GetRequiredService<Warden.Features.Policies.PolicyStore>().LoadAsync(cancellationToken);
+        // Decisions are made under the state epoch the views were loaded at: read from the database
+        // with every view once more when instances share it, or with the chain's head on one instance.
+        if (app.Services.GetRequiredService<StateEpoch>().IsShared)
+            await app.Services.GetRequiredService<StateFollower>().LoadAsync(cancellationToken);
+        else
+            await app.Services.GetRequiredService<Warden.Features.AuditLog.AuditWriter>().GetHeadAsync(cancellationToken);
         var seeder = app.Services.GetRequiredService<PeopleSeeder>();
         await seeder.EnsureRolesAsync();
 

@@ -62,6 +62,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Domain.Gateway.Upstream> GatewayUpstreams => Set<Warden.Domain.Gateway.Upstream>();
 
+    public DbSet<Warden.Infrastructure.Cluster.StateChange> StateChanges => Set<Warden.Infrastructure.Cluster.StateChange>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

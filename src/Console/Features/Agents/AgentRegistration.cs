@@ -1,3 +1,5 @@
+using Warden.Infrastructure.Cluster;
+
 namespace Warden.Features.Agents;
 
 public static class AgentRegistration
@@ -9,6 +11,8 @@ public static class AgentRegistration
             .Bind(configuration.GetSection(DirectoryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddStateView<LiveAgents>();
+        services.AddDecisionState<Warden.Domain.Agents.Agent>();
         services.AddScoped<AgentDirectoryService>();
         services.AddScoped<AgentRegistryService>();
         services.AddScoped<AgentExportService>();

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Warden.Domain.Agents;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
 namespace Warden.Features.Agents;
@@ -17,7 +18,7 @@ namespace Warden.Features.Agents;
 /// unseen. Suspension, containment and retirement do not wait for either: the token gate refuses
 /// those agents' tokens at once.
 /// </summary>
-public sealed class LiveAgents(IServiceProvider services)
+public sealed class LiveAgents(IServiceProvider services) : IStateView
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
     private const int MaxEntries = 50_000;
@@ -50,6 +51,14 @@ public sealed class LiveAgents(IServiceProvider services)
         if (Volatile.Read(ref _generation) != generation)
             _entries.TryRemove(KeyValuePair.Create(id, entry));
         return agent;
+    }
+
+    /// <summary>Drops every copy: another instance changed agents.</summary>
+    public Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+        return Task.CompletedTask;
     }
 
     /// <summary>Drops the copies of these agents; called after their change committed.</summary>

@@ -23,5 +23,8 @@ public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, s
 /// <summary>
 /// One item of a group commit: the audit entry and the caller's own rows (e.g. a decision), which
 /// <paramref name="Apply"/> adds to the shared context. Both commit in one transaction or not at all.
+/// <paramref name="DecidedUnder"/>, when given, is the state epoch the item was decided under: if a
+/// newer one is in force at the commit, the item is refused with
+/// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/> and nothing of it is written.
 /// </summary>
-public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null);
+public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null);

@@ -1,7 +1,9 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Audit;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
 namespace Warden.Features.AuditLog;
@@ -13,19 +15,36 @@ namespace Warden.Features.AuditLog;
 /// changes and their events commit together; <see cref="CommitAsync"/> queues an item for the group
 /// commit, where many waiting items share one transaction. Whenever a save fails the head is reloaded
 /// from the database, because only the database knows whether anything was written.
+/// <para>
+/// The writer also keeps the state epoch: a transaction that changes what decisions depend on (see
+/// <see cref="DecisionState"/>) adds the next <see cref="StateChange"/>, and a decision decided under
+/// an older epoch than the one in force is not recorded (<see cref="StaleStateException"/>).
+/// </para>
+/// <para>
+/// When instances share PostgreSQL, no instance can know the head or the epoch: every write takes a
+/// transaction-scoped advisory lock and reads both inside its transaction, so writers on all instances
+/// take turns and none writes on a stale head. The lock is held until the commit.
+/// </para>
 /// </summary>
 public sealed partial class AuditWriter(
     IDbContextFactory<WardenDbContext> contexts,
     AuditCheckpointKey key,
     IAuditMasking masking,
     IOptions<AuditOptions> options,
+    StateEpoch epoch,
+    DecisionState decisionState,
     TimeProvider clock,
     ILogger<AuditWriter> logger) : IHostedService, IDisposable
 {
+    /// <summary>The advisory lock key of the audit chain (any constant the app uses for nothing else).</summary>
+    public const long ChainLockKey = 0x5741_5244_454E; // "WARDEN"
+
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly bool _shared = epoch.IsShared;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _start = new();
     private ChainHead? _head;
+    private long _epoch;
     private Task? _loop;
 
     /// <summary>Appends <paramref name="entries"/> to the chain and saves <paramref name="db"/>: the caller's changes and the events commit in one transaction.</summary>
@@ -33,30 +52,38 @@ public sealed partial class AuditWriter(
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0)
+        var changed = ChangedState(db);
+        if (entries.Count == 0 && changed is null)
         {
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
         await _lock.WaitAsync(cancellationToken);
+        IDbContextTransaction? transaction = null;
+        List<object>? added = null;
         try
         {
-            var added = Chain(db, await HeadAsync(cancellationToken), entries);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch
-            {
-                _head = null;
-                foreach (var entity in added)
-                    db.Entry(entity).State = EntityState.Detached;
-                throw;
-            }
-            _head = new ChainHead(added.OfType<AuditEvent>().Last());
+            if (_shared && db.Database.CurrentTransaction is null)
+                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var (head, current) = await TurnAsync(db, cancellationToken);
+            added = Chain(db, head, entries);
+            var advanced = await AdvanceAsync(db, changed, current, added, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+            Committed(added, advanced ?? current, advanced);
+        }
+        catch
+        {
+            _head = null;
+            foreach (var entity in added ?? [])
+                db.Entry(entity).State = EntityState.Detached;
+            throw;
         }
         finally
         {
+            if (transaction is not null)
+                await transaction.DisposeAsync();
             _lock.Release();
         }
     }
@@ -81,7 +108,13 @@ public sealed partial class AuditWriter(
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            var head = await HeadAsync(cancellationToken);
+            if (_shared)
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var last = await ReadHeadAsync(db, cancellationToken);
+                return (last.Sequence, last.Hash);
+            }
+            var (head, _) = await HeadAsync(cancellationToken);
             return (head.Sequence, head.Hash);
         }
         finally
@@ -160,17 +193,39 @@ public sealed partial class AuditWriter(
     /// <returns>The items of a shared commit that failed and are not yet completed; otherwise null.</returns>
     private async Task<List<Pending>?> CommitUnderLockAsync(List<Pending> batch)
     {
-        var (db, accepted) = ApplyAll(batch);
-        await using (db)
+        var accepted = batch.Where(p => !p.Done.Task.IsCompleted).ToList();
+        while (accepted.Count > 0)
         {
-            if (accepted.Count == 0)
-                return null;
+            var db = contexts.CreateDbContext();
+            IDbContextTransaction? transaction = null;
             try
             {
-                var added = Chain(db, await HeadAsync(CancellationToken.None), accepted.Select(p => p.Item.Entry).ToList());
+                if (_shared)
+                    transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                var (head, current) = await TurnAsync(db, CancellationToken.None);
+                // A decision made under an older state than the one in force is not recorded: it is decided again.
+                foreach (var pending in accepted)
+                {
+                    if (pending.Item.DecidedUnder is { } decidedUnder && decidedUnder < current)
+                        pending.Done.TrySetException(new StaleStateException(decidedUnder, current));
+                }
+                accepted = [.. accepted.Where(p => !p.Done.Task.IsCompleted)];
+                // An item whose own action throws fails alone; the rest are applied again to a fresh
+                // context (and, shared, a fresh turn) so nothing half-added by the failed action is committed.
+                if (!ApplyAll(db, accepted))
+                {
+                    accepted = [.. accepted.Where(p => !p.Done.Task.IsCompleted)];
+                    continue;
+                }
+                if (accepted.Count == 0)
+                    return null;
+                var added = Chain(db, head, accepted.Select(p => p.Item.Entry).ToList());
+                var advanced = await AdvanceAsync(db, ChangedState(db, detect: false), current, added, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
+                if (transaction is not null)
+                    await transaction.CommitAsync(CancellationToken.None);
+                Committed(added, advanced ?? current, advanced);
                 var events = added.OfType<AuditEvent>().ToList();
-                _head = new ChainHead(events[^1]);
                 for (var i = 0; i < accepted.Count; i++)
                     accepted[i].Done.TrySetResult(events[i].Sequence);
                 return null;
@@ -184,35 +239,97 @@ public sealed partial class AuditWriter(
                 accepted[0].Done.TrySetException(new AuditCommitException(ex));
                 return null;
             }
+            finally
+            {
+                if (transaction is not null)
+                    await transaction.DisposeAsync();
+                await db.DisposeAsync();
+            }
+        }
+        return null;
+    }
+
+    private static bool ApplyAll(WardenDbContext db, List<Pending> accepted)
+    {
+        var applied = true;
+        foreach (var pending in accepted)
+        {
+            try
+            {
+                pending.Item.Apply?.Invoke(db);
+            }
+            catch (Exception ex)
+            {
+                pending.Done.TrySetException(ex);
+                applied = false;
+            }
+        }
+        return applied;
+    }
+
+    /// <summary>
+    /// This writer's turn on the chain: the head and the state epoch to write after. Shared, the turn
+    /// is the database's advisory lock, and both are read inside the caller's transaction.
+    /// </summary>
+    private async Task<(ChainHead Head, long Epoch)> TurnAsync(WardenDbContext db, CancellationToken cancellationToken)
+    {
+        if (!_shared)
+            return await HeadAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+        var head = await ReadHeadAsync(db, cancellationToken);
+        var current = await ReadEpochAsync(db, cancellationToken);
+        return (head, current);
+    }
+
+    /// <summary>The names of the decision-state types this transaction changes, or null when it changes none.</summary>
+    private string? ChangedState(WardenDbContext db, bool detect = true)
+    {
+        var tracker = db.ChangeTracker;
+        var auto = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = detect && auto;
+        try
+        {
+            var names = tracker.Entries()
+                .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && decisionState.Includes(e.Metadata.ClrType))
+                .Select(e => e.Metadata.ClrType.Name)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            return names.Count == 0 ? null : string.Join(' ', names);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = auto;
         }
     }
 
-    // An item whose own action throws fails alone; the rest are applied again to a fresh context so
-    // nothing half-added by the failed action is committed.
-    private (WardenDbContext Db, List<Pending> Accepted) ApplyAll(List<Pending> batch)
+    /// <summary>Adds the next state change when <paramref name="changed"/> names any, and (shared) tells the other instances at commit.</summary>
+    private async Task<long?> AdvanceAsync(WardenDbContext db, string? changed, long current, List<object> added, CancellationToken cancellationToken)
     {
-        var accepted = batch.Where(p => !p.Done.Task.IsCompleted).ToList();
-        while (true)
+        if (changed is null)
+            return null;
+        var change = new StateChange { Epoch = current + 1, Changed = changed.Length <= 400 ? changed : changed[..400], ChangedAt = clock.GetUtcNow() };
+        db.StateChanges.Add(change);
+        added.Add(change);
+        if (_shared)
         {
-            var db = contexts.CreateDbContext();
-            var failed = false;
-            foreach (var pending in accepted)
-            {
-                try
-                {
-                    pending.Item.Apply?.Invoke(db);
-                }
-                catch (Exception ex)
-                {
-                    pending.Done.TrySetException(ex);
-                    failed = true;
-                }
-            }
-            if (!failed)
-                return (db, accepted);
-            db.Dispose();
-            accepted = accepted.Where(p => !p.Done.Task.IsCompleted).ToList();
+            // Delivered when the transaction commits, and only then.
+            var epochText = change.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({StateFollower.Channel}, {epochText})", cancellationToken);
         }
+        return change.Epoch;
+    }
+
+    private void Committed(List<object> added, long current, long? advanced)
+    {
+        if (_shared)
+            return;
+        if (added.OfType<AuditEvent>().LastOrDefault() is { } last)
+            _head = new ChainHead(last);
+        _epoch = current;
+        // One instance: the in-process views follow their own changes as they commit.
+        if (advanced is { } next)
+            epoch.Advanced(next);
     }
 
     private List<object> Chain(WardenDbContext db, ChainHead head, IReadOnlyList<AuditEntry> entries)
@@ -237,18 +354,28 @@ public sealed partial class AuditWriter(
         return added;
     }
 
-    private async Task<ChainHead> HeadAsync(CancellationToken cancellationToken)
+    private async Task<(ChainHead Head, long Epoch)> HeadAsync(CancellationToken cancellationToken)
     {
         if (_head is { } known)
-            return known;
+            return (known, _epoch);
         await using var db = contexts.CreateDbContext();
+        _head = await ReadHeadAsync(db, cancellationToken);
+        _epoch = await ReadEpochAsync(db, cancellationToken);
+        epoch.Advanced(_epoch);
+        return (_head, _epoch);
+    }
+
+    private static async Task<ChainHead> ReadHeadAsync(WardenDbContext db, CancellationToken cancellationToken)
+    {
         var last = await db.AuditEvents.AsNoTracking()
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
             .FirstOrDefaultAsync(cancellationToken);
-        _head = last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash);
-        return _head;
+        return last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash);
     }
+
+    private static async Task<long> ReadEpochAsync(WardenDbContext db, CancellationToken cancellationToken) =>
+        await db.StateChanges.AsNoTracking().MaxAsync(c => (long?)c.Epoch, cancellationToken) ?? 0;
 
     private sealed record Pending(AuditBatchItem Item, TaskCompletionSource<long> Done);
 

@@ -1,6 +1,7 @@
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
+using Warden.Infrastructure.Cluster;
 using Warden.Infrastructure.Events;
 
 namespace Warden.Features.Containment;
@@ -20,6 +21,8 @@ public static class ContainmentRegistration
         services.AddSingleton<CircuitBreakers>();
         services.AddEventHandler<DecisionCommitted, CircuitBreakers>();
         services.AddSingleton<ContainmentRegistry>();
+        services.AddStateView<ContainmentRegistry>();
+        services.AddDecisionState<Warden.Domain.Containment.Containment>();
         services.AddSingleton<ContainmentTurns>();
         services.AddSingleton<ContainmentEngine>();
         services.AddSingleton<ContainmentReleases>();

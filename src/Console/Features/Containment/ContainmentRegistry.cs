@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Containment;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 using Trip = Warden.Domain.Containment.Containment;
 
@@ -12,7 +13,7 @@ namespace Warden.Features.Containment;
 /// Loaded before the app serves its first request; a trip swaps it in before its audit event is
 /// chained (and back out if the trip fails to commit), a release after committing.
 /// </summary>
-public sealed class ContainmentRegistry
+public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> contexts) : IStateView
 {
     private readonly Lock _write = new();
     private readonly ConcurrentDictionary<string, string> _containedBy = new(StringComparer.Ordinal);
@@ -55,6 +56,43 @@ public sealed class ContainmentRegistry
         }
         Loaded = true;
     }
+
+    /// <summary>Reads the active containments again after another instance tripped or released one.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var active = await db.Containments.AsNoTracking().Where(c => c.ReleasedAt == null).ToListAsync(cancellationToken);
+        var set = ContainmentSet.Of(active.Select(ToActive));
+        var contained = await db.Agents.AsNoTracking()
+            .Where(a => a.Status == Warden.Domain.Agents.AgentStatus.Contained)
+            .Select(a => new { a.Id, a.OwnerId, a.Segment })
+            .ToListAsync(cancellationToken);
+        ContainmentSet before;
+        lock (_write)
+        {
+            before = _current;
+            _current = set;
+        }
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var agent in contained)
+        {
+            if (set.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is { } covering)
+            {
+                _containedBy[agent.Id.Value] = covering.Id;
+                covered.Add(agent.Id.Value);
+            }
+        }
+        foreach (var agentId in _containedBy.Keys)
+        {
+            if (!covered.Contains(agentId))
+                _containedBy.TryRemove(agentId, out _);
+        }
+        if (!SameIds(before, set))
+            Raise();
+    }
+
+    private static bool SameIds(ContainmentSet a, ContainmentSet b) =>
+        a.All.Select(c => c.Id).Order(StringComparer.Ordinal).SequenceEqual(b.All.Select(c => c.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     public void Add(Trip containment, IEnumerable<string> agentIds)
     {

@@ -11,6 +11,9 @@ public static class DecisionErrors
     public static readonly Error IdempotencyConflict = new("decision.idempotency_conflict", "This Idempotency-Key was used with a different request.");
     public static readonly Error UnknownAgent = new("decision.unknown_agent", "The token does not belong to a registered agent.");
     public static readonly Error Unavailable = new("decision.unavailable", "The decision could not be recorded, so it is refused.");
+
+    public static readonly Error StateBehind = new("decision.unavailable",
+        "This instance has not caught up with the latest containment, agent and policy changes, so the request is refused; retry shortly.");
     public static readonly Error GrantInvalid = new("decision.grant_invalid", "The grant does not belong to this decision.");
     public static readonly Error GrantRevoked = new("decision.grant_revoked",
         "The grant was issued before the agent was contained or its credentials were revoked; ask again.");

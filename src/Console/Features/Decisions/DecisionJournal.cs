@@ -15,7 +15,8 @@ public sealed class DecisionJournal(AuditWriter audit)
 {
     /// <param name="alongside">More changes that must commit with the decision (the approval request it opens).</param>
     /// <param name="findingKinds">The kinds of guardrail finding in the request, named in the audit event (never their values).</param>
-    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null)
+    /// <param name="decidedUnder">The state epoch the decision was made under; null when it stands whatever changed since (a denial).</param>
+    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null, long? decidedUnder = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Built only from the record, whose texts the decision path masked (tool, resource, reasons);
@@ -42,7 +43,7 @@ public sealed class DecisionJournal(AuditWriter audit)
         {
             db.Decisions.Add(record);
             alongside?.Invoke(db);
-        }));
+        }, decidedUnder));
     }
 
     public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)

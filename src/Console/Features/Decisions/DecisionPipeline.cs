@@ -1,5 +1,6 @@
 using Warden.Domain;
 using Warden.Features.Decisions.Stages;
+using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions;
 
@@ -27,16 +28,20 @@ public sealed class DecisionPipeline
 
     private readonly IDecisionStage[] _stages;
     private readonly int _engine;
+    private readonly int _agent;
     private readonly KeyedLocks _keys;
+    private readonly StateEpoch _state;
 
-    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys)
+    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys, StateEpoch state)
     {
         var registered = stages.ToDictionary(s => s.GetType());
         _stages = [.. Stages.Select(type => registered.TryGetValue(type, out var stage)
             ? stage
             : throw new InvalidOperationException($"The decision stage {type.Name} is not registered."))];
         _engine = Array.FindIndex(_stages, s => s is EngineStage);
+        _agent = Array.FindIndex(_stages, s => s is AgentStage);
         _keys = keys;
+        _state = state;
     }
 
     public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
@@ -59,10 +64,20 @@ public sealed class DecisionPipeline
                 return answer;
             if (!attempt.DecideAgain)
                 continue;
-            // A trip overtook the decision: decide again against the containment now in force.
+            // A trip overtook the decision: decide again against the containment now in force. A newer
+            // state epoch (a change here or on another instance): decide again from identity and
+            // lifecycle on, once this instance's view reflects it.
             attempt.DecideAgain = false;
             if (++decisions > MaxDecisions)
                 return DecisionErrors.Unavailable;
+            if (attempt.DecideAgainUnder is { } epoch)
+            {
+                attempt.DecideAgainUnder = null;
+                if (!await _state.CatchUpAsync(epoch, cancellationToken))
+                    return DecisionErrors.StateBehind;
+                i = _agent - 1;
+                continue;
+            }
             i = _engine - 1;
         }
         throw new InvalidOperationException("The last decision stage must answer.");

@@ -69,9 +69,14 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
     /// Checked in the audit writer's turn, just before the decision is chained, for an allow or a hold:
     /// false refuses the write with <see cref="ContainedSinceDecidedException"/>, and nothing is recorded.
     /// </param>
+    /// <param name="decidedUnder">
+    /// The state epoch the decision was made under. An allow or a hold is recorded only if it is still
+    /// the one in force at the commit; otherwise the write is refused with
+    /// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/>, and nothing is recorded.
+    /// </param>
     public async Task<DecisionCommitted> RecordAsync(
         DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now,
-        Func<bool> stillHolds, CancellationToken cancellationToken)
+        Func<bool> stillHolds, long decidedUnder, CancellationToken cancellationToken)
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
@@ -94,7 +99,7 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             db.ApprovalRequests.Add(opened);
             notification = notifier.Queue(db, "approval.opened", opened.Id,
                 ApprovalNotice.For(opened, agent.Name, record.Tool, record.Operation, record.Resource, null, notifier.Link($"/approvals/{opened.Id}")), now);
-        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList());
+        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList(), guarded ? decidedUnder : null);
         return new DecisionCommitted(
             record.Id, record.AgentId, agent.OwnerId.Value, agent.Segment, decision, record.DecidedAt, record.Tool, record.Resource,
             record.ViolationSeverity, record.ReviewOf, opened is null ? null : new OpenedApproval(opened.Id, opened.State, notification));

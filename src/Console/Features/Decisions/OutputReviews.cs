@@ -6,6 +6,7 @@ using Warden.Features.Containment;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Guardrails;
 using Warden.Features.Policies;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -23,6 +24,7 @@ public sealed class OutputReviews(
     ContainmentRegistry containment,
     DecisionRecorder recorder,
     Followers followers,
+    StateEpoch state,
     TimeProvider clock,
     ILogger<OutputReviews> logger)
 {
@@ -56,6 +58,9 @@ public sealed class OutputReviews(
         // Reviewed again if a trip overtakes the review before it is recorded; refused after three.
         for (var attempt = 1; attempt <= 3; attempt++)
         {
+            var epoch = state.View;
+            if (!state.IsCurrent)
+                return DecisionErrors.StateBehind;
             var decidedUnder = containment.Current;
             var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, decidedUnder, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
             var record = recorder.NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
@@ -67,11 +72,16 @@ public sealed class OutputReviews(
             try
             {
                 var committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now,
-                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), cancellationToken);
+                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), epoch, cancellationToken);
                 return await followers.TellAsync(record, committed);
             }
             catch (ContainedSinceDecidedException)
             {
+            }
+            catch (StaleStateException stale)
+            {
+                if (!await state.CatchUpAsync(stale.Epoch, cancellationToken))
+                    return DecisionErrors.StateBehind;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,4 +1,5 @@
 using Warden.Features.AuditLog;
+using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Policies;
 
@@ -12,6 +13,8 @@ public static class PolicyRegistration
         services.AddSingleton<PolicyReplay>();
         services.AddTransient<PolicyReplayJob>();
         services.AddSingleton<PolicyStore>();
+        services.AddStateView<PolicyStore>();
+        services.AddDecisionState<PolicyPublication>();
         services.AddHostedService<PolicyRefresher>();
         services.AddScoped<PolicyChecker>();
         services.AddScoped<PolicyService>();

@@ -13,7 +13,7 @@ namespace Warden.Features.Policies;
 /// by the instance that publishes, and re-read every few seconds so other instances follow.
 /// </summary>
 public sealed class PolicyStore(IDbContextFactory<WardenDbContext> contexts, PolicyYamlLoader loader, PublishedPolicy published, AuditWriter audit, TimeProvider clock)
-    : IDisposable
+    : IDisposable, Warden.Infrastructure.Cluster.IStateView
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private int _publicationId = -1;
@@ -56,6 +56,9 @@ public sealed class PolicyStore(IDbContextFactory<WardenDbContext> contexts, Pol
             _lock.Release();
         }
     }
+
+    /// <summary>Another instance published: the newest publication is in force here too.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken) => await RefreshAsync(cancellationToken);
 
     public void Dispose() => _lock.Dispose();
 

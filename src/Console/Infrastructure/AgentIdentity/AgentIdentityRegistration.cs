@@ -1,6 +1,7 @@
-using OpenIddict.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
+using Warden.Infrastructure.Cluster;
 using Warden.Infrastructure.Storage;
 using Warden.Persistence;
 
@@ -16,7 +17,10 @@ public static class AgentIdentityRegistration
         var options = section.Get<AgentIdentityOptions>() ?? new AgentIdentityOptions();
 
         services.AddSingleton<AgentTokenGate>();
-        services.AddHostedService<AgentTokenGateLoader>();
+        services.AddSingleton<AgentTokenGateLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentTokenGateLoader>());
+        services.AddStateView<AgentTokenGateLoader>();
+        services.AddDecisionState<AgentCredential>();
         services.AddSingleton<ClientAssertionReplayCache>();
 
         services.AddOpenIddict()

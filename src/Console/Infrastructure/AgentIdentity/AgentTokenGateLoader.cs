@@ -1,13 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
 namespace Warden.Infrastructure.AgentIdentity;
 
-/// <summary>Fills the <see cref="AgentTokenGate"/> from the database before the app serves requests.</summary>
-internal sealed class AgentTokenGateLoader(AgentTokenGate gate, IDbContextFactory<WardenDbContext> contexts) : IHostedService
+/// <summary>
+/// Fills the <see cref="AgentTokenGate"/> from the database before the app serves requests, and again
+/// whenever another instance changed agents or their credentials.
+/// </summary>
+internal sealed class AgentTokenGateLoader(AgentTokenGate gate, IDbContextFactory<WardenDbContext> contexts) : IHostedService, IStateView
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var agents = await db.Agents.AsNoTracking()

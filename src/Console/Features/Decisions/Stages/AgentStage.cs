@@ -3,14 +3,20 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
+using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions.Stages;
 
 /// <summary>Identity and lifecycle: the registered agent, and the view the engine judges its status and attestation by.</summary>
-public sealed class AgentStage(LiveAgents agents, AgentViews views, TimeProvider clock) : IDecisionStage
+/// It also notes the state epoch the request is decided under, before anything the decision depends
+/// on is read, and refuses while this instance's view of the shared state is older than the bound.
+public sealed class AgentStage(LiveAgents agents, AgentViews views, StateEpoch state, TimeProvider clock) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
+        attempt.Epoch = state.View;
+        if (!state.IsCurrent)
+            return DecisionErrors.StateBehind;
         if (!AgentId.TryParse(attempt.AgentId, out var id))
             return DecisionErrors.UnknownAgent;
         var agent = await agents.GetAsync(id, cancellationToken);

@@ -38,6 +38,15 @@ public sealed class DecisionAttempt(string agentId, DecisionRequestBody body, st
     /// <summary>Set when a containment the decision did not see covers the agent by the time it is recorded: it is decided again.</summary>
     public bool DecideAgain { get; set; }
 
+    /// <summary>The state epoch the request is decided under, read before anything the decision depends on (identity and lifecycle).</summary>
+    public long Epoch { get; set; }
+
+    /// <summary>
+    /// Set when a newer state epoch was in force when the decision was to be recorded: it is decided
+    /// again from identity and lifecycle on, once this instance's view has caught up with it.
+    /// </summary>
+    public long? DecideAgainUnder { get; set; }
+
     /// <summary>The durable record, and what its followers are told.</summary>
     public DecisionRecord Record { get; set; } = null!;
 

@@ -4,13 +4,15 @@ using Warden.Domain.Decisions;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Guardrails;
+using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions.Stages;
 
 /// <summary>
 /// Record: the decision and its audit event are durable before any answer leaves. A write that
 /// fails refuses; a concurrent request with the same key that won the insert is answered as it was;
-/// an allow or a hold whose agent was contained since it was decided is not written but decided again.
+/// an allow or a hold whose agent was contained since it was decided, or that was decided under an
+/// older state epoch than the one in force at the commit, is not written but decided again.
 /// </summary>
 public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, ILogger<RecordStage> logger) : IDecisionStage
 {
@@ -24,13 +26,19 @@ public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idem
         {
             var agent = attempt.Agent;
             attempt.Committed = await recorder.RecordAsync(record, attempt.Decision, agent, screened, RequestScreening.RequestStage, attempt.Now,
-                () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment), cancellationToken);
+                () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment), attempt.Epoch, cancellationToken);
             attempt.Record = record;
             return null;
         }
         catch (ContainedSinceDecidedException)
         {
             attempt.DecideAgain = true;
+            return null;
+        }
+        catch (StaleStateException stale)
+        {
+            attempt.DecideAgain = true;
+            attempt.DecideAgainUnder = stale.Epoch;
             return null;
         }
         catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)

@@ -1874,6 +1874,24 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("UsedClientAssertions", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Infrastructure.Cluster.StateChange", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Changed")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Epoch");
+
+                    b.ToTable("StateChanges", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")

@@ -1851,6 +1851,24 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("UsedClientAssertions", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Infrastructure.Cluster.StateChange", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Changed")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Epoch");
+
+                    b.ToTable("StateChanges", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Infrastructure.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206035051_Baseline")]
+    [Migration("20261206041119_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1875,6 +1875,24 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("UsedClientAssertions", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Infrastructure.Cluster.StateChange", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Changed")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Epoch");
+
+                    b.ToTable("StateChanges", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Infrastructure.Identity.ApplicationUser", b =>

@@ -563,6 +563,19 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "StateChanges",
+                columns: table => new
+                {
+                    Epoch = table.Column<long>(type: "bigint", nullable: false),
+                    Changed = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StateChanges", x => x.Epoch);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TokenIssuances",
                 columns: table => new
                 {
@@ -1360,6 +1373,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "StateChanges");
 
             migrationBuilder.DropTable(
                 name: "TokenIssuances");

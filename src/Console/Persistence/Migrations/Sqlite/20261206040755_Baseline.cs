@@ -562,6 +562,19 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StateChanges",
+                columns: table => new
+                {
+                    Epoch = table.Column<long>(type: "INTEGER", nullable: false),
+                    Changed = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StateChanges", x => x.Epoch);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TokenIssuances",
                 columns: table => new
                 {
@@ -1359,6 +1372,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "StateChanges");
 
             migrationBuilder.DropTable(
                 name: "TokenIssuances");

@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206035003_Baseline")]
+    [Migration("20261206040755_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1852,6 +1852,24 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("UsedClientAssertions", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Infrastructure.Cluster.StateChange", b =>
+                {
+                    b.Property<long>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Changed")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Epoch");
+
+                    b.ToTable("StateChanges", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Infrastructure.Identity.ApplicationUser", b =>

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Warden.Infrastructure.Cluster;
+
+/// <summary>How an instance keeps its view of the shared state current when several share one PostgreSQL database.</summary>
+public sealed class ClusterOptions
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>
+    /// The oldest this instance's view of containment, agents, credentials and policy may be before
+    /// it refuses decisions (503) until it has caught up. The view is confirmed by every heartbeat and
+    /// every notification.
+    /// </summary>
+    [Range(50, 10_000)]
+    public int StalenessBoundMilliseconds { get; set; } = 250;
+
+    /// <summary>How often the instance reads the state epoch even when no notification came.</summary>
+    [Range(10, 5_000)]
+    public int HeartbeatMilliseconds { get; set; } = 50;
+}

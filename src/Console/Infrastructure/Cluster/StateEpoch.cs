@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Warden.Infrastructure.Storage;
+
+namespace Warden.Infrastructure.Cluster;
+
+/// <summary>
+/// This instance's view of the shared state: the newest state epoch its in-memory views (containment,
+/// agents, credentials, policy) reflect, and when the database last confirmed that nothing newer
+/// exists. One instance on SQLite owns every change, so its view is always current. Instances sharing
+/// PostgreSQL learn of changes from <see cref="StateFollower"/>; a view older than the bound is not
+/// current, and decisions are refused (503) until it is again.
+/// </summary>
+public sealed class StateEpoch
+{
+    private readonly Lock _gate = new();
+    private long _view;
+    private long _confirmedAt;
+    private TaskCompletionSource _advanced = NewSignal();
+
+    public StateEpoch(DatabaseConnection connection, IOptions<ClusterOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        IsShared = connection.Provider == DatabaseProvider.Postgres;
+        Bound = TimeSpan.FromMilliseconds(options.Value.StalenessBoundMilliseconds);
+        Heartbeat = TimeSpan.FromMilliseconds(options.Value.HeartbeatMilliseconds);
+        _confirmedAt = IsShared ? 0 : Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Whether other instances may change the state (PostgreSQL).</summary>
+    public bool IsShared { get; }
+
+    public TimeSpan Bound { get; }
+
+    public TimeSpan Heartbeat { get; }
+
+    /// <summary>The newest epoch the in-memory views reflect.</summary>
+    public long View => Volatile.Read(ref _view);
+
+    /// <summary>How long ago the database last confirmed the view (zero on one instance).</summary>
+    public TimeSpan Age => IsShared ? Stopwatch.GetElapsedTime(Volatile.Read(ref _confirmedAt)) : TimeSpan.Zero;
+
+    /// <summary>Whether decisions may be made on this view: always on one instance; shared, only within the bound.</summary>
+    public bool IsCurrent => !IsShared || Age <= Bound;
+
+    /// <summary>
+    /// The database's epoch was <paramref name="epoch"/> when a read that started at
+    /// <paramref name="readStartedAt"/> (a <see cref="Stopwatch"/> timestamp) looked, and the views now
+    /// reflect it.
+    /// </summary>
+    public void Confirmed(long epoch, long readStartedAt)
+    {
+        TaskCompletionSource? signal = null;
+        lock (_gate)
+        {
+            if (epoch > _view)
+            {
+                Volatile.Write(ref _view, epoch);
+                signal = _advanced;
+                _advanced = NewSignal();
+            }
+            if (readStartedAt > _confirmedAt)
+                Volatile.Write(ref _confirmedAt, readStartedAt);
+        }
+        signal?.TrySetResult();
+    }
+
+    /// <summary>This instance committed the change of <paramref name="epoch"/>, and its views already reflect it (one instance).</summary>
+    public void Advanced(long epoch) => Confirmed(epoch, Stopwatch.GetTimestamp());
+
+    /// <summary>Waits until the views reflect <paramref name="epoch"/>; false if they do not within the bound.</summary>
+    public async Task<bool> CatchUpAsync(long epoch, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_view >= epoch)
+                    return true;
+                next = _advanced.Task;
+            }
+            var left = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            if (left <= TimeSpan.Zero)
+                return false;
+            try
+            {
+                await next.WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return View >= epoch;
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// A decision decided under an older state epoch than the one in force when it was to be recorded:
+/// nothing was recorded, and it is decided again once this instance's view reflects <see cref="Epoch"/>.
+/// </summary>
+public sealed class StaleStateException(long decidedUnder, long epoch)
+    : Exception($"The decision was made under state epoch {decidedUnder}, but epoch {epoch} is in force; it is decided again.")
+{
+    public long Epoch { get; } = epoch;
+}

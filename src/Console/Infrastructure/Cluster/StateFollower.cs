@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Warden.Infrastructure.Storage;
+
+namespace Warden.Infrastructure.Cluster;
+
+/// <summary>An in-memory view of shared state that is read again from the database when another instance changed it.</summary>
+public interface IStateView
+{
+    Task ReloadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Keeps this instance's views current when instances share PostgreSQL. It listens on
+/// <see cref="Channel"/> (the writer notifies in the transaction of every state change, so the
+/// notification arrives once the change is committed) and reads the newest epoch on every
+/// notification and at least every heartbeat. A newer epoch reloads every <see cref="IStateView"/>
+/// before the view is confirmed. A lost connection confirms nothing: the view ages past the bound and
+/// decisions are refused until the follower is back.
+/// </summary>
+public sealed partial class StateFollower(
+    DatabaseConnection connection,
+    StateEpoch epoch,
+    IEnumerable<IStateView> views,
+    ILogger<StateFollower> logger) : BackgroundService
+{
+    public const string Channel = "warden_state";
+    public const string EpochQuery = """SELECT COALESCE(MAX("Epoch"), 0) FROM "StateChanges" """;
+
+    private int _notified;
+
+    /// <summary>Reads the epoch and reloads the views once, before the first request (start-up).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        await db.OpenAsync(cancellationToken);
+        await FollowOnceAsync(db, force: true, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var db = new NpgsqlConnection(connection.ConnectionString);
+                await db.OpenAsync(stoppingToken);
+                db.Notification += (_, _) => Interlocked.Exchange(ref _notified, 1);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                if (failures > 0)
+                    StateFollowerLog.Reconnected(logger, failures);
+                failures = 0;
+                // Anything committed while no one listened is caught by this first read.
+                await FollowOnceAsync(db, force: false, stoppingToken);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (Interlocked.Exchange(ref _notified, 0) == 0)
+                        await db.WaitAsync(epoch.Heartbeat, stoppingToken);
+                    Interlocked.Exchange(ref _notified, 0);
+                    await FollowOnceAsync(db, force: false, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (failures++ == 0)
+                    StateFollowerLog.Lost(logger, ex, epoch.Bound.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 50 * failures)), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task FollowOnceAsync(NpgsqlConnection db, bool force, CancellationToken cancellationToken)
+    {
+        var readStartedAt = Stopwatch.GetTimestamp();
+        long current;
+        await using (var read = new NpgsqlCommand(EpochQuery, db) { CommandTimeout = 5 })
+            current = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        if (force || current > epoch.View)
+        {
+            foreach (var view in views)
+                await view.ReloadAsync(cancellationToken);
+            StateFollowerLog.Reloaded(logger, current);
+        }
+        epoch.Confirmed(current, readStartedAt);
+    }
+}
+
+internal static partial class StateFollowerLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "The connection that follows the shared state was lost; decisions are refused once this instance's view is older than {BoundMs} ms, until it is back.")]
+    public static partial void Lost(ILogger logger, Exception exception, double boundMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following the shared state again after {Failures} failed attempts.")]
+    public static partial void Reconnected(ILogger logger, int failures);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Views reloaded for state epoch {Epoch}.")]
+    public static partial void Reloaded(ILogger logger, long epoch);
+}

@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Domain;
+using Warden.Domain.Audit;
+using Warden.Domain.Containment;
+using Warden.Domain.Decisions;
+using Warden.Features.AuditLog;
+using Warden.Features.Containment;
+using Warden.Features.Decisions;
+using Warden.Features.Decisions.Stages;
+using Warden.Infrastructure.Cluster;
+using Warden.Persistence;
+using Warden.Tests.Support;
+using static Warden.Tests.Features.Decisions.AgentApiClient;
+
+namespace Warden.Tests.Infrastructure.Cluster;
+
+/// <summary>
+/// The state epoch on one instance: every committed change to what decisions depend on adds the next
+/// state change with its audit events, decisions add none, and a decision made under an older epoch
+/// than the one in force at its commit is not recorded but decided again.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class StateEpochTests(WardenAppFactory app) : IClassFixture<WardenAppFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ATrip_AdvancesTheEpochWithItsAuditEvent_WhileDecisionsDoNot()
+    {
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var pipeline = app.Services.GetRequiredService<DecisionPipeline>();
+        var epoch = app.Services.GetRequiredService<StateEpoch>();
+        var before = await NewestChangeAsync();
+        epoch.View.ShouldBe(before?.Epoch ?? 0);
+
+        for (var i = 0; i < 3; i++)
+            (await pipeline.DecideAsync(agent.Id, Read(), null, Cancel)).Value.Outcome.ShouldBe("allow");
+        ((await NewestChangeAsync())?.Epoch).ShouldBe(before?.Epoch);
+
+        var trip = await app.AsUserAsync<ContainmentService, Result<TripResult>>(DemoAccounts.Officer, s => s.TripAsync(ContainmentScope.Agent, agent.Id, "epoch test"));
+        trip.IsSuccess.ShouldBeTrue(trip.Error.ToString());
+
+        var after = await NewestChangeAsync();
+        after.ShouldNotBeNull();
+        after.Epoch.ShouldBe((before?.Epoch ?? 0) + 1);
+        after.Changed.ShouldContain(nameof(Warden.Domain.Containment.Containment));
+        epoch.View.ShouldBe(after.Epoch);
+    }
+
+    [Fact]
+    public async Task AnAllowDecidedBeforeTheAgentWasSuspended_IsNotRecorded_AndIsDecidedAgainAsRefused()
+    {
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var attempt = new DecisionAttempt(agent.Id, Read(), null);
+        foreach (var stage in Stages(typeof(RequestShapeStage), typeof(AgentStage), typeof(ParameterSchemaStage), typeof(ScreeningStage), typeof(EngineStage)))
+            (await stage.RunAsync(attempt, Cancel)).ShouldBeNull();
+        attempt.Decision.Outcome.ShouldBe(DecisionOutcome.Allow);
+
+        // The agent is suspended after the decision was made, before it is recorded (as another
+        // instance would: through the audit writer, with nothing told to this instance's caches).
+        var suspendedAt = await SuspendBehindTheCachesAsync(agent.Id);
+
+        (await Stage<RecordStage>().RunAsync(attempt, Cancel)).ShouldBeNull();
+        attempt.DecideAgain.ShouldBeTrue();
+        attempt.DecideAgainUnder.ShouldBe(suspendedAt);
+        (await DecisionsOfAsync(agent.Id)).ShouldBeEmpty();
+
+        var again = await app.Services.GetRequiredService<DecisionPipeline>().DecideAsync(agent.Id, Read(), null, Cancel);
+        again.IsFailure.ShouldBeFalse(again.IsFailure ? again.Error.ToString() : null);
+        again.Value.Outcome.ShouldBe("deny");
+        (await DecisionsOfAsync(agent.Id)).ShouldAllBe(d => d.Outcome == DecisionOutcome.Deny);
+    }
+
+    [Fact]
+    public async Task AGroupCommitUnderAnOlderEpoch_IsRefused_AndWritesNothing_WhileOneUnderTheCurrentEpochCommits()
+    {
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var current = await SuspendBehindTheCachesAsync(agent.Id);
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+
+        var stale = writer.CommitAsync(new AuditBatchItem(AuditEntry.Of(AuditActor.System, "test.stale", agent.Id, new { }), null, current - 1));
+        var fresh = writer.CommitAsync(new AuditBatchItem(AuditEntry.Of(AuditActor.System, "test.fresh", agent.Id, new { }), null, current));
+        var refused = await Should.ThrowAsync<StaleStateException>(() => stale);
+        var sequence = await fresh;
+
+        refused.Epoch.ShouldBe(current);
+        sequence.ShouldBeGreaterThan(0);
+        await using var db = await Contexts.CreateDbContextAsync(Cancel);
+        (await db.AuditEvents.CountAsync(e => e.Subject == agent.Id && e.Kind == "test.stale", Cancel)).ShouldBe(0);
+        (await db.AuditEvents.CountAsync(e => e.Subject == agent.Id && e.Kind == "test.fresh", Cancel)).ShouldBe(1);
+    }
+
+    /// <summary>Suspends the agent through the audit writer only; returns the epoch that change committed at.</summary>
+    private async Task<long> SuspendBehindTheCachesAsync(string agentId)
+    {
+        await using var db = await Contexts.CreateDbContextAsync(Cancel);
+        var row = await db.Agents.SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(agentId), Cancel);
+        row.Suspend("suspended elsewhere", DateTimeOffset.UtcNow).IsSuccess.ShouldBeTrue();
+        await app.Services.GetRequiredService<AuditWriter>().AppendAsync(db, [AuditEntry.Of(AuditActor.System, "agent.suspended", agentId, new { })], Cancel);
+        var newest = await NewestChangeAsync();
+        newest.ShouldNotBeNull();
+        newest.Changed.ShouldContain(nameof(Warden.Domain.Agents.Agent));
+        return newest.Epoch;
+    }
+
+    private static DecisionRequestBody Read() => new("crm.read", "read", "crm/accounts/42", null, null, null);
+
+    private IDbContextFactory<WardenDbContext> Contexts => app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
+
+    private async Task<StateChange?> NewestChangeAsync()
+    {
+        await using var db = await Contexts.CreateDbContextAsync(Cancel);
+        return await db.StateChanges.AsNoTracking().OrderByDescending(c => c.Epoch).FirstOrDefaultAsync(Cancel);
+    }
+
+    private async Task<List<DecisionRecord>> DecisionsOfAsync(string agentId)
+    {
+        await using var db = await Contexts.CreateDbContextAsync(Cancel);
+        return await db.Decisions.AsNoTracking().Where(d => d.AgentId == agentId).ToListAsync(Cancel);
+    }
+
+    private T Stage<T>() where T : IDecisionStage => app.Services.GetRequiredService<T>();
+
+    private IEnumerable<IDecisionStage> Stages(params Type[] types) => types.Select(t => (IDecisionStage)app.Services.GetRequiredService(t));
+}
