@@ -64,6 +64,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Infrastructure.Cluster.StateChange> StateChanges => Set<Warden.Infrastructure.Cluster.StateChange>();
 
+    public DbSet<Warden.Features.Decisions.AgentUsage> AgentUsage => Set<Warden.Features.Decisions.AgentUsage>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

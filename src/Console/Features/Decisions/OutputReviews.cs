@@ -59,7 +59,7 @@ public sealed class OutputReviews(
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             var epoch = state.View;
-            if (!state.IsCurrent)
+            if (!await state.EnsureCurrentAsync(cancellationToken))
                 return DecisionErrors.StateBehind;
             var decidedUnder = containment.Current;
             var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, decidedUnder, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));

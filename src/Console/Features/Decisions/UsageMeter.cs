@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Warden.Domain.Decisions;
+using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -10,13 +12,20 @@ namespace Warden.Features.Decisions;
 /// amount allowed today (UTC). Each agent's decide step runs under that agent's lock, so two
 /// concurrent requests cannot both take the last unit of a limit. Today's totals are read from the
 /// stored decisions the first time an agent is seen each day, so a restart loses nothing.
+/// <para>
+/// When instances share PostgreSQL the counters are the agent's row in <c>AgentUsage</c> instead: the
+/// decide step holds that row's lock in a transaction of its own, so requests for one agent are
+/// counted one at a time whatever instance they reach, and a limit of N a minute allows at most N.
+/// </para>
 /// </summary>
-public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
+public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, StateEpoch state)
 {
     private readonly ConcurrentDictionary<string, Counters> _agents = new(StringComparer.Ordinal);
 
     public async Task<Decision> DecideAsync(string agentId, DateTimeOffset now, RequestImpact impact, Func<UsageView, Decision> decide, CancellationToken cancellationToken)
     {
+        if (state.IsShared)
+            return await DecideSharedAsync(agentId, now, impact, decide, cancellationToken);
         var counters = await CountersForTodayAsync(agentId, now, cancellationToken);
         lock (counters)
         {
@@ -39,8 +48,15 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
     /// Counts an action that officers approved (it was held, so it was not counted when decided) against
     /// today's totals, if it was decided today.
     /// </summary>
-    public void AddApproved(string agentId, DateTimeOffset decidedAt, int records, decimal amount)
+    public async Task AddApprovedAsync(string agentId, DateTimeOffset decidedAt, int records, decimal amount, CancellationToken cancellationToken)
     {
+        if (state.IsShared)
+        {
+            // Today's totals are read again from the stored decisions, where the approval is committed.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""UPDATE "AgentUsage" SET "Records" = -1 WHERE "AgentId" = {agentId}""", cancellationToken);
+            return;
+        }
         if (!_agents.TryGetValue(agentId, out var counters))
             return;
         lock (counters)
@@ -56,6 +72,14 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
     /// <summary>The agent's usage now, loading today's totals from the stored decisions if the meter has not seen it today.</summary>
     public async Task<UsageView> CurrentAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (state.IsShared)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var row = await db.AgentUsage.AsNoTracking().SingleOrDefaultAsync(u => u.AgentId == agentId, cancellationToken);
+            var day = DateOnly.FromDateTime(now.UtcDateTime);
+            var (records, amount) = row is { Records: >= 0 } && row.Day == day ? (row.Records, row.Amount) : await AllowedTodayAsync(agentId, day, cancellationToken);
+            return new UsageView(row is not null && row.Minute == now.ToUnixTimeSeconds() / 60 ? row.Requests : 0, records, amount);
+        }
         var counters = await CountersForTodayAsync(agentId, now, cancellationToken);
         lock (counters)
         {
@@ -75,6 +99,67 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts)
                 counters.StartDay(day, records, amount);
         }
         return counters;
+    }
+
+    private async Task<Decision> DecideSharedAsync(string agentId, DateTimeOffset now, RequestImpact impact, Func<UsageView, Decision> decide, CancellationToken cancellationToken)
+    {
+        var minute = now.ToUnixTimeSeconds() / 60;
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long rowMinute;
+        int requests;
+        DateOnly rowDay;
+        long records;
+        decimal amount;
+        // The upsert takes the agent's row lock until the commit: one decide step per agent at a time, cluster-wide.
+        await using (var take = new NpgsqlCommand(
+            """
+            INSERT INTO "AgentUsage" ("AgentId", "Minute", "Requests", "Day", "Records", "Amount") VALUES (@agent, @minute, 0, @day, -1, 0)
+            ON CONFLICT ("AgentId") DO UPDATE SET "AgentId" = EXCLUDED."AgentId"
+            RETURNING "Minute", "Requests", "Day", "Records", "Amount"
+            """, connection, transaction))
+        {
+            take.Parameters.AddWithValue("agent", agentId);
+            take.Parameters.AddWithValue("minute", minute);
+            take.Parameters.AddWithValue("day", day);
+            await using var reader = await take.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            rowMinute = reader.GetInt64(0);
+            requests = reader.GetInt32(1);
+            rowDay = reader.GetFieldValue<DateOnly>(2);
+            records = reader.GetInt64(3);
+            amount = reader.GetDecimal(4);
+        }
+        // Only forward: an instance whose clock is behind counts into the newer minute.
+        if (rowMinute < minute)
+            (rowMinute, requests) = (minute, 0);
+        if (records < 0 || rowDay != day)
+            (rowDay, (records, amount)) = (day, await AllowedTodayAsync(agentId, day, cancellationToken));
+        var decision = decide(new UsageView(requests, records, amount));
+        if (decision.Outcome == DecisionOutcome.Allow)
+        {
+            records += impact.Records;
+            amount += impact.Amount;
+        }
+        await using (var put = new NpgsqlCommand(
+            """
+            UPDATE "AgentUsage" SET "Minute" = @minute, "Requests" = @requests, "Day" = @day, "Records" = @records, "Amount" = @amount
+            WHERE "AgentId" = @agent
+            """, connection, transaction))
+        {
+            put.Parameters.AddWithValue("agent", agentId);
+            put.Parameters.AddWithValue("minute", rowMinute);
+            put.Parameters.AddWithValue("requests", requests + 1);
+            put.Parameters.AddWithValue("day", rowDay);
+            put.Parameters.AddWithValue("records", records);
+            put.Parameters.AddWithValue("amount", amount);
+            await put.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return decision;
     }
 
     private async Task<(long Records, decimal Amount)> AllowedTodayAsync(string agentId, DateOnly day, CancellationToken cancellationToken)

@@ -66,6 +66,33 @@ public sealed class StateEpoch
         signal?.TrySetResult();
     }
 
+    /// <summary>
+    /// Whether decisions may be made now. A view past the bound (the follower was late, not the
+    /// database) is confirmed once more by reading the epoch, waiting at most the bound; false when
+    /// that fails too, and the caller refuses.
+    /// </summary>
+    public async ValueTask<bool> EnsureCurrentAsync(CancellationToken cancellationToken)
+    {
+        if (IsCurrent)
+            return true;
+        if (_confirm is not { } confirm)
+            return false;
+        try
+        {
+            await confirm(cancellationToken).WaitAsync(Bound, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        return IsCurrent;
+    }
+
+    private Func<CancellationToken, Task>? _confirm;
+
+    /// <summary>How <see cref="EnsureCurrentAsync"/> confirms the view (the follower's read of the epoch).</summary>
+    public void ConfirmWith(Func<CancellationToken, Task> confirm) => _confirm = confirm;
+
     /// <summary>This instance committed the change of <paramref name="epoch"/>, and its views already reflect it (one instance).</summary>
     public void Advanced(long epoch) => Confirmed(epoch, Stopwatch.GetTimestamp());
 

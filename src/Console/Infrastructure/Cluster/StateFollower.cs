@@ -28,11 +28,33 @@ public sealed partial class StateFollower(
     public const string Channel = "warden_state";
     public const string EpochQuery = """SELECT COALESCE(MAX("Epoch"), 0) FROM "StateChanges" """;
 
+    private readonly SemaphoreSlim _reading = new(1, 1);
     private int _notified;
+
+    /// <summary>Reads the epoch now on a connection of its own (and reloads the views if it moved); one read at a time.</summary>
+    public async Task ConfirmNowAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            // Someone else's read that started after this call confirmed the view meanwhile.
+            if (epoch.IsCurrent && epoch.Age < System.Diagnostics.Stopwatch.GetElapsedTime(startedAt))
+                return;
+            await using var db = new NpgsqlConnection(connection.ConnectionString);
+            await db.OpenAsync(cancellationToken);
+            await FollowOnceAsync(db, force: false, cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
 
     /// <summary>Reads the epoch and reloads the views once, before the first request (start-up).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        epoch.ConfirmWith(ConfirmNowAsync);
         await using var db = new NpgsqlConnection(connection.ConnectionString);
         await db.OpenAsync(cancellationToken);
         await FollowOnceAsync(db, force: true, cancellationToken);
@@ -54,13 +76,13 @@ public sealed partial class StateFollower(
                     StateFollowerLog.Reconnected(logger, failures);
                 failures = 0;
                 // Anything committed while no one listened is caught by this first read.
-                await FollowOnceAsync(db, force: false, stoppingToken);
+                await FollowInTurnAsync(db, stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     if (Interlocked.Exchange(ref _notified, 0) == 0)
                         await db.WaitAsync(epoch.Heartbeat, stoppingToken);
                     Interlocked.Exchange(ref _notified, 0);
-                    await FollowOnceAsync(db, force: false, stoppingToken);
+                    await FollowInTurnAsync(db, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,6 +102,19 @@ public sealed partial class StateFollower(
                     return;
                 }
             }
+        }
+    }
+
+    private async Task FollowInTurnAsync(NpgsqlConnection db, CancellationToken cancellationToken)
+    {
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            await FollowOnceAsync(db, force: false, cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
         }
     }
 

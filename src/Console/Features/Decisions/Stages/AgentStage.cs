@@ -15,7 +15,7 @@ public sealed class AgentStage(LiveAgents agents, AgentViews views, StateEpoch s
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
         attempt.Epoch = state.View;
-        if (!state.IsCurrent)
+        if (!await state.EnsureCurrentAsync(cancellationToken))
             return DecisionErrors.StateBehind;
         if (!AgentId.TryParse(attempt.AgentId, out var id))
             return DecisionErrors.UnknownAgent;

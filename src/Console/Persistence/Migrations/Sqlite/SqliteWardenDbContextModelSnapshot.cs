@@ -1062,6 +1062,33 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AnomalyAlerts", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Decisions.AgentUsage", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentUsage", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206041119_Baseline")]
+    [Migration("20261206043905_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1074,6 +1074,33 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("AgentId", "DetectedAt");
 
                     b.ToTable("AnomalyAlerts", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Decisions.AgentUsage", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentUsage", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>

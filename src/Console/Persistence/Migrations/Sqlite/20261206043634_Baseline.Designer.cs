@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206040755_Baseline")]
+    [Migration("20261206043634_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1063,6 +1063,33 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("AgentId", "DetectedAt");
 
                     b.ToTable("AnomalyAlerts", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.Decisions.AgentUsage", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("AgentUsage", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Decisions.DecisionRecord", b =>

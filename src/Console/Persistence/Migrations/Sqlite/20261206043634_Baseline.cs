@@ -100,6 +100,22 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AgentUsage",
+                columns: table => new
+                {
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Minute = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests = table.Column<int>(type: "INTEGER", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Records = table.Column<long>(type: "INTEGER", nullable: false),
+                    Amount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentUsage", x => x.AgentId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AnomalyAlerts",
                 columns: table => new
                 {
@@ -1297,6 +1313,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Agents");
+
+            migrationBuilder.DropTable(
+                name: "AgentUsage");
 
             migrationBuilder.DropTable(
                 name: "AnomalyAlerts");

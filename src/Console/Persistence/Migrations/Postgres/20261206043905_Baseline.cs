@@ -101,6 +101,22 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AgentUsage",
+                columns: table => new
+                {
+                    AgentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Minute = table.Column<long>(type: "bigint", nullable: false),
+                    Requests = table.Column<int>(type: "integer", nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Records = table.Column<long>(type: "bigint", nullable: false),
+                    Amount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentUsage", x => x.AgentId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AnomalyAlerts",
                 columns: table => new
                 {
@@ -1298,6 +1314,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Agents");
+
+            migrationBuilder.DropTable(
+                name: "AgentUsage");
 
             migrationBuilder.DropTable(
                 name: "AnomalyAlerts");
