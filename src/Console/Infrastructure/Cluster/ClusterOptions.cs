@@ -15,6 +15,13 @@ public sealed class ClusterOptions
     [Range(50, 10_000)]
     public int StalenessBoundMilliseconds { get; set; } = 250;
 
+    /// <summary>
+    /// This instance's name in PostgreSQL's <c>pg_stat_activity</c> (the follower's connection is
+    /// <c>warden-follower:NAME</c>); the machine name by default.
+    /// </summary>
+    [MaxLength(40)]
+    public string InstanceName { get; set; } = Environment.MachineName;
+
     /// <summary>How often the instance reads the state epoch even when no notification came.</summary>
     [Range(10, 5_000)]
     public int HeartbeatMilliseconds { get; set; } = 50;

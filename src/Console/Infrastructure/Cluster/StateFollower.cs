@@ -23,8 +23,14 @@ public sealed partial class StateFollower(
     DatabaseConnection connection,
     StateEpoch epoch,
     IEnumerable<IStateView> views,
+    IOptions<ClusterOptions> options,
     ILogger<StateFollower> logger) : BackgroundService
 {
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connection.ConnectionString)
+    {
+        ApplicationName = $"warden-follower:{options.Value.InstanceName}",
+    }.ConnectionString;
+
     public const string Channel = "warden_state";
     public const string EpochQuery = """SELECT COALESCE(MAX("Epoch"), 0) FROM "StateChanges" """;
 
@@ -41,7 +47,7 @@ public sealed partial class StateFollower(
             // Someone else's read that started after this call confirmed the view meanwhile.
             if (epoch.IsCurrent && epoch.Age < System.Diagnostics.Stopwatch.GetElapsedTime(startedAt))
                 return;
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
+            await using var db = new NpgsqlConnection(_connectionString);
             await db.OpenAsync(cancellationToken);
             await FollowOnceAsync(db, force: false, cancellationToken);
         }
@@ -55,7 +61,7 @@ public sealed partial class StateFollower(
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         epoch.ConfirmWith(ConfirmNowAsync);
-        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        await using var db = new NpgsqlConnection(_connectionString);
         await db.OpenAsync(cancellationToken);
         await FollowOnceAsync(db, force: true, cancellationToken);
     }
@@ -67,7 +73,7 @@ public sealed partial class StateFollower(
         {
             try
             {
-                await using var db = new NpgsqlConnection(connection.ConnectionString);
+                await using var db = new NpgsqlConnection(_connectionString);
                 await db.OpenAsync(stoppingToken);
                 db.Notification += (_, _) => Interlocked.Exchange(ref _notified, 1);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
