@@ -70,6 +70,29 @@ public sealed class PostgresServer : IAsyncLifetime
         IsRunning = false;
     }
 
+    /// <summary>
+    /// Suspends the server and every session process (SIGSTOP): connections stay open and nothing
+    /// answers, as with a hung disk or host. Returns the process ids for <see cref="ThawAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> FreezeAsync()
+    {
+        var postmaster = int.Parse((await File.ReadAllLinesAsync(Path.Combine(DataFolder, "postmaster.pid")))[0], CultureInfo.InvariantCulture);
+        var (_, children) = await ProcessRunner.RunAsync("ps", ["-o", "pid=", "--ppid", postmaster.ToString(CultureInfo.InvariantCulture)], CommandPatience);
+        var pids = children.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).Prepend(postmaster).ToList();
+        await SignalAsync("-STOP", pids);
+        return pids;
+    }
+
+    public static Task ThawAsync(IReadOnlyList<int> pids) => SignalAsync("-CONT", pids);
+
+    private static async Task SignalAsync(string signal, IEnumerable<int> pids)
+    {
+        var (exitCode, output) = await ProcessRunner.RunAsync("kill", [signal, .. pids.Select(p => p.ToString(CultureInfo.InvariantCulture))], CommandPatience);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"kill {signal} failed: {output}");
+    }
+
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Database = database, Username = "postgres" }.ConnectionString;
 

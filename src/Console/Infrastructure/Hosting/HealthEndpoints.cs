@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Warden.Infrastructure.Storage;
 
@@ -28,7 +29,7 @@ public static class HealthEndpoints
     public static WebApplication MapWardenHealth(this WebApplication app)
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .AllowAnonymous().ExcludeFromDescription();
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
             {
                 Predicate = check => check.Tags.Contains(ReadinessTag),
@@ -40,7 +41,7 @@ public static class HealthEndpoints
                     [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
                 },
             })
-            .AllowAnonymous().ExcludeFromDescription();
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
