@@ -8,7 +8,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 CONFIGURATION=Release
 RESULTS="$PWD/TestResults"
 PROJECT_TIMEOUT="${WARDEN_TEST_TIMEOUT_SECONDS:-900}"
-SYSTEM_PACKAGES=(chromium fonts-dejavu-core poppler-utils)
+SYSTEM_PACKAGES=(chromium fonts-dejavu-core poppler-utils postgresql-15)
+POSTGRES_BIN="${WARDEN_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 
 ensure_system_packages() {
     local missing=()
@@ -16,6 +17,8 @@ ensure_system_packages() {
     for package in fonts-dejavu-core poppler-utils; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
+    # The cluster tests start their own PostgreSQL 15 from these binaries (no server is left running).
+    [[ -x "$POSTGRES_BIN/initdb" ]] || missing+=(postgresql-15)
     [[ ${#missing[@]} -eq 0 ]] && return 0
 
     if [[ $(id -u) -ne 0 ]]; then

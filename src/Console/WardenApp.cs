@@ -30,16 +30,22 @@ public static class WardenApp
         builder.Services.AddWardenIdentity(builder.Configuration);
         builder.Services.AddWardenAgentIdentity(builder.Configuration);
         builder.Services.AddWardenJobs(builder.Configuration);
+        builder.Services.AddWardenHealth();
         builder.Services.AddSingleton<PeopleSeeder>();
         builder.Services.AddSingleton<FirstRunSetup>();
         builder.Services.AddWardenFeatures(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Everything that must be true before the first request: schema, roles, first people.</summary>
+    /// <summary>
+    /// Everything that must be true before the first request: schema, roles, first people, job storage.
+    /// On PostgreSQL all of it runs under the start-up lock, so instances starting together take turns.
+    /// </summary>
     public static async Task PrepareWardenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
-        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        await using var startup = await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        // Hangfire installs its schema when its storage is first made.
+        _ = app.Services.GetRequiredService<Hangfire.JobStorage>();
         // Containment is in force before the first request is served, restart or not.
         await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync(cancellationToken))
             await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
@@ -77,6 +83,11 @@ public static class WardenApp
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
+        // Inside the error page, around authentication too (OpenIddict's token endpoint reads the
+        // database there): a database that does not answer is a 503 problem, not an error page.
+        app.UseMiddleware<DatabaseFaults>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).
         app.UseWhen(
             context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
@@ -84,6 +95,7 @@ public static class WardenApp
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        app.MapWardenHealth();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapAgentTokenEndpoint();

@@ -38,7 +38,11 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
             operation.Responses["401"] = new OpenApiResponse { Description = "No bearer token, or one that is not valid (signature, issuer, audience, lifetime)." };
         }
 
-        foreach (var status in metadata.OfType<ProblemTypesMetadata>().SelectMany(m => m.Types).Distinct().GroupBy(t => t.Status).OrderBy(g => g.Key))
+        // Any endpoint that declares its problems may also meet a database that does not answer (DatabaseFaults).
+        var declared = metadata.OfType<ProblemTypesMetadata>().SelectMany(m => m.Types).ToList();
+        if (declared.Count > 0)
+            declared.Add(ApiProblemTypes.DatabaseUnavailable);
+        foreach (var status in declared.Distinct().GroupBy(t => t.Status).OrderBy(g => g.Key))
         {
             var key = status.Key.ToString(CultureInfo.InvariantCulture);
             var types = string.Join("; ", status.Select(t => $"`{t.Uri}`: {t.Meaning}"));

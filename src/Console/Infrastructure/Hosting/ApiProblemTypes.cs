@@ -50,11 +50,14 @@ public static class ApiProblemTypes
         "Too many calls this minute; wait for the Retry-After seconds. (An over-limit decision is answered 429 with a deny decision instead.)");
     public static readonly ApiProblemType DecisionUnavailable = new("decision-unavailable", 503, "No decision could be made",
         "Warden could not decide or record the request, so it is not allowed (fail closed). Retry with the same Idempotency-Key.");
+    public static readonly ApiProblemType DatabaseUnavailable = new("database-unavailable", 503, "Database unavailable",
+        "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
+        "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
 
     public static IReadOnlyList<ApiProblemType> All { get; } =
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
-        UnsupportedMediaType, RateLimited, DecisionUnavailable,
+        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable,
     ];
 }

@@ -32,6 +32,13 @@ public static class ApiProblems
         Problem(StatusCodes.Status409Conflict, "idempotency-conflict", "Idempotency key reused",
             "This Idempotency-Key was used with a different request body. Use a new key for a new request.");
 
+    /// <summary>Seconds a client should wait before retrying after <see cref="DatabaseUnavailable"/>.</summary>
+    public const int DatabaseRetryAfterSeconds = 5;
+
+    public static IResult DatabaseUnavailable() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "database-unavailable", "Database unavailable",
+            "Warden's database did not answer in time, so nothing was done and nothing is allowed. Retry in a few seconds.");
+
     public static IResult Unavailable() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "decision-unavailable", "No decision could be made",
             "Warden could not decide or record this request, so it is not allowed. Retry with the same Idempotency-Key.");

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Warden.Infrastructure.Hosting;
 
 namespace Warden.Infrastructure.Storage;
@@ -19,6 +20,22 @@ public sealed class DatabaseOptions
 
     /// <summary>Folder for the SQLite database and generated keys, relative to the content root.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>PostgreSQL: how long a starting instance waits for the server to accept connections.</summary>
+    [Range(0, 3600)]
+    public int StartupWaitSeconds { get; set; } = 60;
+
+    /// <summary>PostgreSQL: how long a starting instance waits while another one migrates and seeds the database.</summary>
+    [Range(1, 3600)]
+    public int StartupLockSeconds { get; set; } = 300;
+
+    /// <summary>PostgreSQL: opening a connection gives up after this long (unless the connection string says otherwise).</summary>
+    [Range(1, 120)]
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>PostgreSQL: a command gives up after this long (unless the connection string says otherwise), so a hung database answers 503 instead of holding requests.</summary>
+    [Range(1, 600)]
+    public int CommandTimeoutSeconds { get; set; } = 15;
 
     public DatabaseProvider ParsedProvider =>
         Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 using Warden.Features.Agents;
 using Warden.Infrastructure.Hosting;
 using Warden.Persistence;
@@ -14,7 +15,7 @@ public static class StorageRegistration
     {
         var section = configuration.GetSection(DatabaseOptions.SectionName);
         var options = section.Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.Configure<DatabaseOptions>(section);
+        services.AddOptions<DatabaseOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         var connection = ResolveConnection(options, environment.ContentRootPath);
         services.AddSingleton(connection);
         services.AddSingleton<LiveAgents>();
@@ -51,7 +52,7 @@ public static class StorageRegistration
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 throw new StartupException("Database:ConnectionString is required when Database:Provider is Postgres.");
-            return new DatabaseConnection(provider, options.ConnectionString, dataDirectory);
+            return new DatabaseConnection(provider, WithTimeouts(options), dataDirectory);
         }
 
         var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
@@ -60,6 +61,26 @@ public static class StorageRegistration
         sqlite.Pooling = true;
         sqlite.DefaultTimeout = 30;
         return new DatabaseConnection(provider, sqlite.ToString(), dataDirectory);
+    }
+
+    /// <summary>Bounded waits unless the operator's connection string sets its own: a hung server must not hold a request for ever.</summary>
+    private static string WithTimeouts(DatabaseOptions options)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"Database:ConnectionString is not a valid PostgreSQL connection string: {ex.Message}", ex);
+        }
+        var given = new DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+        if (!given.ContainsKey("Timeout"))
+            builder.Timeout = options.ConnectTimeoutSeconds;
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+            builder.CommandTimeout = options.CommandTimeoutSeconds;
+        return builder.ConnectionString;
     }
 
     private sealed class WardenDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<WardenDbContext>

@@ -33,6 +33,7 @@ public sealed class StartupFailureTests : IDisposable
         {
             ["Database__Provider"] = "Postgres",
             ["Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=3",
+            ["Database__StartupWaitSeconds"] = "2",
         };
 
         var run = await RunAppAsync(environment);
@@ -42,6 +43,7 @@ public sealed class StartupFailureTests : IDisposable
         line.ShouldStartWith("Warden cannot start:");
         line.ShouldContain("PostgreSQL");
         line.ShouldContain("127.0.0.1:1");
+        line.ShouldContain("cannot be reached");
     }
 
     [Fact]
