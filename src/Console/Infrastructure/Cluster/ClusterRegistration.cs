@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Infrastructure.Cluster;
@@ -12,7 +14,10 @@ public static class ClusterRegistration
         services.AddSingleton<StateFollower>();
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (database.ParsedProvider == DatabaseProvider.Postgres)
+        {
             services.AddHostedService(sp => sp.GetRequiredService<StateFollower>());
+            services.AddHealthChecks().AddCheck<SharedStateHealthCheck>("shared-state", HealthStatus.Unhealthy, [HealthEndpoints.ReadinessTag], TimeSpan.FromSeconds(1));
+        }
         return services;
     }
 

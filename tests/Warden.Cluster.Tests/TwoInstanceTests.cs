@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text.Json;
+using Warden.Cluster.Tests.Support;
+
+namespace Warden.Cluster.Tests;
+
+/// <summary>Two instances started together on one fresh database, shared by the tests of the class.</summary>
+public sealed class TwoInstances : IAsyncLifetime
+{
+    public PostgresServer Server { get; } = new();
+
+    public WardenCluster Cluster { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        Cluster = await WardenCluster.StartAsync(Server, instances: 2);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Cluster is not null)
+            await Cluster.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Two real app processes on one PostgreSQL database behave as one console: one audit chain however
+/// decisions are split, a trip on one instance refuses the agent on the other at once, and an agent's
+/// rate limit holds across both.
+/// </summary>
+public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstances>
+{
+    private const string CodeReview = "agt_demo_codereview";
+    private const string Payments = "agt_demo_payments";
+
+    private WardenCluster Cluster => two.Cluster;
+
+    [Fact]
+    public async Task DecisionsSplitOverBothInstances_LeaveOneUnbrokenChain_WithNoRequestFailed()
+    {
+        await SetRateLimitAsync(AgentClient.Support, 100_000);
+        var onA = await AgentClient.SignInAsync(Cluster.A);
+        var onB = await AgentClient.SignInAsync(Cluster.B);
+        var before = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Sequence"), 0) FROM "AuditEvents" """);
+
+        var answers = new List<(HttpStatusCode Status, string Body, string Instance)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var agent = i % 2 == 0 ? onA : onB;
+            using var response = await agent.DecideAsync(AgentClient.ReadTicket(1000 + i));
+            var body = await response.Content.ReadAsStringAsync();
+            lock (answers)
+                answers.Add((response.StatusCode, body, agent.Instance.Name));
+        });
+
+        var failed = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
+        failed.ShouldBeEmpty($"{failed.Count} of {answers.Count} failed, e.g. {failed.FirstOrDefault()}\n{Cluster.Output}");
+        answers.ShouldAllBe(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("outcome").GetString() == "allow");
+        answers.Select(a => a.Instance).Distinct().Count().ShouldBe(2);
+        await ShouldBeOneUnbrokenChainAsync();
+        var decided = await Cluster.ScalarAsync<long>(
+            $"""SELECT COUNT(*) FROM "AuditEvents" WHERE "Sequence" > {before} AND "Kind" = 'decision.allowed' AND "Subject" = '{AgentClient.Support}'""");
+        decided.ShouldBeGreaterThanOrEqualTo(240);
+    }
+
+    [Fact]
+    public async Task ABreakerTrippedOnA_RefusesTheAgentOnB_AndNoAllowIsRecordedAfterTheTrip()
+    {
+        var onA = await AgentClient.SignInAsync(Cluster.A, CodeReview);
+        var onB = await AgentClient.SignInAsync(Cluster.B, CodeReview);
+        (await onB.DecideOkAsync(ReadRepo(0))).GetProperty("outcome").GetString().ShouldBe("allow");
+
+        // B keeps asking while A's agent makes violations until A's breaker trips it.
+        using var stop = new CancellationTokenSource();
+        var sent = new List<(long Started, HttpStatusCode Status, string Body)>();
+        var traffic = Task.Run(async () =>
+        {
+            for (var i = 1; !stop.IsCancellationRequested; i++)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                using var response = await onB.DecideAsync(ReadRepo(i));
+                var body = await response.Content.ReadAsStringAsync();
+                lock (sent)
+                    sent.Add((started, response.StatusCode, body));
+            }
+        });
+        long? trippedAt = null;
+        for (var i = 0; i < 40 && trippedAt is null; i++)
+        {
+            using var violation = await onA.DecideAsync(new { tool = "payments.send", operation = "execute", resource = "payments/1", parameters = new { invoiceId = "1" } });
+            var answer = await violation.Content.ReadAsStringAsync();
+            if (await ContainedAsync(CodeReview))
+                trippedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            _ = answer;
+        }
+        trippedAt.ShouldNotBeNull($"the violation breaker never tripped\n{Cluster.Output}");
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await traffic;
+
+        using (var afterwards = await onB.DecideAsync(ReadRepo(99_999)))
+        {
+            afterwards.StatusCode.ShouldBe(HttpStatusCode.Forbidden, await afterwards.Content.ReadAsStringAsync());
+            (await afterwards.Content.ReadAsStringAsync()).ShouldContain("contained");
+        }
+        List<(long Started, HttpStatusCode Status, string Body)> seen;
+        lock (sent)
+            seen = [.. sent];
+        seen.Where(s => s.Started > trippedAt && s.Status == HttpStatusCode.OK && s.Body.Contains("\"outcome\":\"allow\"", StringComparison.Ordinal))
+            .ShouldBeEmpty("B allowed a request that started after the trip was committed");
+        var tripped = await Cluster.ScalarAsync<long>(
+            """SELECT MIN(e."Sequence") FROM "AuditEvents" e JOIN "Containments" c ON c."Id" = e."Subject" WHERE e."Kind" = 'containment.tripped' AND c."Target" = 'agt_demo_codereview'""");
+        var allowedAfter = await Cluster.ScalarAsync<long>(
+            $"""SELECT COUNT(*) FROM "AuditEvents" WHERE "Subject" = '{CodeReview}' AND "Kind" IN ('decision.allowed', 'decision.pending') AND "Sequence" > {tripped}""");
+        allowedAfter.ShouldBe(0);
+        await ShouldBeOneUnbrokenChainAsync();
+    }
+
+    [Fact]
+    public async Task ARateLimit_HoldsAcrossBothInstances()
+    {
+        const int limit = 12;
+        await SetRateLimitAsync(Payments, limit);
+        var onA = await AgentClient.SignInAsync(Cluster.A, Payments);
+        var onB = await AgentClient.SignInAsync(Cluster.B, Payments);
+        var first = await Cluster.ScalarAsync<DateTime>("SELECT now()");
+
+        var statuses = new List<HttpStatusCode>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 3 * limit), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (i, _) =>
+        {
+            var agent = i % 2 == 0 ? onA : onB;
+            using var response = await agent.DecideAsync(new { tool = "invoices.read", operation = "read", resource = $"erp/invoices/{i}", parameters = new { } });
+            lock (statuses)
+                statuses.Add(response.StatusCode);
+        });
+
+        statuses.Count(s => s == HttpStatusCode.TooManyRequests).ShouldBeGreaterThan(0, "the limit was never reached");
+        var perMinute = await Cluster.ColumnAsync<long>(
+            $"""
+            SELECT COUNT(*) FROM "Decisions" WHERE "AgentId" = '{Payments}' AND "Outcome" = 'Allow'
+              AND "DecidedAt" >= '{first:O}'::timestamptz - interval '1 minute'
+            GROUP BY date_trunc('minute', "DecidedAt")
+            """);
+        perMinute.ShouldAllBe(n => n <= limit);
+        perMinute.Sum().ShouldBeGreaterThanOrEqualTo(limit);
+    }
+
+    private static object ReadRepo(int n) => new { tool = "repo.read", operation = "read", resource = $"git/warden/pulls/{n}", parameters = new { } };
+
+    private async Task<bool> ContainedAsync(string agentId) =>
+        await Cluster.ScalarAsync<long>($"""SELECT COUNT(*) FROM "Agents" WHERE "Id" = '{agentId}' AND "Status" = 'Contained'""") > 0;
+
+    /// <summary>Changes an agent's rate limit in the database and waits out the instances' agent caches.</summary>
+    private async Task SetRateLimitAsync(string agentId, int perMinute)
+    {
+        await Cluster.ScalarAsync<int>($"""WITH u AS (UPDATE "Agents" SET "RateLimitPerMinute" = {perMinute} WHERE "Id" = '{agentId}' RETURNING 1) SELECT COUNT(*)::int FROM u""");
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+    }
+
+    private async Task ShouldBeOneUnbrokenChainAsync()
+    {
+        var count = await Cluster.ScalarAsync<long>("""SELECT COUNT(*) FROM "AuditEvents" """);
+        var last = await Cluster.ScalarAsync<long>("""SELECT MAX("Sequence") FROM "AuditEvents" """);
+        var broken = await Cluster.ScalarAsync<long>(
+            """SELECT COUNT(*) FROM "AuditEvents" e JOIN "AuditEvents" p ON p."Sequence" = e."Sequence" - 1 WHERE e."PreviousHash" <> p."Hash" """);
+        count.ShouldBe(last, "the chain has gaps");
+        broken.ShouldBe(0, "an event does not link to the one before it");
+    }
+}
