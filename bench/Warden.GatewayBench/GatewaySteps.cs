@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using Warden.Domain.Agents;
+using Warden.Domain.Decisions;
+using Warden.Features.Agents;
+using Warden.Features.Decisions;
+using Warden.Features.Gateway;
+
+namespace Warden.GatewayBench;
+
+/// <summary>
+/// Where a gateway call's time goes: the steps of <c>GatewayCalls.CallAsync</c> for an allowed call,
+/// called one after the other on the app's own services (no HTTP, no MCP session) and timed one by
+/// one, one call at a time. It mirrors that method; keep the two in step.
+/// </summary>
+internal sealed class GatewaySteps(IServiceProvider services, string agentId)
+{
+    public static readonly string[] Names =
+    [
+        "find the mapping, fill the resource, tool list, upstream schema check",
+        "decision (the pipeline, durable with its audit event)",
+        "upstream call (stdio)",
+        "outcome report (read the decision, check the grant, durable)",
+        "agent name and forward audit event (durable)",
+        "output review (read decision and agent, screening, durable)",
+    ];
+
+    private readonly Dictionary<string, JsonElement> _arguments = new() { ["path"] = JsonSerializer.SerializeToElement(UpstreamServer.FileName) };
+
+    /// <returns>For each step, its sorted per-call times in stopwatch ticks.</returns>
+    public async Task<long[][]> RunAsync(int calls)
+    {
+        for (var i = 0; i < Math.Min(calls / 10, 100); i++)
+            await CallAsync(new long[Names.Length]);
+        var ticks = Names.Select(_ => new long[calls]).ToArray();
+        var one = new long[Names.Length];
+        for (var i = 0; i < calls; i++)
+        {
+            await CallAsync(one);
+            for (var step = 0; step < one.Length; step++)
+                ticks[step][i] = one[step];
+        }
+        foreach (var step in ticks)
+            Array.Sort(step);
+        return ticks;
+    }
+
+    private async Task CallAsync(long[] ticks)
+    {
+        var catalog = services.GetRequiredService<GatewayCatalog>();
+        var connections = services.GetRequiredService<UpstreamConnections>();
+        var step = 0;
+        var start = Stopwatch.GetTimestamp();
+        void Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            ticks[step++] = now - start;
+            start = now;
+        }
+
+        var (upstream, mapping) = (await catalog.FindAsync(BenchSetup.ExposedName, CancellationToken.None))!.Value;
+        var resource = mapping.Template.Fill(name => _arguments.TryGetValue(name, out var value) ? value.GetString() : null).Value;
+        var tool = (await connections.ToolsAsync(upstream, CancellationToken.None)).Value.First(t => t.Name == mapping.UpstreamTool);
+        var arguments = JsonSerializer.SerializeToElement(_arguments);
+        var schema = tool.InputSchema.GetRawText();
+        if (!ToolDeclaration.SchemaUsesRegex(schema) && services.GetRequiredService<ParameterSchemas>().Check(schema, arguments).Count > 0)
+            throw new InvalidOperationException("breakdown: the arguments fail the upstream's schema.");
+        Lap();
+
+        var body = new DecisionRequestBody(mapping.WardenTool, OperationNames.Name(mapping.Operation), resource, arguments, null, null);
+        var answer = (await services.GetRequiredService<DecisionPipeline>().DecideAsync(agentId, body, null, CancellationToken.None)).Value;
+        if (answer.Outcome != "allow" || answer.Grant is null)
+            throw new InvalidOperationException($"breakdown: the decision was {answer.Outcome}.");
+        Lap();
+
+        var started = Stopwatch.GetTimestamp();
+        var result = (await connections.CallAsync(upstream, mapping.UpstreamTool, _arguments, CancellationToken.None)).Value;
+        UpstreamServer.Check(result, "breakdown");
+        Lap();
+
+        var reported = await services.GetRequiredService<OutcomeReports>().ReportAsync(agentId, answer.Id,
+            new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
+        if (reported.IsFailure)
+            throw new InvalidOperationException($"breakdown: {reported.Error}");
+        Lap();
+
+        var agent = await services.GetRequiredService<LiveAgents>().GetAsync(AgentId.TryParse(agentId, out var id) ? id : default, CancellationToken.None);
+        await services.GetRequiredService<GatewayForwards>().RecordAsync(new GatewayForward(agentId, agent?.Name ?? agentId, answer.Id, upstream, mapping,
+            resource, true, null, Stopwatch.GetElapsedTime(started)));
+        Lap();
+
+        var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
+        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, answer.Id, new OutputReviewBody(output), CancellationToken.None)).Value;
+        if (review.Outcome != "allow")
+            throw new InvalidOperationException($"breakdown: the output review was {review.Outcome}.");
+        Lap();
+    }
+}
