@@ -6,6 +6,7 @@ using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
+using Warden.Infrastructure.Keys;
 using Warden.Infrastructure.Storage;
 
 namespace Warden;
@@ -25,6 +26,7 @@ public static class WardenApp
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);
+        builder.Services.AddWardenKeys(builder.Configuration, builder.Environment);
         builder.Services.AddWardenIdentity(builder.Configuration);
         builder.Services.AddWardenAgentIdentity(builder.Configuration);
         builder.Services.AddWardenJobs(builder.Configuration);
@@ -38,6 +40,8 @@ public static class WardenApp
     public static async Task PrepareWardenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        // Every stored key opens with the configured key-encryption key, or nothing starts.
+        await app.Services.PrepareKeysAsync(cancellationToken);
         // Containment is in force before the first request is served, restart or not.
         await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync(cancellationToken))
             await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
