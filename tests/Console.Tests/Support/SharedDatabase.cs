@@ -11,10 +11,14 @@ namespace Warden.Tests.Support;
 /// <summary>A real, migrated SQLite file that several key stores (standing for several instances) open at once.</summary>
 public sealed class SharedDatabase : IDbContextFactory<WardenDbContext>, IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("warden-shared-db-");
+    private readonly DirectoryInfo _folder;
+    private readonly bool _ownsFolder;
 
-    public SharedDatabase()
+    /// <param name="folder">The folder to create warden.db in (an instance's data folder); by default a new temporary one, deleted on dispose.</param>
+    public SharedDatabase(string? folder = null)
     {
+        _ownsFolder = folder is null;
+        _folder = folder is null ? Directory.CreateTempSubdirectory("warden-shared-db-") : new DirectoryInfo(folder);
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder.FullName, "warden.db"), DefaultTimeout = 30 }.ToString();
         using var db = CreateDbContext();
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
@@ -22,6 +26,8 @@ public sealed class SharedDatabase : IDbContextFactory<WardenDbContext>, IDispos
     }
 
     public string ConnectionString { get; }
+
+    public string Folder => _folder.FullName;
 
     public static KeyEncryptionKey NewKek(string source = "test") => new(RandomNumberGenerator.GetBytes(32), source);
 
@@ -37,6 +43,7 @@ public sealed class SharedDatabase : IDbContextFactory<WardenDbContext>, IDispos
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        _folder.Delete(recursive: true);
+        if (_ownsFolder)
+            _folder.Delete(recursive: true);
     }
 }
