@@ -88,13 +88,18 @@ start_instance() {
     pg_port=$(cat "$CLUSTER/pg.port")
     mkdir -p "$CLUSTER/$name"
     echo "$port" >"$CLUSTER/$name.port"
-    # Same database, issuer and job storage on every instance; a data folder and address of its own.
+    # One key-encryption key for the cluster, made once and kept beside it (an operator provides their own).
+    if [[ ! -s "$CLUSTER/key-encryption.key" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 >"$CLUSTER/key-encryption.key")
+    fi
+    # Same database, issuer, key-encryption key and job storage on every instance; a data folder and address of its own.
     ASPNETCORE_ENVIRONMENT=Production \
     Urls="http://localhost:$port" \
     Database__Provider=Postgres \
     Database__ConnectionString="Host=127.0.0.1;Port=$pg_port;Database=$DATABASE;Username=postgres" \
     Database__DataDirectory="$CLUSTER/$name" \
     AgentIdentity__Issuer="$ISSUER" \
+    Keys__EncryptionKeyFile="$CLUSTER/key-encryption.key" \
         setsid nohup dotnet "$DLL" --demo >"$CLUSTER/$name.log" 2>&1 </dev/null &
     echo $! >"$CLUSTER/$name.pid"
 }

@@ -53,8 +53,7 @@ internal static class Program
         {
             var pem = Path.Combine(folder.FullName, "key.pem");
             await File.WriteAllTextAsync(pem, key.ExportPrivateKeyPem());
-            using var keys = new GrantKeys(new DatabaseConnection(DatabaseProvider.Sqlite, string.Empty, folder.FullName),
-                Options.Create(new GrantOptions { SigningKeyPath = pem }));
+            using var keys = GrantKeys.FromFiles(new GrantOptions { SigningKeyPath = pem });
             var issuer = new GrantIssuer(Options.Create(new AgentIdentityOptions { Issuer = new Uri("http://localhost:5080/") }), new HttpContextAccessor());
             var grants = new GrantTokens(keys, issuer);
             var now = TimeProvider.System.GetUtcNow();

@@ -7,6 +7,7 @@ using Warden.Infrastructure.Cluster;
 using Warden.Infrastructure.Hosting;
 using Warden.Infrastructure.Identity;
 using Warden.Infrastructure.Jobs;
+using Warden.Infrastructure.Keys;
 using Warden.Infrastructure.Storage;
 
 namespace Warden;
@@ -27,6 +28,7 @@ public static class WardenApp
 
         builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);
         builder.Services.AddWardenCluster(builder.Configuration);
+        builder.Services.AddWardenKeys(builder.Configuration, builder.Environment);
         builder.Services.AddWardenIdentity(builder.Configuration);
         builder.Services.AddWardenAgentIdentity(builder.Configuration);
         builder.Services.AddWardenJobs(builder.Configuration);
@@ -44,6 +46,8 @@ public static class WardenApp
     public static async Task PrepareWardenAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         await using var startup = await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        // Every stored key opens with the configured key-encryption key, or nothing starts.
+        await app.Services.PrepareKeysAsync(cancellationToken);
         // Hangfire installs its schema when its storage is first made.
         _ = app.Services.GetRequiredService<Hangfire.JobStorage>();
         // Containment is in force before the first request is served, restart or not.

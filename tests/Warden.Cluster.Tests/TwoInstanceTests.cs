@@ -26,8 +26,8 @@ public sealed class TwoInstances : IAsyncLifetime
 }
 
 /// <summary>
-/// Two real app processes on one PostgreSQL database behave as one console: one audit chain however
-/// decisions are split, a trip on one instance refuses the agent on the other at once, and an agent's
+/// Two real app processes on one PostgreSQL database behave as one console: a token from one works
+/// on the other, one audit chain however decisions are split, a trip on one instance refuses the agent on the other at once, and an agent's
 /// rate limit holds across both.
 /// </summary>
 public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstances>
@@ -41,8 +41,9 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
     public async Task DecisionsSplitOverBothInstances_LeaveOneUnbrokenChain_WithNoRequestFailed()
     {
         await SetRateLimitAsync(AgentClient.Support, 100_000);
+        // One token, minted by A, used on both: the instances share their signing keys.
         var onA = await AgentClient.SignInAsync(Cluster.A);
-        var onB = await AgentClient.SignInAsync(Cluster.B);
+        var onB = onA.On(Cluster.B);
         var before = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Sequence"), 0) FROM "AuditEvents" """);
 
         var answers = new List<(HttpStatusCode Status, string Body, string Instance)>();

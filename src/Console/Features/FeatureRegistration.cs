@@ -20,6 +20,7 @@ using Warden.Features.Dashboard;
 using Warden.Features.Notifications;
 using Warden.Features.Setup;
 using Warden.Infrastructure.Events;
+using Warden.Infrastructure.Keys;
 
 namespace Warden.Features;
 
@@ -34,6 +35,7 @@ public static class FeatureRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<AuditCheckpointKey>();
+        services.AddStoredKeyUser<AuditCheckpointKey>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();

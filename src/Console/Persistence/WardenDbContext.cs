@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +19,13 @@ namespace Warden.Persistence;
 /// The one model of Warden. Each database provider has a thin subclass with its own migrations,
 /// because generated column types and snapshots differ between providers.
 /// </summary>
-public abstract class WardenDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public abstract class WardenDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The ASP.NET Core Data Protection key ring every instance shares (secrets sealed under the key-encryption key).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Warden.Infrastructure.Keys.StoredKey> StoredKeys => Set<Warden.Infrastructure.Keys.StoredKey>();
+
     public DbSet<HousekeepingRun> HousekeepingRuns => Set<HousekeepingRun>();
 
     public DbSet<Agent> Agents => Set<Agent>();
@@ -55,6 +61,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<EvidenceDefinition> EvidenceDefinitions => Set<EvidenceDefinition>();
 
     public DbSet<EvidencePack> EvidencePacks => Set<EvidencePack>();
+
+    public DbSet<EvidenceFileChunk> EvidenceFileChunks => Set<EvidenceFileChunk>();
 
     public DbSet<Warden.Features.Behaviour.AnomalyAlert> AnomalyAlerts => Set<Warden.Features.Behaviour.AnomalyAlert>();
 

@@ -37,6 +37,8 @@ public sealed class WardenCluster : IAsyncDisposable
             ["Database:Provider"] = "Postgres",
             ["Database:ConnectionString"] = connectionString,
             ["AgentIdentity:Issuer"] = Issuer,
+            // One key-encryption key per cluster: every instance opens the keys the first one stored.
+            ["Keys:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Jobs:Storage"] = "Database",
             ["Jobs:SchedulePollingSeconds"] = "1",
             // The demo's people and agents are seeded, but nobody acts unless a test does.

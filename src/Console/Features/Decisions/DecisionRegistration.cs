@@ -4,6 +4,7 @@ using Warden.Features.Containment;
 using Warden.Features.Decisions.Grants;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Policies;
+using Warden.Infrastructure.Keys;
 
 namespace Warden.Features.Decisions;
 
@@ -20,6 +21,7 @@ public static class DecisionRegistration
         services.AddSingleton<ParameterSchemas>();
         services.AddOptions<GrantOptions>().BindConfiguration(GrantOptions.SectionName).ValidateOnStart();
         services.AddSingleton<GrantKeys>();
+        services.AddStoredKeyUser<GrantKeys>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantTokens>();
         services.AddSingleton<DecisionJournal>();

@@ -29,7 +29,15 @@ public sealed class EvidenceCheck(EvidenceStore store, EvidenceSigningKey key) :
             .FirstOrDefaultAsync(ct);
         if (pack is null)
             return null;
-        var report = EvidencePackVerifier.Verify(store.Folder(pack.Id), key.PublicKeyPem);
-        return new PackCheck(pack.Id, pack.PeriodEnd, report.Verified);
+        var folder = await store.CopyToTemporaryFolderAsync(pack.Id, ct);
+        try
+        {
+            var report = EvidencePackVerifier.Verify(folder, key.PublicKeyPem);
+            return new PackCheck(pack.Id, pack.PeriodEnd, report.Verified);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -22,7 +22,7 @@ public static class EvidenceEndpoints
             return Results.Problem(statusCode: 404, title: "Unknown artifact", detail: EvidenceErrors.UnknownArtifact(artifact).Message);
         var download = await packs.DownloadAsync(id, parsed, cancellationToken);
         if (download.IsSuccess)
-            return Results.File(download.Value.Path, download.Value.ContentType, download.Value.FileName);
+            return Results.Stream(body => download.Value.WriteToAsync(body, cancellationToken), download.Value.ContentType, download.Value.FileName);
         var status = download.Error.Code switch
         {
             "evidence.pack_not_found" or "evidence.files_missing" => 404,

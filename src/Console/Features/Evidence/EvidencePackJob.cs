@@ -7,8 +7,8 @@ namespace Warden.Features.Evidence;
 
 /// <summary>
 /// Builds packs in the background. A pack is claimed by moving it from queued to running in one
-/// update, so two workers never build the same pack; files are written to a side folder and moved into
-/// place only when complete. A scheduled run for a period that already has a pack builds nothing.
+/// update, so two workers never build the same pack; files are written to a private folder and stored
+/// in the database before the pack is marked complete, so any instance serves it. A scheduled run for a period that already has a pack builds nothing.
 /// </summary>
 public sealed partial class EvidencePackJob(
     IDbContextFactory<WardenDbContext> contexts,
@@ -61,17 +61,15 @@ public sealed partial class EvidencePackJob(
         if (claimed == 0)
             return;
         var pack = await db.EvidencePacks.SingleAsync(p => p.Id == packId, cancellationToken);
-        var folder = store.Folder(packId);
-        var partial = folder + ".partial";
+        var partial = store.BuildFolder(packId);
         AuditEntry entry;
         try
         {
             if (Directory.Exists(partial))
                 Directory.Delete(partial, recursive: true);
             var result = await builder.BuildAsync(pack.Spec, partial, progress.For(packId), cancellationToken);
-            if (Directory.Exists(folder))
-                Directory.Delete(folder, recursive: true);
-            Directory.Move(partial, folder);
+            await store.SaveAsync(packId, partial, cancellationToken);
+            Directory.Delete(partial, recursive: true);
             pack.Complete(result, clock.GetUtcNow());
             entry = AuditEntry.Of(AuditActor.System, "evidence.generated", packId, new
             {

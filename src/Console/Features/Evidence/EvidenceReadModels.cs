@@ -49,7 +49,8 @@ public enum EvidenceArtifact
     Signature,
 }
 
-public sealed record EvidenceDownload(string Path, string ContentType, string FileName);
+/// <summary>A stored pack file ready to send: <see cref="WriteToAsync"/> streams it from the database.</summary>
+public sealed record EvidenceDownload(Func<Stream, CancellationToken, Task> WriteToAsync, string ContentType, string FileName);
 
 /// <summary>An uploaded file of a pack, for the verification page.</summary>
 public sealed record EvidenceUpload(string Name, Stream Content);

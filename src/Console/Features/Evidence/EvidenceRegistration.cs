@@ -5,6 +5,7 @@ using Warden.Features.Autonomy;
 using Warden.Features.Evidence.Rendering;
 using Warden.Features.Metrics;
 using Warden.Persistence;
+using Warden.Infrastructure.Keys;
 
 namespace Warden.Features.Evidence;
 
@@ -23,6 +24,7 @@ public static class EvidenceRegistration
         });
         services.AddSingleton<IEvidenceRenderer, PdfEvidenceRenderer>();
         services.AddSingleton<EvidenceSigningKey>();
+        services.AddStoredKeyUser<EvidenceSigningKey>();
         services.AddSingleton<EvidenceStore>();
         services.AddSingleton<EvidenceProgress>();
         services.AddSingleton<EvidencePackBuilder>();

@@ -22,9 +22,10 @@ public sealed class EvidenceRetentionJob(
             .OrderBy(p => p.ExpiresAt).Take(100).ToListAsync(cancellationToken);
         foreach (var pack in expired)
         {
-            var folder = store.Folder(pack.Id);
-            if (Directory.Exists(folder))
-                Directory.Delete(folder, recursive: true);
+            // The stored files go with the row (cascade); a folder from before packs were stored in the database goes too.
+            var legacy = store.LegacyFolder(pack.Id);
+            if (Directory.Exists(legacy))
+                Directory.Delete(legacy, recursive: true);
             db.EvidencePacks.Remove(pack);
             await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.System, "evidence.expired", pack.Id, new
             {

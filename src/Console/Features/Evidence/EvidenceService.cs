@@ -113,14 +113,13 @@ public sealed class EvidenceService(
             EvidenceArtifact.Manifest => (EvidenceFiles.Manifest, "application/json", $"{pack.Id}-manifest.json"),
             _ => (EvidenceFiles.Signature, "text/plain", $"{pack.Id}-manifest.sig"),
         };
-        var path = Path.Combine(store.Folder(pack.Id), file);
-        if (!File.Exists(path))
+        if (!await store.ExistsAsync(pack.Id, file, cancellationToken))
             return EvidenceErrors.FilesMissing(pack.Id);
         await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.downloaded", pack.Id, new
         {
             artifact = artifact.ToString().ToLowerInvariant(), title = pack.Title,
         })], cancellationToken);
-        return new EvidenceDownload(path, type, name);
+        return new EvidenceDownload((target, ct) => store.WriteToAsync(pack.Id, file, target, ct), type, name);
     }
 
     internal EvidencePackRow Row(EvidencePack p) => new(

@@ -22,7 +22,15 @@ public sealed class EvidenceVerificationService(
         await using var db = contexts.CreateDbContext();
         if (!await db.EvidencePacks.AnyAsync(p => p.Id == packId && p.Status == EvidencePackStatus.Completed, cancellationToken))
             return EvidenceErrors.PackNotFound(packId);
-        return EvidencePackVerifier.Verify(store.Folder(packId), key.PublicKeyPem);
+        var folder = await store.CopyToTemporaryFolderAsync(packId, cancellationToken);
+        try
+        {
+            return EvidencePackVerifier.Verify(folder, key.PublicKeyPem);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>Copies the uploaded files into a private temporary folder, verifies them there, and removes them.</summary>

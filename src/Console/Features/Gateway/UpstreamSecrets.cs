@@ -1,25 +1,17 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
-using Warden.Infrastructure.Storage;
 
 namespace Warden.Features.Gateway;
 
 /// <summary>
 /// Seals the headers (credentials) Warden sends to HTTP upstreams with ASP.NET Core Data Protection,
-/// its key ring kept in the data folder beside Warden's other keys. Agents never see them, and the
-/// console shows only their names.
+/// whose key ring every instance shares (in the database, sealed under the key-encryption key). Agents
+/// never see them, and the console shows only their names.
 /// </summary>
-public sealed class UpstreamSecrets
+public sealed class UpstreamSecrets(IDataProtectionProvider protection)
 {
-    private readonly IDataProtector _protector;
-
-    public UpstreamSecrets(DatabaseConnection connection)
-    {
-        var keys = new DirectoryInfo(Path.Combine(connection.DataDirectory, "keys", "gateway"));
-        _protector = DataProtectionProvider.Create(keys, builder => builder.SetApplicationName("Warden"))
-            .CreateProtector("Warden.Gateway.UpstreamHeaders.v1");
-    }
+    private readonly IDataProtector _protector = protection.CreateProtector("Warden.Gateway.UpstreamHeaders.v1");
 
     public string? Seal(IReadOnlyDictionary<string, string> headers) =>
         headers.Count == 0 ? null : _protector.Protect(JsonSerializer.Serialize(headers));

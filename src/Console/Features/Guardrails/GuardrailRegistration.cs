@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Guardrails;
 using Warden.Features.AuditLog;
+using Warden.Infrastructure.Keys;
 
 namespace Warden.Features.Guardrails;
 
@@ -17,6 +18,7 @@ public static class GuardrailRegistration
         services.AddSingleton(sp => ScannerSetup.Create(
             sp.GetRequiredService<IOptions<GuardrailSettings>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<Masking>();
+        services.AddStoredKeyUser<Masking>();
         services.AddSingleton<IAuditMasking>(sp => sp.GetRequiredService<Masking>());
         services.AddSingleton<RequestScreening>();
         services.AddHttpClient(HttpDetector.HttpClientName);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Warden.Domain.Guardrails;
 using Warden.Features.AuditLog;
+using System.Security.Cryptography;
+using Warden.Infrastructure.Keys;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Features.Guardrails;
@@ -9,15 +11,20 @@ namespace Warden.Features.Guardrails;
 /// The one masking service: whatever Warden stores or shows of what agents sent (decision records,
 /// audit events, approval cards, agent pages, exports, evidence) goes through it first. Personal
 /// data and secrets become typed placeholders with a short keyed hash, e.g. <c>[email:3f9a1c2b]</c>;
-/// the key (masking.key) is generated once into the data folder, so placeholders correlate across
-/// records of one installation and reveal nothing without the key.
+/// the key is one for every instance, kept in the key store, so placeholders correlate across records
+/// of one installation and reveal nothing without the key. A data folder's masking.key from before
+/// keys were shared is imported once.
 /// </summary>
-public sealed class Masking(GuardrailScanner scanner, DatabaseConnection connection) : IAuditMasking
+public sealed class Masking(GuardrailScanner scanner, KeyStore keys, DatabaseConnection connection) : IAuditMasking, IStoredKeyUser
 {
+    public const string KeyName = "masking";
     public const string KeyFileName = "masking.key";
 
-    private readonly Lazy<GuardrailMasker> _masker = new(() =>
-        new GuardrailMasker(DataFolderSecret.LoadOrCreate(connection.DataDirectory, KeyFileName, 32), scanner.ForMasking()));
+    private readonly Lazy<GuardrailMasker> _masker = new(() => new GuardrailMasker(
+        keys.GetOrCreate(KeyName, "hmac-sha256", () => RandomNumberGenerator.GetBytes(32), () => DataFolderKeyFile.Read(connection.DataDirectory, KeyFileName)),
+        scanner.ForMasking()));
+
+    public void LoadKeys() => _ = _masker.Value;
 
     public string Text(string? text) => string.IsNullOrEmpty(text) ? text ?? string.Empty : _masker.Value.MaskText(text);
 

@@ -9,15 +9,15 @@ public sealed class AgentIdentityOptions
     /// <summary>Accept the token endpoint over plain HTTP; only for local development and tests.</summary>
     public bool AllowHttp { get; set; }
 
-    /// <summary>Issuer URI of the tokens; by default the address the request arrived on.</summary>
+    /// <summary>Issuer URI of tokens and grants; required on PostgreSQL (one issuer for every instance), on SQLite by default the address the request arrived on.</summary>
     public Uri? Issuer { get; set; }
 
-    /// <summary>PKCS#12 file with the signing key; by default keys/signing.pfx in the data folder, generated once.</summary>
+    /// <summary>PKCS#12 file with the signing key; by default generated once into the shared key store.</summary>
     public string? SigningCertificatePath { get; set; }
 
     public string? SigningCertificatePassword { get; set; }
 
-    /// <summary>PKCS#12 file with the encryption key; by default keys/encryption.pfx in the data folder, generated once.</summary>
+    /// <summary>PKCS#12 file with the encryption key; by default generated once into the shared key store.</summary>
     public string? EncryptionCertificatePath { get; set; }
 
     public string? EncryptionCertificatePassword { get; set; }

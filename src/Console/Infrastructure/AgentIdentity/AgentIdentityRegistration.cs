@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using Warden.Infrastructure.Cluster;
+using Warden.Infrastructure.Keys;
 using Warden.Infrastructure.Storage;
 using Warden.Persistence;
 
@@ -15,6 +16,10 @@ public static class AgentIdentityRegistration
         var section = configuration.GetSection(AgentIdentityOptions.SectionName);
         services.AddOptions<AgentIdentityOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         var options = section.Get<AgentIdentityOptions>() ?? new AgentIdentityOptions();
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.Issuer is null && database.ParsedProvider == DatabaseProvider.Postgres)
+            throw new Hosting.StartupException(
+                "AgentIdentity:Issuer is required when Database:Provider is Postgres: every instance must issue tokens and grants under one address (e.g. https://warden.example.com/).");
 
         services.AddSingleton<AgentTokenGate>();
         services.AddSingleton<AgentTokenGateLoader>();
@@ -54,6 +59,8 @@ public static class AgentIdentityRegistration
                 validation.UseAspNetCore();
             });
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ServerKeys>();
+        services.AddSingleton<ServerKeysLoader>();
+        services.AddStoredKeyUser<ServerKeysLoader>();
         services.AddScoped(sp => (AgentApplicationManager)sp.GetRequiredService<OpenIddict.Core.OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>());
 
         services.AddAuthorizationBuilder()
@@ -76,14 +83,20 @@ public static class AgentIdentityRegistration
         return services;
     }
 
-    /// <summary>Keys come from the data folder, which is only known once the storage settings are resolved.</summary>
-    private sealed class ServerKeys(DatabaseConnection connection, IOptions<AgentIdentityOptions> options, TimeProvider clock)
+    /// <summary>Reads the server's options once at start-up, which loads (or creates) the token keys before anything writes.</summary>
+    private sealed class ServerKeysLoader(IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions> server) : IStoredKeyUser
+    {
+        public void LoadKeys() => _ = server.CurrentValue;
+    }
+
+    /// <summary>Keys come from the shared key store (or configured files), which is only known once the storage settings are resolved.</summary>
+    private sealed class ServerKeys(DatabaseConnection connection, KeyStore keys, IOptions<AgentIdentityOptions> options, TimeProvider clock)
         : IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>
     {
         public void Configure(OpenIddict.Server.OpenIddictServerOptions server)
         {
-            var signing = AgentIdentityKeys.Signing(options.Value, connection.DataDirectory, clock);
-            var encryption = AgentIdentityKeys.Encryption(options.Value, connection.DataDirectory, clock);
+            var signing = AgentIdentityKeys.Signing(options.Value, keys, connection.DataDirectory, clock);
+            var encryption = AgentIdentityKeys.Encryption(options.Value, keys, connection.DataDirectory, clock);
             server.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(
                 new Microsoft.IdentityModel.Tokens.X509SecurityKey(signing), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256));
             server.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.EncryptingCredentials(

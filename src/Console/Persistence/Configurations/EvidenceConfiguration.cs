@@ -50,3 +50,17 @@ internal sealed class EvidencePackConfiguration : IEntityTypeConfiguration<Evide
         builder.Ignore(p => p.CanRetry);
     }
 }
+
+internal sealed class EvidenceFileChunkConfiguration : IEntityTypeConfiguration<EvidenceFileChunk>
+{
+    public void Configure(EntityTypeBuilder<EvidenceFileChunk> builder)
+    {
+        builder.ToTable("EvidenceFileChunks");
+        builder.HasKey(c => new { c.PackId, c.FileName, c.Index });
+        builder.Property(c => c.PackId).HasMaxLength(40);
+        builder.Property(c => c.FileName).HasMaxLength(60);
+        builder.Property(c => c.Content).IsRequired();
+        // A pack's files go with it (retention deletes the pack row).
+        builder.HasOne<EvidencePack>().WithMany().HasForeignKey(c => c.PackId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -117,7 +117,9 @@ public sealed class AuditWriterTests
         var report = await VerifyAsync(app);
         report.Verified.ShouldBeTrue(report.Reason);
         report.CheckpointsChecked.ShouldBeGreaterThanOrEqualTo(2);
-        File.Exists(Path.Combine(app.DataDirectory, AuditCheckpointKey.FileName)).ShouldBeTrue();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        (await db.StoredKeys.CountAsync(k => k.Name == AuditCheckpointKey.KeyName, TestContext.Current.CancellationToken)).ShouldBe(1);
+        File.Exists(Path.Combine(app.DataDirectory, AuditCheckpointKey.FileName)).ShouldBeFalse();
     }
 
     internal static AuditEntry Entry(string subject) =>

@@ -47,8 +47,7 @@ public sealed class EvidenceCriterionTests(WardenAppFactory app) : IClassFixture
     {
         var agent = await RegisterAsync(app);
         var pack = await AgentPackAsync(agent.Id);
-        var pdf = Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf);
-        await File.AppendAllTextAsync(pdf, "tampered", TestContext.Current.CancellationToken);
+        await EvidenceScenario.TamperAsync(app, pack.Id, EvidenceFiles.Pdf);
 
         (await MeasureAsync(agent.Id)).ShouldBe(false);
     }

@@ -4,7 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
+using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Keys;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
@@ -102,11 +105,12 @@ public sealed class TokenValidationTests(WardenAppFactory app) : IClassFixture<W
         return (agent, template);
     }
 
-    /// <summary>The private key of <c>keys/signing.pfx</c> in the app's data folder, loaded as the app loads it.</summary>
+    /// <summary>The private key of the stored token-signing key, loaded as the app loads it.</summary>
     private RSA SigningKey()
     {
-        var path = Path.Combine(app.DataDirectory, "keys", "signing.pfx");
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, null, X509KeyStorageFlags.EphemeralKeySet);
+        var pkcs12 = app.Services.GetRequiredService<KeyStore>().GetOrCreate(AgentIdentityKeys.SigningKeyName, AgentIdentityKeys.Purpose,
+            () => throw new InvalidOperationException("The app has not stored its signing key."));
+        using var certificate = X509CertificateLoader.LoadPkcs12(pkcs12, null, X509KeyStorageFlags.EphemeralKeySet);
         var key = certificate.GetRSAPrivateKey().ShouldNotBeNull();
         // Exported so the key outlives the certificate.
         var copy = RSA.Create();

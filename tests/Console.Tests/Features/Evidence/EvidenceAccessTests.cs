@@ -19,7 +19,9 @@ public sealed class EvidenceAccessTests(EvidenceAppFactory app) : IClassFixture<
         var download = await DownloadAsync(DemoAccounts.Auditor, pack.Id, EvidenceArtifact.Pdf);
 
         download.IsSuccess.ShouldBeTrue(download.Error.ToString());
-        File.Exists(download.Value.Path).ShouldBeTrue();
+        using var body = new MemoryStream();
+        await download.Value.WriteToAsync(body, TestContext.Current.CancellationToken);
+        System.Text.Encoding.ASCII.GetString(body.ToArray(), 0, 5).ShouldBe("%PDF-");
         download.Value.ContentType.ShouldBe("application/pdf");
         (await DownloadEventsAsync(pack.Id)).ShouldContain(d => d.Contains("auditor@", StringComparison.Ordinal) || d.Contains("a***@", StringComparison.Ordinal));
     }

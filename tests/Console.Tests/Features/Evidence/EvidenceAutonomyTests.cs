@@ -24,7 +24,7 @@ public sealed class EvidenceAutonomyTests(WardenAppFactory app) : IClassFixture<
         (await JsonOf(secret)).GetProperty("outcome").GetString().ShouldBe("deny");
 
         var pack = await EvidenceScenario.GenerateAsync(app, DemoAccounts.Auditor, EvidenceScenario.Today(app));
-        using var pdf = PdfDocument.Open(Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf));
+        using var pdf = PdfDocument.Open(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf));
         var text = string.Join('\n', pdf.GetPages().Select(p => p.Text));
 
         pack.Status.ShouldBe(EvidencePackStatus.Completed, pack.Error);

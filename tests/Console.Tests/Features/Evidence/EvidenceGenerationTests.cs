@@ -41,8 +41,7 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
     {
         var pack = await app.SharedPackAsync();
         var spec = await SpecOfAsync(pack.Id);
-        var pdf = Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf);
-        var written = File.GetLastWriteTimeUtc(pdf);
+        var stored = await File.ReadAllBytesAsync(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf), TestContext.Current.CancellationToken);
 
         var again = await app.AsUserAsync<EvidenceService, Result<EvidencePackRow>>(DemoAccounts.Officer,
             s => s.GenerateAsync(new EvidenceRequest(spec.Scope, spec.ScopeTarget, spec.PeriodStart, spec.PeriodEnd), TestContext.Current.CancellationToken));
@@ -51,7 +50,7 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         again.Value.Id.ShouldBe(pack.Id);
         again.Value.Status.ShouldBe(EvidencePackStatus.Completed);
         again.Value.PdfSha256.ShouldBe(pack.PdfSha256);
-        File.GetLastWriteTimeUtc(pdf).ShouldBe(written);
+        (await File.ReadAllBytesAsync(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf), TestContext.Current.CancellationToken)).ShouldBe(stored);
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         (await db.EvidencePacks.CountAsync(p => p.Key == spec.Key, TestContext.Current.CancellationToken)).ShouldBe(1);
     }
@@ -91,20 +90,18 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         var clock = app.Services.GetRequiredService<TimeProvider>();
         var now = clock.GetUtcNow();
         var spec = EvidencePeriods.Spec("evd_retention", "Retention", EvidenceScope.Everything, null, now.AddDays(-40), now.AddDays(-39), ["Auditor"], now);
-        var folder = EvidenceScenario.Folder(app, spec.PackId);
-        Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, EvidenceFiles.Manifest), "{}", TestContext.Current.CancellationToken);
         await using (var db = await Contexts().CreateDbContextAsync(TestContext.Current.CancellationToken))
         {
             db.EvidencePacks.Add(EvidencePack.Request(spec, "schedule", now, retentionDays: 30));
+            db.EvidenceFileChunks.Add(new EvidenceFileChunk(spec.PackId, EvidenceFiles.Manifest, 0, "{}"u8.ToArray()));
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
         await app.Services.GetRequiredService<EvidenceRetentionJob>().RunAsync(TestContext.Current.CancellationToken);
 
-        Directory.Exists(folder).ShouldBeFalse();
         await using var check = await Contexts().CreateDbContextAsync(TestContext.Current.CancellationToken);
         (await check.EvidencePacks.AnyAsync(p => p.Id == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeFalse();
+        (await check.EvidenceFileChunks.AnyAsync(c => c.PackId == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeFalse();
         (await check.AuditEvents.AnyAsync(e => e.Kind == "evidence.expired" && e.Subject == spec.PackId, TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
@@ -118,7 +115,7 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
             db.EvidencePacks.Add(EvidencePack.Request(spec, "test", now, retentionDays: null));
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
-        var blocker = EvidenceScenario.Folder(app, spec.PackId) + ".partial";
+        var blocker = app.Services.GetRequiredService<EvidenceStore>().BuildFolder(spec.PackId);
         Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
         await File.WriteAllTextAsync(blocker, "a file where the build wants its folder", TestContext.Current.CancellationToken);
 

@@ -16,7 +16,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
     {
         var pack = await app.SharedPackAsync();
 
-        using var pdf = PdfDocument.Open(Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf));
+        using var pdf = PdfDocument.Open(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf));
         var pages = pdf.GetPages().Select(p => p.Text).ToList();
         var all = string.Join("\n", pages);
 
@@ -39,7 +39,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
     public async Task Pdf_AndExport_ShowPersonalDataOnlyMasked()
     {
         var pack = await app.SharedPackAsync();
-        var folder = EvidenceScenario.Folder(app, pack.Id);
+        var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
 
         using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
         var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
@@ -58,7 +58,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
     public async Task Pack_ForAPeriodLongerThanABatch_ExportsAndListsEveryEventOfThePeriod()
     {
         var pack = await app.SharedPackAsync();
-        var folder = EvidenceScenario.Folder(app, pack.Id);
+        var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
 
         var lines = ReadExport(folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
@@ -76,7 +76,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
     {
         var pack = await app.SharedPackAsync();
 
-        using var pdf = PdfDocument.Open(Path.Combine(EvidenceScenario.Folder(app, pack.Id), EvidenceFiles.Pdf));
+        using var pdf = PdfDocument.Open(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf));
         pdf.Advanced.TryGetEmbeddedFiles(out var files).ShouldBeTrue();
         var manifest = EvidenceManifest.Parse(files.Single(f => f.Name == EvidenceFiles.Manifest).Bytes.ToArray());
 

@@ -120,8 +120,29 @@ internal static class EvidenceScenario
     public static string Masked(WardenAppFactory app, string text) =>
         app.Services.GetRequiredService<Warden.Features.Guardrails.Masking>().Text(text);
 
-    public static string Folder(WardenAppFactory app, string packId) =>
-        app.Services.GetRequiredService<EvidenceStore>().Folder(packId);
+    /// <summary>The pack's files as stored in the database, copied into a folder of the app's data folder.</summary>
+    public static async Task<string> FolderAsync(WardenAppFactory app, string packId)
+    {
+        var store = app.Services.GetRequiredService<EvidenceStore>();
+        var folder = Directory.CreateDirectory(Path.Combine(app.DataDirectory, "test-copies", Guid.NewGuid().ToString("N"))).FullName;
+        foreach (var name in EvidenceFiles.All)
+        {
+            if (!await store.ExistsAsync(packId, name, TestContext.Current.CancellationToken))
+                continue;
+            await using var file = File.Create(Path.Combine(folder, name));
+            await store.WriteToAsync(packId, name, file, TestContext.Current.CancellationToken);
+        }
+        return folder;
+    }
+
+    /// <summary>Alters a stored file in the database: appends bytes after its last piece.</summary>
+    public static async Task TamperAsync(WardenAppFactory app, string packId, string fileName)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var last = await db.EvidenceFileChunks.Where(c => c.PackId == packId && c.FileName == fileName).MaxAsync(c => c.Index, TestContext.Current.CancellationToken);
+        db.EvidenceFileChunks.Add(new EvidenceFileChunk(packId, fileName, last + 1, "tampered"u8.ToArray()));
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+    }
 
     /// <summary>A copy of a pack folder to tamper with.</summary>
     public static string CopyOf(string folder)

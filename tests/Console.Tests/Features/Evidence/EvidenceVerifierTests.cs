@@ -32,7 +32,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task Verify_WithOneByteFlipped_NamesWhatNoLongerMatches(string file, string named)
     {
         var pack = await app.SharedPackAsync();
-        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        var copy = EvidenceScenario.CopyOf(await EvidenceScenario.FolderAsync(app, pack.Id));
         try
         {
             FlipByte(Path.Combine(copy, file));
@@ -55,7 +55,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task Verify_WithASignatureMadeByAnotherKey_ReportsTheSignature()
     {
         var pack = await app.SharedPackAsync();
-        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        var copy = EvidenceScenario.CopyOf(await EvidenceScenario.FolderAsync(app, pack.Id));
         try
         {
             using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -78,7 +78,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task Verify_APackReSignedWithItsOwnNewKey_IsCaughtByTheTrustedKey()
     {
         var pack = await app.SharedPackAsync();
-        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        var copy = EvidenceScenario.CopyOf(await EvidenceScenario.FolderAsync(app, pack.Id));
         try
         {
             using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -103,7 +103,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task VerifyCommand_ExitsZeroOnAGoodPackAndPrintsEachMismatchOtherwise()
     {
         var pack = await app.SharedPackAsync();
-        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        var copy = EvidenceScenario.CopyOf(await EvidenceScenario.FolderAsync(app, pack.Id));
         var keyFile = Path.Combine(copy, "trusted.pem");
         try
         {
@@ -131,7 +131,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task VerifyCommand_OnTheFilesAsTheyDownload_FindsThemByTheirNames()
     {
         var pack = await app.SharedPackAsync();
-        var copy = EvidenceScenario.CopyOf(EvidenceScenario.Folder(app, pack.Id));
+        var copy = EvidenceScenario.CopyOf(await EvidenceScenario.FolderAsync(app, pack.Id));
         try
         {
             File.Move(Path.Combine(copy, EvidenceFiles.Pdf), Path.Combine(copy, $"{pack.Id}.pdf"));
@@ -155,7 +155,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
     public async Task VerifyUpload_OfTheDownloadedFiles_VerifiesAndCatchesAnAlteredPdf()
     {
         var pack = await app.SharedPackAsync();
-        var folder = EvidenceScenario.Folder(app, pack.Id);
+        var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
         var pdf = await File.ReadAllBytesAsync(Path.Combine(folder, EvidenceFiles.Pdf), TestContext.Current.CancellationToken);
         List<EvidenceUpload> Uploads(byte[] pdfBytes) =>
         [

@@ -70,7 +70,7 @@ public sealed class MaskingEverywhereTests
         // An evidence pack of the period: its PDF (as text and as bytes), its export and its manifest.
         var pack = await Evidence.EvidenceScenario.GenerateAsync(app, DemoAccounts.Auditor, Evidence.EvidenceScenario.Today(app));
         pack.Status.ShouldBe(Warden.Features.Evidence.EvidencePackStatus.Completed, pack.Error);
-        var folder = Evidence.EvidenceScenario.Folder(app, pack.Id);
+        var folder = await Evidence.EvidenceScenario.FolderAsync(app, pack.Id);
         string pdfText;
         using (var pdf = UglyToad.PdfPig.PdfDocument.Open(Path.Combine(folder, Warden.Features.Evidence.EvidenceFiles.Pdf)))
             pdfText = string.Join('\n', pdf.GetPages().Select(p => p.Text));

@@ -25,7 +25,7 @@ public sealed class SigningKeyPersistenceTests
             await using var after = WardenAppFactory.With(dataDirectory: dataDirectory);
             _ = after.Server;
 
-            File.Exists(Path.Combine(dataDirectory, "keys", "signing.pfx")).ShouldBeTrue();
+            File.Exists(Path.Combine(dataDirectory, "keys", "signing.pfx")).ShouldBeFalse();
             (await after.ValidateAsync(token)).ShouldNotBeNull();
         }
         finally

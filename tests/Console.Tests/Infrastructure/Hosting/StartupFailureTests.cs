@@ -34,6 +34,8 @@ public sealed class StartupFailureTests : IDisposable
             ["Database__Provider"] = "Postgres",
             ["Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=3",
             ["Database__StartupWaitSeconds"] = "2",
+            ["Keys__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["AgentIdentity__Issuer"] = "https://warden.example/",
         };
 
         var run = await RunAppAsync(environment);
@@ -57,6 +59,63 @@ public sealed class StartupFailureTests : IDisposable
         var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
         line.ShouldStartWith("Warden cannot start:");
         line.ShouldContain("Database:ConnectionString");
+    }
+
+    [Fact]
+    public async Task Start_OnPostgresWithoutAKeyEncryptionKey_StopsWithOneLineNamingTheSetting()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=3",
+            ["AgentIdentity__Issuer"] = "https://warden.example/",
+        };
+
+        var run = await RunAppAsync(environment);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
+        line.ShouldStartWith("Warden cannot start:");
+        line.ShouldContain("Keys:EncryptionKey");
+    }
+
+    [Fact]
+    public async Task Start_OnPostgresWithoutAnIssuer_StopsWithOneLineNamingTheSetting()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=3",
+            ["Keys__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+
+        var run = await RunAppAsync(environment);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
+        line.ShouldStartWith("Warden cannot start:");
+        line.ShouldContain("AgentIdentity:Issuer");
+    }
+
+    [Fact]
+    public async Task Start_WithAKeyEncryptionKeyThatDoesNotOpenTheStoredKeys_StopsWithOneLineAndReplacesNothing()
+    {
+        using (var database = new SharedDatabase(_dataDirectory.FullName))
+            _ = database.Keys(SharedDatabase.NewKek()).GetOrCreate("masking", "hmac-sha256", () => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var environment = new Dictionary<string, string>
+        {
+            ["Keys__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+
+        var run = await RunAppAsync(environment);
+
+        run.ExitCode.ShouldBe(1, run.ToString());
+        var line = run.ErrorLines.ShouldHaveSingleItem(run.ToString());
+        line.ShouldStartWith("Warden cannot start:");
+        line.ShouldContain("'masking' does not open with the key-encryption key from Keys:EncryptionKey");
+        using var after = new SharedDatabase(_dataDirectory.FullName);
+        using var db = after.CreateDbContext();
+        db.StoredKeys.Count().ShouldBe(1);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace Warden.Features.Decisions.Grants;
 
-/// <summary>Where the grant signing key comes from; by default keys/grant-signing.pem in the data folder, generated once.</summary>
+/// <summary>Where the grant signing key comes from; by default generated once into the shared key store.</summary>
 public sealed class GrantOptions
 {
     public const string SectionName = "Grants";
@@ -10,7 +10,7 @@ public sealed class GrantOptions
 
     /// <summary>
     /// PEM files of keys that no longer sign but whose grants may still be in flight (a rotation): they
-    /// stay in the key set and are accepted until removed. By default every file in keys/grant-retired/.
+    /// stay in the key set and are accepted until removed, beside the retired keys of the key store.
     /// </summary>
     public IList<string> RetiredKeyPaths { get; } = [];
 }

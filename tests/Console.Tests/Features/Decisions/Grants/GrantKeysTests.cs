@@ -4,18 +4,21 @@ using Microsoft.Extensions.Options;
 using Warden.Features.Decisions.Grants;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
-using Warden.Infrastructure.Storage;
+using Warden.Infrastructure.Keys;
+using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Decisions.Grants;
 
-/// <summary>Grant keys kept like the token keys: generated once into the data folder, or configured, and rotated by retiring.</summary>
+/// <summary>Grant keys kept like the token keys: generated once into the shared key store, or configured, and rotated by retiring.</summary>
 public sealed class GrantKeysTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 6, 9, 0, 0, TimeSpan.Zero);
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("warden-grant-keys-");
+    private readonly SharedDatabase _database = new();
+    private readonly KeyEncryptionKey _kek = SharedDatabase.NewKek();
 
     [Fact]
-    public void Signing_GeneratedOnce_IsTheSameKeyAfterARestart_AndOnlyTheOwnerMayReadIt()
+    public void Signing_GeneratedOnce_IsTheSameKeyAfterARestart_AndWritesNoFile()
     {
         string first;
         using (var keys = Keys())
@@ -25,9 +28,7 @@ public sealed class GrantKeysTests : IDisposable
 
         again.Signing.Id.ShouldBe(first);
         again.Signing.Algorithm.ShouldBe("ES256");
-        var file = Path.Combine(_data.FullName, "keys", "grant-signing.pem");
-        if (!OperatingSystem.IsWindows())
-            File.GetUnixFileMode(file).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Exists(Path.Combine(_data.FullName, "keys", "grant-signing.pem")).ShouldBeFalse();
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class GrantKeysTests : IDisposable
     }
 
     [Fact]
-    public void TryRead_AGrantOfARetiredKey_StillVerifies_AndTheKeySetListsBothKeys()
+    public async Task TryRead_AGrantOfARetiredKey_StillVerifies_AndTheKeySetListsBothKeys()
     {
         string grant;
         string retiredId;
@@ -56,8 +57,7 @@ public sealed class GrantKeysTests : IDisposable
             grant = Tokens(before).Sign(Claims());
             retiredId = before.Signing.Id;
         }
-        Directory.CreateDirectory(Path.Combine(_data.FullName, "keys", "grant-retired"));
-        File.Move(Path.Combine(_data.FullName, "keys", "grant-signing.pem"), Path.Combine(_data.FullName, "keys", "grant-retired", "2026-12.pem"));
+        (await _database.Keys(_kek).RetireAsync(GrantKeys.KeyName, TestContext.Current.CancellationToken)).ShouldBeTrue();
 
         using var rotated = Keys();
 
@@ -65,6 +65,24 @@ public sealed class GrantKeysTests : IDisposable
         rotated.All.Select(k => k.Id).ShouldBe([rotated.Signing.Id, retiredId]);
         Tokens(rotated).TryRead(grant, out var read).ShouldBeTrue();
         read.DecisionId.ShouldBe(Claims().DecisionId);
+    }
+
+    [Fact]
+    public void Signing_WithADataFolderKeyAndRetiredKeysFromBeforeKeysWereShared_ImportsThemOnce()
+    {
+        using var legacy = GrantKey.NewEc();
+        using var legacyRetired = GrantKey.NewEc();
+        Directory.CreateDirectory(Path.Combine(_data.FullName, "keys", "grant-retired"));
+        File.WriteAllText(Path.Combine(_data.FullName, "keys", "grant-signing.pem"), legacy.ExportPrivateKeyPem());
+        File.WriteAllText(Path.Combine(_data.FullName, "keys", "grant-retired", "2026-11.pem"), legacyRetired.ExportPrivateKeyPem());
+
+        using (var imported = Keys())
+            imported.All.Select(k => k.Id).ShouldBe([legacy.Id, legacyRetired.Id]);
+        Directory.Delete(Path.Combine(_data.FullName, "keys"), recursive: true);
+        using var afterwards = Keys();
+
+        afterwards.Signing.Id.ShouldBe(legacy.Id);
+        afterwards.All.Select(k => k.Id).ShouldBe([legacy.Id, legacyRetired.Id]);
     }
 
     [Theory]
@@ -90,10 +108,14 @@ public sealed class GrantKeysTests : IDisposable
         refused.Message.ShouldContain(pem);
     }
 
-    public void Dispose() => _data.Delete(recursive: true);
+    public void Dispose()
+    {
+        _database.Dispose();
+        _data.Delete(recursive: true);
+    }
 
     private GrantKeys Keys(GrantOptions? options = null) =>
-        new(new DatabaseConnection(DatabaseProvider.Sqlite, string.Empty, _data.FullName), Options.Create(options ?? new GrantOptions()));
+        new(_database.Keys(_kek), _database.Instance(_data.FullName), Options.Create(options ?? new GrantOptions()));
 
     private static GrantTokens Tokens(GrantKeys keys) =>
         new(keys, new GrantIssuer(Options.Create(new AgentIdentityOptions { Issuer = new Uri("https://warden.example/") }), new HttpContextAccessor()));

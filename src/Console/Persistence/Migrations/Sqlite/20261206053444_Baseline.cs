@@ -282,6 +282,20 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Decisions",
                 columns: table => new
                 {
@@ -591,6 +605,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StoredKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Material = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RetiredAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoredKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TokenIssuances",
                 columns: table => new
                 {
@@ -807,6 +838,26 @@ namespace Warden.Persistence.Migrations.Sqlite
                         name: "FK_ContainmentReleaseApprovals_Containments_ContainmentId",
                         column: x => x.ContainmentId,
                         principalTable: "Containments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvidenceFileChunks",
+                columns: table => new
+                {
+                    PackId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidenceFileChunks", x => new { x.PackId, x.FileName, x.Index });
+                    table.ForeignKey(
+                        name: "FK_EvidenceFileChunks_EvidencePacks_PackId",
+                        column: x => x.PackId,
+                        principalTable: "EvidencePacks",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1284,6 +1335,13 @@ namespace Warden.Persistence.Migrations.Sqlite
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_StoredKeys_Name",
+                table: "StoredKeys",
+                column: "Name",
+                unique: true,
+                filter: "\"RetiredAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TokenIssuances_AgentId_IssuedAt",
                 table: "TokenIssuances",
                 columns: new[] { "AgentId", "IssuedAt" });
@@ -1354,13 +1412,16 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "ContainmentReleaseApprovals");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "Decisions");
 
             migrationBuilder.DropTable(
                 name: "EvidenceDefinitions");
 
             migrationBuilder.DropTable(
-                name: "EvidencePacks");
+                name: "EvidenceFileChunks");
 
             migrationBuilder.DropTable(
                 name: "GatewayUpstreams");
@@ -1396,6 +1457,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "StateChanges");
 
             migrationBuilder.DropTable(
+                name: "StoredKeys");
+
+            migrationBuilder.DropTable(
                 name: "TokenIssuances");
 
             migrationBuilder.DropTable(
@@ -1415,6 +1479,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Containments");
+
+            migrationBuilder.DropTable(
+                name: "EvidencePacks");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");

@@ -283,6 +283,20 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Decisions",
                 columns: table => new
                 {
@@ -592,6 +606,23 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "StoredKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Purpose = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Material = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RetiredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoredKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TokenIssuances",
                 columns: table => new
                 {
@@ -808,6 +839,26 @@ namespace Warden.Persistence.Migrations.Postgres
                         name: "FK_ContainmentReleaseApprovals_Containments_ContainmentId",
                         column: x => x.ContainmentId,
                         principalTable: "Containments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EvidenceFileChunks",
+                columns: table => new
+                {
+                    PackId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidenceFileChunks", x => new { x.PackId, x.FileName, x.Index });
+                    table.ForeignKey(
+                        name: "FK_EvidenceFileChunks_EvidencePacks_PackId",
+                        column: x => x.PackId,
+                        principalTable: "EvidencePacks",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1285,6 +1336,13 @@ namespace Warden.Persistence.Migrations.Postgres
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_StoredKeys_Name",
+                table: "StoredKeys",
+                column: "Name",
+                unique: true,
+                filter: "\"RetiredAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TokenIssuances_AgentId_IssuedAt",
                 table: "TokenIssuances",
                 columns: new[] { "AgentId", "IssuedAt" });
@@ -1355,13 +1413,16 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "ContainmentReleaseApprovals");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "Decisions");
 
             migrationBuilder.DropTable(
                 name: "EvidenceDefinitions");
 
             migrationBuilder.DropTable(
-                name: "EvidencePacks");
+                name: "EvidenceFileChunks");
 
             migrationBuilder.DropTable(
                 name: "GatewayUpstreams");
@@ -1397,6 +1458,9 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "StateChanges");
 
             migrationBuilder.DropTable(
+                name: "StoredKeys");
+
+            migrationBuilder.DropTable(
                 name: "TokenIssuances");
 
             migrationBuilder.DropTable(
@@ -1416,6 +1480,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Containments");
+
+            migrationBuilder.DropTable(
+                name: "EvidencePacks");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");
