@@ -37,6 +37,8 @@ internal sealed class AppHost : WebApplicationFactory<Program>
 
     public Uri BaseAddress => new($"http://localhost:{Port}");
 
+    private static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(RepositoryRoot());
@@ -54,6 +56,8 @@ internal sealed class AppHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", DataDirectory);
         builder.UseSetting("Cluster:InstanceName", Name);
         builder.UseSetting("AgentIdentity:Issuer", Issuer);
+        // Every instance of the run opens the keys the first one stored with the same key-encryption key.
+        builder.UseSetting("Keys:EncryptionKey", KeyEncryptionKey);
         builder.UseSetting("Jobs:Storage", "InMemory");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:RunAgents", "false");

@@ -28,5 +28,6 @@ public sealed class HealthTests(OneInstance one)
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         body.GetProperty("status").GetString().ShouldBe("ok");
         body.GetProperty("checks").GetProperty("database").GetString().ShouldBe("ok");
+        body.GetProperty("checks").GetProperty("shared-state").GetString().ShouldBe("ok");
     }
 }

@@ -59,14 +59,22 @@ public sealed class GatewayCalls(
         var started = Stopwatch.GetTimestamp();
         var result = await connections.CallAsync(upstream, mapping.UpstreamTool, call.Arguments, cancellationToken);
         var succeeded = result.IsSuccess && result.Value.IsError != true;
-        await outcomes.ReportAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null,
-            result.IsFailure ? result.Error.Message : null), CancellationToken.None);
+        var elapsed = Stopwatch.GetElapsedTime(started);
         var agentName = AgentId.TryParse(agentId, out var id) ? (await agents.GetAsync(id, CancellationToken.None))?.Name : null;
-        await forwards.RecordAsync(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
-            result.IsFailure ? result.Error.Message : null, Stopwatch.GetElapsedTime(started)));
+        // The outcome, the forward's audit event and the review of the result are written at the same
+        // time (each its own durable write); the agent is answered only once all three are.
+        var reported = outcomes.ReportAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null,
+            result.IsFailure ? result.Error.Message : null), CancellationToken.None);
+        var recorded = forwards.RecordAsync(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
+            result.IsFailure ? result.Error.Message : null, elapsed));
         if (result.IsFailure)
+        {
+            await Task.WhenAll(reported, recorded);
             return GatewayReplies.Error($"{result.Error.Message} The call was allowed but did not complete (decision {answer.Id}).");
-        return await ReviewAsync(agentId, answer.Id, result.Value, cancellationToken);
+        }
+        var reviewed = ReviewAsync(agentId, answer.Id, result.Value, cancellationToken);
+        await Task.WhenAll(reported, recorded, reviewed);
+        return await reviewed;
     }
 
     /// <summary>A pending answer waits for officers, as long as the gateway allows.</summary>

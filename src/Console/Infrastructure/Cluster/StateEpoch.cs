@@ -96,9 +96,15 @@ public sealed class StateEpoch
     /// <summary>This instance committed the change of <paramref name="epoch"/>, and its views already reflect it (one instance).</summary>
     public void Advanced(long epoch) => Confirmed(epoch, Stopwatch.GetTimestamp());
 
-    /// <summary>Waits until the views reflect <paramref name="epoch"/>; false if they do not within the bound.</summary>
+    /// <summary>
+    /// Waits until the views reflect <paramref name="epoch"/>; false if they do not within the bound.
+    /// Shared, it also reads the epoch once itself, so catching up does not wait for a notification
+    /// that may never come.
+    /// </summary>
     public async Task<bool> CatchUpAsync(long epoch, CancellationToken cancellationToken)
     {
+        if (View < epoch && _confirm is { } confirm)
+            _ = confirm(cancellationToken).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
