@@ -132,8 +132,8 @@ public sealed partial class StateFollower(
             current = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         if (force || current > epoch.View)
         {
-            foreach (var view in views)
-                await view.ReloadAsync(cancellationToken);
+            // The views are independent: read together, the slowest sets the time to catch up.
+            await Task.WhenAll(views.Select(view => view.ReloadAsync(cancellationToken)));
             StateFollowerLog.Reloaded(logger, current);
         }
         epoch.Confirmed(current, readStartedAt);
