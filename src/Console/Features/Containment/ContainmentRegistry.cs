@@ -38,29 +38,22 @@ public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> conte
 
     public bool Loaded { get; private set; }
 
-    public async Task LoadAsync(WardenDbContext db, CancellationToken cancellationToken)
+    /// <summary>Reads the active containments before the first request.</summary>
+    public Task LoadAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var active = await db.Containments.AsNoTracking().Where(c => c.ReleasedAt == null).ToListAsync(cancellationToken);
-        var set = ContainmentSet.Of(active.Select(ToActive));
-        lock (_write)
-            _current = set;
-        var contained = await db.Agents.AsNoTracking()
-            .Where(a => a.Status == Warden.Domain.Agents.AgentStatus.Contained)
-            .Select(a => new { a.Id, a.OwnerId, a.Segment })
-            .ToListAsync(cancellationToken);
-        foreach (var agent in contained)
-        {
-            if (set.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is { } covering)
-                _containedBy[agent.Id.Value] = covering.Id;
-        }
-        Loaded = true;
+        return ReadAsync(db, cancellationToken);
     }
 
     /// <summary>Reads the active containments again after another instance tripped or released one.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await ReadAsync(db, cancellationToken);
+    }
+
+    private async Task ReadAsync(WardenDbContext db, CancellationToken cancellationToken)
+    {
         var active = await db.Containments.AsNoTracking().Where(c => c.ReleasedAt == null).ToListAsync(cancellationToken);
         var set = ContainmentSet.Of(active.Select(ToActive));
         var contained = await db.Agents.AsNoTracking()
@@ -87,6 +80,7 @@ public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> conte
             if (!covered.Contains(agentId))
                 _containedBy.TryRemove(agentId, out _);
         }
+        Loaded = true;
         if (!SameIds(before, set))
             Raise();
     }
