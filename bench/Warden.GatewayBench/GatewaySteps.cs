@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 using Warden.Features.Gateway;
 
@@ -23,9 +24,8 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         "find the mapping, fill the resource, tool list, upstream schema check",
         "decision (the pipeline, durable with its audit event)",
         "upstream call (stdio)",
-        "outcome report (read the decision, check the grant, durable)",
-        "agent name and forward audit event (durable)",
-        "output review (read decision and agent, screening, durable)",
+        "agent name, forward event, outcome checked (read the decision, check the grant)",
+        "output review with the outcome and the forward (read decision and agent, screening, one durable write)",
     ];
 
     private readonly Dictionary<string, JsonElement> _arguments = new() { ["path"] = JsonSerializer.SerializeToElement(UpstreamServer.FileName) };
@@ -81,19 +81,18 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         UpstreamServer.Check(result, "breakdown");
         Lap();
 
-        var reported = await services.GetRequiredService<OutcomeReports>().ReportAsync(agentId, answer.Id,
-            new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
-        if (reported.IsFailure)
-            throw new InvalidOperationException($"breakdown: {reported.Error}");
-        Lap();
-
         var agent = await services.GetRequiredService<LiveAgents>().GetAsync(AgentId.TryParse(agentId, out var id) ? id : default, CancellationToken.None);
-        await services.GetRequiredService<GatewayForwards>().RecordAsync(new GatewayForward(agentId, agent?.Name ?? agentId, answer.Id, upstream, mapping,
+        var forward = GatewayForwards.Entry(new GatewayForward(agentId, agent?.Name ?? agentId, answer.Id, upstream, mapping,
             resource, true, null, Stopwatch.GetElapsedTime(started)));
+        var outcome = await services.GetRequiredService<OutcomeReports>().PrepareAsync(agentId, answer.Id,
+            new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
+        if (outcome.IsFailure)
+            throw new InvalidOperationException($"breakdown: {outcome.Error}");
+        var addition = AuditAddition.Join(outcome.Value, new AuditAddition(null, [forward]));
         Lap();
 
         var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
-        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, answer.Id, new OutputReviewBody(output), CancellationToken.None)).Value;
+        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, answer.Id, new OutputReviewBody(output), CancellationToken.None, addition)).Value;
         if (review.Outcome != "allow")
             throw new InvalidOperationException($"breakdown: the output review was {review.Outcome}.");
         Lap();

@@ -26,5 +26,36 @@ public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, s
 /// <paramref name="DecidedUnder"/>, when given, is the state epoch the item was decided under: if a
 /// newer one is in force at the commit, the item is refused with
 /// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/> and nothing of it is written.
+/// <paramref name="More"/> are further events of the same item, chained right after <paramref name="Entry"/>.
 /// </summary>
-public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null);
+public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null, IReadOnlyList<AuditEntry>? More = null)
+{
+    /// <summary>The item's events in chain order.</summary>
+    public IReadOnlyList<AuditEntry> Entries => More is { Count: > 0 } more ? [Entry, .. more] : [Entry];
+}
+
+/// <summary>
+/// More of a caller's rows and events that must commit in the same transaction as something else
+/// (e.g. what the gateway records about a forwarded call, with the review of its result).
+/// </summary>
+public sealed record AuditAddition(Action<WardenDbContext>? Apply, IReadOnlyList<AuditEntry> Entries)
+{
+    /// <summary>Both additions, <paramref name="first"/>'s rows and events first.</summary>
+    public static AuditAddition? Join(AuditAddition? first, AuditAddition? second) =>
+        first is null ? second
+        : second is null ? first
+        : new(db =>
+        {
+            first.Apply?.Invoke(db);
+            second.Apply?.Invoke(db);
+        }, [.. first.Entries, .. second.Entries]);
+
+    /// <summary>Commits the addition on its own, as one group-commit item.</summary>
+    public Task<long> CommitAsync(AuditWriter audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        if (Entries.Count == 0)
+            throw new InvalidOperationException("An addition committed on its own needs at least one event.");
+        return audit.CommitAsync(new AuditBatchItem(Entries[0], Apply, More: Entries.Count > 1 ? Entries.Skip(1).ToList() : null));
+    }
+}

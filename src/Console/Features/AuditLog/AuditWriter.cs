@@ -219,15 +219,20 @@ public sealed partial class AuditWriter(
                 }
                 if (accepted.Count == 0)
                     return null;
-                var added = Chain(db, head, accepted.Select(p => p.Item.Entry).ToList());
+                var added = Chain(db, head, accepted.SelectMany(p => p.Item.Entries).ToList());
                 var advanced = await AdvanceAsync(db, ChangedState(db, detect: false), current, added, CancellationToken.None);
                 await db.SaveChangesAsync(CancellationToken.None);
                 if (transaction is not null)
                     await transaction.CommitAsync(CancellationToken.None);
                 Committed(added, advanced ?? current, advanced);
+                // Each item completes with the sequence of its first event.
                 var events = added.OfType<AuditEvent>().ToList();
-                for (var i = 0; i < accepted.Count; i++)
-                    accepted[i].Done.TrySetResult(events[i].Sequence);
+                var first = 0;
+                foreach (var pending in accepted)
+                {
+                    pending.Done.TrySetResult(events[first].Sequence);
+                    first += pending.Item.Entries.Count;
+                }
                 return null;
             }
             catch (Exception ex)

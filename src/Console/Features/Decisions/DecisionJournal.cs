@@ -16,7 +16,10 @@ public sealed class DecisionJournal(AuditWriter audit)
     /// <param name="alongside">More changes that must commit with the decision (the approval request it opens).</param>
     /// <param name="findingKinds">The kinds of guardrail finding in the request, named in the audit event (never their values).</param>
     /// <param name="decidedUnder">The state epoch the decision was made under; null when it stands whatever changed since (a denial).</param>
-    public Task RecordAsync(DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null, long? decidedUnder = null)
+    /// <param name="more">Further events that commit with the decision, chained right after its own.</param>
+    public Task RecordAsync(
+        DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null,
+        long? decidedUnder = null, IReadOnlyList<AuditEntry>? more = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Built only from the record, whose texts the decision path masked (tool, resource, reasons);
@@ -43,22 +46,24 @@ public sealed class DecisionJournal(AuditWriter audit)
         {
             db.Decisions.Add(record);
             alongside?.Invoke(db);
-        }, decidedUnder));
+        }, decidedUnder, more));
     }
 
     public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)
     {
         db.Entry(record).Property<int>("Version").CurrentValue++;
-        var entry = Entry(record, "decision.outcome_reported", new
-        {
-            decision = record.Id,
-            status = record.OutcomeStatus,
-            records = record.OutcomeRecords,
-            amount = record.OutcomeAmount,
-            detail = record.OutcomeDetail,
-        });
-        await audit.AppendAsync(db, [entry], cancellationToken);
+        await audit.AppendAsync(db, [OutcomeEntry(record)], cancellationToken);
     }
+
+    /// <summary>The event of a reported outcome, built from the record's outcome fields.</summary>
+    public static AuditEntry OutcomeEntry(DecisionRecord record) => Entry(record, "decision.outcome_reported", new
+    {
+        decision = record.Id,
+        status = record.OutcomeStatus,
+        records = record.OutcomeRecords,
+        amount = record.OutcomeAmount,
+        detail = record.OutcomeDetail,
+    });
 
     /// <summary>A tool redeemed the decision's grant: recorded with the redeeming client as the actor.</summary>
     public async Task RecordRedemptionAsync(WardenDbContext db, DecisionRecord record, AuditActor tool, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
 using Warden.Domain.Autonomy;
 using Warden.Domain.Decisions;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions.Grants;
 using Warden.Features.Guardrails;
 using Warden.Features.Notifications;
@@ -74,9 +75,10 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
     /// the one in force at the commit; otherwise the write is refused with
     /// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/>, and nothing is recorded.
     /// </param>
+    /// <param name="with">More rows and events that commit with the decision, or not at all.</param>
     public async Task<DecisionCommitted> RecordAsync(
         DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now,
-        Func<bool> stillHolds, long decidedUnder, CancellationToken cancellationToken)
+        Func<bool> stillHolds, long decidedUnder, CancellationToken cancellationToken, AuditAddition? with = null)
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
@@ -89,17 +91,18 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
         string? notification = null;
         var guarded = decision.Outcome != DecisionOutcome.Deny;
-        await journal.RecordAsync(record, cancellationToken, !guarded && found.Count == 0 ? null : db =>
+        await journal.RecordAsync(record, cancellationToken, !guarded && found.Count == 0 && with?.Apply is null ? null : db =>
         {
             if (guarded && !stillHolds())
                 throw new ContainedSinceDecidedException(record.AgentId);
+            with?.Apply?.Invoke(db);
             db.GuardrailFindings.AddRange(found);
             if (opened is null)
                 return;
             db.ApprovalRequests.Add(opened);
             notification = notifier.Queue(db, "approval.opened", opened.Id,
                 ApprovalNotice.For(opened, agent.Name, record.Tool, record.Operation, record.Resource, null, notifier.Link($"/approvals/{opened.Id}")), now);
-        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList(), guarded ? decidedUnder : null);
+        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList(), guarded ? decidedUnder : null, with?.Entries);
         return new DecisionCommitted(
             record.Id, record.AgentId, agent.OwnerId.Value, agent.Segment, decision, record.DecidedAt, record.Tool, record.Resource,
             record.ViolationSeverity, record.ReviewOf, opened is null ? null : new OpenedApproval(opened.Id, opened.State, notification));

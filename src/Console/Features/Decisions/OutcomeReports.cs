@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions.Grants;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Persistence;
@@ -11,6 +12,59 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
 {
     public async Task<Result<OutcomeResponse>> ReportAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
     {
+        await using var db = contexts.CreateDbContext();
+        var checkedReport = await CheckAsync(db, agentId, decisionId, body, cancellationToken);
+        if (checkedReport.IsFailure)
+            return checkedReport.Error;
+        var (record, status, now) = checkedReport.Value;
+        Fill(record, status, body, now);
+        try
+        {
+            await journal.RecordOutcomeAsync(db, record, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return DecisionErrors.GrantUsed;
+        }
+        return new OutcomeResponse(record.Id, status, now);
+    }
+
+    /// <summary>
+    /// The same checks as <see cref="ReportAsync"/>, but the outcome is not written: it is returned as
+    /// an addition for the caller to commit with something else (the gateway commits it with the
+    /// review of the call's result). The grant counts as used only once the addition commits, and the
+    /// commit fails if the decision changed since it was read here.
+    /// </summary>
+    public async Task<Result<AuditAddition>> PrepareAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var checkedReport = await CheckAsync(db, agentId, decisionId, body, cancellationToken);
+        if (checkedReport.IsFailure)
+            return checkedReport.Error;
+        var (record, status, now) = checkedReport.Value;
+        var version = db.Entry(record).Property<int>("Version").CurrentValue;
+        db.Entry(record).State = EntityState.Detached;
+        Fill(record, status, body, now);
+        return new AuditAddition(target =>
+        {
+            var row = target.Decisions.Attach(record);
+            var stamp = row.Property<int>("Version");
+            stamp.CurrentValue = version + 1;
+            stamp.OriginalValue = version;
+            foreach (var name in OutcomeColumns)
+                row.Property(name).IsModified = true;
+        }, [DecisionJournal.OutcomeEntry(record)]);
+    }
+
+    private static readonly string[] OutcomeColumns =
+    [
+        nameof(DecisionRecord.GrantUsedAt), nameof(DecisionRecord.State), nameof(DecisionRecord.OutcomeStatus), nameof(DecisionRecord.OutcomeRecords),
+        nameof(DecisionRecord.OutcomeAmount), nameof(DecisionRecord.OutcomeDetail), nameof(DecisionRecord.OutcomeAt),
+    ];
+
+    private async Task<Result<(DecisionRecord Record, string Status, DateTimeOffset Now)>> CheckAsync(
+        WardenDbContext db, string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
+    {
         var status = body.Status?.Trim().ToLowerInvariant();
         if (status is not ("succeeded" or "failed" or "rolled_back"))
             return DecisionErrors.Invalid("status must be one of succeeded, failed, rolled_back.");
@@ -19,7 +73,6 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
         if (body.Detail?.Length > 2000)
             return DecisionErrors.Invalid("detail has at most 2000 characters.");
 
-        await using var db = contexts.CreateDbContext();
         var record = await db.Decisions.SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
         if (record is null)
             return DecisionErrors.NotFound(decisionId);
@@ -39,7 +92,11 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
         // approved in the instant between the trip and the cancellation of the agent's approvals.
         if (gate.InvalidatedSince(agentId, expiry - GrantTokens.Lifetime))
             return DecisionErrors.GrantRevoked;
+        return (record, status, now);
+    }
 
+    private static void Fill(DecisionRecord record, string status, OutcomeReportBody body, DateTimeOffset now)
+    {
         record.GrantUsedAt = now;
         record.State = DecisionState.Completed;
         record.OutcomeStatus = status;
@@ -47,14 +104,5 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
         record.OutcomeAmount = body.Amount;
         record.OutcomeDetail = body.Detail?.Trim();
         record.OutcomeAt = now;
-        try
-        {
-            await journal.RecordOutcomeAsync(db, record, cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return DecisionErrors.GrantUsed;
-        }
-        return new OutcomeResponse(record.Id, status, now);
     }
 }

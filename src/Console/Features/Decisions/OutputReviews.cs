@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Decisions;
+using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Guardrails;
@@ -28,7 +29,9 @@ public sealed class OutputReviews(
     TimeProvider clock,
     ILogger<OutputReviews> logger)
 {
-    public async Task<Result<DecisionResponse>> ReviewAsync(string agentId, string decisionId, OutputReviewBody body, CancellationToken cancellationToken)
+    /// <param name="with">More rows and events that commit with the review, or not at all (the gateway's outcome and forward).</param>
+    public async Task<Result<DecisionResponse>> ReviewAsync(
+        string agentId, string decisionId, OutputReviewBody body, CancellationToken cancellationToken, AuditAddition? with = null)
     {
         if (body.Output is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } output)
             return DecisionErrors.Invalid("output is required: the text or JSON the agent is about to release.");
@@ -72,7 +75,7 @@ public sealed class OutputReviews(
             try
             {
                 var committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now,
-                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), epoch, cancellationToken);
+                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), epoch, cancellationToken, with);
                 return await followers.TellAsync(record, committed);
             }
             catch (ContainedSinceDecidedException)

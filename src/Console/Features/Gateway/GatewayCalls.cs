@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -8,6 +9,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Domain.Gateway;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 
 namespace Warden.Features.Gateway;
@@ -27,7 +29,7 @@ public sealed class GatewayCalls(
     DecisionStatus status,
     OutcomeReports outcomes,
     OutputReviews reviews,
-    GatewayForwards forwards,
+    AuditWriter audit,
     IOptions<GatewayOptions> options)
 {
     public async Task<CallToolResult> CallAsync(string agentId, CallToolRequestParams call, CancellationToken cancellationToken)
@@ -61,20 +63,21 @@ public sealed class GatewayCalls(
         var succeeded = result.IsSuccess && result.Value.IsError != true;
         var elapsed = Stopwatch.GetElapsedTime(started);
         var agentName = AgentId.TryParse(agentId, out var id) ? (await agents.GetAsync(id, CancellationToken.None))?.Name : null;
-        // The outcome, the forward's audit event and the review of the result are written at the same
-        // time (each its own durable write); the agent is answered only once all three are.
-        var reported = outcomes.ReportAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null,
-            result.IsFailure ? result.Error.Message : null), CancellationToken.None);
-        var recorded = forwards.RecordAsync(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded,
-            result.IsFailure ? result.Error.Message : null, elapsed));
+        var error = result.IsFailure ? result.Error.Message : null;
+        var forward = GatewayForwards.Entry(new GatewayForward(agentId, agentName ?? agentId, answer.Id, upstream, mapping, resource.Value, succeeded, error, elapsed));
+        // What happened is recorded even if the agent has gone: the outcome with the grant, the
+        // forward's event and the review of the result commit in one transaction, and the agent is
+        // answered once it is durable.
+        var outcome = await outcomes.PrepareAsync(agentId, answer.Id,
+            new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null, error), CancellationToken.None);
+        var recorded = new AuditAddition(null, [forward]);
+        var addition = outcome.IsSuccess ? AuditAddition.Join(outcome.Value, recorded)! : recorded;
         if (result.IsFailure)
         {
-            await Task.WhenAll(reported, recorded);
+            await CommitAsync(addition, recorded);
             return GatewayReplies.Error($"{result.Error.Message} The call was allowed but did not complete (decision {answer.Id}).");
         }
-        var reviewed = ReviewAsync(agentId, answer.Id, result.Value, cancellationToken);
-        await Task.WhenAll(reported, recorded, reviewed);
-        return await reviewed;
+        return await ReviewAsync(agentId, answer.Id, result.Value, addition, recorded, cancellationToken);
     }
 
     /// <summary>A pending answer waits for officers, as long as the gateway allows.</summary>
@@ -86,14 +89,32 @@ public sealed class GatewayCalls(
         return settled.IsSuccess ? settled.Value : answer;
     }
 
-    private async Task<CallToolResult> ReviewAsync(string agentId, string decisionId, CallToolResult result, CancellationToken cancellationToken)
+    private async Task<CallToolResult> ReviewAsync(
+        string agentId, string decisionId, CallToolResult result, AuditAddition addition, AuditAddition forward, CancellationToken cancellationToken)
     {
         var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
-        var reviewed = await reviews.ReviewAsync(agentId, decisionId, new OutputReviewBody(output), cancellationToken);
+        var reviewed = await reviews.ReviewAsync(agentId, decisionId, new OutputReviewBody(output), CancellationToken.None, addition);
         if (reviewed.IsFailure)
+        {
+            // The review was not recorded, and neither was what came with it.
+            await CommitAsync(addition, forward);
             return GatewayReplies.Error($"The call ran, but its output could not be reviewed, so it is withheld: {reviewed.Error.Message}");
+        }
         var review = await SettleAsync(agentId, reviewed.Value, cancellationToken);
         return review.Outcome == "allow" ? result : GatewayReplies.Withheld(review, options.Value.PendingWaitSeconds);
+    }
+
+    /// <summary>Commits what the gateway records about a call on its own; if the outcome cannot be written, the forward still is.</summary>
+    private async Task CommitAsync(AuditAddition addition, AuditAddition forward)
+    {
+        try
+        {
+            await addition.CommitAsync(audit);
+        }
+        catch (Exception ex) when (addition != forward && ex is AuditCommitException or DbUpdateConcurrencyException)
+        {
+            await forward.CommitAsync(audit);
+        }
     }
 
     // The upstream's own schema is checked before anything is decided; one with regular expressions

@@ -8,15 +8,19 @@ namespace Warden.Features.Gateway;
 public sealed record GatewayForward(
     string AgentId, string AgentName, string DecisionId, Upstream Upstream, ToolMapping Mapping, string Resource, bool Succeeded, string? Error, TimeSpan Took);
 
-/// <summary>Puts every forwarded call in the audit log, beside the decision that allowed it, before the agent is answered.</summary>
-public sealed class GatewayForwards(AuditWriter audit)
+/// <summary>
+/// The audit event of every forwarded call, beside the decision that allowed it. It commits with the
+/// call's outcome and the review of its result, before the agent is answered.
+/// </summary>
+public static class GatewayForwards
 {
     public const string Kind = "gateway.call_forwarded";
 
-    public Task RecordAsync(GatewayForward forward)
+    /// <summary>The forward's audit event.</summary>
+    public static AuditEntry Entry(GatewayForward forward)
     {
         ArgumentNullException.ThrowIfNull(forward);
-        var entry = AuditEntry.Of(AuditActor.Agent(forward.AgentId, forward.AgentName), Kind, forward.DecisionId, new
+        return AuditEntry.Of(AuditActor.Agent(forward.AgentId, forward.AgentName), Kind, forward.DecisionId, new
         {
             upstream = forward.Upstream.Name,
             upstreamId = forward.Upstream.Id,
@@ -28,6 +32,5 @@ public sealed class GatewayForwards(AuditWriter audit)
             error = forward.Error,
             milliseconds = (long)forward.Took.TotalMilliseconds,
         });
-        return audit.CommitAsync(new AuditBatchItem(entry));
     }
 }

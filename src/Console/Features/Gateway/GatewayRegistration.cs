@@ -14,7 +14,6 @@ public static class GatewayRegistration
         services.AddSingleton<GatewayCatalog>();
         services.AddSingleton<GatewayAgents>();
         services.AddSingleton<GatewayTools>();
-        services.AddSingleton<GatewayForwards>();
         services.AddSingleton<GatewayCalls>();
         services.AddScoped<GatewayService>();
         services.AddGatewayEndpoint();

@@ -60,8 +60,20 @@ public sealed class AgentTokenGate
             Invalidate(agentId, at, status);
     }
 
-    internal void Load(string agentId, AgentStatus status, DateTimeOffset? validAfter) =>
-        _agents[agentId] = new Entry(status, validAfter);
+    /// <summary>
+    /// Puts the database's restrictions in force: the agents named get their status and watermark, and
+    /// any other agent the gate held is active again with no watermark (released or reactivated).
+    /// </summary>
+    internal void Load(IReadOnlyDictionary<string, (AgentStatus Status, DateTimeOffset? ValidAfter)> restrictions)
+    {
+        foreach (var (agentId, (status, validAfter)) in restrictions)
+            _agents[agentId] = new Entry(status, validAfter);
+        foreach (var agentId in _agents.Keys)
+        {
+            if (!restrictions.ContainsKey(agentId))
+                _agents.TryRemove(agentId, out _);
+        }
+    }
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 

@@ -13,17 +13,27 @@ internal sealed class AgentTokenGateLoader(AgentTokenGate gate, IDbContextFactor
 {
     public Task StartAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
+    /// <summary>
+    /// Reads only what the gate refuses on: agents that are not active, and credentials with a
+    /// watermark. Every other agent's tokens pass the gate, so its size does not grow the read.
+    /// </summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var agents = await db.Agents.AsNoTracking()
+        var restricted = await db.Agents.AsNoTracking()
+            .Where(a => a.Status != AgentStatus.Active)
             .Select(a => new { a.Id, a.Status })
             .ToListAsync(cancellationToken);
         var watermarks = await db.Set<AgentCredential>().AsNoTracking()
             .Where(c => c.TokensValidAfter != null)
-            .ToDictionaryAsync(c => c.AgentId, c => c.TokensValidAfter, cancellationToken);
-        foreach (var agent in agents)
-            gate.Load(agent.Id.Value, agent.Status, watermarks.GetValueOrDefault(agent.Id.Value));
+            .Select(c => new { c.AgentId, c.TokensValidAfter })
+            .ToListAsync(cancellationToken);
+        var entries = new Dictionary<string, (AgentStatus Status, DateTimeOffset? ValidAfter)>(StringComparer.Ordinal);
+        foreach (var credential in watermarks)
+            entries[credential.AgentId] = (AgentStatus.Active, credential.TokensValidAfter);
+        foreach (var agent in restricted)
+            entries[agent.Id.Value] = (agent.Status, entries.GetValueOrDefault(agent.Id.Value).ValidAfter);
+        gate.Load(entries);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

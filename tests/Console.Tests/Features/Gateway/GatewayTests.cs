@@ -47,13 +47,39 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
 
         var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hello gateway" }, cancellationToken: Cancel);
 
-        result.IsError.ShouldNotBe(true);
+        result.IsError.ShouldNotBe(true, Text(result));
         Text(result).ShouldBe("Echo: hello gateway");
         var decision = await LastDecisionAsync(agent.Id, d => d.ReviewOf == null);
         decision.State.ShouldBe(DecisionState.Completed);
         decision.OutcomeStatus.ShouldBe("succeeded");
         decision.Resource.ShouldBe("echo/hello gateway");
         (await ForwardsAsync(decision.Id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task CallTool_Allowed_ChainsTheReviewTheOutcomeAndTheForwardTogether_AfterTheDecision()
+    {
+        var agent = await app.RegisterAgentAsync();
+        await using var client = await app.ConnectAsync(agent.Token, Cancel);
+
+        var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "one write" }, cancellationToken: Cancel);
+
+        result.IsError.ShouldNotBe(true, Text(result));
+        var decision = await LastDecisionAsync(agent.Id, d => d.ReviewOf == null);
+        var review = await LastDecisionAsync(agent.Id, d => d.ReviewOf == decision.Id);
+        var events = await app.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(Cancel);
+            var forward = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Kind == GatewayForwards.Kind && e.Subject == decision.Id, Cancel);
+            return await db.AuditEvents.AsNoTracking().Where(e => e.Sequence >= forward.Sequence - 2 && e.Sequence <= forward.Sequence)
+                .OrderBy(e => e.Sequence).ToListAsync(Cancel);
+        });
+
+        // One group-commit item: the review's decision event, then the outcome, then the forward.
+        events.Select(e => e.Kind).ShouldBe(["decision.allowed", "decision.outcome_reported", GatewayForwards.Kind]);
+        events[0].Data.ShouldContain(review.Id);
+        events[1].Data.ShouldContain(decision.Id);
+        events.Select(e => e.At).Distinct().Count().ShouldBe(1);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Decisions.Stages;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 using Warden.Tests.Support;
@@ -89,6 +90,46 @@ public sealed class StateEpochTests(WardenAppFactory app) : IClassFixture<Warden
         await using var db = await Contexts.CreateDbContextAsync(Cancel);
         (await db.AuditEvents.CountAsync(e => e.Subject == agent.Id && e.Kind == "test.stale", Cancel)).ShouldBe(0);
         (await db.AuditEvents.CountAsync(e => e.Subject == agent.Id && e.Kind == "test.fresh", Cancel)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task TheTokenGate_ReloadedAsAnotherInstancesChangeArrives_RefusesWhatTheDatabaseRestricts_AndLetsALiftedAgentThroughAgain()
+    {
+        var suspended = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var revoked = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var untouched = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var gate = app.Services.GetRequiredService<AgentTokenGate>();
+        var loader = app.Services.GetRequiredService<AgentTokenGateLoader>();
+        var issuedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        await SuspendBehindTheCachesAsync(suspended.Id);
+        await using (var db = await Contexts.CreateDbContextAsync(Cancel))
+        {
+            var credential = await db.Set<AgentCredential>().SingleOrDefaultAsync(c => c.AgentId == revoked.Id, Cancel);
+            if (credential is null)
+                db.Set<AgentCredential>().Add(credential = new AgentCredential { AgentId = revoked.Id });
+            credential.TokensValidAfter = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(Cancel);
+        }
+        gate.Check(suspended.Id, issuedAt).IsAllowed.ShouldBeTrue("the gate has not been told yet");
+        await loader.ReloadAsync(Cancel);
+
+        gate.Check(suspended.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.AgentNotActive);
+        gate.Check(revoked.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.TokenInvalidated);
+        gate.Check(revoked.Id, DateTimeOffset.UtcNow.AddMinutes(1)).IsAllowed.ShouldBeTrue();
+        gate.Check(untouched.Id, issuedAt).IsAllowed.ShouldBeTrue();
+
+        // Resumed by another instance: the next reload lifts the refusal.
+        await using (var db = await Contexts.CreateDbContextAsync(Cancel))
+        {
+            var row = await db.Agents.SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(suspended.Id), Cancel);
+            row.Resume("resumed elsewhere", DateTimeOffset.UtcNow).IsSuccess.ShouldBeTrue();
+            await app.Services.GetRequiredService<AuditWriter>().AppendAsync(db, [AuditEntry.Of(AuditActor.System, "agent.resumed", suspended.Id, new { })], Cancel);
+        }
+        gate.Check(suspended.Id, DateTimeOffset.UtcNow.AddMinutes(1)).IsAllowed.ShouldBeFalse("the gate has not been told yet");
+        await loader.ReloadAsync(Cancel);
+        gate.Check(suspended.Id, DateTimeOffset.UtcNow.AddMinutes(1)).IsAllowed.ShouldBeTrue();
+        gate.Check(revoked.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.TokenInvalidated);
     }
 
     /// <summary>Suspends the agent through the audit writer only; returns the epoch that change committed at.</summary>
