@@ -84,7 +84,11 @@ public static class WardenApp
     {
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            // A machine calling the API gets a problem document, a person the error page.
+            app.UseWhen(context => ApiPaths.Includes(context.Request.Path),
+                branch => branch.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = context => ApiProblems.Unexpected(context).ExecuteAsync(context) }));
+            app.UseWhen(context => !ApiPaths.Includes(context.Request.Path),
+                branch => branch.UseExceptionHandler("/Error", createScopeForErrors: true));
             app.UseHsts();
         }
         // Inside the error page, around authentication too (OpenIddict's token endpoint reads the

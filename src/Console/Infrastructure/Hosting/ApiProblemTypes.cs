@@ -54,10 +54,13 @@ public static class ApiProblemTypes
         "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
         "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
 
+    public static readonly ApiProblemType InternalError = new("internal-error", 500, "Warden failed on this request",
+        "An error Warden did not expect, so nothing was done and nothing is allowed. Any endpoint may answer this; the traceId names it in Warden's log.");
+
     public static IReadOnlyList<ApiProblemType> All { get; } =
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
-        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable,
+        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable, InternalError,
     ];
 }

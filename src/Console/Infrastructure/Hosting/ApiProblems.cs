@@ -39,6 +39,12 @@ public static class ApiProblems
         Problem(StatusCodes.Status503ServiceUnavailable, "database-unavailable", "Database unavailable",
             "Warden's database did not answer in time, so nothing was done and nothing is allowed. Retry in a few seconds.");
 
+    /// <summary>An error nothing expected: the request did nothing and allowed nothing; the log has the rest.</summary>
+    public static IResult Unexpected(HttpContext context) =>
+        Problem(StatusCodes.Status500InternalServerError, ApiProblemTypes.InternalError.Code, ApiProblemTypes.InternalError.Title,
+            "Warden failed while handling this request, so nothing was done and nothing is allowed. The error is in Warden's log under this trace id.",
+            new Dictionary<string, object?> { ["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier });
+
     public static IResult Unavailable() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "decision-unavailable", "No decision could be made",
             "Warden could not decide or record this request, so it is not allowed. Retry with the same Idempotency-Key.");

@@ -25,12 +25,8 @@ internal sealed partial class DatabaseFaults(RequestDelegate next, ILogger<Datab
     }
 
     private static bool WantsPage(HttpRequest request) =>
-        !IsApi(request.Path)
+        !ApiPaths.Includes(request.Path)
         && request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
-
-    private static bool IsApi(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/mcp")
-        || path.StartsWithSegments("/openapi");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the database did not answer ({Reason}).")]
     private static partial void LogUnavailable(ILogger logger, string method, PathString path, string reason);
