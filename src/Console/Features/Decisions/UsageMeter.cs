@@ -69,6 +69,43 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         }
     }
 
+    /// <summary>
+    /// Takes back what <see cref="DecideAsync"/> counted for a decision that was then not recorded (it
+    /// is decided again, or refused because it could not be written): one request is one request, and
+    /// an allow that never took effect spends nothing of today's limits.
+    /// </summary>
+    public async Task GiveBackAsync(string agentId, DateTimeOffset decidedAt, RequestImpact impact, bool allowed)
+    {
+        var minute = decidedAt.ToUnixTimeSeconds() / 60;
+        var day = DateOnly.FromDateTime(decidedAt.UtcDateTime);
+        var (records, amount) = allowed ? ((long)impact.Records, impact.Amount) : (0L, 0m);
+        if (state.IsShared)
+        {
+            // A negative "Records" means today's totals are read again from the stored decisions: left as it is.
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "AgentUsage" SET
+                  "Requests" = CASE WHEN "Minute" = {minute} AND "Requests" > 0 THEN "Requests" - 1 ELSE "Requests" END,
+                  "Records" = CASE WHEN "Day" = {day} AND "Records" >= {records} THEN "Records" - {records} ELSE "Records" END,
+                  "Amount" = CASE WHEN "Day" = {day} AND "Records" >= 0 AND "Amount" >= {amount} THEN "Amount" - {amount} ELSE "Amount" END
+                WHERE "AgentId" = {agentId}
+                """, CancellationToken.None);
+            return;
+        }
+        if (!_agents.TryGetValue(agentId, out var counters))
+            return;
+        lock (counters)
+        {
+            if (counters.Minute == minute && counters.RequestsThisMinute > 0)
+                counters.RequestsThisMinute--;
+            if (counters.Day == day)
+            {
+                counters.RecordsToday = Math.Max(0, counters.RecordsToday - records);
+                counters.AmountToday = Math.Max(0, counters.AmountToday - amount);
+            }
+        }
+    }
+
     /// <summary>The agent's usage now, loading today's totals from the stored decisions if the meter has not seen it today.</summary>
     public async Task<UsageView> CurrentAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -74,6 +74,30 @@ public sealed class StateEpochTests(WardenAppFactory app) : IClassFixture<Warden
     }
 
     [Fact]
+    public async Task ADecisionDecidedAgain_CountsOnce_AndItsUnrecordedAllowSpendsNothing()
+    {
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var usage = app.Services.GetRequiredService<UsageMeter>();
+        var body = Read() with { Impact = new DecisionImpactBody(7, 12.5m, "EUR") };
+        var attempt = new DecisionAttempt(agent.Id, body, null);
+        foreach (var stage in Stages(typeof(RequestShapeStage), typeof(AgentStage), typeof(ParameterSchemaStage), typeof(ScreeningStage), typeof(EngineStage)))
+            (await stage.RunAsync(attempt, Cancel)).ShouldBeNull();
+        attempt.Decision.Outcome.ShouldBe(DecisionOutcome.Allow);
+        (await usage.CurrentAsync(agent.Id, attempt.Now, Cancel)).ShouldBe(new Warden.Domain.Decisions.UsageView(1, 7, 12.5m));
+
+        await SuspendBehindTheCachesAsync(agent.Id);
+        (await Stage<RecordStage>().RunAsync(attempt, Cancel)).ShouldBeNull();
+        attempt.DecideAgain.ShouldBeTrue();
+
+        (await usage.CurrentAsync(agent.Id, attempt.Now, Cancel)).ShouldBe(new Warden.Domain.Decisions.UsageView(0, 0, 0m));
+        var again = await app.Services.GetRequiredService<DecisionPipeline>().DecideAsync(agent.Id, body, null, Cancel);
+        again.Value.Outcome.ShouldBe("deny");
+        var after = await usage.CurrentAsync(agent.Id, DateTimeOffset.UtcNow, Cancel);
+        (after.RecordsToday, after.AmountToday).ShouldBe((0L, 0m));
+        after.RequestsThisMinute.ShouldBeLessThanOrEqualTo(1);
+    }
+
+    [Fact]
     public async Task AGroupCommitUnderAnOlderEpoch_IsRefused_AndWritesNothing_WhileOneUnderTheCurrentEpochCommits()
     {
         var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));

@@ -14,7 +14,8 @@ namespace Warden.Features.Decisions.Stages;
 /// an allow or a hold whose agent was contained since it was decided, or that was decided under an
 /// older state epoch than the one in force at the commit, is not written but decided again.
 /// </summary>
-public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, ILogger<RecordStage> logger) : IDecisionStage
+public sealed class RecordStage(
+    DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, UsageMeter usage, ILogger<RecordStage> logger) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -32,24 +33,42 @@ public sealed class RecordStage(DecisionRecorder recorder, IdempotencyStage idem
         }
         catch (ContainedSinceDecidedException)
         {
+            await GiveBackAsync(attempt);
             attempt.DecideAgain = true;
             return null;
         }
         catch (StaleStateException stale)
         {
+            await GiveBackAsync(attempt);
             attempt.DecideAgain = true;
             attempt.DecideAgainUnder = stale.Epoch;
             return null;
         }
         catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)
         {
+            await GiveBackAsync(attempt);
             var winner = await idempotency.EarlierAnswerAsync(attempt.AgentId, attempt.IdempotencyKey, attempt.Digest, cancellationToken);
             return winner ?? DecisionErrors.Unavailable;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             DecisionLog.RecordFailed(logger, ex, attempt.AgentId);
+            await GiveBackAsync(attempt);
             return DecisionErrors.Unavailable;
+        }
+    }
+
+    /// <summary>The decision was not recorded: what it counted is given back (the request counts once, when it is recorded).</summary>
+    private async Task GiveBackAsync(DecisionAttempt attempt)
+    {
+        try
+        {
+            await usage.GiveBackAsync(attempt.AgentId, attempt.Now, attempt.Request.Impact, attempt.Decision.Outcome == DecisionOutcome.Allow);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Counting too much only refuses sooner: the refusal or the decision again still stands.
+            DecisionLog.RecordFailed(logger, ex, attempt.AgentId);
         }
     }
 }
