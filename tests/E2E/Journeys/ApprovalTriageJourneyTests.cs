@@ -37,6 +37,19 @@ public sealed class ApprovalTriageJourneyTests(ConsoleFixture console)
             impact = new { records = 1 },
             justification = "E2E: reply to the customer",
         });
+        // Two more, so the keyboard has rows to move through however few the demo agents have sent yet.
+        for (var i = 0; i < 2; i++)
+        {
+            await HoldAsync("agt_demo_codereview", new
+            {
+                tool = "review.comment",
+                operation = "write",
+                resource = $"git/warden/pulls/{Random.Shared.Next(1000, 9999)}",
+                parameters = new { },
+                impact = new { records = 1 },
+                justification = "E2E: a review comment",
+            });
+        }
 
         var page = await console.OpenPageAsync();
         await page.SignInAsync(Officer);
@@ -62,7 +75,8 @@ public sealed class ApprovalTriageJourneyTests(ConsoleFixture console)
         // The keyboard: a clicked row takes the focus and opens; j and ArrowDown move down, k moves back,
         // Enter opens the row under the cursor beside the list. The demo agents keep adding requests, so
         // each move is checked against the rows around the focus at that moment.
-        var firstId = (await rows.Nth(0).GetAttributeAsync("data-request"))!;
+        // The first request is open from the start, so the second is clicked: its card appearing shows the click landed.
+        var firstId = (await rows.Nth(1).GetAttributeAsync("data-request"))!;
         await Row(page, firstId).ClickUntilVisibleAsync(Detail(page, firstId));
         (await FocusedAsync(page, firstId)).ShouldBe(firstId);
         var secondId = await MoveAsync(page, "j", from: firstId, down: true);
