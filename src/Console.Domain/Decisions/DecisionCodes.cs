@@ -27,6 +27,8 @@ public static class DecisionCodes
     public const string ApprovalDenied = "approval_denied";
     public const string ApprovalExpired = "approval_expired";
     public const string ApprovalCancelled = "approval_cancelled";
+    /// <summary>One officer's vote on a held action, with its reason; one per vote, before the outcome.</summary>
+    public const string ApprovalVote = "approval_vote";
 
     /// <summary>Not an answer to a request: the kind of violation recorded when a decision leaves the agent's behaviour baseline.</summary>
     public const string Anomaly = "anomaly";

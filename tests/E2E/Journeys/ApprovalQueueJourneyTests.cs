@@ -8,7 +8,7 @@ namespace Warden.E2E.Journeys;
 /// <summary>
 /// Two officers work the live queue the demo agents fill: one approves a single-approver request, the
 /// two of them approve a critical one together, and the second officer's open queue follows every
-/// change without a reload. The history then shows both votes.
+/// change without a reload. The history then shows both votes and keeps each officer's reason.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
@@ -30,25 +30,22 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
         await first.GotoAsync("/approvals");
 
         // A single-approver request: officer approves, and it leaves officer2's queue without a reload.
-        var single = await WaitForCardAsync(first, required: 1);
-        var singleId = (await single.GetAttributeAsync("data-request"))!;
-        await second.Locator($"[data-testid='approval-card'][data-request='{singleId}']").WaitForAsync();
-        await VoteAsync(first, single, "E2E: matches the change ticket", "Approved.");
-        await second.Locator($"[data-testid='approval-card'][data-request='{singleId}']")
-            .WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        var singleId = await WaitForRowAsync(first, required: 1);
+        await Row(second, singleId).WaitForAsync();
+        await VoteAsync(first, await OpenAsync(first, singleId), "E2E: matches the change ticket", "Approved.");
+        await Row(second, singleId).WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
 
         // A critical request needs both: officer's vote shows up live on officer2's card, who completes it.
         // The demo agents send a payment now and then; one is sent here so the journey does not wait on chance.
         await SendPaymentAsync();
-        var critical = await WaitForCardAsync(first, required: 2);
-        var criticalId = (await critical.GetAttributeAsync("data-request"))!;
-        await VoteAsync(first, critical, "E2E: first of two, invoice verified", "1 more needed");
-        var secondCard = second.Locator($"[data-testid='approval-card'][data-request='{criticalId}']");
+        var criticalId = await WaitForRowAsync(first, required: 2);
+        var secondCard = await OpenAsync(second, criticalId);
+        await VoteAsync(first, await OpenAsync(first, criticalId), "E2E: first of two, invoice verified", "1 more needed");
         await second.Locator($"[data-testid='approval-card'][data-request='{criticalId}'][data-approvals='1']").WaitForAsync(new() { Timeout = 10_000 });
         (await secondCard.GetByTestId("approval-vote").InnerTextAsync()).ShouldContain("E2E: first of two");
         await second.SaveScreenshotAsync("approvals-second-officer-live");
         await VoteAsync(second, secondCard, "E2E: second approval, supplier confirmed", "Approved.");
-        await secondCard.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        await Row(second, criticalId).WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 10_000 });
 
         await second.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
         var history = second.Locator($"[data-testid='approval-card'][data-request='{criticalId}']");
@@ -58,6 +55,10 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
         votes.ShouldContain(v => v.Contains("E2E: first of two", StringComparison.Ordinal));
         votes.ShouldContain(v => v.Contains("E2E: second approval", StringComparison.Ordinal));
         (await history.GetByTestId("approval-state").InnerTextAsync()).Trim().ShouldBe("Approved");
+        var outcome = await history.GetByTestId("approval-outcome").InnerTextAsync();
+        outcome.ShouldContain("E2E: first of two");
+        outcome.ShouldContain("E2E: second approval");
+        (await history.GetByTestId("approval-why-held").AllInnerTextsAsync()).ShouldAllBe(w => !w.Contains("Approved by"));
         await second.SaveScreenshotAsync("approvals-history");
 
         await first.Context.CloseAsync();
@@ -80,20 +81,29 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
         answer.GetProperty("outcome").GetString().ShouldBe("pending", answer.ToString());
     }
 
-    /// <summary>Waits (the queue is live, no reloads) for a card needing <paramref name="required"/> approvals and none yet.</summary>
-    private static async Task<ILocator> WaitForCardAsync(IPage page, int required)
+    private static ILocator Row(IPage page, string requestId) =>
+        page.Locator($"[data-testid='queue-row'][data-request='{requestId}']");
+
+    /// <summary>Waits (the queue is live, no reloads) for a request needing <paramref name="required"/> approvals and none yet; returns its id.</summary>
+    private static async Task<string> WaitForRowAsync(IPage page, int required)
     {
-        var card = page.Locator($"[data-testid='approval-card'][data-required='{required}'][data-approvals='0']").First;
+        var row = page.Locator($"[data-testid='queue-row'][data-required='{required}'][data-approvals='0']").First;
         var waited = Stopwatch.StartNew();
-        while (!await card.IsVisibleAsync())
+        while (!await row.IsVisibleAsync())
         {
             if (waited.Elapsed > DemoWait)
                 throw new ShouldAssertException($"no demo request needing {required} approval(s) reached the queue within {DemoWait.TotalSeconds:0} s");
             await Task.Delay(500, TestContext.Current.CancellationToken);
         }
-        // Pin the card by its id, so later changes to the list do not move the locator to another card.
-        var id = await card.GetAttributeAsync("data-request");
-        return page.Locator($"[data-testid='approval-card'][data-request='{id}']");
+        return (await row.GetAttributeAsync("data-request"))!;
+    }
+
+    /// <summary>Opens the request beside the list (a click before the circuit attached does nothing, so it repeats) and returns its card.</summary>
+    private static async Task<ILocator> OpenAsync(IPage page, string requestId)
+    {
+        var card = page.Locator($"[data-testid='queue-detail'] [data-testid='approval-card'][data-request='{requestId}']");
+        await Row(page, requestId).ClickUntilVisibleAsync(card);
+        return card;
     }
 
     // The card may leave the queue the moment the vote resolves it, so the confirmation is read from the snackbar.

@@ -78,26 +78,40 @@ public sealed class ApprovalCommits(
     }
 
     // The decision follows its request: approved becomes executable with a fresh grant window; any
-    // other end is a refusal, and the agent is told why.
+    // other end is a refusal, and the agent is told why. Every vote is kept with its voter and reason,
+    // one reason each, and the outcome comes last.
     private void Resolve(WardenDbContext db, DecisionRecord decision, ApprovalRequest request, DateTimeOffset now)
     {
         var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(decision.Reasons, Json) ?? [];
-        var approvers = string.Join(" and ", request.Votes.Where(v => v.Verdict == Verdict.Approve).Select(v => v.VoterName));
-        var deniers = string.Join(" and ", request.Votes.Where(v => v.Verdict == Verdict.Deny).Select(v => v.VoterName));
-        (decision.State, var reason) = request.State switch
+        var added = request.Votes.Select(VoteReason).ToList();
+        (decision.State, var outcome) = request.State switch
         {
-            ApprovalState.Approved => (DecisionState.Approved, new ReasonBody(DecisionCodes.Approved, $"Approved by {approvers}: {request.ResolutionReason}")),
-            ApprovalState.Denied => (DecisionState.Rejected, new ReasonBody(DecisionCodes.ApprovalDenied, $"Denied by {deniers}: {request.ResolutionReason}")),
+            ApprovalState.Approved => (DecisionState.Approved, new ReasonBody(DecisionCodes.Approved, $"Approved by {Voices(request, Verdict.Approve)}.")),
+            ApprovalState.Denied => (DecisionState.Rejected, new ReasonBody(DecisionCodes.ApprovalDenied, $"Denied by {Voices(request, Verdict.Deny)}.")),
             ApprovalState.Expired => (DecisionState.Expired, new ReasonBody(DecisionCodes.ApprovalExpired, "Nobody decided the request before it expired; it is refused.")),
             _ => (DecisionState.Cancelled, new ReasonBody(DecisionCodes.ApprovalCancelled, $"The request was cancelled: {request.ResolutionReason}")),
         };
-        reasons.Add(reason with { Message = masking.Text(reason.Message) });
+        added.Add(outcome);
+        reasons.AddRange(added.Select(r => r with { Message = masking.Text(r.Message), Voter = r.Voter is null ? null : masking.Text(r.Voter) }));
         decision.Reasons = JsonSerializer.Serialize(reasons, Json);
         if (request.State == ApprovalState.Approved)
             decision.GrantExpiresAt = now + GrantTokens.Lifetime;
 
         db.Entry(decision).Property<int>("Version").CurrentValue++;
     }
+
+    /// <summary>One vote as a reason: who, which way, when and in their own words.</summary>
+    public static ReasonBody VoteReason(ApprovalVote vote)
+    {
+        ArgumentNullException.ThrowIfNull(vote);
+        var verdict = vote.Verdict == Verdict.Approve ? "approved" : "denied";
+        return new ReasonBody(DecisionCodes.ApprovalVote, $"{vote.VoterName} {verdict}: {vote.Reason}",
+            vote.VoterName, vote.Verdict.ToString().ToLowerInvariant(), vote.CastAt);
+    }
+
+    // "A ("reason A") and B ("reason B")": each voter with their own words, so no reason reads as everyone's.
+    private static string Voices(ApprovalRequest request, Verdict verdict) =>
+        string.Join(" and ", request.Votes.Where(v => v.Verdict == verdict).Select(v => $"{v.VoterName} (\u201c{v.Reason}\u201d)"));
 
     internal static void Bump(WardenDbContext db, ApprovalRequest request) =>
         db.Entry(request).Property<int>("Version").CurrentValue++;

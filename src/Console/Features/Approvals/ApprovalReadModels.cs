@@ -1,4 +1,6 @@
+using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
+using Warden.Domain.Guardrails;
 
 namespace Warden.Features.Approvals;
 
@@ -35,11 +37,33 @@ public sealed record ApprovalCard(
     string? CannotVoteBecause,
     IReadOnlyList<CardFinding>? Findings = null,
     string? ReviewOf = null,
-    string WhoMayApprove = "security officers")
+    string WhoMayApprove = "security officers",
+    string? Outcome = null)
 {
     public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve);
 
+    /// <summary>The tool's risk tier.</summary>
+    public RiskTier ToolRisk => Enum.TryParse<RiskTier>(RiskTier, true, out var tier) ? tier : Warden.Domain.Agents.RiskTier.Critical;
+
+    /// <summary>
+    /// The risk an officer weighs: the tool's tier raised to the most severe guardrail finding, so a
+    /// request held for a prompt-injection marker never reads as low.
+    /// </summary>
+    public RiskTier Risk => (Findings ?? []).Aggregate(ToolRisk, (risk, f) =>
+        (RiskTier)Math.Max((int)risk, (int)new Finding(f.Kind, f.Location, f.Confidence, f.Excerpt).Severity));
+
+    public bool IsEscalated => EscalatedAt is not null && State == ApprovalState.Pending;
+
     public bool CanVote => State == ApprovalState.Pending && CannotVoteBecause is null;
+}
+
+/// <summary>How many requests wait for a decision and how many of them are escalated, counted once for every place that shows it.</summary>
+public sealed record ApprovalWaiting(int Waiting, int Escalated);
+
+/// <summary>The queue at one moment: the waiting requests (at most <see cref="MaxCards"/>) and their counts.</summary>
+public sealed record ApprovalQueueView(IReadOnlyList<ApprovalCard> Cards, ApprovalWaiting Counts)
+{
+    public const int MaxCards = 500;
 }
 
 /// <summary>Which finished requests the history shows.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
+using Warden.Domain.Decisions;
 using Warden.Domain.People;
 using Warden.Features.Agents;
 using Warden.Features.Decisions;
@@ -27,6 +28,12 @@ public sealed class ApprovalService(
     public static readonly string[] QueueReaders = [Roles.SecurityOfficer, Roles.Auditor];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // What the officers' votes and the request's end add to a held decision: not why it was held.
+    private static readonly HashSet<string> OutcomeCodes = new(StringComparer.Ordinal)
+    {
+        DecisionCodes.ApprovalVote, DecisionCodes.Approved, DecisionCodes.ApprovalDenied, DecisionCodes.ApprovalExpired, DecisionCodes.ApprovalCancelled,
+    };
+
     public async Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, CancellationToken ct = default)
     {
         var access = await guard.RequireAsync(Roles.SecurityOfficer);
@@ -40,27 +47,51 @@ public sealed class ApprovalService(
     /// <summary>Pending requests, soonest deadline first.</summary>
     public async Task<Result<IReadOnlyList<ApprovalCard>>> GetQueueAsync(CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(QueueReaders);
-        if (access.IsFailure)
-            return access.Error;
-        var now = clock.GetUtcNow();
-        await using var db = contexts.CreateDbContext();
-        var requests = await db.ApprovalRequests.AsNoTracking()
-            .Where(r => r.State == ApprovalState.Pending && r.ExpiresAt > now)
-            .OrderBy(r => r.ExpiresAt)
-            .Take(500)
-            .ToListAsync(ct);
-        return Result.Success(await CardsAsync(db, access.Value, requests, ct));
+        var view = await GetQueueViewAsync(ct);
+        return view.IsSuccess ? Result.Success(view.Value.Cards) : view.Error;
     }
 
-    public async Task<Result<int>> PendingCountAsync(CancellationToken ct = default)
+    /// <summary>The waiting requests (soonest deadline first) and their counts, read at one moment.</summary>
+    public async Task<Result<ApprovalQueueView>> GetQueueViewAsync(CancellationToken ct = default)
     {
         var access = await guard.RequireAsync(QueueReaders);
         if (access.IsFailure)
             return access.Error;
         var now = clock.GetUtcNow();
         await using var db = contexts.CreateDbContext();
-        return await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now, ct);
+        var counts = await CountWaitingAsync(db, now, ct);
+        var requests = await Waiting(db, now)
+            .OrderBy(r => r.ExpiresAt)
+            .Take(ApprovalQueueView.MaxCards)
+            .ToListAsync(ct);
+        return new ApprovalQueueView(await CardsAsync(db, access.Value, requests, ct), counts);
+    }
+
+    /// <summary>How many requests wait and how many are escalated: the one count the badge, the queue and the dashboard show.</summary>
+    public async Task<Result<ApprovalWaiting>> WaitingAsync(CancellationToken ct = default)
+    {
+        var access = await guard.RequireAsync(QueueReaders);
+        if (access.IsFailure)
+            return access.Error;
+        await using var db = contexts.CreateDbContext();
+        return await CountWaitingAsync(db, clock.GetUtcNow(), ct);
+    }
+
+    public async Task<Result<int>> PendingCountAsync(CancellationToken ct = default)
+    {
+        var waiting = await WaitingAsync(ct);
+        return waiting.IsSuccess ? waiting.Value.Waiting : waiting.Error;
+    }
+
+    // Waiting means pending and not yet past its deadline (the sweep may not have expired it yet).
+    private static IQueryable<ApprovalRequest> Waiting(WardenDbContext db, DateTimeOffset now) =>
+        db.ApprovalRequests.AsNoTracking().Where(r => r.State == ApprovalState.Pending && r.ExpiresAt > now);
+
+    private static async Task<ApprovalWaiting> CountWaitingAsync(WardenDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var waiting = await Waiting(db, now).CountAsync(ct);
+        var escalated = await Waiting(db, now).CountAsync(r => r.EscalatedAt != null, ct);
+        return new ApprovalWaiting(waiting, escalated);
     }
 
     /// <summary>Finished requests (approved, denied, expired, cancelled), newest first.</summary>
@@ -145,13 +176,12 @@ public sealed class ApprovalService(
         var now = clock.GetUtcNow();
         var since = now - TimeSpan.FromDays(settings.LoadWindowDays);
         await using var db = contexts.CreateDbContext();
-        var depth = await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now, ct);
-        var escalated = await db.ApprovalRequests.CountAsync(r => r.State == ApprovalState.Pending && r.ExpiresAt > now && r.EscalatedAt != null, ct);
+        var waiting = await CountWaitingAsync(db, now, ct);
         var recent = await db.ApprovalRequests.AsNoTracking()
             .Where(r => r.OpenedAt >= since)
             .ToListAsync(ct);
         var agentNames = await AgentNamesAsync(db, recent.Select(r => r.AgentId), ct);
-        return ApprovalLoadCalculator.Compute(recent, agentNames, depth, escalated, settings);
+        return ApprovalLoadCalculator.Compute(recent, agentNames, waiting.Waiting, waiting.Escalated, settings);
     }
 
     private static async Task<Dictionary<string, string>> AgentNamesAsync(WardenDbContext db, IEnumerable<string> agentIds, CancellationToken ct)
@@ -182,6 +212,7 @@ public sealed class ApprovalService(
         return requests.Select(r =>
         {
             decisions.TryGetValue(r.DecisionId, out var d);
+            List<ReasonBody> reasons = d is null ? [] : JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json) ?? [];
             agents.TryGetValue(r.AgentId, out var a);
             return new ApprovalCard(
                 r.Id,
@@ -201,7 +232,7 @@ public sealed class ApprovalService(
                 d?.Parameters,
                 d?.Justification,
                 r.RuleId,
-                d is null ? [] : (JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json) ?? []).Select(x => x.Message).ToList(),
+                reasons.Where(x => !OutcomeCodes.Contains(x.Code)).Select(x => x.Message).ToList(),
                 r.RequiredApprovals,
                 r.Votes.Select(v => new VoteView(v.VoterId.Value, v.VoterName, v.Verdict, v.Reason, v.CastAt)).ToList(),
                 r.OpenedAt,
@@ -214,7 +245,8 @@ public sealed class ApprovalService(
                 r.WhyCannotVote(voter, now)?.Message,
                 findings[r.DecisionId].ToList(),
                 d?.ReviewOf,
-                r.WhoMayDecide());
+                r.WhoMayDecide(),
+                reasons.LastOrDefault(x => OutcomeCodes.Contains(x.Code) && x.Code != DecisionCodes.ApprovalVote)?.Message);
         }).ToList();
     }
 

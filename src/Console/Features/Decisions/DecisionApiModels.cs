@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Warden.Infrastructure.Hosting;
 
 namespace Warden.Features.Decisions;
@@ -16,7 +17,16 @@ public sealed record DecisionRequestBody(
     DecisionImpactBody? Impact,
     string? Justification);
 
-public sealed record ReasonBody(string Code, string Message);
+/// <summary>
+/// Why a decision stands as it does. Reasons about an officer's vote (code <c>approval_vote</c>) also
+/// name the voter, the verdict and when it was cast; other reasons leave those out.
+/// </summary>
+public sealed record ReasonBody(
+    string Code,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Voter = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Verdict = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CastAt = null);
 
 public sealed record GrantBody(string Token, DateTimeOffset ExpiresAt);
 

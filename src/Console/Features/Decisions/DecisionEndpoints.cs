@@ -34,7 +34,9 @@ public static class DecisionEndpoints
             .ProducesProblemTypes(P.InvalidRequest, P.ParametersInvalid, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused,
                 P.UnknownAgent, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable);
         api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.")
-            .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes.")
+            .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes. " +
+                "Once officers decide a held action, reasons keep why it was held, then one approval_vote per vote (voter, verdict, castAt and the " +
+                "officer's own words in message), and last the outcome (approved, approval_denied, approval_expired or approval_cancelled).")
             .Produces<DecisionResponse>(StatusCodes.Status200OK)
             .ProducesProblemTypes(P.InvalidRequest, P.TokenRefused, P.Contained, P.RateLimited, P.NotFound, P.DecisionUnavailable);
         api.MapPost("/decisions/{id}/outcome", ReportOutcomeAsync).WithName("ReportOutcome").WithSummary("Report what happened, with the single-use grant.")
