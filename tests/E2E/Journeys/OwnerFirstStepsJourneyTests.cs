@@ -25,13 +25,15 @@ public sealed partial class OwnerFirstStepsJourneyTests(ConsoleFixture console)
 
         await page.GotoAsync("/agents/new");
         await page.GetByTestId("agent-form").WaitForAsync();
+        // Choosing first also waits for the interactive circuit, so what is typed next is not lost to it.
+        await page.ChooseAsync("tool-operations-0", "Read");
         await page.MudInput("agent-name").FillAsync(name);
         await page.MudInput("agent-purpose").FillAsync("Matches supplier invoices to purchase orders.");
         await page.MudInput("agent-segment").FillAsync("finance-eu");
         await page.MudInput("tool-name-0").FillAsync("erp.invoices.read");
         await page.MudInput("agent-scopes").FillAsync("erp/invoices/*");
         // A dropdown opened and closed with Escape after typing the scopes must not lose them.
-        await page.ChooseAsync("tool-operations-0", "Read");
+        await page.ChooseAsync("tool-operations-0", "Write");
         await page.SaveScreenshotAsync("first-steps-1-form");
         await page.GetByTestId("agent-form-submit").ClickAsync();
 
