@@ -23,7 +23,8 @@ public static class WardenApp
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Messages appear at the bottom so they never cover the containment banner at the top of every page.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddWardenStorage(builder.Configuration, builder.Environment);

@@ -25,4 +25,30 @@ public sealed class AgentDetailsPageTests(WardenAppFactory app) : ComponentTestB
         order.ShouldAllBe(at => at >= 0);
         order.ShouldBe(order.Order().ToList());
     }
+
+    [Fact]
+    public async Task AgentDetailsPage_RightAfterRegistration_OffersNoAttestationButTheCredentialsNextStep()
+    {
+        var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        await SignInAsync(DemoAccounts.Owner);
+
+        var page = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+
+        page.WaitForAssertion(() => page.Find("[data-testid='credentials-next-step']"), Patience);
+        page.FindAll("[data-testid='edit-agent']").ShouldHaveSingleItem();
+        page.FindAll("[data-testid='attest-agent']").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AgentDetailsPage_AfterTheOwnerEditedTheAgent_OffersAttestation()
+    {
+        var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        var edited = AgentDraftBuilder.Valid() with { Purpose = "Reads accounts and contacts for the support desk." };
+        (await AsUserAsync<AgentRegistryService, Result>(DemoAccounts.Owner, s => s.EditAsync(registered.Value, edited))).IsSuccess.ShouldBeTrue();
+        await SignInAsync(DemoAccounts.Owner);
+
+        var page = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+
+        page.WaitForAssertion(() => page.Find("[data-testid='attest-agent']"), Patience);
+    }
 }

@@ -44,7 +44,7 @@ public sealed class AgentFormTests(WardenAppFactory app) : ComponentTestBase(app
     {
         var name = UniqueName();
         var (form, _) = await RenderFilledRegisterFormAsync(name);
-        await form.Find("[data-testid='agent-scopes']").ChangeAsync(new ChangeEventArgs { Value = "crm/accounts/*\ncrm/**/x" });
+        await form.Find("[data-testid='agent-scopes']").InputAsync(new ChangeEventArgs { Value = "crm/accounts/*\ncrm/**/x" });
 
         form.Find("[data-testid='agent-form-submit']").Click();
 
@@ -81,6 +81,56 @@ public sealed class AgentFormTests(WardenAppFactory app) : ComponentTestBase(app
         Services.GetRequiredService<NavigationManager>().Uri.ShouldEndWith($"/agents/{registered.Id}");
     }
 
+    [Fact]
+    public async Task AgentForm_ScopesTypedWithoutLeavingTheFieldThenADropdownOpened_RegistersTheScopes()
+    {
+        var name = UniqueName();
+        var (form, popovers) = await RenderFilledRegisterFormAsync(name, scopes: null);
+        await form.Find("[data-testid='agent-scopes']").InputAsync(new ChangeEventArgs { Value = "crm/accounts/*\ncrm/contacts/**" });
+        form.Find("[data-testid='tool-risk-0']").MouseDown();
+        popovers.WaitForElement("[role='option']");
+
+        form.Find("[data-testid='agent-form-submit']").Click();
+
+        form.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldContain($"/agents/{AgentId.Prefix}"), TimeSpan.FromSeconds(5));
+        var registered = (await FindByNameAsync(name)).ShouldHaveSingleItem();
+        var details = await AsUserAsync<AgentDirectoryService, Result<AgentDetails>>(DemoAccounts.Owner, s => s.GetAgentAsync(registered.Id));
+        details.Value.Scopes.ShouldBe(["crm/accounts/*", "crm/contacts/**"]);
+    }
+
+    [Fact]
+    public async Task AgentForm_NoResourceScope_AsksFirstAndRegistersNothingWhenCancelled()
+    {
+        var name = UniqueName();
+        var dialogs = Render<MudDialogProvider>();
+        var (form, _) = await RenderFilledRegisterFormAsync(name, scopes: null);
+
+        form.Find("[data-testid='agent-form-submit']").Click();
+
+        dialogs.WaitForElement("[data-testid='confirm-no-scopes']", TimeSpan.FromSeconds(5));
+        dialogs.Markup.ShouldContain("no resource scope");
+        dialogs.Find("[data-testid='confirm-cancel']").Click();
+        dialogs.WaitForAssertion(() => dialogs.FindAll("[data-testid='confirm-no-scopes']").ShouldBeEmpty());
+        (await FindByNameAsync(name)).ShouldBeEmpty();
+        Services.GetRequiredService<NavigationManager>().Uri.ShouldNotContain($"/agents/{AgentId.Prefix}");
+    }
+
+    [Fact]
+    public async Task AgentForm_NoResourceScopeConfirmed_RegistersTheAgentWithoutScopes()
+    {
+        var name = UniqueName();
+        var dialogs = Render<MudDialogProvider>();
+        var (form, _) = await RenderFilledRegisterFormAsync(name, scopes: null);
+
+        form.Find("[data-testid='agent-form-submit']").Click();
+        dialogs.WaitForElement("[data-testid='confirm-no-scopes']", TimeSpan.FromSeconds(5)).Click();
+
+        form.WaitForAssertion(() => Services.GetRequiredService<NavigationManager>().Uri.ShouldContain($"/agents/{AgentId.Prefix}"), TimeSpan.FromSeconds(5));
+        var registered = (await FindByNameAsync(name)).ShouldHaveSingleItem();
+        var details = await AsUserAsync<AgentDirectoryService, Result<AgentDetails>>(DemoAccounts.Owner, s => s.GetAgentAsync(registered.Id));
+        details.Value.Scopes.ShouldBeEmpty();
+    }
+
     private static string UniqueName() => $"Form {Guid.NewGuid():N}"[..30];
 
     private async Task<IRenderedComponent<RegisterAgentPage>> RenderRegisterFormAsync()
@@ -92,7 +142,8 @@ public sealed class AgentFormTests(WardenAppFactory app) : ComponentTestBase(app
     }
 
     /// <summary>The register form with every required field valid: one tool that reads, one scope.</summary>
-    private async Task<(IRenderedComponent<RegisterAgentPage> Form, IRenderedComponent<MudPopoverProvider> Popovers)> RenderFilledRegisterFormAsync(string name)
+    private async Task<(IRenderedComponent<RegisterAgentPage> Form, IRenderedComponent<MudPopoverProvider> Popovers)> RenderFilledRegisterFormAsync(
+        string name, string? scopes = "crm/accounts/*")
     {
         await SignInAsync(DemoAccounts.Owner);
         var popovers = RenderPopoverProvider();
@@ -102,7 +153,8 @@ public sealed class AgentFormTests(WardenAppFactory app) : ComponentTestBase(app
         await form.Find("[data-testid='agent-purpose']").InputAsync(new ChangeEventArgs { Value = "Reads accounts for the support desk." });
         await form.Find("[data-testid='agent-segment']").InputAsync(new ChangeEventArgs { Value = "support" });
         await form.Find("[data-testid='tool-name-0']").InputAsync(new ChangeEventArgs { Value = "crm.accounts.read" });
-        await form.Find("[data-testid='agent-scopes']").ChangeAsync(new ChangeEventArgs { Value = "crm/accounts/*" });
+        if (scopes is not null)
+            await form.Find("[data-testid='agent-scopes']").InputAsync(new ChangeEventArgs { Value = scopes });
         form.Find("[data-testid='tool-operations-0']").MouseDown();
         popovers.WaitForElement("[role='option']");
         popovers.FindAll("[role='option']").First(o => o.TextContent.Trim() == nameof(OperationKind.Read)).Click();

@@ -19,7 +19,10 @@ public sealed class DecisionDetailViewTests(WardenAppFactory app) : ComponentTes
         view.Find("[data-testid='decision-detail-outcome']").TextContent.ShouldBe("pending");
         view.Find("[data-testid='decision-detail-summary']").TextContent.ShouldContain("two approvers");
         view.Find("[data-testid='decision-detail-reasons']").TextContent.ShouldContain("critical_requires_two_approvers");
+        view.Find("[data-testid='decision-detail-reasons']").TextContent.ShouldContain("Critical risk: two approvers needed");
         view.Find("[data-testid='decision-detail-policy'] a").GetAttribute("href").ShouldStartWith("/policies?version=");
+        view.Find("[data-testid='decision-detail-policy'] a").TextContent.Trim().ShouldStartWith("Policy ");
+        view.Find("[data-testid='decision-detail-policy'] a").TextContent.ShouldContain(", saved version ");
         var parameters = view.Find("[data-testid='decision-detail-parameters']").TextContent;
         parameters.ShouldContain("INV-7");
         parameters.ShouldNotContain("jane.doe@example.com");

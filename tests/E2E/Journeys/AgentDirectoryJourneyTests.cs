@@ -38,7 +38,14 @@ public sealed partial class AgentDirectoryJourneyTests(ConsoleFixture console)
         await owner.WaitForURLAsync($"**/agents/{id}");
         await owner.GetByTestId("agent-name").Filter(new() { HasText = name }).WaitForAsync();
         var registeredAttestation = await LastAttestedAsync(owner);
+        (await owner.GetByTestId("attest-agent").CountAsync()).ShouldBe(0, "registering is itself an attestation");
 
+        await owner.GotoAsync($"/agents/{id}/edit");
+        await owner.GetByTestId("agent-form").WaitForAsync();
+        await owner.ChooseAsync("tool-risk-0", "High");
+        await owner.MudInput("agent-purpose").FillAsync("Matches supplier invoices to purchase orders and credit notes.");
+        await owner.GetByTestId("agent-form-submit").ClickAsync();
+        await owner.WaitForURLAsync($"**/agents/{id}");
         await owner.GetByTestId("attest-agent").ClickUntilVisibleAsync(owner.GetByTestId("confirm-attest"));
         await owner.GetByTestId("confirm-attest").ClickAsync();
         await owner.GetByText($"Attested {name}.").WaitForAsync();

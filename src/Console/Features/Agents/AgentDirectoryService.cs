@@ -16,7 +16,7 @@ public sealed class AgentDirectoryService(
     TimeProvider clock)
 {
     public const int MaxPageSize = 100;
-    private static readonly TimeSpan DueSoon = TimeSpan.FromDays(7);
+    private static readonly TimeSpan DueSoon = AttestationPrompt.ReminderWindow;
 
     public async Task<Result<AgentPage>> GetAgentsAsync(AgentQuery query, CancellationToken cancellationToken = default)
     {

@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Components;
 
 namespace Warden.Features.Agents;
 
-/// <summary>Where a section goes on the agent page: beside the agent's own actions, or among the sections below its tools.</summary>
+/// <summary>Where a section goes on the agent page: above its actions, beside them, or among the sections below its tools.</summary>
 public enum AgentPageSlot
 {
+    Notices,
     Actions,
     Sections,
 }

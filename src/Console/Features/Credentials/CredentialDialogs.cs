@@ -1,4 +1,5 @@
 using MudBlazor;
+using Warden.Domain.Agents;
 
 namespace Warden.Features.Credentials;
 
@@ -8,11 +9,17 @@ public static class CredentialDialogs
     private static readonly DialogOptions Small = new() { MaxWidth = MaxWidth.Small, FullWidth = true };
 
     // The secret exists only in this dialog: no close button, no backdrop click, so it is not dismissed by accident.
-    private static readonly DialogOptions Secret = new() { MaxWidth = MaxWidth.Small, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false };
+    private static readonly DialogOptions Secret = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, BackdropClick = false, CloseOnEscapeKey = false };
 
-    public static async Task ShowSecretAsync(this IDialogService dialogs, string secret)
+    public static async Task ShowSecretAsync(this IDialogService dialogs, string clientId, string secret, ToolDeclaration? tool, string? scope)
     {
-        var parameters = new DialogParameters<NewSecretDialog> { { d => d.Secret, secret } };
+        var parameters = new DialogParameters<NewSecretDialog>
+        {
+            { d => d.ClientId, clientId },
+            { d => d.Secret, secret },
+            { d => d.Tool, tool },
+            { d => d.Scope, scope },
+        };
         var dialog = await dialogs.ShowAsync<NewSecretDialog>("New client secret", parameters, Secret);
         await dialog.Result;
     }

@@ -13,6 +13,13 @@ public static class CredentialRegistration
             [nameof(AgentCredentialsSection.AgentId)] = page.Agent.Summary.Id,
             [nameof(AgentCredentialsSection.Changes)] = page.Agent.Changes,
             [nameof(AgentCredentialsSection.OnChanged)] = page.Reload,
+            [nameof(AgentCredentialsSection.Tools)] = page.Agent.Tools,
+            [nameof(AgentCredentialsSection.Scopes)] = page.Agent.Scopes,
+        });
+        services.AddAgentPageSection<CredentialsNextStep>(AgentPageSlot.Notices, 10, page => new Dictionary<string, object>
+        {
+            [nameof(CredentialsNextStep.Agent)] = page.Agent,
+            [nameof(CredentialsNextStep.OnChanged)] = page.Reload,
         });
         return services;
     }

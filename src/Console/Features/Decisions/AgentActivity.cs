@@ -33,4 +33,5 @@ public sealed record RecentDecisionRow(
     string? ReasonCode,
     string? ReasonMessage,
     string? RiskTier,
-    string PolicyVersion);
+    string PolicyVersion,
+    DecisionOutcome? OutputReview = null);

@@ -34,7 +34,12 @@ public sealed class AgentActivityService(
 
         var now = clock.GetUtcNow();
         var decisions = db.Decisions.AsNoTracking().Where(d => d.AgentId == agentId);
-        var recent = await decisions.OrderByDescending(d => d.DecidedAt).Take(RecentCount).ToListAsync(ct);
+        // An output review is recorded as a decision of its own on the same call; it is shown on its action's row, not as a second row.
+        var recent = await decisions.Where(d => d.ReviewOf == null).OrderByDescending(d => d.DecidedAt).Take(RecentCount).ToListAsync(ct);
+        var ids = recent.Select(d => d.Id).ToList();
+        var reviews = await decisions.Where(d => d.ReviewOf != null && ids.Contains(d.ReviewOf))
+            .Select(d => new { d.ReviewOf, d.Outcome, d.DecidedAt }).ToListAsync(ct);
+        var latestReview = reviews.GroupBy(r => r.ReviewOf!).ToDictionary(g => g.Key, g => g.MaxBy(r => r.DecidedAt)!.Outcome);
         var today = await CountTodayAsync(decisions, now, ct);
         var meter = await usage.CurrentAsync(agentId, now, ct);
 
@@ -49,7 +54,7 @@ public sealed class AgentActivityService(
             agent.Caps.Currency,
             meter.RequestsThisMinute,
             agent.RateLimitPerMinute);
-        return new AgentActivity(agentId, recent.FirstOrDefault()?.DecidedAt, counters, recent.Select(Row).ToList());
+        return new AgentActivity(agentId, recent.FirstOrDefault()?.DecidedAt, counters, recent.Select(d => Row(d) with { OutputReview = latestReview.TryGetValue(d.Id, out var review) ? review : null }).ToList());
     }
 
     private static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);

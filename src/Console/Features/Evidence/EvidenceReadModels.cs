@@ -54,3 +54,6 @@ public sealed record EvidenceDownload(Func<Stream, CancellationToken, Task> Writ
 
 /// <summary>An uploaded file of a pack, for the verification page.</summary>
 public sealed record EvidenceUpload(string Name, Stream Content);
+
+/// <summary>An agent or owner a pack can cover, chosen by name; the pack is requested with its id.</summary>
+public sealed record EvidenceTargetChoice(string Id, string Label);

@@ -85,15 +85,21 @@ public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> c
         _ => ContainmentTarget.Global,
     };
 
-    /// <summary>Splits the current period into at most 31 equal buckets for the chart, counting what concerns the scope.</summary>
+    /// <summary>
+    /// Splits the current period into calendar buckets (UTC hours for a day or less, otherwise UTC days, or
+    /// runs of days so that there are at most 31), so that a bar labelled with a day counts that day.
+    /// </summary>
     public static IReadOnlyList<MetricsBucket> Buckets(GovernanceHistory history, MetricScope scope, MetricPeriod period)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var count = (int)Math.Clamp(Math.Ceiling(period.Length.TotalDays), 1, 31);
-        if (period.Length <= TimeSpan.FromDays(1))
-            count = 24;
-        var width = period.Length / count;
-        int Index(DateTimeOffset at) => Math.Clamp((int)((at - period.Start) / width), 0, count - 1);
+        var hourly = period.Length <= TimeSpan.FromDays(1);
+        var width = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(Math.Max(1, Math.Ceiling(period.Length.TotalDays / 31)));
+        var start = period.Start.ToUniversalTime();
+        var first = hourly
+            ? new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, 0, 0, TimeSpan.Zero)
+            : new DateTimeOffset(start.Year, start.Month, start.Day, 0, 0, 0, TimeSpan.Zero);
+        var count = Math.Max(1, (int)Math.Ceiling((period.End - first) / width));
+        int Index(DateTimeOffset at) => Math.Clamp((int)((at - first) / width), 0, count - 1);
         var unsafeCounts = new int[count];
         var anomalyCounts = new int[count];
         var tripCounts = new int[count];
@@ -107,7 +113,7 @@ public sealed class GovernanceHistoryReader(IDbContextFactory<WardenDbContext> c
         foreach (var trip in history.Containments.Where(c => period.Contains(c.TrippedAt)
                      && (scope.Kind == MetricScopeKind.Overall || (c.Scope == ContainmentTarget.Agent && Covers(history, scope, c.Target)) || (c.Scope == ContainmentTarget.Owner && scope.Kind == MetricScopeKind.Owner && c.Target == scope.Target))))
             tripCounts[Index(trip.TrippedAt)]++;
-        return Enumerable.Range(0, count).Select(i => new MetricsBucket(period.Start + width * i, unsafeCounts[i], anomalyCounts[i], tripCounts[i])).ToList();
+        return Enumerable.Range(0, count).Select(i => new MetricsBucket(first + width * i, unsafeCounts[i], anomalyCounts[i], tripCounts[i])).ToList();
     }
 
     private static bool Covers(GovernanceHistory history, MetricScope scope, string agentId) => scope.Kind switch

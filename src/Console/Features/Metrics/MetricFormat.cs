@@ -34,10 +34,41 @@ public static class MetricFormat
         return $"{(change > 0 ? "▲" : "▼")} from {format(value.Previous)}";
     }
 
-    /// <summary>Whether the change is good, given whether higher is better.</summary>
+    /// <summary>
+    /// Whether the change is good, given whether higher is better; null (neutral) when there is no change
+    /// or when it starts from zero, since a first figure after an empty period says nothing about a trend.
+    /// </summary>
     public static bool? Better(MetricValue value, bool higherIsBetter)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.Previous is { } previous && Math.Abs(previous) < 1e-9)
+            return null;
         return value.Change is { } change && Math.Abs(change) > 1e-9 ? (change > 0) == higherIsBetter : null;
+    }
+
+    /// <summary>
+    /// The mean time between unsafe attempts, or what there is instead: with none or one attempt in the
+    /// period there is no time between two of them, and the figure would only be the period's length.
+    /// </summary>
+    public static string UnsafeSpacing(GovernanceFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        return figures.UnsafeAttempts.Current switch
+        {
+            null or 0 => "no unsafe attempt",
+            1 => "1 unsafe attempt",
+            _ => Duration(figures.MeanTimeBetweenUnsafeAttempts.Current),
+        };
+    }
+
+    /// <summary>The mean time between unsafe attempts against the previous period, only when both periods had two or more.</summary>
+    public static MetricValue UnsafeSpacingValue(GovernanceFigures figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        static bool Measurable(double? attempts) => attempts is >= 2;
+        var mean = figures.MeanTimeBetweenUnsafeAttempts;
+        return new MetricValue(
+            Measurable(figures.UnsafeAttempts.Current) ? mean.Current : null,
+            Measurable(figures.UnsafeAttempts.Previous) ? mean.Previous : null);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Warden.Domain;
 using Warden.Domain.Decisions;
 using Warden.Features.Decisions;
@@ -64,6 +65,23 @@ public sealed class AgentActivityServiceTests(WardenAppFactory app) : IClassFixt
         activity.Value.RecentDecisions.ShouldBeEmpty();
         activity.Value.LastSeenAt.ShouldBeNull();
         (activity.Value.Today.Allowed, activity.Value.Today.RecordsUsed).ShouldBe((0, 0L));
+    }
+
+    [Fact]
+    public async Task GetActivity_AfterAnActionAndTheReviewOfItsOutput_ShowsTheActionOnceWithItsOutputReleased()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using var decided = await DecideAsync(client, Body(resource: "crm/accounts/7"));
+        var action = (await JsonOf(decided)).GetProperty("id").GetString()!;
+        using var reviewed = await client.PostAsJsonAsync($"/api/v1/decisions/{action}/output", new { output = "Account 7 is active." }, AgentApiClient.Json, TestContext.Current.CancellationToken);
+        reviewed.IsSuccessStatusCode.ShouldBeTrue(await reviewed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var activity = await ActivityAsync(DemoAccounts.Owner, agent);
+
+        var row = activity.Value.RecentDecisions.ShouldHaveSingleItem();
+        row.Id.ShouldBe(action);
+        row.OutputReview.ShouldBe(DecisionOutcome.Allow);
     }
 
     private Task<Result<AgentActivity>> ActivityAsync(string email, TestAgent agent) =>
