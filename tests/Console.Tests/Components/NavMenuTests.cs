@@ -1,6 +1,7 @@
 using Bunit;
 using Warden.Components.Layout;
 using Warden.Domain.People;
+using Warden.Tests.Features.Approvals;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Components;
@@ -22,5 +23,22 @@ public sealed class NavMenuTests(WardenAppFactory app) : ComponentTestBase(app)
 
         var shown = menu.FindAll("[data-testid^='nav-']").Select(e => e.GetAttribute("data-testid")!).ToList();
         shown.ShouldBe(expected, ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData(DemoAccounts.Officer, true)]
+    [InlineData(DemoAccounts.Auditor, false)]
+    public async Task TheApprovalsBadge_WithARequestWaiting_IsShownOnlyToThoseWhoCanVote(string email, bool shown)
+    {
+        await ApprovalScenario.HoldAsync(App);
+        await SignInAsync(email);
+
+        var menu = Render<NavMenu>();
+
+        menu.WaitForAssertion(() => menu.FindAll("[data-testid='nav-approvals']").ShouldHaveSingleItem(), TimeSpan.FromSeconds(10));
+        if (shown)
+            menu.WaitForAssertion(() => menu.FindAll("[data-testid='approvals-badge']").ShouldHaveSingleItem(), TimeSpan.FromSeconds(10));
+        else
+            menu.FindAll("[data-testid='approvals-badge']").ShouldBeEmpty();
     }
 }

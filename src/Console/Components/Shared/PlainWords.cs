@@ -33,6 +33,7 @@ public static class PlainWords
         [DecisionCodes.EvaluationError] = "Policy could not be evaluated, so refused",
         [DecisionCodes.Approved] = "Approved by an officer",
         [DecisionCodes.ApprovalDenied] = "Denied by an officer",
+        [DecisionCodes.ApprovalVote] = "An officer's vote, in their own words",
         [DecisionCodes.ApprovalExpired] = "Approval expired, so refused",
         [DecisionCodes.ApprovalCancelled] = "Approval withdrawn before anyone decided",
         [DecisionCodes.Anomaly] = "Left its behaviour baseline",
