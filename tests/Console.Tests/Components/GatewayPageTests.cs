@@ -24,6 +24,7 @@ public sealed class GatewayPageTests(WardenAppFactory app) : ComponentTestBase(a
         page.Find("[data-testid='gateway-endpoint']").TextContent.ShouldContain("/mcp");
         page.FindAll("[data-testid='register-upstream']").ShouldNotBeEmpty();
         page.FindAll($"[data-testid='remove-{DemoUpstream.Name}']").ShouldNotBeEmpty();
+        page.FindAll("[data-testid='read-only-notice']").ShouldBeEmpty();
     }
 
     [Fact]
@@ -39,5 +40,6 @@ public sealed class GatewayPageTests(WardenAppFactory app) : ComponentTestBase(a
         page.FindAll($"[data-testid='remove-{DemoUpstream.Name}']").ShouldBeEmpty();
         page.FindAll($"[data-testid='reconnect-{DemoUpstream.Name}']").ShouldBeEmpty();
         page.FindAll("[data-testid^='unmap-']").ShouldBeEmpty();
+        page.Find("[data-testid='read-only-notice']").TextContent.ShouldContain("read-only for you");
     }
 }

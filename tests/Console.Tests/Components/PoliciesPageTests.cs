@@ -31,6 +31,20 @@ public sealed class PoliciesPageTests(WardenAppFactory app) : ComponentTestBase(
         page.Find("[data-testid='policy-check-summary']").TextContent.ShouldContain("can be published");
     }
 
+    [Theory]
+    [InlineData(DemoAccounts.Auditor, true)]
+    [InlineData(DemoAccounts.Owner, true)]
+    [InlineData(DemoAccounts.Officer, false)]
+    public async Task PoliciesPage_SaysItIsReadOnly_ToThoseWhoCannotChangePolicies(string email, bool readOnly)
+    {
+        await SignInAsync(email);
+
+        var page = Render<PoliciesPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid='policy-in-force']"), Patience);
+        page.FindAll("[data-testid='read-only-notice']").Count.ShouldBe(readOnly ? 1 : 0);
+    }
+
     private static IElement Tab(IRenderedComponent<PoliciesPage> page, string name) =>
         page.FindAll("[role='tab']").Single(t => t.TextContent.Trim() == name);
 }
