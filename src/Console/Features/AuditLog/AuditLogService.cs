@@ -46,7 +46,8 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
             return guard.Error;
 
         await using var db = contexts.CreateDbContext();
-        var filtered = Filter(db.AuditEvents.AsNoTracking(), query);
+        var subjects = await SubjectsAsync(db, query.Subject, cancellationToken);
+        var filtered = Filter(db.AuditEvents.AsNoTracking(), query, subjects);
         List<AuditEvent> page;
         bool hasOlder, hasNewer;
         if (query.After is { } after && query.Before is null)
@@ -69,13 +70,28 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         return new AuditPage(page.Select(ToRow).ToList(), hasOlder, hasNewer);
     }
 
-    private static IQueryable<AuditEvent> Filter(IQueryable<AuditEvent> events, AuditQuery query)
+    /// <summary>
+    /// What the subject filter stands for: the text itself (an id), and the ids it names: agents of
+    /// that name, people with that e-mail or display name. Null when there is no subject filter.
+    /// </summary>
+    private static async Task<List<string>?> SubjectsAsync(WardenDbContext db, string? text, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(query.Subject))
-        {
-            var subject = query.Subject.Trim();
-            events = events.Where(e => e.Subject == subject);
-        }
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        var subject = text.Trim();
+        var normalized = Domain.Agents.Agent.NormalizeName(subject);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.NormalizedName == normalized).Select(a => a.Id).ToListAsync(cancellationToken);
+        var email = subject.ToUpperInvariant();
+        var people = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == email || u.DisplayName == subject).Select(u => u.Id).ToListAsync(cancellationToken);
+        return [subject, .. agents.Select(a => a.Value), .. people];
+    }
+
+    private static IQueryable<AuditEvent> Filter(IQueryable<AuditEvent> events, AuditQuery query, List<string>? subjects)
+    {
+        if (subjects is [var only])
+            events = events.Where(e => e.Subject == only);
+        else if (subjects is not null)
+            events = events.Where(e => subjects.Contains(e.Subject));
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
             var actor = query.Actor.Trim();

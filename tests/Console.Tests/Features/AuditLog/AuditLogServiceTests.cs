@@ -59,6 +59,32 @@ public sealed class AuditLogServiceTests(WardenAppFactory app) : IClassFixture<W
         page.Error.Code.ShouldBe("access.forbidden");
     }
 
+    [Fact]
+    public async Task GetPageAsync_BySubjectName_FindsTheEventsOfTheAgentOfThatName_AndOfThePersonWithThatEmail()
+    {
+        var agent = await Warden.Tests.Features.Decisions.AgentApiClient.RegisterAsync(app);
+        var agentName = await app.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync();
+            return (await db.Agents.FindAsync(Warden.Domain.Agents.AgentId.Parse(agent.Id)))!.Name;
+        });
+        var officerId = await app.InScopeAsync(async sp =>
+            (await sp.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Warden.Infrastructure.Identity.ApplicationUser>>().FindByEmailAsync(DemoAccounts.Officer))!.Id);
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        await writer.CommitAsync(new AuditBatchItem(AuditWriterTests.Entry(agent.Id)));
+        await writer.CommitAsync(new AuditBatchItem(AuditWriterTests.Entry(officerId)));
+
+        var byName = await PageAsync(new AuditQuery(Subject: agentName.ToLowerInvariant()));
+        var byEmail = await PageAsync(new AuditQuery(Subject: DemoAccounts.Officer.ToUpperInvariant()));
+        var byId = await PageAsync(new AuditQuery(Subject: agent.Id));
+
+        byName.Events.ShouldNotBeEmpty();
+        byName.Events.ShouldAllBe(e => e.Subject == agent.Id);
+        byName.Events.Select(e => e.Sequence).ShouldBe(byId.Events.Select(e => e.Sequence));
+        byEmail.Events.ShouldNotBeEmpty();
+        byEmail.Events.ShouldAllBe(e => e.Subject == officerId);
+    }
+
     private async Task<AuditPage> PageAsync(AuditQuery query)
     {
         var page = await app.AsUserAsync<AuditLogService, Result<AuditPage>>(DemoAccounts.Auditor, s => s.GetPageAsync(query));
