@@ -118,6 +118,23 @@ public sealed class ApprovalQueueTests(WardenAppFactory app) : ComponentTestBase
             .ShouldBe(page.FindAll("[data-testid='queue-row']")[1].GetAttribute("data-request"));
     }
 
+    [Theory]
+    [InlineData(DemoAccounts.Officer, false)]
+    [InlineData(DemoAccounts.Auditor, true)]
+    public async Task Page_ForAnAuditor_SaysItIsReadOnly_AndItsCountIsNoCallToAct(string email, bool readOnly)
+    {
+        await ApprovalScenario.HoldAsync(App);
+        await SignInAsync(email);
+        RenderPopoverProvider();
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid='queue-row']").ShouldNotBeEmpty(), Patience);
+        page.FindAll("[data-testid='read-only-notice']").Count.ShouldBe(readOnly ? 1 : 0);
+        var badge = page.Find(".mud-tab .mud-badge");
+        badge.ClassList.Contains("mud-theme-error").ShouldBe(!readOnly, badge.OuterHtml);
+    }
+
     [Fact]
     public async Task BadgeAndDashboardTiles_ShowTheSameWaitingCount_AndFollowANewRequest()
     {
