@@ -30,8 +30,8 @@ public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, s
 /// </summary>
 public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null, IReadOnlyList<AuditEntry>? More = null)
 {
-    /// <summary>The item's events in chain order.</summary>
-    public IReadOnlyList<AuditEntry> Entries => More is { Count: > 0 } more ? [Entry, .. more] : [Entry];
+    /// <summary>The item's events in chain order, built once at construction (the writer reads it for every commit; a <c>with</c> copy keeps it).</summary>
+    public IReadOnlyList<AuditEntry> Entries { get; } = More is { Count: > 0 } more ? [Entry, .. more] : [Entry];
 }
 
 /// <summary>
@@ -49,13 +49,4 @@ public sealed record AuditAddition(Action<WardenDbContext>? Apply, IReadOnlyList
             first.Apply?.Invoke(db);
             second.Apply?.Invoke(db);
         }, [.. first.Entries, .. second.Entries]);
-
-    /// <summary>Commits the addition on its own, as one group-commit item.</summary>
-    public Task<long> CommitAsync(AuditWriter audit)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        if (Entries.Count == 0)
-            throw new InvalidOperationException("An addition committed on its own needs at least one event.");
-        return audit.CommitAsync(new AuditBatchItem(Entries[0], Apply, More: Entries.Count > 1 ? Entries.Skip(1).ToList() : null));
-    }
 }

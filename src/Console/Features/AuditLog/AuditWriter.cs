@@ -102,6 +102,15 @@ public sealed partial class AuditWriter(
         return pending.Done.Task;
     }
 
+    /// <summary>Queues <paramref name="addition"/> on its own as one group-commit item (its events in order).</summary>
+    public Task<long> CommitAsync(AuditAddition addition)
+    {
+        ArgumentNullException.ThrowIfNull(addition);
+        if (addition.Entries.Count == 0)
+            throw new ArgumentException("An addition committed on its own needs at least one event.", nameof(addition));
+        return CommitAsync(new AuditBatchItem(addition.Entries[0], addition.Apply, More: addition.Entries.Skip(1).ToList()));
+    }
+
     /// <summary>The head as this writer knows it (sequence 0 and the genesis hash for an empty chain).</summary>
     public async Task<(long Sequence, string Hash)> GetHeadAsync(CancellationToken cancellationToken = default)
     {

@@ -109,11 +109,11 @@ public sealed class GatewayCalls(
     {
         try
         {
-            await addition.CommitAsync(audit);
+            await audit.CommitAsync(addition);
         }
-        catch (Exception ex) when (addition != forward && ex is AuditCommitException or DbUpdateConcurrencyException)
+        catch (Exception ex) when (!ReferenceEquals(addition, forward) && ex is AuditCommitException or DbUpdateConcurrencyException)
         {
-            await forward.CommitAsync(audit);
+            await audit.CommitAsync(forward);
         }
     }
 
