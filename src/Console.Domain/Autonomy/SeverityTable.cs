@@ -21,6 +21,9 @@ public sealed class SeverityTable(
         [DecisionCodes.CapExceeded] = ViolationSeverity.High,
         [DecisionCodes.DailyBudgetExceeded] = ViolationSeverity.High,
         [DecisionCodes.Anomaly] = ViolationSeverity.Medium,
+        [DecisionCodes.ImpactOverReported] = ViolationSeverity.High,
+        // An action that went beyond a cap after it was allowed is what caps exist to prevent.
+        [DecisionCodes.ImpactOverCap] = ViolationSeverity.Critical,
     };
 
     public static IReadOnlyDictionary<string, ViolationSeverity> DefaultFindingFamilies { get; } = new Dictionary<string, ViolationSeverity>(StringComparer.Ordinal)

@@ -23,6 +23,12 @@ public static class DecisionCodes
     public const string AllowedByPolicy = "allowed_by_policy";
     public const string AllowedByAutonomy = "allowed_by_autonomy";
     public const string EvaluationError = "evaluation_error";
+    /// <summary>A rule requires the request to declare its impact, and it declared none.</summary>
+    public const string ImpactRequired = "impact_required";
+    /// <summary>Not an answer to a request: the outcome reported more records or a larger amount than the request declared.</summary>
+    public const string ImpactOverReported = "impact_over_reported";
+    /// <summary>Not an answer to a request: the outcome reported more than the agent's per-action cap allows.</summary>
+    public const string ImpactOverCap = "impact_over_cap";
     public const string Approved = "approved";
     public const string ApprovalDenied = "approval_denied";
     public const string ApprovalExpired = "approval_expired";

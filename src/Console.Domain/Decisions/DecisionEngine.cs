@@ -100,7 +100,7 @@ public static class DecisionEngine
     {
         Decision decided;
         if (verdict.Deny is { } deny)
-            decided = new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.PolicyDeny, deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+            decided = new Decision(DecisionOutcome.Deny, [new DecisionReason(DenyCode(deny), deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
                                    risk, version, MatchedRuleId: deny.Id) { OtherRuleIds = Others(verdict, deny) };
         else if (verdict.Approval is { } approval)
             decided = new Decision(DecisionOutcome.Pending, [new DecisionReason(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"))],
@@ -116,6 +116,10 @@ public static class DecisionEngine
             decided = otherwise();
         return WithFindings(decided, verdict, findings);
     }
+
+    /// <summary>A rule that refuses what lacks a declared impact says so in its code, so agents can key on it.</summary>
+    private static string DenyCode(PolicyRule deny) =>
+        deny.Match.Requires.Count > 0 ? DecisionCodes.ImpactRequired : DecisionCodes.PolicyDeny;
 
     /// <summary>The winners of the other effects, outweighed by <paramref name="decisive"/>; null (no allocation) when there are none.</summary>
     private static string[]? Others(PolicyVerdict verdict, PolicyRule decisive)

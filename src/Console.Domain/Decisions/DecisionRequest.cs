@@ -2,10 +2,23 @@ using Warden.Domain.Agents;
 
 namespace Warden.Domain.Decisions;
 
-/// <summary>What the agent declares it is about to do.</summary>
-public sealed record RequestImpact(int Records = 0, decimal Amount = 0m, string? Currency = null)
+/// <summary>
+/// What the agent declares it is about to do. <see cref="Declared"/> says which figures the request
+/// gave: one it left out counts as zero, and a policy rule that requires it refuses or holds the request.
+/// </summary>
+public sealed record RequestImpact(int Records = 0, decimal Amount = 0m, string? Currency = null, ImpactFigures Declared = ImpactFigures.All)
 {
-    public static readonly RequestImpact None = new();
+    public static readonly RequestImpact None = new(Declared: ImpactFigures.None);
+}
+
+/// <summary>The figures of an impact a request declared.</summary>
+[Flags]
+public enum ImpactFigures
+{
+    None = 0,
+    Records = 1,
+    Amount = 2,
+    All = Records | Amount,
 }
 
 /// <summary>One tool call the agent asks permission for.</summary>

@@ -24,6 +24,11 @@ public sealed record PolicyMatch
     /// <summary>The lowest confidence (0..1) a finding needs to count; null counts every finding.</summary>
     public double? MinConfidence { get; init; }
     public TimeWindow? Window { get; init; }
+    /// <summary>
+    /// What the request must carry (a rule's <c>require</c>): the rule matches only requests that lack at
+    /// least one of these, so its effect (deny or require_approval) is what happens to them.
+    /// </summary>
+    public IReadOnlyList<PolicyRequirement> Requires { get; init; } = [];
     /// <summary>The rule's <c>when</c> expression as written, shown to people.</summary>
     public string? WhenText { get; init; }
     /// <summary>The <c>when</c> expression, compiled and type-checked when the policy was loaded; it may throw, which fails the decision closed.</summary>
@@ -53,7 +58,28 @@ public sealed record PolicyMatch
             return false;
         if (Window is not null && !Window.Contains(context.Now))
             return false;
+        if (Requires.Count > 0 && !LacksRequirement(request))
+            return false;
         return When is null || When(context, risk);
+    }
+
+    /// <summary>Whether <paramref name="request"/> lacks one of <see cref="Requires"/>.</summary>
+    public bool LacksRequirement(DecisionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var declared = request.Impact.Declared;
+        for (var i = 0; i < Requires.Count; i++)
+        {
+            var lacks = Requires[i] switch
+            {
+                PolicyRequirement.Records => (declared & ImpactFigures.Records) == 0,
+                PolicyRequirement.Amount => (declared & ImpactFigures.Amount) == 0,
+                _ => declared == ImpactFigures.None,
+            };
+            if (lacks)
+                return true;
+        }
+        return false;
     }
 
     private bool AnyResource(string resource)

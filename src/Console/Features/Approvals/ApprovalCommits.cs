@@ -71,7 +71,7 @@ public sealed class ApprovalCommits(
         }
         // Held actions were not counted when decided; an approved one counts against today's budget now.
         if (approved is not null)
-            await usage.AddApprovedAsync(approved.AgentId, approved.DecidedAt, approved.Records, approved.Amount, cancellationToken);
+            await usage.CountLaterAsync(approved.AgentId, approved.DecidedAt, approved.Records, approved.Amount, cancellationToken);
         notifier.Dispatch([notification]);
         feed.Publish(new ApprovalChange(request.Id, request.DecisionId, request.AgentId, request.State));
         return true;

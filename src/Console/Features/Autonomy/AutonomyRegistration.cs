@@ -21,6 +21,7 @@ public static class AutonomyRegistration
         services.AddSingleton(sp => sp.GetRequiredService<AutomaticDemotion>().Severities);
         services.AddSingleton<DemotionTriggers>();
         services.AddEventHandler<DecisionCommitted, DemotionTriggers>();
+        services.AddEventHandler<OutcomeViolated, DemotionTriggers>();
         services.AddEventHandler<AgentsContained, DemotionTriggers>();
         services.AddEventHandler<AgentSuspendedForAttestation, DemotionTriggers>();
         services.AddScoped<AutonomyService>();

@@ -12,13 +12,21 @@ namespace Warden.Features.Autonomy;
 /// (settled before the trip is reported), and a suspension for an attestation overdue beyond the limit.
 /// </summary>
 public sealed class DemotionTriggers(AutomaticDemotion demotion)
-    : IEventHandler<DecisionCommitted>, IEventHandler<AgentsContained>, IEventHandler<AgentSuspendedForAttestation>
+    : IEventHandler<DecisionCommitted>, IEventHandler<OutcomeViolated>, IEventHandler<AgentsContained>, IEventHandler<AgentSuspendedForAttestation>
 {
     public async Task HandleAsync(DecisionCommitted happened, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(happened);
         if (happened.Severity == ViolationSeverity.Critical)
             await demotion.OnCriticalViolationAsync(happened.AgentId, happened.DecisionId, happened.ViolationCode, cancellationToken);
+    }
+
+    /// <summary>An outcome beyond a cap is a critical violation, settled before the report is answered.</summary>
+    public async Task HandleAsync(OutcomeViolated happened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        if (happened.Severity == ViolationSeverity.Critical)
+            await demotion.OnCriticalViolationAsync(happened.AgentId, happened.DecisionId, happened.Code, cancellationToken);
     }
 
     public async Task HandleAsync(AgentsContained happened, CancellationToken cancellationToken)

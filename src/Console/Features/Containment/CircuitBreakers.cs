@@ -44,7 +44,11 @@ public sealed class ContainmentOptions
         new()
         {
             Id = "violation-burst", Kind = BreakerRule.Violations, Threshold = 20, WindowSeconds = 60,
-            Codes = [DecisionCodes.ToolNotAllowed, DecisionCodes.OperationNotAllowed, DecisionCodes.ResourceOutOfScope, DecisionCodes.CapExceeded, DecisionCodes.CurrencyMismatch],
+            Codes =
+            [
+                DecisionCodes.ToolNotAllowed, DecisionCodes.OperationNotAllowed, DecisionCodes.ResourceOutOfScope, DecisionCodes.CapExceeded, DecisionCodes.CurrencyMismatch,
+                DecisionCodes.ImpactOverReported, DecisionCodes.ImpactOverCap,
+            ],
         },
         new() { Id = "deny-ratio", Kind = BreakerRule.DenyRatio, Ratio = 0.9, LastDecisions = 100 },
         new() { Id = "budget-overrun", Kind = BreakerRule.BudgetOverrun, Threshold = 3, WindowSeconds = 3600 },
@@ -57,7 +61,7 @@ public sealed class ContainmentOptions
 /// per agent and in memory; a trip resets it.
 /// </summary>
 public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, ContainmentRegistry registry, IServiceProvider services, ILogger<CircuitBreakers> logger)
-    : IEventHandler<DecisionCommitted>
+    : IEventHandler<DecisionCommitted>, IEventHandler<OutcomeViolated>
 {
     private readonly ConcurrentDictionary<string, AgentWindow> _agents = new(StringComparer.Ordinal);
 
@@ -76,24 +80,40 @@ public sealed class CircuitBreakers(IOptions<ContainmentOptions> options, Contai
             await TripAsync(happened.AgentId, tripped.Rule, tripped.Detail);
     }
 
+    /// <summary>An outcome that went beyond its declaration counts as a violation when it is reported.</summary>
+    public async Task HandleAsync(OutcomeViolated happened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        if (registry.Current.Covering(happened.AgentId, happened.OwnerId, happened.Segment) is not null)
+            return;
+        if (Feed(happened.AgentId, happened.Segment, happened.ReportedAt, null, happened.Code, isViolation: true) is { } tripped)
+            await TripAsync(happened.AgentId, tripped.Rule, tripped.Detail);
+    }
+
     /// <summary>Feeds one recorded decision; returns the rule that tripped and why, if one did.</summary>
     public (BreakerRule Rule, string Detail)? Observe(string agentId, string ownerId, string segment, Decision decision, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.PrimaryReason.Code == DecisionCodes.Contained || registry.Current.Covering(agentId, ownerId, segment) is not null)
             return null;
+        // Rate limiting already answers volume; only a rule that names rate_limited counts it.
+        var code = decision.PrimaryReason.Code;
+        return Feed(agentId, segment, at, code == DecisionCodes.RateLimited ? null : decision.Outcome == DecisionOutcome.Deny, code, decision.IsViolation);
+    }
+
+    /// <param name="denied">Whether a decision was a denial, for the deny ratio; null when it does not count there.</param>
+    private (BreakerRule Rule, string Detail)? Feed(string agentId, string segment, DateTimeOffset at, bool? denied, string code, bool isViolation)
+    {
         var window = _agents.GetOrAdd(agentId, _ => new AgentWindow());
         BreakerRule? tripped = null;
         string? detail = null;
         var rules = options.Value.Breakers;
         lock (window)
         {
-            var code = decision.PrimaryReason.Code;
-            // Rate limiting already answers volume; only a rule that names rate_limited counts it.
-            if (code != DecisionCodes.RateLimited)
-                window.Record(decision.Outcome == DecisionOutcome.Deny, rules.Count == 0 ? 0 : rules.Max(r => r.Kind == BreakerRule.DenyRatio ? r.LastDecisions : 0));
+            if (denied is { } deny)
+                window.Record(deny, rules.Count == 0 ? 0 : rules.Max(r => r.Kind == BreakerRule.DenyRatio ? r.LastDecisions : 0));
             // Keep only what some rule counts, and only as long as the longest window.
-            if (decision.IsViolation && rules.Any(r => Counts(r, code)))
+            if (isViolation && rules.Any(r => Counts(r, code)))
                 window.Violations.Enqueue((at, code));
             var keep = TimeSpan.FromSeconds(rules.Count == 0 ? 0 : rules.Max(r => r.WindowSeconds));
             while (window.Violations.Count > 0 && window.Violations.Peek().At < at - keep)

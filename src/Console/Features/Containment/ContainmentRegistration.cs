@@ -20,6 +20,7 @@ public static class ContainmentRegistration
         });
         services.AddSingleton<CircuitBreakers>();
         services.AddEventHandler<DecisionCommitted, CircuitBreakers>();
+        services.AddEventHandler<OutcomeViolated, CircuitBreakers>();
         services.AddSingleton<ContainmentRegistry>();
         services.AddStateView<ContainmentRegistry>();
         services.AddDecisionState<Warden.Domain.Containment.Containment>();

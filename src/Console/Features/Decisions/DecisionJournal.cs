@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Audit;
+using Warden.Domain.Decisions;
 using Warden.Features.AuditLog;
 using Warden.Persistence;
 
@@ -49,21 +50,36 @@ public sealed class DecisionJournal(AuditWriter audit)
         }, decidedUnder, more));
     }
 
-    public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken)
+    /// <param name="excess">What the outcome reported beyond its declaration or the caps, named in the event; null when nothing.</param>
+    public async Task RecordOutcomeAsync(WardenDbContext db, DecisionRecord record, CancellationToken cancellationToken, ImpactExcess? excess = null)
     {
         db.Entry(record).Property<int>("Version").CurrentValue++;
-        await audit.AppendAsync(db, [OutcomeEntry(record)], cancellationToken);
+        await audit.AppendAsync(db, [OutcomeEntry(record, excess)], cancellationToken);
     }
 
-    /// <summary>The event of a reported outcome, built from the record's outcome fields.</summary>
-    public static AuditEntry OutcomeEntry(DecisionRecord record) => Entry(record, "decision.outcome_reported", new
-    {
-        decision = record.Id,
-        status = record.OutcomeStatus,
-        records = record.OutcomeRecords,
-        amount = record.OutcomeAmount,
-        detail = record.OutcomeDetail,
-    });
+    /// <summary>The event of a reported outcome, built from the record's outcome fields and the excess found in them.</summary>
+    public static AuditEntry OutcomeEntry(DecisionRecord record, ImpactExcess? excess = null) => Entry(record, "decision.outcome_reported", excess is null
+        ? new
+        {
+            decision = record.Id,
+            status = record.OutcomeStatus,
+            records = record.OutcomeRecords,
+            amount = record.OutcomeAmount,
+            detail = record.OutcomeDetail,
+        }
+        : new
+        {
+            decision = record.Id,
+            status = record.OutcomeStatus,
+            records = record.OutcomeRecords,
+            amount = record.OutcomeAmount,
+            detail = record.OutcomeDetail,
+            violation = excess.Code,
+            severity = record.ViolationSeverity?.ToString().ToLowerInvariant(),
+            excess = excess.Message,
+            declaredRecords = record.Records,
+            declaredAmount = record.Amount,
+        } as object);
 
     /// <summary>A tool redeemed the decision's grant: recorded with the redeeming client as the actor.</summary>
     public async Task RecordRedemptionAsync(WardenDbContext db, DecisionRecord record, AuditActor tool, CancellationToken cancellationToken)

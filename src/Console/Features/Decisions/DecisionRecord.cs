@@ -20,6 +20,8 @@ public sealed class DecisionRecord
     public int Records { get; set; }
     public decimal Amount { get; set; }
     public string? Currency { get; set; }
+    /// <summary>Which figures of its impact the request declared; one left out is stored as zero.</summary>
+    public ImpactFigures ImpactDeclared { get; set; }
     public string? Justification { get; set; }
     public DecisionOutcome Outcome { get; set; }
     public DecisionState State { get; set; }

@@ -30,6 +30,7 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
         Records = request.Impact.Records,
         Amount = request.Impact.Amount,
         Currency = request.Impact.Currency,
+        ImpactDeclared = request.Impact.Declared,
         Outcome = decision.Outcome,
         State = decision.Outcome switch
         {

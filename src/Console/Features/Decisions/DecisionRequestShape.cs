@@ -38,7 +38,8 @@ internal static class DecisionRequestShape
             body.Tool.Trim(),
             body.Operation.Trim(),
             body.Resource.Trim(),
-            new RequestImpact(impact?.Records ?? 0, impact?.Amount ?? 0m, impact?.Currency?.ToUpperInvariant()),
+            new RequestImpact(impact?.Records ?? 0, impact?.Amount ?? 0m, impact?.Currency?.ToUpperInvariant(),
+                              (impact?.Records is null ? ImpactFigures.None : ImpactFigures.Records) | (impact?.Amount is null ? ImpactFigures.None : ImpactFigures.Amount)),
             body.Justification);
         return request.IsSuccess ? request : DecisionErrors.Invalid(request.Error.Message);
     }

@@ -1,5 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 using Warden.Domain;
+using Warden.Domain.Agents;
+using Warden.Domain.Autonomy;
+using Warden.Domain.Decisions;
+using Warden.Features.Agents;
+using Warden.Infrastructure.Events;
 using Warden.Features.AuditLog;
 using Warden.Features.Decisions.Grants;
 using Warden.Infrastructure.AgentIdentity;
@@ -7,9 +13,17 @@ using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
 
-/// <summary>An agent reports what happened, with the decision's single-use grant, bound to the decided request.</summary>
-public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, GrantTokens grants, DecisionJournal journal, AgentTokenGate gate, TimeProvider clock)
+/// <summary>
+/// An agent reports what happened, with the decision's single-use grant, bound to the decided request.
+/// What it reports is checked against what the request declared and the agent's caps: more is a
+/// violation of the decision, and what is beyond the declaration counts toward today's totals.
+/// </summary>
+public sealed class OutcomeReports(
+    IDbContextFactory<WardenDbContext> contexts, GrantTokens grants, DecisionJournal journal, AgentTokenGate gate, LiveAgents agents, UsageMeter usage,
+    SeverityTable severities, EventPublisher events, TimeProvider clock)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public async Task<Result<OutcomeResponse>> ReportAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
@@ -18,22 +32,46 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
             return checkedReport.Error;
         var (record, status, now) = checkedReport.Value;
         Fill(record, status, body, now);
+        // Without the agent's caps the report cannot be checked against them: it is refused, not let through.
+        if (!AgentId.TryParse(agentId, out var id) || await agents.GetAsync(id, cancellationToken) is not { } agent)
+            return DecisionErrors.NotFound(decisionId);
+        var excess = ImpactExcess.Of(record.Records, record.Amount, body.Records, body.Amount, agent.Caps);
+        var severity = excess is null ? (ViolationSeverity?)null : severities.ForCode(excess.Code);
+        if (excess is not null)
+            MarkViolation(record, excess, severity!.Value);
         try
         {
-            await journal.RecordOutcomeAsync(db, record, cancellationToken);
+            await journal.RecordOutcomeAsync(db, record, cancellationToken, excess);
         }
         catch (DbUpdateConcurrencyException)
         {
             return DecisionErrors.GrantUsed;
         }
+        if (excess is not null)
+        {
+            if (excess.ExtraRecords > 0 || excess.ExtraAmount > 0)
+                await usage.CountLaterAsync(agentId, record.DecidedAt, excess.ExtraRecords, excess.ExtraAmount, cancellationToken);
+            await events.PublishAsync(new OutcomeViolated(record.Id, agentId, agent.OwnerId.Value, agent.Segment, excess.Code, severity!.Value, now), cancellationToken);
+        }
         return new OutcomeResponse(record.Id, status, now);
+    }
+
+    /// <summary>The decision becomes a violation: its reasons gain the excess, after the reasons it was answered with.</summary>
+    private static void MarkViolation(DecisionRecord record, ImpactExcess excess, ViolationSeverity severity)
+    {
+        var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
+        reasons.Add(new ReasonBody(excess.Code, excess.Message));
+        record.Reasons = JsonSerializer.Serialize(reasons, Json);
+        record.IsViolation = true;
+        record.ViolationSeverity = severity;
     }
 
     /// <summary>
     /// The same checks as <see cref="ReportAsync"/>, but the outcome is not written: it is returned as
     /// an addition for the caller to commit with something else (the gateway commits it with the
     /// review of the call's result). The grant counts as used only once the addition commits, and the
-    /// commit fails if the decision changed since it was read here.
+    /// commit fails if the decision changed since it was read here. The gateway reports no figures, so
+    /// none are taken here: an excess cannot arise.
     /// </summary>
     public async Task<Result<AuditAddition>> PrepareAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
     {
@@ -44,7 +82,7 @@ public sealed class OutcomeReports(IDbContextFactory<WardenDbContext> contexts, 
         var (record, status, now) = checkedReport.Value;
         var version = db.Entry(record).Property<int>("Version").CurrentValue;
         db.Entry(record).State = EntityState.Detached;
-        Fill(record, status, body, now);
+        Fill(record, status, body with { Records = null, Amount = null }, now);
         return new AuditAddition(target =>
         {
             var row = target.Decisions.Attach(record);

@@ -29,7 +29,7 @@ public sealed class RecordedRequestReader(IDbContextFactory<WardenDbContext> con
         }
         var page = await query.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id)
             .Take(take)
-            .Select(d => new { d.Id, d.AgentId, d.DecidedAt, d.Tool, d.Operation, d.Resource, d.Records, d.Amount, d.Currency })
+            .Select(d => new { d.Id, d.AgentId, d.DecidedAt, d.Tool, d.Operation, d.Resource, d.Records, d.Amount, d.Currency, d.ImpactDeclared })
             .ToListAsync(cancellationToken);
         if (page.Count == 0)
             return [];
@@ -38,7 +38,7 @@ public sealed class RecordedRequestReader(IDbContextFactory<WardenDbContext> con
                 .Select(f => new { f.DecisionId, f.Kind, f.Location, f.Confidence }).ToListAsync(cancellationToken))
             .ToLookup(f => f.DecisionId, f => new GuardrailFinding(f.Kind, FindingSeverity.High, f.Location, f.Confidence), StringComparer.Ordinal);
         return page.Select(d => new RecordedRequest(d.Id, d.AgentId, d.DecidedAt, d.Tool, d.Operation, d.Resource, d.Records, d.Amount, d.Currency,
-                                                     findings[d.Id].ToList()))
+                                                     d.ImpactDeclared, findings[d.Id].ToList()))
             .ToList();
     }
 

@@ -45,14 +45,15 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
     }
 
     /// <summary>
-    /// Counts an action that officers approved (it was held, so it was not counted when decided) against
-    /// today's totals, if it was decided today.
+    /// Counts against today's totals, if the action was decided today, what was not counted when it was
+    /// decided: an action officers approved (it was held), or what an outcome reported beyond the
+    /// request's declaration.
     /// </summary>
-    public async Task AddApprovedAsync(string agentId, DateTimeOffset decidedAt, int records, decimal amount, CancellationToken cancellationToken)
+    public async Task CountLaterAsync(string agentId, DateTimeOffset decidedAt, int records, decimal amount, CancellationToken cancellationToken)
     {
         if (state.IsShared)
         {
-            // Today's totals are read again from the stored decisions, where the approval is committed.
+            // Today's totals are read again from the stored decisions, where the approval or the outcome is committed.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"""UPDATE "AgentUsage" SET "Records" = -1 WHERE "AgentId" = {agentId}""", cancellationToken);
             return;
@@ -61,7 +62,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
             return;
         lock (counters)
         {
-            // A day not loaded yet is read from the stored decisions, where the approval is already committed.
+            // A day not loaded yet is read from the stored decisions, where the approval or outcome is already committed.
             if (counters.Day != DateOnly.FromDateTime(decidedAt.UtcDateTime))
                 return;
             counters.RecordsToday += records;
@@ -206,10 +207,12 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         var today = db.Decisions.AsNoTracking().Where(d =>
             d.AgentId == agentId && d.DecidedAt >= start
             && (d.State == DecisionState.Allowed || d.State == DecisionState.Approved || d.State == DecisionState.Completed));
-        var records = await today.SumAsync(d => (long)d.Records, cancellationToken);
+        // An outcome that reported more than its request declared counts with what it reported.
+        var records = await today.SumAsync(d => d.OutcomeRecords > d.Records ? (long)d.OutcomeRecords.Value : d.Records, cancellationToken);
         // SQLite sums decimals as text; amounts are summed here instead.
-        var amounts = await today.Where(d => d.Amount != 0).Select(d => d.Amount).ToListAsync(cancellationToken);
-        return (records, amounts.Sum());
+        var amounts = await today.Where(d => d.Amount != 0 || d.OutcomeAmount > 0)
+            .Select(d => new { d.Amount, d.OutcomeAmount }).ToListAsync(cancellationToken);
+        return (records, amounts.Sum(a => Math.Max(a.Amount, a.OutcomeAmount ?? 0m)));
     }
 
     private sealed class Counters

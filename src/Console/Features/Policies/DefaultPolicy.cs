@@ -3,10 +3,10 @@ namespace Warden.Features.Policies;
 /// <summary>The policy a fresh installation publishes before an officer writes their own.</summary>
 public static class DefaultPolicy
 {
-    public const string Version = "default-2";
+    public const string Version = "default-3";
 
     public const string Yaml = """
-        version: "default-2"
+        version: "default-3"
         rules:
           - id: deny-prod-deletes
             description: Nobody deletes production data alone.
@@ -31,6 +31,13 @@ public static class DefaultPolicy
             match: { findings: [pii.outbound] }
             effect: require_approval
             approvers: 1
+
+          - id: payments-declare-amount
+            description: A payment says how much it moves, so caps, budgets and the two-approver rule see it.
+            match: { tools: [payments.send] }
+            require: amount
+            effect: deny
+            message: A payment must declare its amount (impact.amount with impact.currency).
 
           - id: large-payments-need-two
             description: Payments of 1,000 or more need two approvers.
@@ -92,6 +99,12 @@ public static class DefaultPolicy
             agent: { autonomy_level: 3, risk: medium }
             expect: pending
             rule: large-payments-need-two
+          - name: a payment that does not say how much it moves is refused
+            request: { tool: payments.send, operation: execute, records: 1 }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: deny
+            rule: payments-declare-amount
+            reason: impact_required
           - name: a small payment at level 3 goes alone
             request: { tool: payments.send, operation: execute, amount: 200, currency: EUR }
             agent: { autonomy_level: 3, risk: medium }

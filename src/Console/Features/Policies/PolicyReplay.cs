@@ -77,7 +77,7 @@ public sealed class PolicyReplay(IDbContextFactory<WardenDbContext> contexts, IR
             foreach (var row in batch)
             {
                 if (agents[row.AgentId] is not { } agent || DecisionRequest.Create(row.Tool, row.Operation, row.Resource,
-                        new RequestImpact(row.Records, row.Amount, row.Currency), null) is not { IsSuccess: true } request)
+                        new RequestImpact(row.Records, row.Amount, row.Currency, row.ImpactDeclared), null) is not { IsSuccess: true } request)
                 {
                     skipped++;
                     continue;

@@ -11,7 +11,7 @@ namespace Warden.Features.Policies;
 /// <summary>Compiles one rule of a policy document: its match, its condition and its effect, each value checked where it is written.</summary>
 internal static class PolicyRuleReader
 {
-    private static readonly string[] RuleFields = ["id", "description", "match", "when", "effect", "message", "approvers", "expiry_minutes", "role"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role"];
     private static readonly string[] MatchFields =
         ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
@@ -38,10 +38,33 @@ internal static class PolicyRuleReader
                 throw Fail(PolicyYamlErrors.InvalidExpressionCode, whenNode.Start, $"'when' of rule '{id}': {ex.Message}");
             }
         }
-        return new PolicyRule(id, description, match, ReadEffect(rule, node, id));
+        if (Find(rule, "require") is { } requireNode)
+            match = match with { Requires = ReadRequirements(requireNode) };
+        return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match.Requires));
     }
 
-    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id)
+    /// <summary>The <c>require</c> of a rule: one requirement or a list of impact, records and amount.</summary>
+    private static List<PolicyRequirement> ReadRequirements(YamlNode node)
+    {
+        var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
+        if (items.Count == 0)
+            throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, "'require' names what a request must carry, e.g. impact.");
+        var requirements = new List<PolicyRequirement>(items.Count);
+        foreach (var item in items)
+        {
+            var text = PolicyYamlNodes.Scalar(item, "require").Trim();
+            requirements.Add(text.ToLowerInvariant() switch
+            {
+                "impact" => PolicyRequirement.Impact,
+                "records" => PolicyRequirement.Records,
+                "amount" => PolicyRequirement.Amount,
+                _ => throw Fail(PolicyYamlErrors.InvalidValueCode, item.Start, $"unknown requirement '{text}'; expected impact, records or amount."),
+            });
+        }
+        return requirements.Distinct().ToList();
+    }
+
+    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id, IReadOnlyList<PolicyRequirement> requires)
     {
         var effectNode = Find(rule, "effect") ?? throw Fail(PolicyYamlErrors.MissingFieldCode, ruleNode.Start, $"rule '{id}' needs an 'effect'.");
         var message = Find(rule, "message");
@@ -52,11 +75,17 @@ internal static class PolicyRuleReader
         {
             case "allow":
                 OnlyFor(message ?? approvers ?? expiry ?? role, "deny or require_approval");
+                // A rule with 'require' applies to the requests that lack something; allowing them would reward the lack.
+                if (requires.Count > 0)
+                    throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
+                               $"rule '{id}' has 'require', so it applies to requests that lack it; its effect must be deny or require_approval.");
                 return PolicyEffect.Allow;
             case "deny":
                 OnlyFor(approvers ?? expiry ?? role, "require_approval");
                 var text = message is null ? null : PolicyYamlNodes.Scalar(message, "message").Trim();
-                return PolicyEffect.Deny(string.IsNullOrEmpty(text) ? $"Denied by policy rule '{id}'." : text);
+                return PolicyEffect.Deny(!string.IsNullOrEmpty(text) ? text
+                    : requires.Count > 0 ? $"Rule '{id}' requires this request to declare {Lacking(requires)}; it did not."
+                    : $"Denied by policy rule '{id}'.");
             case "require_approval":
                 OnlyFor(message, "deny");
                 var count = approvers is null ? 1 : Integer(approvers, "approvers");
@@ -70,6 +99,13 @@ internal static class PolicyRuleReader
                            $"unknown effect '{PolicyYamlNodes.Scalar(effectNode, "effect")}'; expected allow, deny or require_approval.");
         }
     }
+
+    private static string Lacking(IReadOnlyList<PolicyRequirement> requires) => string.Join(" and ", requires.Select(r => r switch
+    {
+        PolicyRequirement.Records => "how many records it touches (impact.records)",
+        PolicyRequirement.Amount => "the amount it moves (impact.amount with impact.currency)",
+        _ => "its impact (impact.records or impact.amount)",
+    }));
 
     /// <summary>The <c>role</c> of an approval rule: one role or a list, each checked where it is written.</summary>
     private static List<string> EligibleRoles(YamlNode node)

@@ -60,10 +60,13 @@ internal static class PolicyTestReader
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at))
                 throw Fail(PolicyYamlErrors.InvalidValueCode, atNode.Start, $"'at' must be a date and time such as \"2026-01-07T20:30:00Z\", not '{text}'.");
         }
+        var recordsNode = Find(request, "records");
+        var amountNode = Find(request, "amount");
         var impact = new RequestImpact(
-            Find(request, "records") is { } records ? Integer(records, "records") : 0,
-            Find(request, "amount") is { } amount ? Decimal(amount, "amount") : 0m,
-            Find(request, "currency") is { } currency ? PolicyYamlNodes.Scalar(currency, "currency").Trim() : null);
+            recordsNode is null ? 0 : Integer(recordsNode, "records"),
+            amountNode is null ? 0m : Decimal(amountNode, "amount"),
+            Find(request, "currency") is { } currency ? PolicyYamlNodes.Scalar(currency, "currency").Trim() : null,
+            Declared: (recordsNode is null ? ImpactFigures.None : ImpactFigures.Records) | (amountNode is null ? ImpactFigures.None : ImpactFigures.Amount));
         var decisionRequest = new DecisionRequest(RequiredScalar(request, "tool", node), kind,
             Find(request, "resource") is { } resource ? PolicyYamlNodes.Scalar(resource, "resource").Trim() : "test/resource", impact);
 

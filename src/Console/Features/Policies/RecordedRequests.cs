@@ -13,6 +13,7 @@ public sealed record RecordedRequest(
     int Records,
     decimal Amount,
     string? Currency,
+    ImpactFigures ImpactDeclared,
     IReadOnlyList<GuardrailFinding> Findings);
 
 /// <summary>

@@ -1157,6 +1157,9 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("ImpactDeclared")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsViolation")
                         .HasColumnType("boolean");
 

@@ -1144,6 +1144,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ImpactDeclared")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsViolation")
                         .HasColumnType("INTEGER");
 

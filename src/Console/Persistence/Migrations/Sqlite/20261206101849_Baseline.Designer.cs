@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206053444_Baseline")]
+    [Migration("20261206101849_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1146,6 +1146,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ImpactDeclared")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsViolation")
                         .HasColumnType("INTEGER");

@@ -310,6 +310,7 @@ namespace Warden.Persistence.Migrations.Postgres
                     Records = table.Column<int>(type: "integer", nullable: false),
                     Amount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: false),
                     Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    ImpactDeclared = table.Column<int>(type: "integer", nullable: false),
                     Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     Outcome = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     State = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),

@@ -309,6 +309,7 @@ namespace Warden.Persistence.Migrations.Sqlite
                     Records = table.Column<int>(type: "INTEGER", nullable: false),
                     Amount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    ImpactDeclared = table.Column<int>(type: "INTEGER", nullable: false),
                     Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     Outcome = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),

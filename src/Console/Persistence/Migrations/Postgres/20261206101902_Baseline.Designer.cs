@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206053533_Baseline")]
+    [Migration("20261206101902_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1159,6 +1159,9 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ImpactDeclared")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("IsViolation")
                         .HasColumnType("boolean");
