@@ -5,6 +5,7 @@ using Warden.Domain.Audit;
 using Warden.Features.AuditLog;
 using Warden.Features.Evidence;
 using Warden.Persistence;
+using Warden.Tests.Features.Evidence;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.AuditLog;
@@ -132,6 +133,34 @@ public sealed class AuditSealTests
     }
 
     [Fact]
+    public async Task VerifyStoredAsync_TableTruncatedWithItsSealsAfterThePackWasBuilt_NamesTheHeadThePackVouchesFor()
+    {
+        await using var app = WardenAppFactory.With();
+        await CommitTwiceAsync(app, sealBeforeTail: true);
+        var pack = await EvidenceScenario.GenerateAsync(app, DemoAccounts.Auditor, EvidenceScenario.Today(app));
+
+        await TruncateAsync(app, 1);
+
+        var report = await VerifyPackAsync(app, pack.Id);
+        report.Verified.ShouldBeFalse();
+        report.Mismatches.ShouldHaveSingleItem().ShouldContain("events were removed since the pack was built");
+    }
+
+    [Fact]
+    public async Task VerifyStoredAsync_ChainRewrittenFromGenesisAfterThePackWasBuilt_NamesTheReplacedHead()
+    {
+        await using var app = WardenAppFactory.With();
+        await CommitTwiceAsync(app, sealBeforeTail: true);
+        var pack = await EvidenceScenario.GenerateAsync(app, DemoAccounts.Auditor, EvidenceScenario.Today(app));
+
+        await ForgeTailAsync(app, 1, tail => [.. tail.Select(f => f with { Data = "{}" })]);
+
+        var report = await VerifyPackAsync(app, pack.Id);
+        report.Verified.ShouldBeFalse();
+        report.Mismatches.ShouldHaveSingleItem().ShouldContain("was replaced since the pack was built");
+    }
+
+    [Fact]
     public async Task VerifyAsync_AfterAForgedTail_WritesNoSeal()
     {
         await using var app = WardenAppFactory.With();
@@ -256,6 +285,14 @@ public sealed class AuditSealTests
         manifest.ShouldNotBeNull();
         manifest.Chain.Verified.ShouldBeTrue(manifest.Chain.Verification);
         return manifest;
+    }
+
+    private static async Task<EvidenceVerificationReport> VerifyPackAsync(WardenAppFactory app, string packId)
+    {
+        var report = await app.AsUserAsync<EvidenceVerificationService, Result<EvidenceVerificationReport>>(
+            DemoAccounts.Auditor, s => s.VerifyStoredAsync(packId, TestContext.Current.CancellationToken));
+        report.IsSuccess.ShouldBeTrue(report.Error.ToString());
+        return report.Value;
     }
 
     private static Dictionary<string, string?> SinkIn(out string folder)
