@@ -209,6 +209,31 @@ public sealed class AuditSealTests
         (await writer.GetHeadAsync(TestContext.Current.CancellationToken)).Sequence.ShouldBe(head);
     }
 
+    [Fact]
+    public async Task CommitAsync_OnAChainWhoseHeadCarriesNoSeal_IsRefusedUntilTheOperatorAcceptsThatHead()
+    {
+        await using var first = WardenAppFactory.With();
+        var (_, head) = await CommitTwiceAsync(first, sealBeforeTail: true);
+        await new AuditDatabase(first.DataDirectory).ExecuteAsync("DELETE FROM AuditCheckpoints WHERE Sequence = $head", ("$head", head));
+        // Refused at start-up (when something is recorded while starting) or at the first commit.
+        var refused = await Should.ThrowAsync<Exception>(async () =>
+        {
+            await using var refusing = WardenAppFactory.With(dataDirectory: first.DataDirectory);
+            await refusing.Services.GetRequiredService<AuditWriter>().CommitAsync(Addition("refused"));
+        });
+        (refused as AuditChainUnsealedException ?? refused.InnerException).ShouldBeOfType<AuditChainUnsealedException>();
+        var accepted = new Dictionary<string, string?> { ["Audit:AcceptUnsealedHeadAt"] = head.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var accepting = WardenAppFactory.With(accepted, first.DataDirectory);
+
+        var sequence = await accepting.Services.GetRequiredService<AuditWriter>().CommitAsync(Addition("accepted"));
+
+        sequence.ShouldBeGreaterThan(head);
+        var report = await VerifyAsync(accepting);
+        report.Verified.ShouldBeTrue(report.Reason);
+        report.HeadSequence.ShouldBe(sequence + PerCommit - 1);
+        (await new AuditDatabase(first.DataDirectory).EventsAsync()).ShouldNotContain(e => e.Subject.StartsWith("refused", StringComparison.Ordinal));
+    }
+
     /// <summary>Two group commits of <see cref="PerCommit"/> events; the tail is the second, or the whole chain.</summary>
     private static async Task<(long TailFrom, long Head)> CommitTwiceAsync(WardenAppFactory app, bool sealBeforeTail)
     {
