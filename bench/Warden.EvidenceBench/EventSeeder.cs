@@ -8,6 +8,7 @@ namespace Warden.EvidenceBench;
 /// Writes a valid hash chain of audit events straight into SQLite, one prepared statement in large
 /// transactions, spread evenly over the period. Each event's data carries an e-mail and a card number,
 /// already masked as the writer would store them, so the pack's masking runs on realistic text.
+/// Each transaction seals its head with the app's key, as the writer does (ADR 0019).
 /// </summary>
 internal static class EventSeeder
 {
@@ -15,7 +16,7 @@ internal static class EventSeeder
     private static readonly string[] Columns = ["$s", "$at", "$ak", "$aid", "$an", "$k", "$sub", "$d", "$ph", "$h"];
     private static readonly string[] Agents = ["agt_demo_codereview", "agt_demo_payments", "agt_demo_support"];
 
-    public static void Seed(string dataDirectory, int count, DateTimeOffset start, DateTimeOffset end)
+    public static void Seed(string dataDirectory, int count, DateTimeOffset start, DateTimeOffset end, AuditCheckpointSigner signer)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "warden.db")};Pooling=False");
         connection.Open();
@@ -63,13 +64,39 @@ internal static class EventSeeder
             insert.ExecuteNonQuery();
             if ((i + 1) % 100_000 == 0)
             {
+                Seal(connection, transaction, signer.Sign(e.Sequence, e.Hash, e.At));
                 transaction.Commit();
                 transaction.Dispose();
                 transaction = connection.BeginTransaction();
                 insert.Transaction = transaction;
             }
         }
+        if (count % 100_000 != 0)
+        {
+            using var head = connection.CreateCommand();
+            head.Transaction = transaction;
+            head.CommandText = "SELECT Sequence, Hash, At FROM AuditEvents ORDER BY Sequence DESC LIMIT 1";
+            using var reader = head.ExecuteReader();
+            if (reader.Read())
+            {
+                var seal = signer.Sign(reader.GetInt64(0), reader.GetString(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero));
+                reader.Close();
+                Seal(connection, transaction, seal);
+            }
+        }
         transaction.Commit();
         transaction.Dispose();
+    }
+
+    private static void Seal(SqliteConnection connection, SqliteTransaction transaction, AuditCheckpoint seal)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR REPLACE INTO AuditCheckpoints (Sequence, Hash, At, Signature) VALUES ($s, $h, $at, $sig)";
+        insert.Parameters.AddWithValue("$s", seal.Sequence);
+        insert.Parameters.AddWithValue("$h", seal.Hash);
+        insert.Parameters.AddWithValue("$at", seal.At.UtcTicks);
+        insert.Parameters.AddWithValue("$sig", seal.Signature);
+        insert.ExecuteNonQuery();
     }
 }

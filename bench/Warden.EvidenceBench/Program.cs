@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.Features.AuditLog;
 using Warden.Features.Evidence;
 
 namespace Warden.EvidenceBench;
@@ -27,7 +28,7 @@ internal static class Harness
             var end = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
             var start = end.AddDays(-1);
             var seedWatch = Stopwatch.StartNew();
-            EventSeeder.Seed(host.DataDirectory, size, start, end);
+            EventSeeder.Seed(host.DataDirectory, size, start, end, host.Services.GetRequiredService<AuditCheckpointKey>().Signer);
             var seeded = seedWatch.Elapsed;
 
             var builder = host.Services.GetRequiredService<EvidencePackBuilder>();

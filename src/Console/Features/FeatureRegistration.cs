@@ -36,6 +36,7 @@ public static class FeatureRegistration
             .ValidateOnStart();
         services.AddSingleton<AuditCheckpointKey>();
         services.AddStoredKeyUser<AuditCheckpointKey>();
+        services.AddSingleton<AuditSealSink>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();

@@ -19,39 +19,45 @@ public sealed record AuditVerificationReport(
     DateTimeOffset CheckedAt);
 
 /// <summary>
-/// Walks the whole chain in keyset batches (never the whole log in memory) against the signed
-/// checkpoints. A chain that verifies gets a fresh signed checkpoint at its head, so a later rewrite
-/// of anything up to here is caught even between the periodic ones.
+/// Walks the whole chain in keyset batches (never the whole log in memory) against its seals, the
+/// heads in the external sink and any heads an auditor holds from earlier evidence packs. It writes
+/// nothing: every commit seals its own head, so a verification never vouches for what it read
+/// (a forged tail is reported with its first unsealed sequence, never signed).
 /// </summary>
 public sealed class AuditVerificationService(
     AccessGuard access,
     IDbContextFactory<WardenDbContext> contexts,
     AuditCheckpointKey key,
+    AuditSealSink sink,
     TimeProvider clock)
 {
     private const int BatchSize = 2000;
 
-    public async Task<Result<AuditVerificationReport>> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<Result<AuditVerificationReport>> VerifyAsync(CancellationToken cancellationToken = default) =>
+        VerifyAsync([], cancellationToken);
+
+    /// <summary>Verifies the chain, which must also still contain <paramref name="heldHeads"/> (signed heads from earlier evidence packs) as they were.</summary>
+    public async Task<Result<AuditVerificationReport>> VerifyAsync(IReadOnlyList<AuditCheckpoint> heldHeads, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(heldHeads);
         var guard = await access.RequireAsync(AuditAccess.Verifiers);
         if (guard.IsFailure)
             return guard.Error;
 
-        var result = await WalkAsync(cancellationToken);
+        var result = await WalkAsync(heldHeads, cancellationToken);
         var now = clock.GetUtcNow();
-        if (result.IsIntact && result.HeadSequence > 0)
-            await SignHeadAsync(result, now, cancellationToken);
         return new AuditVerificationReport(
             result.IsIntact, result.EventsChecked, result.HeadSequence, result.HeadHash, result.CheckpointsChecked,
             result.FirstBadSequence, result.IsIntact ? null : result.Fault.ToString(), result.Reason, now);
     }
 
-    internal async Task<AuditVerification> WalkAsync(CancellationToken cancellationToken)
+    internal async Task<AuditVerification> WalkAsync(IReadOnlyList<AuditCheckpoint> heldHeads, CancellationToken cancellationToken)
     {
         List<AuditCheckpoint> checkpoints;
         await using (var db = contexts.CreateDbContext())
             checkpoints = await db.AuditCheckpoints.AsNoTracking().ToListAsync(cancellationToken);
-        return await AuditChainVerifier.VerifyAsync(StreamAsync(cancellationToken), checkpoints, key.Signer, cancellationToken);
+        var rules = AuditSealRules.SealedHead.WithExternal(sink.ReadHeads()).WithExternal(heldHeads);
+        return await AuditChainVerifier.VerifyAsync(StreamAsync(cancellationToken), checkpoints, key.Signer, rules, cancellationToken);
     }
 
     private async IAsyncEnumerable<AuditEvent> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -70,22 +76,6 @@ public sealed class AuditVerificationService(
             if (batch.Count < BatchSize)
                 yield break;
             after = batch[^1].Sequence;
-        }
-    }
-
-    private async Task SignHeadAsync(AuditVerification result, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        if (await db.AuditCheckpoints.AnyAsync(c => c.Sequence == result.HeadSequence, cancellationToken))
-            return;
-        db.AuditCheckpoints.Add(key.Signer.Sign(result.HeadSequence, result.HeadHash, now));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another verification or the writer signed this sequence a moment ago; one checkpoint is enough.
         }
     }
 }

@@ -25,10 +25,17 @@ namespace Warden.Features.AuditLog;
 /// transaction-scoped advisory lock and reads both inside its transaction, so writers on all instances
 /// take turns and none writes on a stale head. The lock is held until the commit.
 /// </para>
+/// <para>
+/// Every commit seals its new head: a signed checkpoint at its last event, in the same transaction
+/// (ADR 0019). A head read from the database is used only when its seal is genuine and names it, so
+/// a tail rewritten outside Warden is never sealed over; the writer refuses instead. Each seal is
+/// also appended to the external sink when one is configured.
+/// </para>
 /// </summary>
 public sealed partial class AuditWriter(
     IDbContextFactory<WardenDbContext> contexts,
     AuditCheckpointKey key,
+    AuditSealSink sink,
     IAuditMasking masking,
     IOptions<AuditOptions> options,
     StateEpoch epoch,
@@ -72,6 +79,7 @@ public sealed partial class AuditWriter(
             if (transaction is not null)
                 await transaction.CommitAsync(cancellationToken);
             Committed(added, advanced ?? current, advanced);
+            sink.Append(added);
         }
         catch
         {
@@ -234,6 +242,7 @@ public sealed partial class AuditWriter(
                 if (transaction is not null)
                     await transaction.CommitAsync(CancellationToken.None);
                 Committed(added, advanced ?? current, advanced);
+                sink.Append(added);
                 // Each item completes with the sequence of its first event.
                 var events = added.OfType<AuditEvent>().ToList();
                 var first = 0;
@@ -349,7 +358,6 @@ public sealed partial class AuditWriter(
     private List<object> Chain(WardenDbContext db, ChainHead head, IReadOnlyList<AuditEntry> entries)
     {
         var now = clock.GetUtcNow();
-        var every = options.Value.CheckpointEvery;
         var added = new List<object>(entries.Count + 1);
         var (sequence, hash) = (head.Sequence, head.Hash);
         foreach (var entry in entries)
@@ -358,12 +366,13 @@ public sealed partial class AuditWriter(
             db.AuditEvents.Add(e);
             added.Add(e);
             hash = e.Hash;
-            if (sequence % every == 0)
-            {
-                var checkpoint = key.Signer.Sign(sequence, hash, now);
-                db.AuditCheckpoints.Add(checkpoint);
-                added.Add(checkpoint);
-            }
+        }
+        if (entries.Count > 0)
+        {
+            // The seal of this commit's head: whoever rewrites these events cannot seal them again.
+            var seal = key.Signer.Sign(sequence, hash, now);
+            db.AuditCheckpoints.Add(seal);
+            added.Add(seal);
         }
         return added;
     }
@@ -379,13 +388,31 @@ public sealed partial class AuditWriter(
         return (_head, _epoch);
     }
 
-    private static async Task<ChainHead> ReadHeadAsync(WardenDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The head stored in the database, provided its seal is genuine and names it. Anything else is a
+    /// chain changed outside Warden (or an upgrade the operator has not yet accepted): nothing is
+    /// written on it, so no seal ever vouches for a forged tail.
+    /// </summary>
+    private async Task<ChainHead> ReadHeadAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         var last = await db.AuditEvents.AsNoTracking()
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
             .FirstOrDefaultAsync(cancellationToken);
-        return last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash);
+        var seal = await db.AuditCheckpoints.AsNoTracking()
+            .OrderByDescending(c => c.Sequence)
+            .FirstOrDefaultAsync(cancellationToken);
+        var head = last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash);
+        if (seal is not null && !key.Signer.IsGenuine(seal))
+            throw new AuditChainUnsealedException($"The newest seal (sequence {seal.Sequence}) is not signed with Warden's key.");
+        if (seal is not null && seal.Sequence > head.Sequence)
+            throw new AuditChainUnsealedException($"A seal vouches for sequence {seal.Sequence}, but the chain ends at {head.Sequence}: events were removed.");
+        var sealedHead = seal is not null && seal.Sequence == head.Sequence && string.Equals(seal.Hash, head.Hash, StringComparison.Ordinal);
+        if (head.Sequence > 0 && !sealedHead && options.Value.AcceptUnsealedHeadAt != head.Sequence)
+            throw new AuditChainUnsealedException(seal is null
+                ? $"The chain's head (sequence {head.Sequence}) carries no seal."
+                : $"The chain's head (sequence {head.Sequence}) is not the sealed head (sequence {seal.Sequence}): the events after it were written outside Warden.");
+        return head;
     }
 
     private static async Task<long> ReadEpochAsync(WardenDbContext db, CancellationToken cancellationToken) =>
@@ -403,6 +430,13 @@ public sealed partial class AuditWriter(
         }
     }
 }
+
+/// <summary>
+/// The chain in the database is not the one Warden sealed: nothing more is recorded on it (every
+/// caller is refused) until it is verified and the operator decides (ADR 0019).
+/// </summary>
+public sealed class AuditChainUnsealedException(string reason)
+    : Exception($"The audit chain was changed outside Warden; nothing more is recorded on it. {reason}");
 
 /// <summary>The transaction holding an audit event failed: the caller's action did not happen and must fail closed.</summary>
 public sealed class AuditCommitException(Exception inner) : Exception("The audit event could not be committed; the action was not recorded.", inner);

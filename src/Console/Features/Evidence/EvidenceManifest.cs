@@ -54,7 +54,18 @@ public sealed record EvidenceManifestChain(
     long EventsInPeriod,
     long EventsInScope,
     bool Verified,
-    string Verification);
+    string Verification)
+{
+    /// <summary>
+    /// The signed seal that covers the period's last event, as stored when the pack was built. An auditor
+    /// holding this pack checks a later chain against it: a chain truncated or replaced since no longer
+    /// contains this head (see ADR 0019).
+    /// </summary>
+    public IReadOnlyList<EvidenceManifestSignedHead> SignedHeads { get; init; } = [];
+}
+
+/// <summary>A sealed head of the audit chain: its sequence, hash, time and Warden's signature over them.</summary>
+public sealed record EvidenceManifestSignedHead(long Sequence, string Hash, DateTimeOffset At, string Signature);
 
 public sealed record EvidenceManifestCompleteness(int Score, string Notes);
 

@@ -38,7 +38,7 @@ public sealed class EvidencePackBuilder(
         progress?.Report(2);
 
         EvidenceScopeContext scope;
-        long first, last, inPeriod;
+        long first, last, inPeriod, sealedAt;
         List<AuditCheckpoint> checkpoints;
         await using (var db = contexts.CreateDbContext())
         {
@@ -47,15 +47,21 @@ public sealed class EvidencePackBuilder(
             first = await range.MinAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
             last = await range.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
             inPeriod = last == 0 ? 0 : last - first + 1;
-            checkpoints = await db.AuditCheckpoints.AsNoTracking().Where(c => c.Sequence <= last).ToListAsync(cancellationToken);
+            // The walk goes on to the seal that covers the period's last event, so the period is vouched for by a signature.
+            sealedAt = last == 0 ? 0 : await db.AuditCheckpoints.AsNoTracking().Where(c => c.Sequence >= last).MinAsync(c => (long?)c.Sequence, cancellationToken) ?? last;
+            checkpoints = await db.AuditCheckpoints.AsNoTracking().Where(c => c.Sequence <= sealedAt).ToListAsync(cancellationToken);
         }
         progress?.Report(5);
 
         var exportPath = Path.Combine(folder, EvidenceFiles.Export);
-        var (verification, inScope) = await VerifyAndExportAsync(scope, first, last, checkpoints, exportPath, p => progress?.Report(5 + p * 35 / 100), cancellationToken);
+        var (verification, inScope, lastHash) = await VerifyAndExportAsync(scope, first, last, sealedAt, checkpoints, exportPath, p => progress?.Report(5 + p * 35 / 100), cancellationToken);
         var export = Artifact(exportPath);
         var key = new EvidenceManifestKey(EvidenceSigningKey.Algorithm, signingKey.Fingerprint);
-        var chain = new EvidenceManifestChain(first, last, last == 0 ? string.Empty : verification.HeadHash, inPeriod, inScope, verification.IsIntact, verification.Reason);
+        var seal = verification.IsIntact ? checkpoints.Find(c => c.Sequence == sealedAt) : null;
+        var chain = new EvidenceManifestChain(first, last, last == 0 ? string.Empty : lastHash, inPeriod, inScope, verification.IsIntact, verification.Reason)
+        {
+            SignedHeads = seal is null ? [] : [new EvidenceManifestSignedHead(seal.Sequence, seal.Hash, seal.At, seal.Signature)],
+        };
         progress?.Report(40);
 
         var pdfPath = Path.Combine(folder, EvidenceFiles.Pdf);
@@ -89,19 +95,24 @@ public sealed class EvidencePackBuilder(
     }
 
     /// <summary>Walks the chain from its start to the period's end (a period is only as sound as the chain before it) and writes the period's events in scope.</summary>
-    private async Task<(AuditVerification Verification, long Exported)> VerifyAndExportAsync(
-        EvidenceScopeContext scope, long first, long last, List<AuditCheckpoint> checkpoints, string path, Action<int> progress, CancellationToken cancellationToken)
+    private async Task<(AuditVerification Verification, long Exported, string LastHash)> VerifyAndExportAsync(
+        EvidenceScopeContext scope, long first, long last, long sealedAt, List<AuditCheckpoint> checkpoints, string path, Action<int> progress, CancellationToken cancellationToken)
     {
-        var verifier = new AuditChainVerifier(checkpoints, checkpointKey.Signer);
+        var verifier = new AuditChainVerifier(checkpoints, checkpointKey.Signer, AuditSealRules.SealedHead);
         long exported = 0;
+        var lastHash = string.Empty;
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
         await using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
         await using (var buffered = new BufferedStream(gzip, 1 << 16))
         await using (var json = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true }))
         {
-            await foreach (var e in EventsAsync(1, last, cancellationToken))
+            await foreach (var e in EventsAsync(1, sealedAt, cancellationToken))
             {
                 verifier.Check(e);
+                if (e.Sequence == last)
+                    lastHash = e.Hash;
+                if (e.Sequence > last)
+                    continue;
                 if (e.Sequence >= first && scope.Covers(e))
                 {
                     WriteLine(json, e);
@@ -114,7 +125,7 @@ public sealed class EvidencePackBuilder(
                     progress((int)(100 * e.Sequence / last));
             }
         }
-        return (verifier.Finish(), exported);
+        return (verifier.Finish(), exported, lastHash);
     }
 
     private async Task<EvidenceCompleteness> RenderAsync(EvidencePackSpec spec, EvidenceScopeContext scope, AuditVerification verification,

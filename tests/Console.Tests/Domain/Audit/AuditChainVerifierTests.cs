@@ -145,4 +145,65 @@ public sealed class AuditChainVerifierTests
         result.ShouldBe(Verify(chain));
         result.FirstBadSequence.ShouldBe(20);
     }
+
+    [Fact]
+    public void Verify_SealedHeadRequiredAndTailRehashedWithItsSealsRemoved_NamesTheFirstUnsealedSequence()
+    {
+        var chain = AuditChains.Of(10);
+        var sealAtSix = AuditChains.Signer.Sign(6, chain[5].Hash, AuditChains.Start);
+        var forged = AuditChains.Rehashed([.. chain.Take(7), AuditChains.WithData(chain[7], "{\"n\":0}"), .. chain.Skip(8)]);
+
+        var result = AuditChainVerifier.Verify(forged, [sealAtSix], AuditChains.Signer, AuditSealRules.SealedHead);
+
+        result.FirstBadSequence.ShouldBe(7);
+        result.Fault.ShouldBe(AuditChainFault.UnsealedTail);
+    }
+
+    [Fact]
+    public void Verify_SealedHeadRequiredAndHeadSealed_IsIntact()
+    {
+        var chain = AuditChains.Of(10);
+
+        var result = AuditChainVerifier.Verify(chain, [AuditChains.Signer.Sign(10, chain[9].Hash, AuditChains.Start)], AuditChains.Signer, AuditSealRules.SealedHead);
+
+        result.IsIntact.ShouldBeTrue(result.Reason);
+    }
+
+    [Fact]
+    public void Verify_ChainTruncatedWithItsSeals_IsCaughtByTheHeadRecordedOutside()
+    {
+        var chain = AuditChains.Of(10);
+        var outside = AuditChains.Signer.Sign(10, chain[9].Hash, AuditChains.Start);
+        var truncated = chain.Take(6).ToList();
+
+        var result = AuditChainVerifier.Verify(truncated, [AuditChains.Signer.Sign(6, chain[5].Hash, AuditChains.Start)], AuditChains.Signer,
+            AuditSealRules.SealedHead.WithExternal([outside]));
+
+        result.FirstBadSequence.ShouldBe(7);
+        result.Fault.ShouldBe(AuditChainFault.ExternalHeadBeyondHead);
+    }
+
+    [Fact]
+    public void Verify_ChainReplacedWithItsSeals_IsCaughtByTheHeadRecordedOutside()
+    {
+        var chain = AuditChains.Of(10);
+        var outside = AuditChains.Signer.Sign(8, chain[7].Hash, AuditChains.Start);
+        var replaced = AuditChains.Rehashed([AuditChains.WithData(chain[0], "{\"n\":0}"), .. chain.Skip(1)]);
+
+        var result = AuditChainVerifier.Verify(replaced, [], AuditChains.Signer, AuditSealRules.Checkpoints.WithExternal([outside]));
+
+        result.FirstBadSequence.ShouldBe(8);
+        result.Fault.ShouldBe(AuditChainFault.ExternalHeadMismatch);
+    }
+
+    [Fact]
+    public void Verify_HeadRecordedOutsideWithoutWardensKey_IsReportedAsForged()
+    {
+        var chain = AuditChains.Of(10);
+        var forged = new AuditCheckpointSigner(new byte[32]).Sign(12, chain[9].Hash, AuditChains.Start);
+
+        var result = AuditChainVerifier.Verify(chain, [], AuditChains.Signer, AuditSealRules.Checkpoints.WithExternal([forged]));
+
+        result.Fault.ShouldBe(AuditChainFault.CheckpointForged);
+    }
 }

@@ -26,6 +26,19 @@ internal sealed class AuditDatabase(string dataDirectory)
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task ReadAsync(string sql, Action<SqliteDataReader> row, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            row(reader);
+    }
+
     public async Task<List<AuditEvent>> EventsAsync()
     {
         await using var connection = new SqliteConnection(_connectionString);

@@ -88,12 +88,12 @@ public sealed class AuditTamperTests
     }
 
     [Fact]
-    public async Task VerifyAsync_ChainRewrittenAndRehashedConsistently_IsCaughtByTheCheckpointSignedAtTheLastVerification()
+    public async Task VerifyAsync_ChainRewrittenAndRehashedConsistently_IsCaughtByTheSealOfTheEditedEventsCommit()
     {
         await using var app = await StartWithAgentsAsync();
         var db = new AuditDatabase(app.DataDirectory);
-        var signedAt = await VerifyAsync(app);
         var events = await db.EventsAsync();
+        var sealedAt = await FirstSealFromAsync(db, 2);
 
         var previous = events[0].Hash;
         foreach (var e in events.Skip(1))
@@ -108,8 +108,15 @@ public sealed class AuditTamperTests
         var rehashed = AuditChainVerifier.Verify(await db.EventsAsync(), [], new AuditCheckpointSigner(new byte[32]));
         var report = await VerifyAsync(app);
         rehashed.IsIntact.ShouldBeTrue("the rewrite is consistent, so only the checkpoint can catch it");
-        report.FirstBadSequence.ShouldBe(signedAt.HeadSequence);
+        report.FirstBadSequence.ShouldBe(sealedAt);
         report.Fault.ShouldBe(nameof(AuditChainFault.CheckpointMismatch));
+    }
+
+    private static async Task<long> FirstSealFromAsync(AuditDatabase db, long sequence)
+    {
+        long? found = null;
+        await db.ReadAsync("SELECT MIN(Sequence) FROM AuditCheckpoints WHERE Sequence >= $from", r => found = r.GetInt64(0), ("$from", sequence));
+        return found ?? throw new InvalidOperationException("no seal covers the sequence");
     }
 
     [Fact]

@@ -107,17 +107,19 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
-    public async Task CommitAsync_EveryNthEvent_WritesASignedCheckpoint()
+    public async Task CommitAsync_EveryGroupCommit_WritesASignedSealAtItsHead()
     {
-        await using var app = WardenAppFactory.With(new Dictionary<string, string?> { ["Audit:CheckpointEvery"] = "10" });
+        await using var app = WardenAppFactory.With();
         var writer = app.Services.GetRequiredService<AuditWriter>();
+        var (before, _) = await writer.GetHeadAsync(TestContext.Current.CancellationToken);
 
         await Task.WhenAll(Enumerable.Range(0, 25).Select(i => writer.CommitAsync(Item($"cp-{i}"))));
 
         var report = await VerifyAsync(app);
         report.Verified.ShouldBeTrue(report.Reason);
-        report.CheckpointsChecked.ShouldBeGreaterThanOrEqualTo(2);
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        (await db.AuditCheckpoints.AnyAsync(c => c.Sequence == report.HeadSequence && c.Hash == report.HeadHash, TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await db.AuditCheckpoints.CountAsync(c => c.Sequence > before, TestContext.Current.CancellationToken)).ShouldBeGreaterThanOrEqualTo(1);
         (await db.StoredKeys.CountAsync(k => k.Name == AuditCheckpointKey.KeyName, TestContext.Current.CancellationToken)).ShouldBe(1);
         File.Exists(Path.Combine(app.DataDirectory, AuditCheckpointKey.FileName)).ShouldBeFalse();
     }

@@ -22,7 +22,8 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
         report.Value.Verified.ShouldBeTrue(string.Join("\n", report.Value.Mismatches));
         report.Value.PackId.ShouldBe(pack.Id);
         report.Value.Passed.ShouldContain(p => p.StartsWith($"{EvidenceFiles.Manifest}: signature verifies", StringComparison.Ordinal));
-        report.Value.Passed.Count.ShouldBe(3);
+        report.Value.Passed.ShouldContain(p => p.StartsWith("audit chain: still contains the pack's sealed head", StringComparison.Ordinal));
+        report.Value.Passed.Count.ShouldBe(4);
     }
 
     [Theory]

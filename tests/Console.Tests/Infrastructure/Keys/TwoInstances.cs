@@ -76,7 +76,6 @@ public sealed class TwoInstances : IAsyncLifetime
         ["Database:ConnectionString"] = $"Data Source={Path.Combine(_database.FullName, "warden.db")}",
         ["Keys:EncryptionKey"] = EncryptionKey,
         ["AgentIdentity:Issuer"] = Issuer,
-        ["Audit:CheckpointEvery"] = "5",
         ["Demo:Enabled"] = demo ? "true" : "false",
         ["Demo:RunAgents"] = "false",
     });
