@@ -297,6 +297,21 @@ public sealed class AgentReviewTests(AgentReviewFactory app) : IClassFixture<Age
         (await PendingAsync(DemoAccounts.Officer)).ShouldNotContain(r => r.AgentId == id);
     }
 
+    [Fact]
+    public async Task EditAsync_ASecondWideningChange_SupersedesTheFirst()
+    {
+        var id = await ActiveAgentAsync();
+        var draft = await DraftAsync(id);
+        var first = (await SubmitAsync(DemoAccounts.Owner, id, draft with { RateLimitPerMinute = 600 })).Value;
+
+        var second = await SubmitAsync(DemoAccounts.Owner, id, draft with { RateLimitPerMinute = 120 });
+
+        second.IsSuccess.ShouldBeTrue(second.Error.ToString());
+        (await PendingAsync(DemoAccounts.Officer)).Where(r => r.AgentId == id).ShouldHaveSingleItem().Id.ShouldBe(second.Value.ChangeRequestId);
+        (await DecideAsync(DemoAccounts.Officer, s => s.ApproveAsync(first.ChangeRequestId!))).IsFailure.ShouldBeTrue();
+        (await AuditKindsAsync(id)).ShouldContain("agent.change_superseded");
+    }
+
     private async Task<string> RegisterAsync(string email, AgentDraft? draft = null)
     {
         var result = await app.AsUserAsync<AgentRegistryService, Result<string>>(email, s => s.RegisterAsync(draft ?? AgentDraftBuilder.Valid()));
