@@ -19,6 +19,9 @@ public sealed class AgentReviewFactory() : WardenAppFactory(new Dictionary<strin
 {
     // The production default, which the other tests' factory turns off.
     ["Directory:NewAgentsNeedReview"] = "true",
+    // A receiver nobody listens on: the outbox rows are what the tests read.
+    ["Notifications:WebhookUrl"] = "http://127.0.0.1:9/warden-hook",
+    ["Notifications:MaxAttempts"] = "1",
 });
 
 [Collection(AppCollection.Name)]
@@ -310,6 +313,18 @@ public sealed class AgentReviewTests(AgentReviewFactory app) : IClassFixture<Age
         (await PendingAsync(DemoAccounts.Officer)).Where(r => r.AgentId == id).ShouldHaveSingleItem().Id.ShouldBe(second.Value.ChangeRequestId);
         (await DecideAsync(DemoAccounts.Officer, s => s.ApproveAsync(first.ChangeRequestId!))).IsFailure.ShouldBeTrue();
         (await AuditKindsAsync(id)).ShouldContain("agent.change_superseded");
+    }
+
+    [Fact]
+    public async Task OwnersWideningAndRegistration_AlertTheOfficers()
+    {
+        var id = await RegisterAsync(DemoAccounts.Owner);
+        (await app.AsUserAsync<AgentRegistryService, Result>(DemoAccounts.Officer, s => s.ActivateAsync(id))).IsSuccess.ShouldBeTrue();
+
+        var request = (await SubmitAsync(DemoAccounts.Owner, id, (await DraftAsync(id)) with { RateLimitPerMinute = 600 })).Value;
+
+        var kinds = await InDbAsync(db => db.Notifications.Where(n => n.Subject == id || n.Subject == request.ChangeRequestId).Select(n => n.Kind).ToListAsync());
+        kinds.ShouldBe(["agent.review_requested", "agent.change_requested"], ignoreOrder: true);
     }
 
     private async Task<string> RegisterAsync(string email, AgentDraft? draft = null)
