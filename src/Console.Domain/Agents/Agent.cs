@@ -40,7 +40,9 @@ public sealed class Agent
 
     public AgentProfile Profile => new(Name, Purpose, Segment, Tags, Tools, Scopes, RateLimitPerMinute, Caps);
 
-    public static Result<Agent> Register(AgentId id, AgentProfile profile, OwnerCandidate owner, OwnerCandidate? backup, DateTimeOffset now)
+    /// <param name="pendingReview">The agent waits for an officer's <see cref="Activate"/> before it may act.</param>
+    public static Result<Agent> Register(
+        AgentId id, AgentProfile profile, OwnerCandidate owner, OwnerCandidate? backup, DateTimeOffset now, bool pendingReview = false)
     {
         var normalized = profile.Normalized();
         var valid = normalized.Validate();
@@ -55,7 +57,7 @@ public sealed class Agent
             Id = id,
             OwnerId = owner.Id,
             BackupOwnerId = backup?.Id,
-            Status = AgentStatus.Active,
+            Status = pendingReview ? AgentStatus.PendingReview : AgentStatus.Active,
             RegisteredAt = now,
             LastAttestedAt = now,
         };
@@ -84,6 +86,19 @@ public sealed class Agent
         if (backup is { IsEligible: false })
             return AgentErrors.NotEligibleOwner(backup.Id);
         BackupOwnerId = backup?.Id;
+        UpdatedAt = now;
+        return Result.Success();
+    }
+
+    /// <summary>An officer who does not own the agent lets a newly registered agent act.</summary>
+    public Result Activate(UserId officer, DateTimeOffset now)
+    {
+        if (Status != AgentStatus.PendingReview)
+            return AgentErrors.NotPendingReview(Status);
+        if (officer == OwnerId)
+            return AgentErrors.OwnerCannotActivate;
+        Status = AgentStatus.Active;
+        StatusReason = null;
         UpdatedAt = now;
         return Result.Success();
     }

@@ -21,6 +21,16 @@ public static class AgentErrors
     public static readonly Error AlreadyOwner = new("agent.already_owner", "That person already owns the agent.");
     public static readonly Error ContainedOnlyByContainment = new("agent.contained", "The agent is contained; only a containment release can change its status.");
 
+    public static readonly Error OwnerCannotActivate =
+        new("agent.owner_cannot_activate", "You own this agent, so another officer must activate it.");
+
+    public static Error NotPendingReview(AgentStatus status) =>
+        new("agent.not_pending_review", $"The agent is {status.ToString().ToLowerInvariant()}, not waiting for review.");
+
+    public static Error MatchesEverything(string pattern) =>
+        new("agent.scope_matches_everything",
+            $"Scope '{pattern}' matches every resource. Name the resources the agent works on, for example crm/accounts/*; only an officer can grant a scope this broad.");
+
     public static Error InvalidSegment(string? segment) =>
         new("agent.invalid_segment", $"Segment '{segment}' must be 1 to 50 lower-case letters, digits or '-'.");
 

@@ -6,6 +6,9 @@ public enum AgentStatus
     Suspended,
     Contained,
     Retired,
+
+    /// <summary>Registered by its owner and waiting for an officer to activate it; it gets no token.</summary>
+    PendingReview,
 }
 
 public enum RiskTier

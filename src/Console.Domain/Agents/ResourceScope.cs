@@ -53,6 +53,36 @@ public sealed record ResourceScope
         return parts.Length == _segments.Length;
     }
 
+    /// <summary>
+    /// True when the pattern names no resource at all: every segment is a wildcard (<c>**</c>, <c>*</c>,
+    /// <c>*/**</c>, <c>*/*</c>, …), or the text is only slashes and wildcards (<c>/**</c>, <c>**/</c>).
+    /// </summary>
+    public static bool MatchesEverything(string? pattern)
+    {
+        var segments = (pattern ?? string.Empty).Trim().Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return segments.All(s => s.Length > 0 && s.All(c => c == '*'));
+    }
+
+    /// <summary>
+    /// True only when every resource <paramref name="other"/> matches is provably matched by this pattern too;
+    /// anything this cannot prove counts as not covered.
+    /// </summary>
+    public bool Covers(ResourceScope other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var theirs = other._segments;
+        for (var i = 0; i < _segments.Length; i++)
+        {
+            if (_segments[i] == "**")
+                return theirs.Length > i;
+            if (i >= theirs.Length || theirs[i] == "**")
+                return false;
+            if (_segments[i] != "*" && (theirs[i] == "*" || !string.Equals(_segments[i], theirs[i], StringComparison.Ordinal)))
+                return false;
+        }
+        return theirs.Length == _segments.Length;
+    }
+
     public bool Equals(ResourceScope? other) => other is not null && other.Pattern == Pattern;
 
     public override int GetHashCode() => Pattern.GetHashCode(StringComparison.Ordinal);

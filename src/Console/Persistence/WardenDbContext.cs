@@ -32,6 +32,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
 
+    public DbSet<AgentChangeRequest> AgentChangeRequests => Set<AgentChangeRequest>();
+
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
 
     public DbSet<ApprovalRequest> ApprovalRequests => Set<ApprovalRequest>();

@@ -27,6 +27,25 @@ public sealed class AgentDetailsPageTests(WardenAppFactory app) : ComponentTestB
     }
 
     [Fact]
+    public async Task AgentDetailsPage_WithAWideningChangePending_ShowsTheDiffToTheOwnerAndTheDecisionToAnOfficer()
+    {
+        var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        var wider = AgentDraftBuilder.Valid() with { Scopes = ["erp/**"] };
+        (await AsUserAsync<AgentRegistryService, Result<AgentEditOutcome>>(DemoAccounts.Owner, s => s.SubmitEditAsync(registered.Value, wider)))
+            .Value.AwaitingReview.ShouldBeTrue();
+        await SignInAsync(DemoAccounts.Owner);
+
+        var ownerView = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+
+        ownerView.WaitForAssertion(() => ownerView.Find("[data-testid='agent-change-diff']").TextContent.ShouldContain("erp/**"), Patience);
+        ownerView.FindAll("[data-testid='approve-agent-change']").ShouldBeEmpty();
+        await SignInAsync(DemoAccounts.Officer);
+        var officerView = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+        officerView.WaitForAssertion(() => officerView.FindAll("[data-testid='approve-agent-change']").ShouldHaveSingleItem(), Patience);
+        officerView.FindAll("[data-testid='reject-agent-change']").ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task AgentDetailsPage_RightAfterRegistration_OffersNoAttestationButTheCredentialsNextStep()
     {
         var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));

@@ -36,6 +36,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
         AddFromApp<AgentDirectoryService>();
         AddFromApp<AgentRegistryService>();
+        AddFromApp<AgentChangeReviewService>();
         AddFromApp<AgentExportService>();
         AddFromApp<AgentImportService>();
         AddFromApp<CredentialService>();

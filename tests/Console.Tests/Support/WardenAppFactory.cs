@@ -38,6 +38,9 @@ public class WardenAppFactory : WebApplicationFactory<Program>
             // Only the tests run the housekeeping job, so its rows are the tests' own.
             ["Jobs:HousekeepingCron"] = Cron.Never(),
             ["Demo:Enabled"] = "true",
+            // Agents an owner registers are active at once here, so tests about other things can use them;
+            // the review tests (Features/Agents/AgentReviewTests) start the app with the production default.
+            ["Directory:NewAgentsNeedReview"] = "false",
             ["Demo:Password"] = DemoAccounts.Password,
             ["Urls"] = "http://localhost",
         };

@@ -35,6 +35,8 @@ public sealed class WardenServer : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Jobs:Storage", "InMemory");
         builder.UseSetting("Demo:Enabled", "true");
+        // The journeys register agents as their owner and use them at once; review has its own tests.
+        builder.UseSetting("Directory:NewAgentsNeedReview", "false");
         builder.UseSetting("Sessions:RevalidationSeconds", ((int)RevalidationInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

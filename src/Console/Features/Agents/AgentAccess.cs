@@ -36,6 +36,15 @@ internal static class AgentAccess
     public static bool OwnsOrOfficer(Actor actor, Agent agent) =>
         IsOfficer(actor) || (actor.IsIn(Roles.AgentOwner) && agent.OwnerId == actor.Id);
 
+    /// <summary>
+    /// Whether <paramref name="actor"/> changes <paramref name="agent"/> as its owner: every owner, and an
+    /// officer on an agent they own. Widening such a change needs another officer.
+    /// </summary>
+    public static bool ActsAsOwner(Actor actor, Agent agent) => !IsOfficer(actor) || agent.OwnerId == actor.Id;
+
+    /// <summary>An officer who does not own the agent: the person who may activate it or approve its owner's widening.</summary>
+    public static bool Reviews(Actor actor, Agent agent) => IsOfficer(actor) && agent.OwnerId != actor.Id;
+
     public static AgentPermissions PermissionsFor(Actor actor, Agent agent)
     {
         var live = agent.Status != AgentStatus.Retired;
@@ -49,6 +58,7 @@ internal static class AgentAccess
             CanAttest: owns,
             CanTransfer: owns,
             CanAcceptTransfer: live && agent.PendingOwnerId == actor.Id,
-            CanAssignOwner: live && IsOfficer(actor));
+            CanAssignOwner: live && IsOfficer(actor),
+            CanActivate: agent.Status == AgentStatus.PendingReview && Reviews(actor, agent));
     }
 }

@@ -35,6 +35,37 @@ internal static class AgentDrafts
         return valid.IsSuccess ? profile : valid.Error;
     }
 
+    public static AgentDraft FromProfile(AgentProfile profile, string? backupOwnerId) => new()
+    {
+        Name = profile.Name,
+        Purpose = profile.Purpose,
+        Segment = profile.Segment,
+        Tags = profile.Tags,
+        Tools = profile.Tools.Select(t => new ToolDraft(t.Name, t.Operations, t.Risk, t.ParameterSchema)).ToList(),
+        Scopes = profile.Scopes.Select(s => s.Pattern).ToList(),
+        RateLimitPerMinute = profile.RateLimitPerMinute,
+        MaxRecordsPerAction = profile.Caps.MaxRecordsPerAction,
+        MaxAmountPerAction = profile.Caps.MaxAmountPerAction,
+        DailyRecordBudget = profile.Caps.DailyRecordBudget,
+        DailyAmountBudget = profile.Caps.DailyAmountBudget,
+        Currency = profile.Caps.Currency,
+        BackupOwnerId = backupOwnerId,
+    };
+
+    /// <summary>
+    /// An owner may not grant a scope that names no resource (<c>**</c>, <c>*</c>, <c>*/**</c>, <c>/**</c>, …);
+    /// one an officer granted earlier may stay.
+    /// </summary>
+    public static Result RefuseMatchEverything(AgentDraft draft, IReadOnlyList<ResourceScope> already)
+    {
+        foreach (var pattern in draft.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)))
+        {
+            if (ResourceScope.MatchesEverything(pattern) && !already.Any(s => s.Pattern == pattern.Trim()))
+                return AgentErrors.MatchesEverything(pattern.Trim());
+        }
+        return Result.Success();
+    }
+
     public static AgentDraft FromDetails(AgentDetails details) => new()
     {
         Name = details.Summary.Name,

@@ -69,7 +69,7 @@ public sealed class AgentFormErrors
         "agent.invalid_tag" or "agent.too_many" => AgentFormField.Tags,
         "agent.tools_required" or "agent.invalid_tool_name" or "agent.tool_without_operations" or "agent.invalid_tool_schema"
             or "agent.duplicate_tool" or "agent.invalid_risk" => AgentFormField.Tools,
-        "agent.invalid_scope" => AgentFormField.Scopes,
+        "agent.invalid_scope" or "agent.scope_matches_everything" => AgentFormField.Scopes,
         "agent.invalid_rate_limit" => AgentFormField.RateLimit,
         "agent.negative_cap" or "agent.currency_required" or "agent.cap_above_budget" => AgentFormField.Caps,
         "agent.owner_not_eligible" or "agent.backup_is_owner" or "agent.owner_registers_own" => AgentFormField.Owner,

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Features.AuditLog;
+using Warden.Features.Notifications;
 using Warden.Persistence;
 using Warden.Infrastructure.Identity;
 
@@ -14,7 +15,8 @@ namespace Warden.Features.Agents;
 /// Bulk registration from a JSON array. The file is checked as a whole: if any row is bad, every bad
 /// row is reported with its line and nothing is imported; otherwise all rows land in one transaction.
 /// </summary>
-public sealed class AgentImportService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentRegistryService registry, AuditWriter audit)
+public sealed class AgentImportService(
+    AccessGuard access, IDbContextFactory<WardenDbContext> contexts, AgentRegistryService registry, AuditWriter audit, Notifier notifier)
 {
     public const int MaxBytes = 2 * 1024 * 1024;
     public const int MaxRows = 5000;
@@ -40,6 +42,7 @@ public sealed class AgentImportService(AccessGuard access, IDbContextFactory<War
         var owners = await OwnerIdsByEmailAsync(db, parsed.Rows, cancellationToken);
         var errors = new List<ImportRowError>();
         var seenNames = new HashSet<string>(StringComparer.Ordinal);
+        var notifications = new List<string?>();
         foreach (var (line, row) in parsed.Rows)
         {
             var ownerId = ResolveOwner(row.OwnerEmail, owners, actor);
@@ -59,6 +62,14 @@ public sealed class AgentImportService(AccessGuard access, IDbContextFactory<War
                 errors.Add(new ImportRowError(line, $"No person with the e-mail {row.BackupOwnerEmail}."));
                 continue;
             }
+            var ownScope = !AgentAccess.IsOfficer(actor) || ownerId.Value == actor.Id.Value
+                ? AgentDrafts.RefuseMatchEverything(row.ToDraft(), [])
+                : Result.Success();
+            if (ownScope.IsFailure)
+            {
+                errors.Add(new ImportRowError(line, ownScope.Error.Message));
+                continue;
+            }
             var profile = AgentDrafts.ToProfile(row.ToDraft());
             if (profile.IsFailure)
             {
@@ -73,11 +84,14 @@ public sealed class AgentImportService(AccessGuard access, IDbContextFactory<War
             var registered = await registry.RegisterInAsync(db, actor, profile.Value, ownerId.Value, backupId, "imported", cancellationToken);
             if (registered.IsFailure)
                 errors.Add(new ImportRowError(line, registered.Error.Message));
+            else
+                notifications.Add(registered.Value.Notification);
         }
         if (errors.Count > 0)
             return new ImportResult(0, errors);
 
         await audit.SaveWithAuditAsync(db, cancellationToken);
+        notifier.Dispatch(notifications);
         return new ImportResult(parsed.Rows.Count, []);
     }
 

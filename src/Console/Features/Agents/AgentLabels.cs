@@ -28,6 +28,7 @@ public static class AgentLabels
         AgentStatus.Active => Color.Success,
         AgentStatus.Suspended => Color.Warning,
         AgentStatus.Contained => Color.Error,
+        AgentStatus.PendingReview => Color.Info,
         _ => Color.Default,
     };
 

@@ -77,7 +77,8 @@ public sealed record AgentPermissions(
     bool CanAttest,
     bool CanTransfer,
     bool CanAcceptTransfer,
-    bool CanAssignOwner);
+    bool CanAssignOwner,
+    bool CanActivate);
 
 public sealed record ToolDraft(string Name, IReadOnlyList<OperationKind> Operations, RiskTier Risk, string? ParameterSchema);
 
@@ -101,6 +102,29 @@ public sealed record AgentDraft
     public string? OwnerId { get; init; }
     public string? BackupOwnerId { get; init; }
 }
+
+/// <summary>Whether an edit applied at once or waits, as a change request, for an officer's review.</summary>
+public sealed record AgentEditOutcome(bool AwaitingReview, string? ChangeRequestId, IReadOnlyList<Widening> Widenings)
+{
+    public static readonly AgentEditOutcome Applied = new(false, null, []);
+}
+
+/// <summary>A change request as the agent page and the officers' queue show it: the whole diff, in words.</summary>
+public sealed record AgentChangeRequestRow(
+    string Id,
+    string AgentId,
+    string AgentName,
+    PersonRef Owner,
+    string RequestedByName,
+    DateTimeOffset RequestedAt,
+    IReadOnlyList<Widening> Widenings,
+    ChangeRequestState State,
+    string? DecidedByName,
+    string? DecisionReason,
+    bool CanDecide);
+
+/// <summary>An agent waiting for an officer to activate it.</summary>
+public sealed record PendingAgentRow(string Id, string Name, PersonRef Owner, DateTimeOffset RegisteredAt, bool CanActivate);
 
 public sealed record ImportRowError(int Line, string Message);
 

@@ -15,6 +15,7 @@ public static class AgentRegistration
         services.AddDecisionState<Warden.Domain.Agents.Agent>();
         services.AddScoped<AgentDirectoryService>();
         services.AddScoped<AgentRegistryService>();
+        services.AddScoped<AgentChangeReviewService>();
         services.AddScoped<AgentExportService>();
         services.AddScoped<AgentImportService>();
         services.AddTransient<DirectoryUpkeepJob>();

@@ -20,6 +20,12 @@ public sealed class DirectoryOptions
     [Range(0, 365)]
     public int OrphanGraceDays { get; set; } = 7;
 
+    /// <summary>
+    /// When on (the default), an agent registered or imported by its owner starts pending review and gets
+    /// no token until an officer who does not own it activates it.
+    /// </summary>
+    public bool NewAgentsNeedReview { get; set; } = true;
+
     public string UpkeepCron { get; set; } = "*/15 * * * *";
 
     public TimeSpan AttestationPeriod => TimeSpan.FromDays(AttestationPeriodDays);

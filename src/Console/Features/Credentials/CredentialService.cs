@@ -8,6 +8,7 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
+using Warden.Features.Notifications;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
@@ -27,6 +28,7 @@ public sealed class CredentialService(
     IOpenIddictTokenManager tokens,
     AgentTokenGate gate,
     AuditWriter audit,
+    Notifier notifier,
     TimeProvider clock)
 {
     private const int RecentTokenCount = 20;
@@ -193,16 +195,48 @@ public sealed class CredentialService(
     /// <summary>How long the agent's next access tokens live, 1 to 60 minutes.</summary>
     public async Task<Result> SetTokenLifetimeAsync(string agentId, int minutes, CancellationToken cancellationToken = default)
     {
+        var result = await RequestTokenLifetimeAsync(agentId, minutes, cancellationToken);
+        return result.IsSuccess ? Result.Success() : result.Error;
+    }
+
+    /// <summary>
+    /// Sets the token lifetime; a longer one asked for by the agent's owner becomes a change request for an
+    /// officer who does not own the agent instead.
+    /// </summary>
+    public async Task<Result<AgentEditOutcome>> RequestTokenLifetimeAsync(string agentId, int minutes, CancellationToken cancellationToken = default)
+    {
+        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        if (guard.IsFailure)
+            return guard.Error;
+        await using var db = contexts.CreateDbContext();
+        var agent = await FindAsync(db, guard.Value, agentId, cancellationToken);
+        if (agent is null)
+            return AgentAccess.NotFound(agentId);
+        if (!AgentAccess.OwnsOrOfficer(guard.Value, agent))
+            return AgentRegistryErrors.NotAllowed("token_lifetime_changed");
+        if (agent.Status == AgentStatus.Retired)
+            return CredentialErrors.AgentRetired;
+        if (!AgentTokenLifetime.IsValid(minutes))
+            return CredentialErrors.InvalidLifetime;
+        var current = await AgentChangeRequests.TokenLifetimeAsync(db, agent.Id, cancellationToken);
+        if (AgentWidening.TokenLifetime(current, minutes) is { } widening && AgentAccess.ActsAsOwner(guard.Value, agent))
+        {
+            var now = clock.GetUtcNow();
+            var opened = await AgentChangeRequests.OpenAsync(db, notifier, agent, guard.Value,
+                AgentDrafts.FromProfile(agent.Profile, agent.BackupOwnerId?.Value), current, minutes, [widening], now, cancellationToken);
+            await audit.SaveWithAuditAsync(db, cancellationToken);
+            notifier.Dispatch([opened.Notification]);
+            return new AgentEditOutcome(true, opened.Request.Id, [widening]);
+        }
+
         var result = await ManageAsync(agentId, "token_lifetime_changed", $"access tokens live {minutes} minutes", async (db, agent, credential, now) =>
         {
-            if (!AgentTokenLifetime.IsValid(minutes))
-                return CredentialErrors.InvalidLifetime;
             credential.AccessTokenLifetimeMinutes = minutes;
             if (await applications.FindByClientIdAsync(agent.Id.Value, cancellationToken) is not null)
                 await SaveApplicationAsync(agent, credential, _ => { }, cancellationToken);
             return agent.Id.Value;
         }, cancellationToken);
-        return result.IsSuccess ? Result.Success() : result.Error;
+        return result.IsSuccess ? AgentEditOutcome.Applied : result.Error;
     }
 
     private async Task<Result<string>> ManageAsync(

@@ -39,8 +39,8 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
             caps.Property(c => c.DailyAmountBudget).HasPrecision(18, 4);
         });
         builder.Property(a => a.HighestRisk).HasConversion<string>().HasMaxLength(10);
-        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(10);
-        builder.Property(a => a.StatusBeforeContainment).HasConversion<string>().HasMaxLength(10);
+        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.StatusBeforeContainment).HasConversion<string>().HasMaxLength(16);
         builder.Property(a => a.StatusReason).HasMaxLength(1000);
         builder.Property(a => a.OwnerId).HasConversion(id => id.Value, value => new UserId(value)).HasMaxLength(450);
         builder.Property(a => a.BackupOwnerId).HasConversion(id => id!.Value.Value, value => new UserId(value)).HasMaxLength(450);
@@ -74,5 +74,25 @@ internal sealed class AgentChangeConfiguration : IEntityTypeConfiguration<AgentC
         builder.Property(c => c.Kind).HasMaxLength(40);
         builder.Property(c => c.Reason).HasMaxLength(1000);
         builder.HasIndex(c => new { c.AgentId, c.At });
+    }
+}
+
+internal sealed class AgentChangeRequestConfiguration : IEntityTypeConfiguration<AgentChangeRequest>
+{
+    public void Configure(EntityTypeBuilder<AgentChangeRequest> builder)
+    {
+        builder.ToTable("AgentChangeRequests");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).HasMaxLength(40);
+        builder.Property(r => r.AgentId).HasConversion(id => id.Value, value => AgentId.Parse(value)).HasMaxLength(30);
+        builder.Property(r => r.RequestedBy).HasConversion(id => id.Value, value => new UserId(value)).HasMaxLength(450);
+        builder.Property(r => r.DecidedBy).HasConversion(id => id!.Value.Value, value => new UserId(value)).HasMaxLength(450);
+        builder.Property(r => r.DecisionReason).HasMaxLength(AgentChangeRequest.MaxReasonLength);
+        builder.Property(r => r.State).HasConversion<string>().HasMaxLength(12);
+        builder.Property<int>("Version").IsConcurrencyToken();
+        // One pending request per agent, whoever races to open a second.
+        builder.HasIndex(r => r.AgentId).IsUnique().HasFilter("\"State\" = 'Pending'");
+        builder.HasIndex(r => new { r.State, r.RequestedAt });
+        builder.HasIndex(r => new { r.AgentId, r.RequestedAt });
     }
 }

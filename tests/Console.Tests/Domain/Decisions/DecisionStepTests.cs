@@ -60,6 +60,7 @@ public sealed class DecisionStepTests
     [InlineData(AgentStatus.Suspended)]
     [InlineData(AgentStatus.Contained)]
     [InlineData(AgentStatus.Retired)]
+    [InlineData(AgentStatus.PendingReview)]
     public void Decide_WhenAgentIsNotActive_DeniesAsNotActive(AgentStatus status)
     {
         var context = Default.WithAgent(a => a with { Status = status }).Build();

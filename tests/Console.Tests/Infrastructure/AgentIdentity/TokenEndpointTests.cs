@@ -138,7 +138,8 @@ public sealed class TokenEndpointTests(WardenAppFactory app) : IClassFixture<War
         var agentId = await app.RegisterAgentAsync();
         var secret = await app.IssueSecretAsync(agentId);
 
-        var set = await app.AsUserAsync<CredentialService, Result>(DemoAccounts.Owner, s => s.SetTokenLifetimeAsync(agentId, 15));
+        // An officer who does not own the agent: a longer lifetime from its owner waits for review (AgentReviewTests).
+        var set = await app.AsUserAsync<CredentialService, Result>(DemoAccounts.Officer, s => s.SetTokenLifetimeAsync(agentId, 15));
         var answer = await app.RequestTokenAsync(agentId, secret);
 
         set.IsSuccess.ShouldBeTrue(set.Error.ToString());

@@ -26,6 +26,30 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AgentChangeRequests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    BaseProfile = table.Column<string>(type: "TEXT", nullable: false),
+                    ProposedProfile = table.Column<string>(type: "TEXT", nullable: false),
+                    BaseTokenLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProposedTokenLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    Widenings = table.Column<string>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentChangeRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentChanges",
                 columns: table => new
                 {
@@ -80,9 +104,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                     BackupOwnerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
                     PendingOwnerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
                     AutonomyLevel = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     StatusReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    StatusBeforeContainment = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    StatusBeforeContainment = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     LastAttestedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     OrphanedSince = table.Column<long>(type: "INTEGER", nullable: true),
@@ -987,6 +1011,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_AgentId",
+                table: "AgentChangeRequests",
+                column: "AgentId",
+                unique: true,
+                filter: "\"State\" = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_AgentId_RequestedAt",
+                table: "AgentChangeRequests",
+                columns: new[] { "AgentId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_State_RequestedAt",
+                table: "AgentChangeRequests",
+                columns: new[] { "State", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AgentChanges_AgentId_At",
                 table: "AgentChanges",
                 columns: new[] { "AgentId", "At" });
@@ -1363,6 +1404,9 @@ namespace Warden.Persistence.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "AgentBaselines");
+
+            migrationBuilder.DropTable(
+                name: "AgentChangeRequests");
 
             migrationBuilder.DropTable(
                 name: "AgentChanges");

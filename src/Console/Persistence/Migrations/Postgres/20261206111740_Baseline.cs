@@ -27,6 +27,30 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AgentChangeRequests",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    BaseProfile = table.Column<string>(type: "text", nullable: false),
+                    ProposedProfile = table.Column<string>(type: "text", nullable: false),
+                    BaseTokenLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
+                    ProposedTokenLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
+                    Widenings = table.Column<string>(type: "text", nullable: false),
+                    State = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    DecidedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DecisionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AgentChangeRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentChanges",
                 columns: table => new
                 {
@@ -81,9 +105,9 @@ namespace Warden.Persistence.Migrations.Postgres
                     BackupOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
                     PendingOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
                     AutonomyLevel = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     StatusReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    StatusBeforeContainment = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    StatusBeforeContainment = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     LastAttestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     OrphanedSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -988,6 +1012,23 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_AgentId",
+                table: "AgentChangeRequests",
+                column: "AgentId",
+                unique: true,
+                filter: "\"State\" = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_AgentId_RequestedAt",
+                table: "AgentChangeRequests",
+                columns: new[] { "AgentId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AgentChangeRequests_State_RequestedAt",
+                table: "AgentChangeRequests",
+                columns: new[] { "State", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AgentChanges_AgentId_At",
                 table: "AgentChanges",
                 columns: new[] { "AgentId", "At" });
@@ -1364,6 +1405,9 @@ namespace Warden.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "AgentBaselines");
+
+            migrationBuilder.DropTable(
+                name: "AgentChangeRequests");
 
             migrationBuilder.DropTable(
                 name: "AgentChanges");
