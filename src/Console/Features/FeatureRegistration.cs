@@ -37,6 +37,7 @@ public static class FeatureRegistration
         services.AddSingleton<AuditCheckpointKey>();
         services.AddStoredKeyUser<AuditCheckpointKey>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<IntegrityAlerts>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();
         services.AddScoped<AuditVerificationService>();
