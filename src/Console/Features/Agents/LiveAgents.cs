@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -46,16 +45,22 @@ public sealed class LiveAgents(IServiceProvider services) : IStateView
         string? recorded;
         // Resolved here, not injected: the context options carry the invalidation interceptor, which needs this.
         var contexts = services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
+        var verified = false;
         await using (var db = contexts.CreateDbContext())
         {
-            // The row and its recorded digest from one snapshot: a change committing between two reads is not a mismatch.
-            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
-            recorded = agent is null ? null : await AgentSettingsDigest.RecordedAsync(db, id.Value, cancellationToken);
+            // A change committing between the two reads looks like a mismatch once; it is read again
+            // (a snapshot transaction would take SQLite's write lock on every read).
+            for (var attempt = 0; ; attempt++)
+            {
+                agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+                recorded = agent is null ? null : await AgentSettingsDigest.RecordedAsync(db, id.Value, cancellationToken);
+                verified = agent is not null && AgentSettingsDigest.Matches(agent, recorded);
+                if (agent is null || verified || attempt == 2)
+                    break;
+            }
         }
         if (agent is null)
             return null;
-        var verified = AgentSettingsDigest.Matches(agent, recorded);
 
         if (_entries.Count >= MaxEntries)
             _entries.Clear();

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Policies;
@@ -31,8 +30,18 @@ public static class PolicyIntegrity
         ArgumentNullException.ThrowIfNull(contexts);
         ArgumentNullException.ThrowIfNull(loader);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        // One snapshot: a publication committing between the reads is either wholly seen or not at all.
-        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        // A publication committing between the reads looks like a problem once; it is read again
+        // (a snapshot transaction would take SQLite's write lock on every refresh).
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = await FindOnceAsync(db, loader, cancellationToken);
+            if (found.Problems.Count == 0 || attempt == 2)
+                return found;
+        }
+    }
+
+    private static async Task<PolicyIntegrityFinding> FindOnceAsync(WardenDbContext db, PolicyYamlLoader loader, CancellationToken cancellationToken)
+    {
         var newestRow = await db.PolicyPublications.AsNoTracking()
             .Where(p => p.State == PublicationState.Published)
             .OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id)
