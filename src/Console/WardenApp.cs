@@ -56,6 +56,8 @@ public static class WardenApp
             await app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>().LoadAsync(db, cancellationToken);
         // So is the newest published policy (the default one, seeded as version 1 on a fresh database).
         await app.Services.GetRequiredService<Warden.Features.Policies.PolicyStore>().LoadAsync(cancellationToken);
+        // Agents stored before their settings were recorded get their first digest, once per database.
+        await app.Services.GetRequiredService<Warden.Features.Agents.AgentSettingsBaseline>().EnsureAsync(cancellationToken);
         // Decisions are made under the state epoch the views were loaded at: read from the database
         // with every view once more when instances share it, or with the chain's head on one instance.
         if (app.Services.GetRequiredService<StateEpoch>().IsShared)

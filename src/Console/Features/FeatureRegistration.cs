@@ -38,6 +38,7 @@ public static class FeatureRegistration
         services.AddStoredKeyUser<AuditCheckpointKey>();
         services.AddSingleton<AuditSealSink>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<IntegrityAlerts>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();
         services.AddScoped<AuditVerificationService>();

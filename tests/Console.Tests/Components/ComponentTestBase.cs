@@ -56,6 +56,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         Services.AddSingleton(app.Services.GetRequiredService<AgentPageSections>());
+        Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.AuditLog.IntegrityAlerts>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

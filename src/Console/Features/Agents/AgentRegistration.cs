@@ -13,6 +13,7 @@ public static class AgentRegistration
             .ValidateOnStart();
         services.AddStateView<LiveAgents>();
         services.AddDecisionState<Warden.Domain.Agents.Agent>();
+        services.AddSingleton<AgentSettingsBaseline>();
         services.AddScoped<AgentDirectoryService>();
         services.AddScoped<AgentRegistryService>();
         services.AddScoped<AgentChangeReviewService>();

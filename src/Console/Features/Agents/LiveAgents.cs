@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Warden.Domain.Agents;
+using Warden.Features.AuditLog;
 using Warden.Infrastructure.Cluster;
 using Warden.Persistence;
 
@@ -26,32 +27,64 @@ public sealed class LiveAgents(IServiceProvider services) : IStateView
     private readonly ConcurrentDictionary<AgentId, Entry> _entries = new();
     private long _generation;
 
-    /// <summary>The agent as last committed (at most <see cref="MaxAge"/> old), or null if there is none.</summary>
+    /// <summary>
+    /// The agent as last committed (at most <see cref="MaxAge"/> old), or null if there is none or its
+    /// settings differ from the digest its last change through Warden recorded (then
+    /// <see cref="IsRefused"/> is true and an alert is raised).
+    /// </summary>
     public async ValueTask<Agent?> GetAsync(AgentId id, CancellationToken cancellationToken)
     {
         if (_entries.TryGetValue(id, out var cached) && Stopwatch.GetElapsedTime(cached.ReadAt) < MaxAge)
-            return cached.Agent;
+            return cached.Verified ? cached.Agent : null;
 
         // A change that commits while this read runs bumps the generation after its commit, so a
         // copy read before that commit is never kept past it.
         var generation = Volatile.Read(ref _generation);
         var readAt = Stopwatch.GetTimestamp();
         Agent? agent;
+        string? recorded;
         // Resolved here, not injected: the context options carry the invalidation interceptor, which needs this.
         var contexts = services.GetRequiredService<IDbContextFactory<WardenDbContext>>();
+        var verified = false;
         await using (var db = contexts.CreateDbContext())
-            agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        {
+            // A change committing between the two reads looks like a mismatch once; it is read again
+            // (a snapshot transaction would take SQLite's write lock on every read).
+            for (var attempt = 0; ; attempt++)
+            {
+                agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+                recorded = agent is null ? null : await AgentSettingsDigest.RecordedAsync(db, id.Value, cancellationToken);
+                verified = agent is not null && AgentSettingsDigest.Matches(agent, recorded);
+                if (agent is null || verified || attempt == 2)
+                    break;
+            }
+        }
         if (agent is null)
             return null;
 
         if (_entries.Count >= MaxEntries)
             _entries.Clear();
-        var entry = new Entry(agent, readAt);
+        var entry = new Entry(agent, verified, readAt);
         _entries[id] = entry;
         if (Volatile.Read(ref _generation) != generation)
             _entries.TryRemove(KeyValuePair.Create(id, entry));
-        return agent;
+        var alerts = services.GetRequiredService<IntegrityAlerts>();
+        if (verified)
+        {
+            alerts.Clear(AlertKey(id));
+            return agent;
+        }
+        await alerts.RaiseAsync(AlertKey(id), id.Value, recorded is null
+            ? $"Agent {agent.Name} ({id.Value}) has no settings recorded through Warden (added to the database behind Warden's back?); its requests are refused."
+            : $"Agent {agent.Name} ({id.Value}): its tools, scopes or limits in the database differ from the last change recorded through Warden; its requests are refused until an officer saves the agent again.",
+            CancellationToken.None);
+        return null;
     }
+
+    /// <summary>True when the agent's last read found its settings changed outside Warden (its requests are refused).</summary>
+    public bool IsRefused(AgentId id) => _entries.TryGetValue(id, out var entry) && !entry.Verified;
+
+    private static string AlertKey(AgentId id) => "agent:" + id.Value;
 
     /// <summary>Drops every copy: another instance changed agents.</summary>
     public Task ReloadAsync(CancellationToken cancellationToken)
@@ -70,7 +103,7 @@ public sealed class LiveAgents(IServiceProvider services) : IStateView
             _entries.TryRemove(id, out _);
     }
 
-    private sealed record Entry(Agent Agent, long ReadAt);
+    private sealed record Entry(Agent Agent, bool Verified, long ReadAt);
 }
 
 /// <summary>

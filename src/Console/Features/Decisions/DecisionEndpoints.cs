@@ -32,7 +32,7 @@ public static class DecisionEndpoints
             .DescribesBody<DecisionRequestBody>(JsonType)
             .Produces<DecisionResponse>(StatusCodes.Status200OK).Produces<DecisionResponse>(StatusCodes.Status429TooManyRequests)
             .ProducesProblemTypes(P.InvalidRequest, P.ParametersInvalid, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused,
-                P.UnknownAgent, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable);
+                P.UnknownAgent, P.AgentSettingsUnverified, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable, P.PolicyUnverified);
         api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.")
             .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes. " +
                 "Once officers decide a held action, reasons keep why it was held, then one approval_vote per vote (voter, verdict, castAt and the " +
@@ -197,6 +197,8 @@ public static class DecisionEndpoints
         DecisionErrors.SchemaCode => SchemaProblem(error.Message),
         "decision.idempotency_conflict" => ApiProblems.IdempotencyConflict(),
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),
+        "decision.policy_unverified" => ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "policy-unverified", "No verified policy in force", error.Message),
+        "decision.agent_settings_unverified" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "agent-settings-unverified", "Agent settings changed outside Warden", error.Message),
         "decision.not_found" => ApiProblems.NotFound(error.Message),
         "decision.grant_invalid" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-invalid", "Grant refused", error.Message),
         "decision.grant_mismatch" => ApiProblems.Problem(StatusCodes.Status403Forbidden, "grant-mismatch", "Grant for another call", error.Message),

@@ -10,6 +10,10 @@ public static class DecisionErrors
 
     public static readonly Error IdempotencyConflict = new("decision.idempotency_conflict", "This Idempotency-Key was used with a different request.");
     public static readonly Error UnknownAgent = new("decision.unknown_agent", "The token does not belong to a registered agent.");
+    public static readonly Error PolicyUnverified = new("decision.policy_unverified",
+        "No verified policy is in force (no published version matches both its hash and its publication event in the audit log), so every request is refused until an officer publishes one.");
+    public static readonly Error AgentSettingsUnverified = new("decision.agent_settings_unverified",
+        "This agent's stored tools, scopes or limits differ from the last change recorded through Warden, so its requests are refused until an officer saves the agent again.");
     public static readonly Error Unavailable = new("decision.unavailable", "The decision could not be recorded, so it is refused.");
 
     public static readonly Error StateBehind = new("decision.unavailable",

@@ -46,6 +46,8 @@ public sealed class PolicyPublicationService(
         var version = await db.PolicyVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, ct);
         if (version is null)
             return PolicyServiceErrors.NotFound;
+        if (PolicyVersion.Hash(version.Content) != version.ContentHash)
+            return PolicyServiceErrors.ChangedOutsideWarden;
         var check = await checker.CheckAsync(version.Content, ct);
         if (!check.Publishable)
             return PolicyServiceErrors.NotPublishable(check);
@@ -82,7 +84,7 @@ public sealed class PolicyPublicationService(
                 replay = replayId,
             })], ct);
         if (publication.State == PublicationState.Published)
-            store.Put(publication.Id, candidate);
+            store.Put(publication.Id, versionId, candidate);
         return new PublishResult(PublicationView.Of(publication, version.Label), report, replayId);
     }
 
@@ -112,6 +114,8 @@ public sealed class PolicyPublicationService(
         if (approve && await db.PolicyPublications.AnyAsync(p => p.State == PublicationState.Published && p.PublishedAt > publication.RequestedAt, ct))
             return PolicyServiceErrors.Superseded;
         var version = await db.PolicyVersions.AsNoTracking().SingleAsync(v => v.Id == publication.VersionId, ct);
+        if (approve && PolicyVersion.Hash(version.Content) != version.ContentHash)
+            return PolicyServiceErrors.ChangedOutsideWarden;
         var candidate = loader.Load(version.Content);
         if (candidate.IsFailure)
             return PolicyServiceErrors.NotPublishable(await checker.CheckAsync(version.Content, ct));
@@ -141,7 +145,7 @@ public sealed class PolicyPublicationService(
             return PolicyServiceErrors.NotAwaiting(PublicationState.Published);
         }
         if (approve)
-            store.Put(publication.Id, candidate.Value);
+            store.Put(publication.Id, publication.VersionId, candidate.Value);
         return PublicationView.Of(publication, version.Label);
     }
 

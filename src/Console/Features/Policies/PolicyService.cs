@@ -17,6 +17,7 @@ public sealed class PolicyService(
     IDbContextFactory<WardenDbContext> contexts,
     PolicyYamlLoader loader,
     PolicyChecker checker,
+    PolicyStore store,
     AuditWriter audit,
     TimeProvider clock)
 {
@@ -31,7 +32,9 @@ public sealed class PolicyService(
         await using var db = contexts.CreateDbContext();
         var versions = await db.PolicyVersions.AsNoTracking().OrderByDescending(v => v.Id).Take(200).ToListAsync(ct);
         var publications = await db.PolicyPublications.AsNoTracking().OrderByDescending(p => p.Id).Take(200).ToListAsync(ct);
-        var inForce = publications.Where(p => p.State == PublicationState.Published)
+        // The version the integrity check put in force, not merely the newest publication row.
+        var inForceVersion = store.InForceVersionId;
+        var inForce = publications.Where(p => p.State == PublicationState.Published && p.VersionId == inForceVersion)
             .OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id).FirstOrDefault();
         var published = publications.Where(p => p.State == PublicationState.Published).Select(p => p.VersionId).ToHashSet();
         var views = versions.Select(v => PolicyVersionView.Of(v, inForce?.VersionId == v.Id, published.Contains(v.Id))).ToList();

@@ -12,6 +12,8 @@ public static class PolicyServiceErrors
     public static readonly Error EmptyWindow = new("policy.empty_window", "The replay window must end after it starts.");
     public static readonly Error AlreadyAwaiting = new("policy.already_awaiting", "This version already waits for a second officer.");
     public static readonly Error SamePerson = new("policy.same_officer", "A second officer approves this publication, not the one who asked for it.");
+    public static readonly Error ChangedOutsideWarden = new("policy.changed_outside_warden",
+        "This version's content no longer matches the hash it was saved with: it was changed in the database, not through Warden, and cannot be published.");
     public static readonly Error Superseded = new("policy.superseded",
         "Another version was published after this request, so its replay no longer compares with the policy in force; reject it and request publication again.");
 

@@ -8,17 +8,26 @@ using Warden.Persistence;
 namespace Warden.Features.Policies;
 
 /// <summary>
-/// Keeps <see cref="PublishedPolicy"/> equal to the newest publication in the database: loaded before
-/// the first request (seeding the default policy as version 1 on a fresh database), swapped at once
-/// by the instance that publishes, and re-read every few seconds so other instances follow.
+/// Keeps <see cref="PublishedPolicy"/> equal to the newest verified publication (see
+/// <see cref="PolicyIntegrity"/>): loaded before the first request (seeding the default policy as
+/// version 1 on a fresh database), swapped at once by the instance that publishes, and re-read every
+/// few seconds and on every state epoch so other instances follow and a change made in the database
+/// behind Warden's back is caught.
 /// </summary>
-public sealed class PolicyStore(IDbContextFactory<WardenDbContext> contexts, PolicyYamlLoader loader, PublishedPolicy published, AuditWriter audit, TimeProvider clock)
+public sealed class PolicyStore(
+    IDbContextFactory<WardenDbContext> contexts, PolicyYamlLoader loader, PublishedPolicy published, AuditWriter audit, IntegrityAlerts alerts, TimeProvider clock, ILogger<PolicyStore> logger)
     : IDisposable, Warden.Infrastructure.Cluster.IStateView
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private int _publicationId = -1;
+    private int _versionId;
+    private (long EventSequence, string ContentHash)? _inForce;
+    private bool _refusalLogged;
 
     public int PublicationId => _publicationId;
+
+    /// <summary>The version in force, or null while no verified policy is.</summary>
+    public int? InForceVersionId => published.IsVerified ? _versionId : null;
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -30,25 +39,33 @@ public sealed class PolicyStore(IDbContextFactory<WardenDbContext> contexts, Pol
         await RefreshAsync(cancellationToken);
     }
 
-    /// <summary>Loads the newest publication if it is not the one in force; true when the policy changed.</summary>
+    /// <summary>
+    /// Puts in force the newest publication event of the audit chain whose version still matches both
+    /// its stored hash and the hash the event names; true when the policy in force changed. Anything
+    /// else found on the way (a version edited in the database, a publication row with no event) is
+    /// refused and raised as an alert; when no publication can be verified, decisions are refused.
+    /// </summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            await using var db = contexts.CreateDbContext();
-            var newest = await db.PolicyPublications.AsNoTracking()
-                .Where(p => p.State == PublicationState.Published)
-                .OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.Id)
-                .Select(p => new { p.Id, p.VersionId })
-                .FirstOrDefaultAsync(cancellationToken);
-            if (newest is null || newest.Id == _publicationId)
+            var found = await PolicyIntegrity.FindAsync(contexts, loader, cancellationToken);
+            await alerts.SetAsync(PolicyIntegrity.Area, found.Problems, cancellationToken);
+            if (found.InForce is not { } verified)
+            {
+                var wasVerified = published.IsVerified;
+                published.Refuse();
+                _inForce = null;
+                if (wasVerified || !_refusalLogged)
+                    PolicyLog.NoVerifiedPolicy(logger);
+                _refusalLogged = true;
+                return wasVerified;
+            }
+            if (published.IsVerified && _inForce == (verified.EventSequence, verified.ContentHash))
                 return false;
-            var content = await db.PolicyVersions.AsNoTracking().Where(v => v.Id == newest.VersionId).Select(v => v.Content).SingleAsync(cancellationToken);
-            var policy = loader.Load(content);
-            if (policy.IsFailure)
-                throw new StartupException($"The published policy (version {newest.VersionId}) does not load: {policy.Error.Message}");
-            Put(newest.Id, policy.Value);
+            Put(verified.PublicationId, verified.VersionId, verified.Policy);
+            _inForce = (verified.EventSequence, verified.ContentHash);
             return true;
         }
         finally
@@ -63,8 +80,11 @@ public sealed class PolicyStore(IDbContextFactory<WardenDbContext> contexts, Pol
     public void Dispose() => _lock.Dispose();
 
     /// <summary>The publishing instance puts the new policy in force as soon as its publication commits.</summary>
-    public void Put(int publicationId, Policy policy)
+    public void Put(int publicationId, int versionId, Policy policy)
     {
+        // The next refresh compares what it verifies with this, not with what it verified before.
+        _inForce = null;
+        _versionId = versionId;
         published.Publish(policy);
         _publicationId = publicationId;
     }
@@ -132,4 +152,7 @@ internal static partial class PolicyLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "The published policy could not be re-read; the policy in force stays as it is.")]
     public static partial void RefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "No verified policy: no published version matches both its stored hash and a publication event in the audit log, so every decision is refused until an officer publishes one.")]
+    public static partial void NoVerifiedPolicy(ILogger logger);
 }

@@ -4,13 +4,16 @@ using Warden.Infrastructure.Hosting;
 namespace Warden.Features.Policies;
 
 /// <summary>
-/// The policy version every decision is made under. Until the policy lifecycle exists, that is the
-/// default policy shipped with Warden, compiled once at start; a policy that does not load stops
-/// start-up rather than letting decisions run without one.
+/// The policy version every decision is made under: the newest published version whose content
+/// matches its hash and whose publication is an event in the audit chain (<see cref="PolicyStore"/>).
+/// Until one is verified, or when none can be, <see cref="IsVerified"/> is false and decisions are
+/// refused; <see cref="Current"/> then stays the last verified policy (the shipped default before the
+/// first load), which only replays and previews read.
 /// </summary>
 public sealed class PublishedPolicy
 {
     private volatile Policy _current;
+    private volatile bool _verified;
 
     public PublishedPolicy(PolicyYamlLoader loader)
     {
@@ -22,5 +25,15 @@ public sealed class PublishedPolicy
 
     public Policy Current => _current;
 
-    public void Publish(Policy policy) => _current = policy;
+    /// <summary>A verified policy is in force; false refuses every decision.</summary>
+    public bool IsVerified => _verified;
+
+    public void Publish(Policy policy)
+    {
+        _current = policy;
+        _verified = true;
+    }
+
+    /// <summary>No published version can be verified: decisions are refused until one is.</summary>
+    public void Refuse() => _verified = false;
 }

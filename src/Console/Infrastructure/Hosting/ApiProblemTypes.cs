@@ -22,6 +22,8 @@ public static class ApiProblemTypes
         "The token does not belong to a registered agent.");
     public static readonly ApiProblemType Contained = new("contained", 403, "Agent contained",
         "The agent (or its owner, segment, or everything) is contained: every call is refused until officers release it.");
+    public static readonly ApiProblemType AgentSettingsUnverified = new("agent-settings-unverified", 403, "Agent settings changed outside Warden",
+        "The agent's stored tools, scopes or limits differ from the last change recorded through Warden (an edit in the database), so every request is refused until an officer saves the agent again.");
     public static readonly ApiProblemType InsufficientScope = new("insufficient-scope", 403, "Not a tool client",
         "Only an automation client created with the `grants` scope may redeem grants; an agent's token never may.");
     public static readonly ApiProblemType GrantInvalid = new("grant-invalid", 403, "Grant refused",
@@ -50,6 +52,8 @@ public static class ApiProblemTypes
         "Too many calls this minute; wait for the Retry-After seconds. (An over-limit decision is answered 429 with a deny decision instead.)");
     public static readonly ApiProblemType DecisionUnavailable = new("decision-unavailable", 503, "No decision could be made",
         "Warden could not decide or record the request, so it is not allowed (fail closed). Retry with the same Idempotency-Key.");
+    public static readonly ApiProblemType PolicyUnverified = new("policy-unverified", 503, "No verified policy in force",
+        "No published policy version matches both its hash and its publication event in the audit log, so every request is refused (fail closed) until an officer publishes one.");
     public static readonly ApiProblemType DatabaseUnavailable = new("database-unavailable", 503, "Database unavailable",
         "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
         "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
@@ -61,6 +65,6 @@ public static class ApiProblemTypes
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
-        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable, InternalError,
+        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable, InternalError, AgentSettingsUnverified, PolicyUnverified,
     ];
 }

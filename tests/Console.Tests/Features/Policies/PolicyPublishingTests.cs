@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
+using Warden.Domain.Audit;
+using Warden.Features.AuditLog;
 using Warden.Features.Policies;
 using Warden.Persistence;
 using Warden.Tests.Features.Approvals;
@@ -210,12 +212,15 @@ public sealed class PolicyPublishingTests
         var version = await SaveAsync(app, Candidate("elsewhere-1", ReadsReviewedRule));
         await using (var db = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContext())
         {
+            var hash = await db.PolicyVersions.Where(v => v.Id == version).Select(v => v.ContentHash).SingleAsync(TestContext.Current.CancellationToken);
             db.PolicyPublications.Add(new PolicyPublication
             {
                 VersionId = version, State = PublicationState.Published, RequestedBy = "another-instance", RequestedByName = "x",
                 RequestedAt = DateTimeOffset.UtcNow, PublishedAt = DateTimeOffset.UtcNow.AddSeconds(1), Reason = "published on another instance",
             });
-            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            // As another instance publishes: the row and its event in one transaction.
+            await app.Services.GetRequiredService<AuditWriter>().AppendAsync(db,
+                [AuditEntry.Of(AuditActor.System, PolicyIntegrity.PublishedKind, $"policy:{version}", new { version, hash })], TestContext.Current.CancellationToken);
         }
 
         var changed = await app.Services.GetRequiredService<PolicyStore>().RefreshAsync(TestContext.Current.CancellationToken);

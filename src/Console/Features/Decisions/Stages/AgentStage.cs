@@ -21,7 +21,7 @@ public sealed class AgentStage(LiveAgents agents, AgentViews views, StateEpoch s
             return DecisionErrors.UnknownAgent;
         var agent = await agents.GetAsync(id, cancellationToken);
         if (agent is null)
-            return DecisionErrors.UnknownAgent;
+            return agents.IsRefused(id) ? DecisionErrors.AgentSettingsUnverified : DecisionErrors.UnknownAgent;
         attempt.Agent = agent;
         attempt.Now = clock.GetUtcNow();
         attempt.View = views.Of(agent, attempt.Now);

@@ -14,6 +14,8 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
+        if (!policy.IsVerified)
+            return DecisionErrors.PolicyUnverified;
         var current = policy.Current;
         var contained = containment.Current;
         attempt.DecidedUnder = contained;
