@@ -25,7 +25,7 @@ public static class AgentSettingsDigest
     /// The change kinds that set an agent's settings, so record their digest (a new agent always does).
     /// A command that changes tools, scopes, caps or the rate limit under another kind belongs here.
     /// </summary>
-    public static readonly IReadOnlySet<string> SettingKinds = new HashSet<string>(["registered", "imported", "edited"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> SettingKinds = new HashSet<string>(["registered", "imported", "edited", "change_approved"], StringComparer.Ordinal);
 
     /// <summary>The kind of the event that records an agent's digest.</summary>
     public const string RecordedKind = "agent.settings_recorded";

@@ -77,15 +77,21 @@ public sealed class AgentSettingsIntegrityTests(WardenAppFactory app) : IClassFi
     }
 
     [Fact]
-    public async Task Decide_AfterTheOwnerWidensTheAgentThroughWarden_IsNotRefused()
+    public async Task Decide_AfterAnOfficerApprovesTheOwnersWideningThroughWarden_IsNotRefused()
     {
         var agent = await RegisterAsync(app);
         using var client = Client(app, agent.Token);
 
-        var edited = await app.AsUserAsync<AgentRegistryService, Result>(DemoAccounts.Owner, s => s.EditAsync(agent.Id, Draft(rateLimit: 500) with { MaxAmountPerAction = 6000m }));
+        var submitted = await app.AsUserAsync<AgentRegistryService, Result<AgentEditOutcome>>(DemoAccounts.Owner,
+            s => s.SubmitEditAsync(agent.Id, Draft(rateLimit: 500) with { MaxAmountPerAction = 6000m }));
+        submitted.IsSuccess.ShouldBeTrue(submitted.IsFailure ? submitted.Error.ToString() : null);
+        submitted.Value.AwaitingReview.ShouldBeTrue();
+        var approved = await app.AsUserAsync<AgentChangeReviewService, Result>(DemoAccounts.Officer, s => s.ApproveAsync(submitted.Value.ChangeRequestId!));
+        await ForgetCopiesAsync();
         using var after = await DecideAsync(client, Body());
 
-        edited.IsSuccess.ShouldBeTrue(edited.IsFailure ? edited.Error.ToString() : null);
+        approved.IsSuccess.ShouldBeTrue(approved.IsFailure ? approved.Error.ToString() : null);
+        after.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await JsonOf(after)).GetProperty("outcome").GetString().ShouldBe("allow");
         (await AlertEventsAsync(agent.Id)).ShouldBe(0);
     }
