@@ -95,6 +95,7 @@ public static class WardenApp
         // Inside the error page, around authentication too (OpenIddict's token endpoint reads the
         // database there): a database that does not answer is a 503 problem, not an error page.
         app.UseMiddleware<DatabaseFaults>();
+        app.UseTokenThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).

@@ -48,6 +48,9 @@ public static class ApiProblemTypes
         "The body must be JSON with Content-Type: application/json.");
     public static readonly ApiProblemType RateLimited = new("rate-limited", 429, "Too many calls",
         "Too many calls this minute; wait for the Retry-After seconds. (An over-limit decision is answered 429 with a deny decision instead.)");
+    public static readonly ApiProblemType TokenThrottled = new("token-throttled", 429, "Too many failed attempts",
+        "The token endpoint refuses this client id or source address for now after repeated failed authentications (backoff, then a " +
+        "temporary lockout), the right secret included; wait for the Retry-After seconds. The body also carries the OAuth `error` field.");
     public static readonly ApiProblemType DecisionUnavailable = new("decision-unavailable", 503, "No decision could be made",
         "Warden could not decide or record the request, so it is not allowed (fail closed). Retry with the same Idempotency-Key.");
     public static readonly ApiProblemType DatabaseUnavailable = new("database-unavailable", 503, "Database unavailable",
@@ -61,6 +64,6 @@ public static class ApiProblemTypes
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
-        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable, InternalError,
+        UnsupportedMediaType, RateLimited, TokenThrottled, DecisionUnavailable, DatabaseUnavailable, InternalError,
     ];
 }
