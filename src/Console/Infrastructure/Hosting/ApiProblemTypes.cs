@@ -57,6 +57,19 @@ public static class ApiProblemTypes
         "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
         "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
 
+    public static readonly ApiProblemType NotAuthenticated = new("not-authenticated", 401, "Not authenticated",
+        "The call needs a bearer token of a client allowed on this API; get one at /connect/token.");
+    public static readonly ApiProblemType Forbidden = new("forbidden", 403, "Not allowed",
+        "The token is valid but not for this API (e.g. an agent's token on the containment API, which needs an automation client with the containment scope).");
+    public static readonly ApiProblemType NoSuchRoute = new("no-such-route", 404, "No such endpoint",
+        "No endpoint has this path; the API document at /openapi/v1.json lists them.");
+    public static readonly ApiProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed",
+        "The endpoint exists but not with this HTTP method; the Allow header lists those it takes.");
+    public static readonly ApiProblemType UriTooLong = new("uri-too-long", 414, "The URL is too long",
+        "The path and query are longer than Warden accepts.");
+    public static readonly ApiProblemType RequestFailed = new("request-failed", 400, "The request failed",
+        "An error status without a more specific type; `detail` says what happened.");
+
     public static readonly ApiProblemType InternalError = new("internal-error", 500, "Warden failed on this request",
         "An error Warden did not expect, so nothing was done and nothing is allowed. Any endpoint may answer this; the traceId names it in Warden's log.");
 
@@ -65,5 +78,23 @@ public static class ApiProblemTypes
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
         UnsupportedMediaType, RateLimited, TokenThrottled, DecisionUnavailable, DatabaseUnavailable, InternalError,
+        NotAuthenticated, Forbidden, NoSuchRoute, MethodNotAllowed, UriTooLong, RequestFailed,
     ];
+
+    /// <summary>The type for an error status the framework answers with on its own.</summary>
+    public static ApiProblemType ForStatus(int status) => status switch
+    {
+        400 => InvalidRequest,
+        401 => NotAuthenticated,
+        403 => Forbidden,
+        404 => NoSuchRoute,
+        405 => MethodNotAllowed,
+        413 => RequestTooLarge,
+        414 => UriTooLong,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        500 => InternalError,
+        503 => DatabaseUnavailable,
+        _ => RequestFailed with { Status = status },
+    };
 }
