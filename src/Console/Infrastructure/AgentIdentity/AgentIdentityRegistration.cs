@@ -56,6 +56,7 @@ public static class AgentIdentityRegistration
                     server.SetIssuer(options.Issuer);
                 server.AddEventHandler(TokenIssuanceRecorder.Descriptor);
                 server.AddEventHandler(TokenFailureRecorder.Descriptor);
+                server.AddEventHandler(TokenErrorProblems.Descriptor);
                 var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (options.AllowHttp)
                     aspNetCore.DisableTransportSecurityRequirement();

@@ -57,6 +57,9 @@ public static class ApiProblemTypes
         "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
         "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
 
+    public static readonly ApiProblemType OAuthError = new("oauth-error", 400, "The token request was refused",
+        "The token endpoint refused the request (400, or 401 for a client that could not be authenticated); `error` and `error_description` are the OAuth fields of RFC 6749 section 5.2. " +
+        "An unknown client, a wrong secret or assertion and an inactive agent get the same `invalid_client` answer.");
     public static readonly ApiProblemType NotAuthenticated = new("not-authenticated", 401, "Not authenticated",
         "The call needs a bearer token of a client allowed on this API; get one at /connect/token.");
     public static readonly ApiProblemType Forbidden = new("forbidden", 403, "Not allowed",
@@ -78,7 +81,7 @@ public static class ApiProblemTypes
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
         UnsupportedMediaType, RateLimited, TokenThrottled, DecisionUnavailable, DatabaseUnavailable, InternalError,
-        NotAuthenticated, Forbidden, NoSuchRoute, MethodNotAllowed, UriTooLong, RequestFailed,
+        OAuthError, NotAuthenticated, Forbidden, NoSuchRoute, MethodNotAllowed, UriTooLong, RequestFailed,
     ];
 
     /// <summary>The type for an error status the framework answers with on its own.</summary>

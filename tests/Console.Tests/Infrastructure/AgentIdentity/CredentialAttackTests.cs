@@ -108,6 +108,13 @@ public sealed class CredentialAttackTests(ThrottledAppFactory app) : IClassFixtu
         var unknownText = await RawTokenAsync("nobody-at-all", "not-the-secret");
 
         wrongSecret.Status.ShouldBe(HttpStatusCode.Unauthorized, wrongSecret.Body);
+        wrongSecret.ContentType.ShouldBe("application/problem+json");
+        using (var problem = JsonDocument.Parse(wrongSecret.Body))
+        {
+            problem.RootElement.GetProperty("error").GetString().ShouldBe("invalid_client");
+            problem.RootElement.GetProperty("type").GetString().ShouldBe("urn:warden:problem:oauth-error");
+        }
+        unknownAgent.ContentType.ShouldBe(wrongSecret.ContentType);
         unknownAgent.Status.ShouldBe(wrongSecret.Status, unknownAgent.Body);
         unknownAgent.Body.ShouldBe(wrongSecret.Body);
         unknownText.Status.ShouldBe(wrongSecret.Status, unknownText.Body);
