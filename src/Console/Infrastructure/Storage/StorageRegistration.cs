@@ -33,7 +33,7 @@ public static class StorageRegistration
         else
         {
             services.AddPooledDbContextFactory<PostgresWardenDbContext>((sp, db) => db
-                .UseNpgsql(connection.ConnectionString)
+                .UseNpgsql(WithLockWait(connection.ConnectionString, options))
                 .AddInterceptors(sp.GetRequiredService<LiveAgentsInvalidation>()));
             services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<PostgresWardenDbContext>>();
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresWardenDbContext>>().CreateDbContext());
@@ -81,6 +81,16 @@ public static class StorageRegistration
             builder.Timeout = options.ConnectTimeoutSeconds;
         if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
             builder.CommandTimeout = options.CommandTimeoutSeconds;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The app's own statements give up on a lock held elsewhere after <see cref="DatabaseOptions.LockWaitSeconds"/>
+    /// (unless the connection string sets lock_timeout). The start-up lock and Hangfire keep the plain string: they wait on purpose.
+    /// </summary>
+    private static string WithLockWait(string connectionString, DatabaseOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!(builder.Options ?? string.Empty).Contains("lock_timeout", StringComparison.OrdinalIgnoreCase))
             builder.Options = $"{builder.Options} -c lock_timeout={options.LockWaitSeconds * 1000}".Trim();
         return builder.ConnectionString;
