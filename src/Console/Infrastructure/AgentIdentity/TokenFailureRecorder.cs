@@ -36,7 +36,8 @@ internal sealed class TokenFailureRecorder(
             return;
 
         // Unknown and known ids answer alike: the same error, description and status, and a secret
-        // check against a decoy so an unknown id is not answered faster.
+        // check against a decoy so an unknown id is not answered faster. The real reason goes to the audit log only.
+        var reason = context.Response.ErrorDescription;
         context.Response.ErrorDescription = UniformDescription;
         context.Response.ErrorUri = null;
         if (clientId is { Length: > 0 } && context.Request?.ClientSecret is { } secret
@@ -52,6 +53,7 @@ internal sealed class TokenFailureRecorder(
             clientId = CredentialFailureAudit.Truncate(clientId),
             address = address?.ToString(),
             method = context.Request?.ClientAssertion is not null ? ClientAuthenticationMethods.PrivateKeyJwt : "client_secret",
+            reason,
             clientFailures = count.ClientFailures,
             addressFailures = count.AddressFailures,
             retryAfterSeconds = count.Next.RetryAfterSeconds(now),
