@@ -62,6 +62,19 @@ dotnet tool restore >/dev/null
 solution_built=true
 dotnet build Console.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly || solution_built=false
 
+# NuGetAudit (Directory.Build.props) already fails the restore on a vulnerable package where the package
+# source publishes vulnerability data; this asks again, transitive packages included, and fails the run.
+vulnerable_packages() {
+    local report
+    report=$(dotnet list Console.sln package --vulnerable --include-transitive 2>&1) || { echo "$report" >&2; return 1; }
+    if grep -q "has the following vulnerable packages" <<<"$report"; then
+        echo "$report" >&2
+        echo "A NuGet package with a known vulnerability is referenced (directly or transitively): update it." >&2
+        return 1
+    fi
+}
+vulnerable_packages || solution_built=false
+
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 in_solution=$(dotnet sln Console.sln list)

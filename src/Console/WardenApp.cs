@@ -18,6 +18,7 @@ public static class WardenApp
     public static WebApplicationBuilder AddWarden(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseStaticWebAssets();
+        builder.AddWardenEdges();
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
@@ -85,6 +86,7 @@ public static class WardenApp
 
     public static WebApplication UseWarden(this WebApplication app)
     {
+        app.UseWardenEdges();
         if (!app.Environment.IsDevelopment())
         {
             // A machine calling the API gets a problem document, a person the error page.
@@ -97,11 +99,14 @@ public static class WardenApp
         // Inside the error page, around authentication too (OpenIddict's token endpoint reads the
         // database there): a database that does not answer is a 503 problem, not an error page.
         app.UseMiddleware<DatabaseFaults>();
+        app.UseApiStatusProblems();
+        app.UseTokenThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStrictJsonBodies();
         // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).
         app.UseWhen(
-            context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
+            context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && !ApiPaths.Includes(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
 

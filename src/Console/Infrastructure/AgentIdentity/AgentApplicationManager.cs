@@ -43,6 +43,15 @@ public sealed class AgentApplicationManager(
         return false;
     }
 
+    private static string? _decoy;
+
+    /// <summary>Checks <paramref name="secret"/> against a hash no client has, so an unknown client id costs what a known one does.</summary>
+    public async ValueTask CheckAgainstDecoyAsync(string secret, CancellationToken cancellationToken)
+    {
+        _decoy ??= await ObfuscateClientSecretAsync(Guid.NewGuid().ToString("N"), cancellationToken);
+        _ = await ValidateClientSecretAsync(secret, _decoy, cancellationToken);
+    }
+
     /// <summary>The stored (hashed) secret of <paramref name="application"/>, kept when it is rotated with overlap.</summary>
     public ValueTask<string?> GetHashedClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken) =>
         Store.GetClientSecretAsync(application, cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using Warden.Infrastructure.Cluster;
@@ -27,6 +28,15 @@ public static class AgentIdentityRegistration
         services.AddStateView<AgentTokenGateLoader>();
         services.AddDecisionState<AgentCredential>();
         services.AddSingleton<ClientAssertionReplayCache>();
+        services.AddOptions<CredentialThrottleOptions>().Bind(configuration.GetSection(CredentialThrottleOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ClientLockoutFailures > o.ClientFreeFailures && o.AddressLockoutFailures > o.AddressFreeFailures,
+                "The lockout thresholds of AgentIdentity:Throttle must be above the free failures.")
+            .ValidateOnStart();
+        services.AddSingleton<CredentialThrottle>();
+        services.AddSingleton<CredentialMetrics>();
+        services.AddSingleton<CredentialFailureAudit>();
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CredentialMetrics.MeterName));
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -45,6 +55,8 @@ public static class AgentIdentityRegistration
                 if (options.Issuer is not null)
                     server.SetIssuer(options.Issuer);
                 server.AddEventHandler(TokenIssuanceRecorder.Descriptor);
+                server.AddEventHandler(TokenFailureRecorder.Descriptor);
+                server.AddEventHandler(TokenErrorProblems.Descriptor);
                 var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (options.AllowHttp)
                     aspNetCore.DisableTransportSecurityRequirement();

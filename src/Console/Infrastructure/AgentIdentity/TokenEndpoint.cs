@@ -47,7 +47,8 @@ internal static class TokenEndpoint
             .WithTags("Tokens").WithName("RequestToken")
             .WithSummary("OAuth 2.0 client credentials: an access token for an agent, or for an automation client with its scopes.")
             .WithDescription("Authenticate with client_id and client_secret, or with a signed client_assertion (private_key_jwt, " +
-                "typ client-authentication+jwt, audience the issuer, a fresh jti). Errors follow RFC 6749 section 5.2, not problem details.")
+                "typ client-authentication+jwt, audience the issuer, a fresh jti). Errors are problem documents that keep the RFC 6749 section 5.2 fields (error, error_description); " +
+                "repeated failures are answered 429 with Retry-After.")
             .DescribesBody<TokenRequestForm>("application/x-www-form-urlencoded")
             .Produces<TokenResponseBody>(StatusCodes.Status200OK)
             .Produces<OAuthErrorBody>(StatusCodes.Status400BadRequest)

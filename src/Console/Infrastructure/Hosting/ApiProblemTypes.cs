@@ -50,6 +50,9 @@ public static class ApiProblemTypes
         "The body must be JSON with Content-Type: application/json.");
     public static readonly ApiProblemType RateLimited = new("rate-limited", 429, "Too many calls",
         "Too many calls this minute; wait for the Retry-After seconds. (An over-limit decision is answered 429 with a deny decision instead.)");
+    public static readonly ApiProblemType TokenThrottled = new("token-throttled", 429, "Too many failed attempts",
+        "The token endpoint refuses this client id or source address for now after repeated failed authentications (backoff, then a " +
+        "temporary lockout), the right secret included; wait for the Retry-After seconds. The body also carries the OAuth `error` field.");
     public static readonly ApiProblemType DecisionUnavailable = new("decision-unavailable", 503, "No decision could be made",
         "Warden could not decide or record the request, so it is not allowed (fail closed). Retry with the same Idempotency-Key.");
     public static readonly ApiProblemType PolicyUnverified = new("policy-unverified", 503, "No verified policy in force",
@@ -58,6 +61,22 @@ public static class ApiProblemTypes
         "Warden's database did not answer in time (down, locked, full or restarting), so nothing was done and nothing is allowed. " +
         "Any endpoint may answer this; retry after the Retry-After seconds (with the same Idempotency-Key for a decision).");
 
+    public static readonly ApiProblemType OAuthError = new("oauth-error", 400, "The token request was refused",
+        "The token endpoint refused the request (400, or 401 for a client that could not be authenticated); `error` and `error_description` are the OAuth fields of RFC 6749 section 5.2. " +
+        "An unknown client, a wrong secret or assertion and an inactive agent get the same `invalid_client` answer.");
+    public static readonly ApiProblemType NotAuthenticated = new("not-authenticated", 401, "Not authenticated",
+        "The call needs a bearer token of a client allowed on this API; get one at /connect/token.");
+    public static readonly ApiProblemType Forbidden = new("forbidden", 403, "Not allowed",
+        "The token is valid but not for this API (e.g. an agent's token on the containment API, which needs an automation client with the containment scope).");
+    public static readonly ApiProblemType NoSuchRoute = new("no-such-route", 404, "No such endpoint",
+        "No endpoint has this path; the API document at /openapi/v1.json lists them.");
+    public static readonly ApiProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed",
+        "The endpoint exists but not with this HTTP method; the Allow header lists those it takes.");
+    public static readonly ApiProblemType UriTooLong = new("uri-too-long", 414, "The URL is too long",
+        "The path and query are longer than Warden accepts.");
+    public static readonly ApiProblemType RequestFailed = new("request-failed", 400, "The request failed",
+        "An error status without a more specific type; `detail` says what happened.");
+
     public static readonly ApiProblemType InternalError = new("internal-error", 500, "Warden failed on this request",
         "An error Warden did not expect, so nothing was done and nothing is allowed. Any endpoint may answer this; the traceId names it in Warden's log.");
 
@@ -65,6 +84,24 @@ public static class ApiProblemTypes
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
         NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
-        UnsupportedMediaType, RateLimited, DecisionUnavailable, DatabaseUnavailable, InternalError, AgentSettingsUnverified, PolicyUnverified,
+        UnsupportedMediaType, RateLimited, TokenThrottled, DecisionUnavailable, DatabaseUnavailable, InternalError, AgentSettingsUnverified, PolicyUnverified,
+        OAuthError, NotAuthenticated, Forbidden, NoSuchRoute, MethodNotAllowed, UriTooLong, RequestFailed,
     ];
+
+    /// <summary>The type for an error status the framework answers with on its own.</summary>
+    public static ApiProblemType ForStatus(int status) => status switch
+    {
+        400 => InvalidRequest,
+        401 => NotAuthenticated,
+        403 => Forbidden,
+        404 => NoSuchRoute,
+        405 => MethodNotAllowed,
+        413 => RequestTooLarge,
+        414 => UriTooLong,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        500 => InternalError,
+        503 => DatabaseUnavailable,
+        _ => RequestFailed with { Status = status },
+    };
 }

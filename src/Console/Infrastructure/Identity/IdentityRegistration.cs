@@ -50,6 +50,7 @@ public static class IdentityRegistration
             .AddDefaultTokenProviders();
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        services.AddSingleton<SignInAudit>();
         return services;
     }
 }

@@ -13,11 +13,29 @@ public sealed class WardenSignInManager(
     IOptions<IdentityOptions> optionsAccessor,
     ILogger<SignInManager<ApplicationUser>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<ApplicationUser> confirmation)
+    IUserConfirmation<ApplicationUser> confirmation,
+    SignInAudit audit)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(ApplicationUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        if (await UserManager.FindByNameAsync(userName) is { } user)
+            return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        await audit.RecordAsync(null, userName, SignInResult.Failed, lockoutStarted: false);
+        return SignInResult.Failed;
+    }
+
+    public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var lockedBefore = UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user);
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        await audit.RecordAsync(user, user.UserName, result, lockoutStarted: result.IsLockedOut && !lockedBefore);
+        return result;
+    }
 
     public override async Task<ApplicationUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {

@@ -37,6 +37,13 @@ public sealed class DatabaseOptions
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// How long a statement waits for a lock another connection holds (SQLite's busy wait, PostgreSQL's
+    /// lock_timeout) before it gives up and the request is answered 503: a held lock never holds requests for ever.
+    /// </summary>
+    [Range(1, 120)]
+    public int LockWaitSeconds { get; set; } = 5;
+
     public DatabaseProvider ParsedProvider =>
         Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
             ? parsed

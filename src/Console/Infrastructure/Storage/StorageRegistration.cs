@@ -25,7 +25,7 @@ public static class StorageRegistration
         {
             services.AddPooledDbContextFactory<SqliteWardenDbContext>((sp, db) => db
                 .UseSqlite(connection.ConnectionString)
-                .AddInterceptors(SqliteConnectionPragmas.Instance, sp.GetRequiredService<LiveAgentsInvalidation>()));
+                .AddInterceptors(new SqliteConnectionPragmas(options.LockWaitSeconds), sp.GetRequiredService<LiveAgentsInvalidation>()));
             services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<SqliteWardenDbContext>>();
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<SqliteWardenDbContext>>().CreateDbContext());
             services.AddScoped<WardenDbContext>(sp => sp.GetRequiredService<SqliteWardenDbContext>());
@@ -33,7 +33,7 @@ public static class StorageRegistration
         else
         {
             services.AddPooledDbContextFactory<PostgresWardenDbContext>((sp, db) => db
-                .UseNpgsql(connection.ConnectionString)
+                .UseNpgsql(WithLockWait(connection.ConnectionString, options))
                 .AddInterceptors(sp.GetRequiredService<LiveAgentsInvalidation>()));
             services.AddSingleton<IDbContextFactory<WardenDbContext>, WardenDbContextFactory<PostgresWardenDbContext>>();
             services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PostgresWardenDbContext>>().CreateDbContext());
@@ -59,7 +59,8 @@ public static class StorageRegistration
             ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "warden.db") }
             : new SqliteConnectionStringBuilder(options.ConnectionString);
         sqlite.Pooling = true;
-        sqlite.DefaultTimeout = 30;
+        // Microsoft.Data.Sqlite retries a busy statement until its command timeout; SQLite's own busy wait is the same bound.
+        sqlite.DefaultTimeout = options.LockWaitSeconds;
         return new DatabaseConnection(provider, sqlite.ToString(), dataDirectory);
     }
 
@@ -83,6 +84,18 @@ public static class StorageRegistration
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The app's own statements give up on a lock held elsewhere after <see cref="DatabaseOptions.LockWaitSeconds"/>
+    /// (unless the connection string sets lock_timeout). The start-up lock and Hangfire keep the plain string: they wait on purpose.
+    /// </summary>
+    private static string WithLockWait(string connectionString, DatabaseOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!(builder.Options ?? string.Empty).Contains("lock_timeout", StringComparison.OrdinalIgnoreCase))
+            builder.Options = $"{builder.Options} -c lock_timeout={options.LockWaitSeconds * 1000}".Trim();
+        return builder.ConnectionString;
+    }
+
     private sealed class WardenDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<WardenDbContext>
         where TContext : WardenDbContext
     {
@@ -93,11 +106,12 @@ public static class StorageRegistration
 public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString, string DataDirectory);
 
 /// <summary>Durability settings SQLite keeps per connection: every acknowledged commit survives power loss.</summary>
-internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
+internal sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectionInterceptor
 {
-    public static readonly SqliteConnectionPragmas Instance = new();
+    /// <summary>With the default lock wait (for tools and tests that open the database outside the app).</summary>
+    public static readonly SqliteConnectionPragmas Instance = new(new DatabaseOptions().LockWaitSeconds);
 
-    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+    private readonly string _pragmas = $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={lockWaitSeconds * 1000};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -107,10 +121,10 @@ internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    private void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = _pragmas;
         command.ExecuteNonQuery();
     }
 }
