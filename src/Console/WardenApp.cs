@@ -69,7 +69,7 @@ public static class WardenApp
         var url = (app.Configuration["Urls"] ?? "http://localhost:5080").Split(';')[0].TrimEnd('/');
         if (demo.Enabled)
         {
-            await seeder.SeedDemoPeopleAsync(demo.Password);
+            await seeder.SeedDemoPeopleAsync(demo.Password, demo.AuthenticatorKey);
             await app.Services.GetRequiredService<DemoAgentSeeder>().SeedAsync(cancellationToken);
             await app.Services.GetRequiredService<DemoUpstream>().SeedAsync(cancellationToken);
             StartupBanner.PrintDemo(url, demo);

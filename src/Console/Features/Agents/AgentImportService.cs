@@ -27,7 +27,7 @@ public sealed class AgentImportService(AccessGuard access, IDbContextFactory<War
 
     public async Task<Result<ImportResult>> ImportAsync(string json, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         var actor = guard.Value;
