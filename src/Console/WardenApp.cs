@@ -97,6 +97,7 @@ public static class WardenApp
         app.UseMiddleware<DatabaseFaults>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSecondFactorGate();
         // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).
         app.UseWhen(
             context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),

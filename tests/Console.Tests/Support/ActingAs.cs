@@ -55,6 +55,12 @@ public static class ActingAs
         return await CallAsync(scope.ServiceProvider, principal, call);
     }
 
+    /// <summary>Calls a service as <paramref name="email"/> in a session that proved only what is given (see <see cref="SessionForAsync"/>).</summary>
+    public static async Task<T> AsSessionAsync<TService, T>(
+        this WebApplicationFactory<Program> app, string email, bool secondFactor, DateTimeOffset? provedAt, Func<TService, Task<T>> call)
+        where TService : notnull =>
+        await app.AsPrincipalAsync(await app.SessionForAsync(email, secondFactor, provedAt), call);
+
     public static Task<T> AsAnonymousAsync<TService, T>(this WebApplicationFactory<Program> app, Func<TService, Task<T>> call)
         where TService : notnull =>
         app.AsPrincipalAsync(new ClaimsPrincipal(new ClaimsIdentity()), call);
