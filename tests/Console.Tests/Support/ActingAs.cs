@@ -75,12 +75,8 @@ public static class ActingAs
 
     private static async Task<ClaimsPrincipal> PrincipalForAsync(IServiceProvider scope, string email)
     {
-        var users = scope.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByEmailAsync(email)
-            ?? throw new InvalidOperationException($"No user {email}.");
-        if (!user.TwoFactorEnabled)
-            await SecondFactors.EnrolAsync(scope, user);
-        var principal = await scope.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
+        await SecondFactors.EnsureEnrolledAsync(scope.GetRequiredService<IServiceScopeFactory>(), email);
+        var principal = await BarePrincipalForAsync(scope, email);
         ((ClaimsIdentity)principal.Identity!).AddClaims(
             ProofClaims.For(secondFactor: true, scope.GetRequiredService<TimeProvider>().GetUtcNow()));
         return principal;

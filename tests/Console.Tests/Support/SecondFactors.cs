@@ -11,6 +11,36 @@ public static class SecondFactors
 
     public static string CurrentCode() => Totp.Code(Key, DateTimeOffset.UtcNow);
 
+    private static readonly SemaphoreSlim Enrolment = new(1, 1);
+
+    /// <summary>Enrols <paramref name="email"/> unless already enrolled; safe when many calls race for one new person.</summary>
+    public static async Task EnsureEnrolledAsync(IServiceScopeFactory scopes, string email)
+    {
+        if (await IsEnrolledAsync(scopes, email))
+            return;
+        await Enrolment.WaitAsync();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
+                ?? throw new InvalidOperationException($"No user {email}.");
+            if (!user.TwoFactorEnabled)
+                await EnrolAsync(scope.ServiceProvider, user);
+        }
+        finally
+        {
+            Enrolment.Release();
+        }
+    }
+
+    private static async Task<bool> IsEnrolledAsync(IServiceScopeFactory scopes, string email)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"No user {email}.");
+        return user.TwoFactorEnabled;
+    }
+
     public static async Task EnrolAsync(IServiceProvider scope, ApplicationUser user)
     {
         var users = scope.GetRequiredService<UserManager<ApplicationUser>>();
