@@ -72,7 +72,7 @@ public static class WardenApp
         var url = (app.Configuration["Urls"] ?? "http://localhost:5080").Split(';')[0].TrimEnd('/');
         if (demo.Enabled)
         {
-            await seeder.SeedDemoPeopleAsync(demo.Password);
+            await seeder.SeedDemoPeopleAsync(demo.Password, demo.AuthenticatorKey);
             await app.Services.GetRequiredService<DemoAgentSeeder>().SeedAsync(cancellationToken);
             await app.Services.GetRequiredService<DemoUpstream>().SeedAsync(cancellationToken);
             StartupBanner.PrintDemo(url, demo);
@@ -104,6 +104,7 @@ public static class WardenApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseStrictJsonBodies();
+        app.UseSecondFactorGate();
         // Only page requests get the friendly not-found page; a refused POST keeps its status (e.g. 400).
         app.UseWhen(
             context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && !ApiPaths.Includes(context.Request.Path),

@@ -4,6 +4,10 @@ public static class PersonErrors
 {
     public static readonly Error NotSignedIn = new("access.not_signed_in", "You are not signed in.");
     public static readonly Error Disabled = new("access.disabled", "Your account is disabled.");
+    public static readonly Error SecondFactorRequired = new("access.second_factor_required",
+        "Officers and administrators act only after signing in with a second factor (an authenticator app or a passkey). Enrol one, or sign in again with it.");
+    public static readonly Error StepUpRequired = new("access.step_up_required",
+        "This action needs a fresh proof that it is you: confirm your second factor, then try again.");
     public static readonly Error CannotGrantSelf =
         new("people.cannot_grant_self", "You cannot give yourself a role; another administrator must do it.");
     public static readonly Error CannotDisableSelf = new("people.cannot_disable_self", "You cannot disable your own account.");

@@ -28,6 +28,15 @@ public sealed class AccessMatrix
 
     public required IReadOnlyDictionary<string, string> ServicesExcluded { get; init; }
 
+    /// <summary>The service methods that only read; every other listed method is a command.</summary>
+    public required IReadOnlyList<string> Queries { get; init; }
+
+    /// <summary>Commands that always need a recent sign-in or second-factor check.</summary>
+    public required IReadOnlyList<string> StepUp { get; init; }
+
+    /// <summary>Commands that need a step-up in one case only, with that case.</summary>
+    public required IReadOnlyDictionary<string, string> StepUpWhen { get; init; }
+
     public static AccessMatrix Load()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Authorization", "access-matrix.json");

@@ -124,7 +124,11 @@ public sealed class ServiceAccessTests(WardenAppFactory app) : IClassFixture<War
                 && typeof(Result).IsAssignableFrom(m.ReturnType.GetGenericArguments()[0]))
             .OrderBy(Key, StringComparer.Ordinal);
 
-    private async Task<Error> InvokeAsync(MethodInfo method, ClaimsPrincipal principal, Func<ParameterInfo, object?>? argument = null)
+    private Task<Error> InvokeAsync(MethodInfo method, ClaimsPrincipal principal, Func<ParameterInfo, object?>? argument = null) =>
+        InvokeAsync(app, method, principal, argument);
+
+    /// <summary>Calls <paramref name="method"/> as <paramref name="principal"/> with harmless arguments; returns the result's error.</summary>
+    internal static async Task<Error> InvokeAsync(WardenAppFactory app, MethodInfo method, ClaimsPrincipal principal, Func<ParameterInfo, object?>? argument = null)
     {
         await using var scope = app.Services.CreateAsyncScope();
         ActingAs.Authenticate(scope.ServiceProvider, principal);

@@ -13,11 +13,31 @@ namespace Warden.Tests.Support;
 /// </summary>
 public static class ActingAs
 {
-    /// <summary>The principal a sign-in would give <paramref name="email"/> right now.</summary>
+    /// <summary>
+    /// The principal a sign-in with a second factor would give <paramref name="email"/> right now: the
+    /// person is enrolled (an authenticator key) and has just proved it, as tests act by default.
+    /// </summary>
     public static async Task<ClaimsPrincipal> PrincipalForAsync(this WebApplicationFactory<Program> app, string email)
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await PrincipalForAsync(scope.ServiceProvider, email);
+    }
+
+    /// <summary>
+    /// The principal of a session that proved only what is asked: <paramref name="secondFactor"/> says
+    /// whether it used a second factor, <paramref name="provedAt"/> when it last proved anything (none: never).
+    /// The person's enrolment in the database is left as it is.
+    /// </summary>
+    public static async Task<ClaimsPrincipal> SessionForAsync(
+        this WebApplicationFactory<Program> app, string email, bool secondFactor, DateTimeOffset? provedAt)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var principal = await BarePrincipalForAsync(scope.ServiceProvider, email);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        foreach (var claim in ProofClaims.For(secondFactor, provedAt ?? DateTimeOffset.UnixEpoch)
+                     .Where(c => provedAt is not null || c.Type != ProofClaims.ProvedAt))
+            identity.AddClaim(claim);
+        return principal;
     }
 
     public static async Task<T> AsUserAsync<TService, T>(this WebApplicationFactory<Program> app, string email, Func<TService, Task<T>> call)
@@ -35,6 +55,12 @@ public static class ActingAs
         return await CallAsync(scope.ServiceProvider, principal, call);
     }
 
+    /// <summary>Calls a service as <paramref name="email"/> in a session that proved only what is given (see <see cref="SessionForAsync"/>).</summary>
+    public static async Task<T> AsSessionAsync<TService, T>(
+        this WebApplicationFactory<Program> app, string email, bool secondFactor, DateTimeOffset? provedAt, Func<TService, Task<T>> call)
+        where TService : notnull =>
+        await app.AsPrincipalAsync(await app.SessionForAsync(email, secondFactor, provedAt), call);
+
     public static Task<T> AsAnonymousAsync<TService, T>(this WebApplicationFactory<Program> app, Func<TService, Task<T>> call)
         where TService : notnull =>
         app.AsPrincipalAsync(new ClaimsPrincipal(new ClaimsIdentity()), call);
@@ -48,6 +74,15 @@ public static class ActingAs
     }
 
     private static async Task<ClaimsPrincipal> PrincipalForAsync(IServiceProvider scope, string email)
+    {
+        await SecondFactors.EnsureEnrolledAsync(scope.GetRequiredService<IServiceScopeFactory>(), email);
+        var principal = await BarePrincipalForAsync(scope, email);
+        ((ClaimsIdentity)principal.Identity!).AddClaims(
+            ProofClaims.For(secondFactor: true, scope.GetRequiredService<TimeProvider>().GetUtcNow()));
+        return principal;
+    }
+
+    private static async Task<ClaimsPrincipal> BarePrincipalForAsync(IServiceProvider scope, string email)
     {
         var users = scope.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByEmailAsync(email)

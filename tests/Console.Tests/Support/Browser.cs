@@ -12,6 +12,7 @@ public static class Browser
 {
     public const string LoginPath = "/Account/Login";
     public const string AccessDeniedPath = "/Account/AccessDenied";
+    public const string SecondFactorPath = "/Account/LoginWith2fa";
 
     public static HttpClient CreateBrowser(this WebApplicationFactory<Program> app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions
@@ -21,12 +22,22 @@ public static class Browser
             BaseAddress = new Uri("http://localhost"),
         });
 
-    /// <summary>A browser signed in as <paramref name="email"/>; throws with the page's text if the login is refused.</summary>
+    /// <summary>
+    /// A browser signed in as <paramref name="email"/>, giving the authenticator code when the person
+    /// is enrolled (the demo people are); throws with the page's text if the login is refused.
+    /// </summary>
     public static async Task<HttpClient> SignInAsync(this WebApplicationFactory<Program> app, string email, string password = DemoAccounts.Password)
     {
         var browser = app.CreateBrowser();
-        using var response = await browser.SubmitLoginAsync(email, password);
-        if (response.StatusCode != HttpStatusCode.Redirect)
+        var response = await browser.SubmitLoginAsync(email, password);
+        if (response.StatusCode == HttpStatusCode.Redirect && IsSecondFactorPage(response))
+        {
+            var target = response.Headers.Location!.OriginalString;
+            response.Dispose();
+            response = await browser.SubmitSecondFactorAsync(target, SecondFactors.CurrentCode());
+        }
+        using var answered = response;
+        if (response.StatusCode != HttpStatusCode.Redirect || IsSecondFactorPage(response))
         {
             var page = await response.Content.ReadAsStringAsync();
             browser.Dispose();
@@ -44,6 +55,19 @@ public static class Browser
         fields["Input.Password"] = password;
         using var form = new FormUrlEncodedContent(fields);
         return await browser.PostAsync(LoginPath, form);
+    }
+
+    private static bool IsSecondFactorPage(HttpResponseMessage response) =>
+        response.RedirectPath()?.TrimStart('/').Equals(SecondFactorPath.TrimStart('/'), StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Fills in the authenticator code on the second-factor page at <paramref name="pageUrl"/>.</summary>
+    public static async Task<HttpResponseMessage> SubmitSecondFactorAsync(this HttpClient browser, string pageUrl, string code)
+    {
+        var page = await browser.GetStringAsync(pageUrl);
+        var fields = HiddenFields(page, formName: "login-with-2fa");
+        fields["Input.TwoFactorCode"] = code;
+        using var form = new FormUrlEncodedContent(fields);
+        return await browser.PostAsync(pageUrl, form);
     }
 
     /// <summary>The hidden inputs of the form whose Blazor form name (<c>_handler</c>) is <paramref name="formName"/>.</summary>

@@ -63,7 +63,10 @@ public sealed class UserAdministrationService(
 
     public async Task<Result<string>> CreateUserAsync(NewUser request)
     {
-        var actor = await access.RequireAsync(Roles.Administrator);
+        // A new person given roles is a change of roles: it needs a step-up like adding one.
+        var actor = request.Roles.Count > 0
+            ? await access.RequireStepUpAsync(Roles.Administrator)
+            : await access.RequireToActAsync(Roles.Administrator);
         if (actor.IsFailure)
             return actor.Error;
         var email = request.Email.Trim();
@@ -94,7 +97,7 @@ public sealed class UserAdministrationService(
     }
 
     public Task<Result> AddRoleAsync(string userId, string role) =>
-        ChangeAsync(userId, "person.role_added", new { role }, async (users, user, actor) =>
+        ChangeAsync(userId, "person.role_added", new { role }, stepUp: true, async (users, user, actor) =>
         {
             if (!Roles.IsKnown(role))
                 return PersonErrors.UnknownRole(role);
@@ -107,7 +110,7 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> RemoveRoleAsync(string userId, string role) =>
-        ChangeAsync(userId, "person.role_removed", new { role }, async (users, user, _) =>
+        ChangeAsync(userId, "person.role_removed", new { role }, stepUp: true, async (users, user, _) =>
         {
             if (!await users.IsInRoleAsync(user, role))
                 return Unchanged;
@@ -120,7 +123,7 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> DisableAsync(string userId) =>
-        ChangeAsync(userId, "person.disabled", new { }, async (users, user, actor) =>
+        ChangeAsync(userId, "person.disabled", new { }, stepUp: false, async (users, user, actor) =>
         {
             if (user.Id == actor.Id.Value)
                 return PersonErrors.CannotDisableSelf;
@@ -137,7 +140,7 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> EnableAsync(string userId) =>
-        ChangeAsync(userId, "person.enabled", new { }, async (users, user, _) =>
+        ChangeAsync(userId, "person.enabled", new { }, stepUp: false, async (users, user, _) =>
         {
             if (!user.IsDisabled)
                 return Unchanged;
@@ -148,16 +151,16 @@ public sealed class UserAdministrationService(
         });
 
     public Task<Result> ResetPasswordAsync(string userId, string newPassword) =>
-        ChangeAsync(userId, "person.password_reset", new { }, async (users, user, _) =>
+        ChangeAsync(userId, "person.password_reset", new { }, stepUp: false, async (users, user, _) =>
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
             return ToResult(await users.ResetPasswordAsync(user, token, newPassword), user.Email);
         });
 
     private async Task<Result> ChangeAsync(
-        string userId, string kind, object data, Func<UserManager<ApplicationUser>, ApplicationUser, Actor, Task<Result>> change)
+        string userId, string kind, object data, bool stepUp, Func<UserManager<ApplicationUser>, ApplicationUser, Actor, Task<Result>> change)
     {
-        var actor = await access.RequireAsync(Roles.Administrator);
+        var actor = stepUp ? await access.RequireStepUpAsync(Roles.Administrator) : await access.RequireToActAsync(Roles.Administrator);
         if (actor.IsFailure)
             return actor.Error;
 

@@ -29,7 +29,7 @@ public sealed class AgentImportService(
 
     public async Task<Result<ImportResult>> ImportAsync(string json, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         var actor = guard.Value;

@@ -26,7 +26,7 @@ public sealed class AgentRegistryService(
 {
     public async Task<Result<string>> RegisterAsync(AgentDraft draft, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         var actor = guard.Value;
@@ -194,7 +194,7 @@ public sealed class AgentRegistryService(
         Func<WardenDbContext, Actor, Agent, DateTimeOffset, Task<Result>> change,
         CancellationToken cancellationToken)
     {
-        var guard = await access.RequireAsync(AgentAccess.Readers);
+        var guard = await access.RequireToActAsync(AgentAccess.Readers);
         if (guard.IsFailure)
             return guard.Error;
         if (!AgentId.TryParse(id, out var agentId))

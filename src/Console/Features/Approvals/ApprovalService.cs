@@ -36,12 +36,21 @@ public sealed class ApprovalService(
 
     public async Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         var actor = access.Value;
+        if (verdict == Verdict.Approve && await IsCriticalAsync(requestId, ct) && guard.RequireRecentProof(actor) is { IsFailure: true } stale)
+            return stale.Error;
         var voter = new Voter(actor.Id, actor.Email, actor.Name, actor.Roles, IsActive: true);
         return await workflow.VoteAsync(requestId, voter, verdict, reason, ct);
+    }
+
+    // Approving a critical-risk action needs a step-up; the tier is fixed when the request opens.
+    private async Task<bool> IsCriticalAsync(string requestId, CancellationToken ct)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.ApprovalRequests.AsNoTracking().AnyAsync(r => r.Id == requestId && r.RiskTier == RiskTier.Critical, ct);
     }
 
     /// <summary>Pending requests, soonest deadline first.</summary>

@@ -92,7 +92,7 @@ public sealed class AutonomyService(
     /// <summary>The owner asks for one level up; the criteria are measured now and kept with the request.</summary>
     public async Task<Result<string>> RequestPromotionAsync(string agentId, string? justification, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.AgentOwner);
+        var access = await guard.RequireToActAsync(Roles.AgentOwner);
         if (access.IsFailure)
             return access.Error;
         var actor = access.Value;
@@ -135,7 +135,7 @@ public sealed class AutonomyService(
     /// <summary>An officer approves (the agent's level rises for its very next request) or rejects, with a reason.</summary>
     public async Task<Result> DecideAsync(string requestId, bool approve, string? reason, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         var actor = access.Value;

@@ -64,7 +64,7 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
 
     public async Task<Result<ViolationRow>> ReviewAsync(string decisionId, FindingReview verdict, string? note, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         if (verdict == FindingReview.Unreviewed)

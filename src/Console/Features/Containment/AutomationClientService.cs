@@ -42,7 +42,7 @@ public sealed class AutomationClientService(
 
     public async Task<Result<NewAutomationClient>> CreateAsync(string? name, IReadOnlyCollection<string> scopes, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireStepUpAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         var text = name?.Trim();
@@ -73,7 +73,7 @@ public sealed class AutomationClientService(
 
     public async Task<Result> RevokeAsync(string clientId, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         await using var db = contexts.CreateDbContext();

@@ -29,7 +29,7 @@ public sealed class ContainmentService(
     /// <param name="confirmation">For a global trip, the typed phrase <see cref="Trip.GlobalPhrase"/>.</param>
     public async Task<Result<TripResult>> TripAsync(ContainmentScope scope, string? target, string? reason, string? confirmation = null, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Trippers);
+        var access = await guard.RequireToActAsync(Trippers);
         if (access.IsFailure)
             return access.Error;
         var actor = access.Value;
@@ -45,7 +45,7 @@ public sealed class ContainmentService(
     /// <summary>An officer's agreement to release; returns whether it released (a global release needs a second officer).</summary>
     public async Task<Result<bool>> ReleaseAsync(string containmentId, string? reason, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireStepUpAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         var voter = new Voter(access.Value.Id, access.Value.Email, access.Value.Name, access.Value.Roles, IsActive: true);
@@ -55,7 +55,7 @@ public sealed class ContainmentService(
     /// <summary>A drill on one agent: trip, wait for its next request to be refused, end, record the figures.</summary>
     public async Task<Result<DrillResult>> RunDrillAsync(string agentId, int waitSeconds = 30, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         return await drills.DrillAsync(agentId, new ContainmentActor(TripSource.Drill, access.Value.Id.Value, access.Value.Email, access.Value.Name),

@@ -247,7 +247,7 @@ public sealed class CredentialService(
         CancellationToken cancellationToken,
         bool allowRetired = false)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         await using var db = contexts.CreateDbContext();
@@ -308,7 +308,7 @@ public sealed class CredentialService(
 
     private async Task<Result> RefuseAfterAccessAsync(string agentId, Error error, CancellationToken cancellationToken)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         await using var db = contexts.CreateDbContext();

@@ -32,7 +32,7 @@ public sealed class EvidenceDefinitionService(
     public async Task<Result<string>> CreateDefinitionAsync(EvidenceDefinitionDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var actor = await access.RequireAsync(EvidenceAccess.Managers);
+        var actor = await access.RequireToActAsync(EvidenceAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         var problems = EvidenceDefinitionRules.Validate(draft);
@@ -49,7 +49,7 @@ public sealed class EvidenceDefinitionService(
     public async Task<Result> UpdateDefinitionAsync(string id, EvidenceDefinitionDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var actor = await access.RequireAsync(EvidenceAccess.Managers);
+        var actor = await access.RequireToActAsync(EvidenceAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         var problems = EvidenceDefinitionRules.Validate(draft);
@@ -67,7 +67,7 @@ public sealed class EvidenceDefinitionService(
 
     public async Task<Result> DeleteDefinitionAsync(string id, CancellationToken cancellationToken = default)
     {
-        var actor = await access.RequireAsync(EvidenceAccess.Managers);
+        var actor = await access.RequireToActAsync(EvidenceAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         await using var db = contexts.CreateDbContext();

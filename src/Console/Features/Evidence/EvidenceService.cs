@@ -42,7 +42,7 @@ public sealed class EvidenceService(
     public async Task<Result<EvidencePackRow>> GenerateAsync(EvidenceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var actor = await access.RequireAsync(EvidenceAccess.Generators);
+        var actor = await access.RequireToActAsync(EvidenceAccess.Generators);
         if (actor.IsFailure)
             return actor.Error;
         var now = clock.GetUtcNow();
@@ -74,7 +74,7 @@ public sealed class EvidenceService(
 
     public async Task<Result> RetryAsync(string packId, CancellationToken cancellationToken = default)
     {
-        var actor = await access.RequireAsync(EvidenceAccess.Generators);
+        var actor = await access.RequireToActAsync(EvidenceAccess.Generators);
         if (actor.IsFailure)
             return actor.Error;
         await using var db = contexts.CreateDbContext();

@@ -55,7 +55,7 @@ public sealed class GatewayService(
     public async Task<Result<string>> RegisterAsync(UpstreamDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var actor = await access.RequireAsync(GatewayAccess.Managers);
+        var actor = await access.RequireToActAsync(GatewayAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         var now = clock.GetUtcNow();
@@ -104,7 +104,7 @@ public sealed class GatewayService(
 
     public async Task<Result> RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
-        var actor = await access.RequireAsync(GatewayAccess.Managers);
+        var actor = await access.RequireToActAsync(GatewayAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         await using var db = contexts.CreateDbContext();
@@ -121,7 +121,7 @@ public sealed class GatewayService(
     /// <summary>Closes the upstream's connection (a stdio upstream's process stops); the next call starts it again.</summary>
     public async Task<Result> ReconnectAsync(string id, CancellationToken cancellationToken = default)
     {
-        var actor = await access.RequireAsync(GatewayAccess.Managers);
+        var actor = await access.RequireToActAsync(GatewayAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         await using var db = contexts.CreateDbContext();
@@ -135,7 +135,7 @@ public sealed class GatewayService(
         string id, string kind, Func<WardenDbContext, Upstream, DateTimeOffset, Task<Result>> change, Func<Upstream, object> data,
         CancellationToken cancellationToken)
     {
-        var actor = await access.RequireAsync(GatewayAccess.Managers);
+        var actor = await access.RequireToActAsync(GatewayAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
         await using var db = contexts.CreateDbContext();

@@ -77,7 +77,7 @@ public sealed class GuardrailReviewService(
 
     public async Task<Result<FindingRow>> ReviewAsync(long findingId, FindingReview verdict, string? note, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         if (verdict == FindingReview.Unreviewed)

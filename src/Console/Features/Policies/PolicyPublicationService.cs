@@ -34,7 +34,7 @@ public sealed class PolicyPublicationService(
     /// </summary>
     public async Task<Result<PublishResult>> PublishAsync(int versionId, string? reason, IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireStepUpAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         reason = reason?.Trim();
@@ -91,7 +91,7 @@ public sealed class PolicyPublicationService(
     /// <summary>A second officer (not the one who asked) puts a widening version in force, or refuses it with a reason.</summary>
     public async Task<Result<PublicationView>> DecidePublicationAsync(int publicationId, bool approve, string? reason, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireStepUpAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         reason = reason?.Trim();

@@ -27,7 +27,7 @@ public sealed class PolicyReplayService(
     /// </summary>
     public async Task<Result<ReplayRunView>> StartReplayAsync(int versionId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(ReplayReaders);
+        var access = await guard.RequireToActAsync(ReplayReaders);
         if (access.IsFailure)
             return access.Error;
         if (to <= from)

@@ -67,7 +67,7 @@ public sealed class PolicyService(
     /// <summary>Saves a new version, whatever its problems (so work is never lost); only a valid version whose tests pass can be published.</summary>
     public async Task<Result<PolicyVersionView>> SaveAsync(string yaml, string? comment, CancellationToken ct = default)
     {
-        var access = await guard.RequireAsync(Roles.SecurityOfficer);
+        var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
             return access.Error;
         comment = comment?.Trim();

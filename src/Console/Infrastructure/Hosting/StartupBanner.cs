@@ -9,6 +9,7 @@ internal static class StartupBanner
     {
         var lines = new List<string> { string.Empty, $"Warden demo is serving {url}", $"Sign in with any of these (password: {demo.Password}):" };
         lines.AddRange(DemoPeople.All.Select(p => $"  {p.Email,-26} {p.Role}"));
+        lines.Add($"Second factor: authenticator key {demo.AuthenticatorKey} (demo only); the sign-in page shows the current code.");
         lines.Add($"Demo agents (client secret: {demo.AgentSecret}; token endpoint {url}/connect/token):");
         lines.AddRange(DemoAgents.All.Select(a => $"  {a.Id,-26} {a.Draft.Name}, owned by {a.OwnerEmail}"));
         lines.Add($"MCP gateway: {url}/mcp (bearer: an agent's access token); the support agent reaches the demo knowledge base there.");

@@ -9,6 +9,12 @@ public sealed class DemoOptions
 
     public string Password { get; set; } = "Warden-Demo-1";
 
+    /// <summary>
+    /// The authenticator key (base32) every demo person is enrolled with, so that a demo sign-in can
+    /// give its second factor from any authenticator app, or from the code the demo shows.
+    /// </summary>
+    public string AuthenticatorKey { get; set; } = DemoPeople.AuthenticatorKey;
+
     /// <summary>Client secret of the demo agents.</summary>
     public string AgentSecret { get; set; } = "Warden-Demo-Agent-1";
 

@@ -6,6 +6,9 @@ public sealed record DemoPerson(string Email, string DisplayName, string Role);
 
 public static class DemoPeople
 {
+    /// <summary>The documented demo authenticator key (README): never a secret, never outside demo mode.</summary>
+    public const string AuthenticatorKey = "JBSWY3DPEHPK3PXPWARDENDEMOKEY234";
+
     public static readonly IReadOnlyList<DemoPerson> All =
     [
         new("admin@warden.example", "Ada Admin", Roles.Administrator),

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Warden.Components.Account;
@@ -33,7 +34,17 @@ public static class IdentityRegistration
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = sessions.RevalidationInterval);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = sessions.RevalidationInterval;
+            // The principal is rebuilt from the database on each validation: keep what the sign-in proved.
+            o.OnRefreshingPrincipal = refreshing =>
+            {
+                if (refreshing is { CurrentPrincipal: { } current, NewPrincipal.Identity: ClaimsIdentity identity })
+                    identity.AddClaims(ProofClaims.Of(current));
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {

@@ -19,15 +19,22 @@ public sealed class PeopleSeeder(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
-    public async Task<int> SeedDemoPeopleAsync(string password)
+    /// <summary>Creates the demo people that are missing, each enrolled with the documented demo authenticator key.</summary>
+    public async Task<int> SeedDemoPeopleAsync(string password, string authenticatorKey = DemoPeople.AuthenticatorKey)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var keys = (IUserAuthenticatorKeyStore<ApplicationUser>)scope.ServiceProvider.GetRequiredService<IUserStore<ApplicationUser>>();
         var created = 0;
         foreach (var person in DemoPeople.All)
         {
-            if (await users.FindByEmailAsync(person.Email) is not null)
+            if (await users.FindByEmailAsync(person.Email) is { } existing)
+            {
+                // Demo data from before second factors were required: enrol it too.
+                if (!existing.TwoFactorEnabled)
+                    await EnrolAsync(users, keys, existing, authenticatorKey);
                 continue;
+            }
             var user = new ApplicationUser
             {
                 UserName = person.Email,
@@ -38,9 +45,17 @@ public sealed class PeopleSeeder(IServiceScopeFactory scopes, TimeProvider clock
             };
             Check(await users.CreateAsync(user, password), person.Email);
             Check(await users.AddToRoleAsync(user, person.Role), person.Email);
+            await EnrolAsync(users, keys, user, authenticatorKey);
             created++;
         }
         return created;
+    }
+
+    private static async Task EnrolAsync(
+        UserManager<ApplicationUser> users, IUserAuthenticatorKeyStore<ApplicationUser> keys, ApplicationUser user, string authenticatorKey)
+    {
+        await keys.SetAuthenticatorKeyAsync(user, authenticatorKey, CancellationToken.None);
+        Check(await users.SetTwoFactorEnabledAsync(user, true), user.Email ?? user.Id);
     }
 
     public async Task<bool> AnyActiveAdministratorAsync()

@@ -11,4 +11,10 @@ public sealed class SessionOptions
     public int RevalidationSeconds { get; set; } = 30;
 
     public TimeSpan RevalidationInterval => TimeSpan.FromSeconds(RevalidationSeconds);
+
+    /// <summary>How recent a sign-in or second-factor check must be for the most dangerous actions.</summary>
+    [Range(1, 120)]
+    public int StepUpMinutes { get; set; } = 10;
+
+    public TimeSpan StepUpWindow => TimeSpan.FromMinutes(StepUpMinutes);
 }

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Warden.Infrastructure.Identity;
 
-/// <summary>Refuses sign-in, and ends existing cookies at their next validation, for disabled accounts.</summary>
+/// <summary>
+/// Refuses sign-in, and ends existing cookies at their next validation, for disabled accounts; stamps
+/// every sign-in with what it proved (<see cref="ProofClaims"/>), and keeps those stamps, unrenewed,
+/// when the cookie is only refreshed.
+/// </summary>
 public sealed class WardenSignInManager(
     UserManager<ApplicationUser> userManager,
     IHttpContextAccessor contextAccessor,
@@ -14,9 +18,13 @@ public sealed class WardenSignInManager(
     ILogger<SignInManager<ApplicationUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
-    SignInAudit audit)
+    SignInAudit audit,
+    TimeProvider clock)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    private IReadOnlyList<Claim>? _refreshedProof;
+    private bool _passkey;
+
     public override async Task<bool> CanSignInAsync(ApplicationUser user) =>
         !user.IsDisabled && await base.CanSignInAsync(user);
 
@@ -42,4 +50,63 @@ public sealed class WardenSignInManager(
         var user = await base.ValidateSecurityStampAsync(principal);
         return user is { IsDisabled: false } ? user : null;
     }
+
+    public override async Task<SignInResult> PasskeySignInAsync(string credentialJson)
+    {
+        _passkey = true;
+        try
+        {
+            return await base.PasskeySignInAsync(credentialJson);
+        }
+        finally
+        {
+            _passkey = false;
+        }
+    }
+
+    public override async Task RefreshSignInAsync(ApplicationUser user)
+    {
+        var current = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var proof = current.Principal is { } principal ? ProofClaims.Of(principal).ToList() : [];
+        // A refresh after the second factor was removed must not keep claiming it.
+        if (!await HasSecondFactorAsync(user))
+            proof.RemoveAll(c => c.Type == ProofClaims.SecondFactor);
+        _refreshedProof = proof;
+        try
+        {
+            await base.RefreshSignInAsync(user);
+        }
+        finally
+        {
+            _refreshedProof = null;
+        }
+    }
+
+    /// <summary>Renews the session's proof after the person confirmed their second factor again.</summary>
+    public async Task ConfirmSecondFactorAsync(ApplicationUser user)
+    {
+        var current = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        _refreshedProof = [.. ProofClaims.For(secondFactor: true, clock.GetUtcNow())];
+        try
+        {
+            await SignInWithClaimsAsync(user, current.Properties ?? new AuthenticationProperties(), [new Claim("amr", "mfa")]);
+        }
+        finally
+        {
+            _refreshedProof = null;
+        }
+    }
+
+    public override Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        var claims = additionalClaims.Where(c => c.Type is not (ProofClaims.SecondFactor or ProofClaims.ProvedAt)).ToList();
+        if (_refreshedProof is not null)
+            claims.AddRange(_refreshedProof);
+        else
+            claims.AddRange(ProofClaims.For(_passkey || claims.Any(c => c is { Type: "amr", Value: "mfa" }), clock.GetUtcNow()));
+        return base.SignInWithClaimsAsync(user, authenticationProperties, claims);
+    }
+
+    private async Task<bool> HasSecondFactorAsync(ApplicationUser user) =>
+        await UserManager.GetTwoFactorEnabledAsync(user) || (await UserManager.GetPasskeysAsync(user)).Count > 0;
 }

@@ -1,6 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain.People;
 using Warden.Features.Administration;
+using Warden.Infrastructure.Identity;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Administration;
@@ -65,6 +68,13 @@ public sealed class SessionRevalidationTests(QuickRevalidationAppFactory app) : 
         var email = TestPeople.NewEmail("session");
         var created = await AsAdminAsync(s => s.CreateUserAsync(new NewUser(email, null, TestPeople.Password, roles)));
         created.IsSuccess.ShouldBeTrue(created.Error.ToString());
+        // Enrolled, so that an officer signs in with the code and reaches the pages this test opens.
+        await app.InScopeAsync(async sp =>
+        {
+            var user = await sp.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(created.Value);
+            await SecondFactors.EnrolAsync(sp, user!);
+            return true;
+        });
         return (created.Value, email);
     }
 

@@ -22,6 +22,8 @@ internal static class ApprovalScenario
         var created = await app.AsUserAsync<UserAdministrationService, Result<string>>(
             DemoAccounts.Admin, s => s.CreateUserAsync(new NewUser(email, email.Split('@')[0], TestPeople.Password, roles)));
         created.IsSuccess.ShouldBeTrue(created.Error.ToString());
+        // Enrolled at once, as officers must be before they act, so that racing calls start from an enrolled person.
+        await SecondFactors.EnsureEnrolledAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), email);
         return email;
     }
 

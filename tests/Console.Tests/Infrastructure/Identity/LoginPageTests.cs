@@ -36,12 +36,14 @@ public sealed class LoginPageTests(WardenAppFactory app) : IClassFixture<WardenA
     }
 
     [Fact]
-    public async Task Login_WithTheRightPassword_RedirectsWithAStrictHttpOnlySessionCookie()
+    public async Task Login_WithTheRightPasswordAndCode_RedirectsWithAStrictHttpOnlySessionCookie()
     {
         using var browser = app.CreateBrowser();
+        using var password = await browser.SubmitLoginAsync(DemoAccounts.Auditor, DemoAccounts.Password);
 
-        using var response = await browser.SubmitLoginAsync(DemoAccounts.Auditor, DemoAccounts.Password);
+        using var response = await browser.SubmitSecondFactorAsync(password.Headers.Location!.OriginalString, SecondFactors.CurrentCode());
 
+        SessionCookies(password).ShouldBeEmpty("the demo people are enrolled: the password alone gives no session");
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var session = SessionCookies(response).ShouldHaveSingleItem();
         session.ShouldContain("httponly", Case.Insensitive);
