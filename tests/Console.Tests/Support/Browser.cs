@@ -29,6 +29,25 @@ public static class Browser
     public static async Task<HttpClient> SignInAsync(this WebApplicationFactory<Program> app, string email, string password = DemoAccounts.Password)
     {
         var browser = app.CreateBrowser();
+        try
+        {
+            await browser.SignInAsync(email, password);
+        }
+        catch
+        {
+            browser.Dispose();
+            throw;
+        }
+        return browser;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="browser"/> in as <paramref name="email"/> (a browser of any app, such as one
+    /// started as a process), giving the authenticator code when the person is enrolled; throws with
+    /// the page's text if the login is refused.
+    /// </summary>
+    public static async Task SignInAsync(this HttpClient browser, string email, string password = DemoAccounts.Password)
+    {
         var response = await browser.SubmitLoginAsync(email, password);
         if (response.StatusCode == HttpStatusCode.Redirect && IsSecondFactorPage(response))
         {
@@ -40,10 +59,8 @@ public static class Browser
         if (response.StatusCode != HttpStatusCode.Redirect || IsSecondFactorPage(response))
         {
             var page = await response.Content.ReadAsStringAsync();
-            browser.Dispose();
             throw new InvalidOperationException($"Login as {email} was refused ({(int)response.StatusCode}): {VisibleText(page)}");
         }
-        return browser;
     }
 
     /// <summary>GETs the login page, then posts it back the way the browser would, antiforgery token included.</summary>

@@ -82,7 +82,7 @@ public sealed class AgentChangeReviewService(
 
     public async Task<Result> ApproveAsync(string requestId, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(Officers);
+        var guard = await access.RequireToActAsync(Officers);
         if (guard.IsFailure)
             return guard.Error;
         var officer = guard.Value;
@@ -125,7 +125,7 @@ public sealed class AgentChangeReviewService(
 
     public async Task<Result> RejectAsync(string requestId, string reason, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(Officers);
+        var guard = await access.RequireToActAsync(Officers);
         if (guard.IsFailure)
             return guard.Error;
         var officer = guard.Value;

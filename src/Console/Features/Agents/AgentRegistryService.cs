@@ -65,7 +65,7 @@ public sealed class AgentRegistryService(
     /// </summary>
     public async Task<Result<AgentEditOutcome>> SubmitEditAsync(string id, AgentDraft draft, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(AgentAccess.Readers);
+        var guard = await access.RequireToActAsync(AgentAccess.Readers);
         if (guard.IsFailure)
             return guard.Error;
         var actor = guard.Value;

@@ -205,7 +205,7 @@ public sealed class CredentialService(
     /// </summary>
     public async Task<Result<AgentEditOutcome>> RequestTokenLifetimeAsync(string agentId, int minutes, CancellationToken cancellationToken = default)
     {
-        var guard = await access.RequireAsync(AgentAccess.Registrars);
+        var guard = await access.RequireToActAsync(AgentAccess.Registrars);
         if (guard.IsFailure)
             return guard.Error;
         await using var db = contexts.CreateDbContext();

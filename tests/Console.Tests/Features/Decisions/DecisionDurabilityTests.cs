@@ -188,8 +188,7 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
             BaseAddress = app.Client.BaseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        using (var login = await browser.SubmitLoginAsync(DemoAccounts.Auditor, DemoAccounts.Password))
-            login.StatusCode.ShouldBe(HttpStatusCode.Redirect, Browser.VisibleText(await login.Content.ReadAsStringAsync(cancellationToken)));
+        await browser.SignInAsync(DemoAccounts.Auditor, DemoAccounts.Password);
         using var response = await browser.GetAsync(new Uri("/audit/verify", UriKind.Relative), cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
