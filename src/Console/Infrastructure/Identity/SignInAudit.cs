@@ -10,14 +10,15 @@ public sealed class SignInAudit(CredentialFailureAudit audit, IHttpContextAccess
     public const string Failed = "person.sign_in_failed";
     public const string LockedOut = "person.locked_out";
 
-    public async Task RecordAsync(ApplicationUser? user, string? userName, SignInResult result, bool lockoutStarted)
+    /// <param name="wrong">What was wrong when the person is known, allowed and not locked out: the password, or the second factor.</param>
+    public async Task RecordAsync(ApplicationUser? user, string? userName, SignInResult result, bool lockoutStarted, string wrong = "wrong_password")
     {
         if (result.Succeeded || result.RequiresTwoFactor)
             return;
         var reason = user is null ? "unknown_account"
             : result.IsLockedOut && !lockoutStarted ? "locked_out"
             : result.IsNotAllowed ? "not_allowed"
-            : "wrong_password";
+            : wrong;
         var actor = user is null ? AuditActor.System : AuditActor.Person(user.Id, user.Email ?? user.UserName ?? user.Id);
         var subject = user?.Id ?? userName;
         var address = http.HttpContext?.Connection.RemoteIpAddress?.ToString();

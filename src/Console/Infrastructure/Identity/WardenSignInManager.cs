@@ -45,6 +45,28 @@ public sealed class WardenSignInManager(
         return result;
     }
 
+    /// <summary>A wrong authenticator code at sign-in is audited and counted like a wrong password (it counts toward lockout too).</summary>
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var lockedBefore = user is not null && UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user);
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        if (user is not null)
+            await audit.RecordAsync(user, user.UserName, result, lockoutStarted: result.IsLockedOut && !lockedBefore, wrong: "wrong_second_factor");
+        return result;
+    }
+
+    /// <summary>A wrong recovery code at sign-in is audited and counted like a wrong authenticator code.</summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var lockedBefore = user is not null && UserManager.SupportsUserLockout && await UserManager.IsLockedOutAsync(user);
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (user is not null)
+            await audit.RecordAsync(user, user.UserName, result, lockoutStarted: result.IsLockedOut && !lockedBefore, wrong: "wrong_recovery_code");
+        return result;
+    }
+
     public override async Task<ApplicationUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
         var user = await base.ValidateSecurityStampAsync(principal);

@@ -50,6 +50,25 @@ public sealed class SecondFactorSignInTests(WardenAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task AGuessedCode_AtSignIn_IsAuditedAsAWrongSecondFactor()
+    {
+        var person = await app.InScopeAsync(async sp => (await sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(DemoAccounts.Admin))!.Id);
+        using var browser = app.CreateBrowser();
+        using var login = await browser.SubmitLoginAsync(DemoAccounts.Admin, DemoAccounts.Password);
+
+        using var answered = await browser.SubmitSecondFactorAsync(login.Headers.Location!.OriginalString, WrongCode());
+
+        SessionIn(answered).ShouldBeNull();
+        var failures = await app.InScopeAsync(async sp =>
+        {
+            await using var db = await sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Warden.Persistence.WardenDbContext>>().CreateDbContextAsync();
+            return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                db.AuditEvents.Where(e => e.Kind == SignInAudit.Failed && e.Subject == person).Select(e => e.Data));
+        });
+        failures.ShouldContain(data => data.Contains("wrong_second_factor"));
+    }
+
+    [Fact]
     public async Task PasswordAlone_OfAnOfficerNeverEnrolled_IsSentToEnrolInsteadOfTheConsole()
     {
         var email = await NewUnenrolledAsync(Roles.SecurityOfficer);
