@@ -63,6 +63,8 @@ public sealed class WardenHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:RunAgents", "false");
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("Demo:AgentSecret", DemoSecret);
+        // The agents these tests register act at once; the officer's review of new agents is tested in Console.Tests.
+        builder.UseSetting("Directory:NewAgentsNeedReview", "false");
     }
 
     public override async ValueTask DisposeAsync()
