@@ -1,3 +1,5 @@
+using Warden.Domain.Decisions;
+using Warden.Infrastructure.Events;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
@@ -18,6 +20,7 @@ public static class DecisionRegistration
     public static IServiceCollection AddDecisions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<UsageMeter>();
+        services.AddEventHandler<OutcomeViolated, UsageMeter>();
         services.AddSingleton<ParameterSchemas>();
         services.AddOptions<GrantOptions>().BindConfiguration(GrantOptions.SectionName).ValidateOnStart();
         services.AddSingleton<GrantKeys>();

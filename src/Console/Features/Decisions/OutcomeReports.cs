@@ -19,7 +19,7 @@ namespace Warden.Features.Decisions;
 /// violation of the decision, and what is beyond the declaration counts toward today's totals.
 /// </summary>
 public sealed class OutcomeReports(
-    IDbContextFactory<WardenDbContext> contexts, GrantTokens grants, DecisionJournal journal, AgentTokenGate gate, LiveAgents agents, UsageMeter usage,
+    IDbContextFactory<WardenDbContext> contexts, GrantTokens grants, DecisionJournal journal, AgentTokenGate gate, LiveAgents agents,
     SeverityTable severities, EventPublisher events, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -32,9 +32,9 @@ public sealed class OutcomeReports(
             return checkedReport.Error;
         var (record, status, now) = checkedReport.Value;
         Fill(record, status, body, now);
-        // Without the agent's caps the report cannot be checked against them: it is refused, not let through.
+        // Without the agent's verified caps the report cannot be checked against them: it is refused, not let through.
         if (!AgentId.TryParse(agentId, out var id) || await agents.GetAsync(id, cancellationToken) is not { } agent)
-            return DecisionErrors.NotFound(decisionId);
+            return agents.IsRefused(id) ? DecisionErrors.AgentSettingsUnverified : DecisionErrors.NotFound(decisionId);
         var excess = ImpactExcess.Of(record.Records, record.Amount, body.Records, body.Amount, agent.Caps);
         var severity = excess is null ? (ViolationSeverity?)null : severities.ForCode(excess.Code);
         if (excess is not null)
@@ -47,12 +47,10 @@ public sealed class OutcomeReports(
         {
             return DecisionErrors.GrantUsed;
         }
+        // Told before the report is answered: the agent's next request meets the totals, the breakers and any demotion.
         if (excess is not null)
-        {
-            if (excess.ExtraRecords > 0 || excess.ExtraAmount > 0)
-                await usage.CountLaterAsync(agentId, record.DecidedAt, excess.ExtraRecords, excess.ExtraAmount, cancellationToken);
-            await events.PublishAsync(new OutcomeViolated(record.Id, agentId, agent.OwnerId.Value, agent.Segment, excess.Code, severity!.Value, now), cancellationToken);
-        }
+            await events.PublishAsync(new OutcomeViolated(record.Id, agentId, agent.OwnerId.Value, agent.Segment, excess.Code, severity!.Value, now,
+                                                          record.DecidedAt, excess.ExtraRecords, excess.ExtraAmount), cancellationToken);
         return new OutcomeResponse(record.Id, status, now);
     }
 

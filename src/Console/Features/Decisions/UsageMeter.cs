@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Warden.Domain.Decisions;
 using Warden.Infrastructure.Cluster;
+using Warden.Infrastructure.Events;
 using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
@@ -18,7 +19,7 @@ namespace Warden.Features.Decisions;
 /// counted one at a time whatever instance they reach, and a limit of N a minute allows at most N.
 /// </para>
 /// </summary>
-public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, StateEpoch state)
+public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, StateEpoch state) : IEventHandler<OutcomeViolated>
 {
     private readonly ConcurrentDictionary<string, Counters> _agents = new(StringComparer.Ordinal);
 
@@ -68,6 +69,15 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
             counters.RecordsToday += records;
             counters.AmountToday += amount;
         }
+    }
+
+    /// <summary>What an outcome reported beyond its request's declaration counts toward the day it was decided.</summary>
+    public Task HandleAsync(OutcomeViolated happened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(happened);
+        return happened.ExtraRecords > 0 || happened.ExtraAmount > 0
+            ? CountLaterAsync(happened.AgentId, happened.DecidedAt, happened.ExtraRecords, happened.ExtraAmount, cancellationToken)
+            : Task.CompletedTask;
     }
 
     /// <summary>
