@@ -12,7 +12,7 @@ public static class AgentRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddStateView<LiveAgents>();
-        services.AddDecisionState<Warden.Domain.Agents.Agent>();
+        services.AddDecisionState<Warden.Domain.Agents.Agent>(a => a.Id.Value);
         services.AddSingleton<AgentSettingsBaseline>();
         services.AddScoped<AgentDirectoryService>();
         services.AddScoped<AgentRegistryService>();

@@ -86,6 +86,25 @@ public sealed class LiveAgents(IServiceProvider services) : IStateView
 
     private static string AlertKey(AgentId id) => "agent:" + id.Value;
 
+    public IReadOnlyCollection<Type> Follows { get; } = [typeof(Agent)];
+
+    /// <summary>Drops the copies of the agents another instance changed (every copy when it did not name them).</summary>
+    public Task ReloadAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var ids = new List<AgentId>();
+        foreach (var key in changes.KeysOf(typeof(Agent)) ?? Enumerable.Empty<string>())
+        {
+            if (!AgentId.TryParse(key, out var id))
+                return ReloadAsync(cancellationToken);
+            ids.Add(id);
+        }
+        if (changes.KeysOf(typeof(Agent)) is null)
+            return ReloadAsync(cancellationToken);
+        Invalidate(ids);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Drops every copy: another instance changed agents.</summary>
     public Task ReloadAsync(CancellationToken cancellationToken)
     {

@@ -304,21 +304,22 @@ public sealed partial class AuditWriter(
         return (head, current);
     }
 
-    /// <summary>The names of the decision-state types this transaction changes, or null when it changes none.</summary>
-    private string? ChangedState(WardenDbContext db, bool detect = true)
+    /// <summary>What this transaction changes of the decision state (types and the keys of their rows), or null when it changes none.</summary>
+    private StateChanges? ChangedState(WardenDbContext db, bool detect = true)
     {
         var tracker = db.ChangeTracker;
         var auto = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = detect && auto;
         try
         {
-            var names = tracker.Entries()
-                .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && decisionState.Includes(e.Metadata.ClrType))
-                .Select(e => e.Metadata.ClrType.Name)
-                .Distinct(StringComparer.Ordinal)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            return names.Count == 0 ? null : string.Join(' ', names);
+            StateChanges? changes = null;
+            foreach (var entry in tracker.Entries())
+            {
+                var type = entry.Metadata.ClrType;
+                if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && decisionState.Includes(type))
+                    (changes ??= new StateChanges()).Add(type, decisionState.KeyOf(type, entry.Entity));
+            }
+            return changes;
         }
         finally
         {
@@ -327,18 +328,20 @@ public sealed partial class AuditWriter(
     }
 
     /// <summary>Adds the next state change when <paramref name="changed"/> names any, and (shared) tells the other instances at commit.</summary>
-    private async Task<long?> AdvanceAsync(WardenDbContext db, string? changed, long current, List<object> added, CancellationToken cancellationToken)
+    private async Task<long?> AdvanceAsync(WardenDbContext db, StateChanges? changed, long current, List<object> added, CancellationToken cancellationToken)
     {
         if (changed is null)
             return null;
-        var change = new StateChange { Epoch = current + 1, Changed = changed.Length <= 400 ? changed : changed[..400], ChangedAt = clock.GetUtcNow() };
+        var names = changed.Names;
+        var change = new StateChange { Epoch = current + 1, Changed = names.Length <= 400 ? names : names[..400], ChangedAt = clock.GetUtcNow() };
         db.StateChanges.Add(change);
         added.Add(change);
         if (_shared)
         {
-            // Delivered when the transaction commits, and only then.
-            var epochText = change.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({StateFollower.Channel}, {epochText})", cancellationToken);
+            // Delivered when the transaction commits, and only then; it names what changed, so the
+            // other instances read again only that (PostgreSQL allows payloads under 8,000 bytes).
+            var payload = changed.Payload(change.Epoch);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({StateFollower.Channel}, {payload})", cancellationToken);
         }
         return change.Epoch;
     }

@@ -23,7 +23,7 @@ public static class ContainmentRegistration
         services.AddEventHandler<OutcomeViolated, CircuitBreakers>();
         services.AddSingleton<ContainmentRegistry>();
         services.AddStateView<ContainmentRegistry>();
-        services.AddDecisionState<Warden.Domain.Containment.Containment>();
+        services.AddDecisionState<Warden.Domain.Containment.Containment>(c => c.Id);
         services.AddSingleton<ContainmentTurns>();
         services.AddSingleton<ContainmentEngine>();
         services.AddSingleton<ContainmentReleases>();

@@ -52,6 +52,75 @@ public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> conte
         await ReadAsync(db, cancellationToken);
     }
 
+    public IReadOnlyCollection<Type> Follows { get; } = [typeof(Trip), typeof(Warden.Domain.Agents.Agent)];
+
+    /// <summary>
+    /// Reads again only the containments and agents another instance changed, when it named them: a
+    /// trip elsewhere costs one read by key here, however many containments are active.
+    /// </summary>
+    public async Task ReloadAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var tripsNamed = changes.Touches(typeof(Trip)) ? changes.KeysOf(typeof(Trip)) : new HashSet<string>();
+        var agentsNamed = changes.Touches(typeof(Warden.Domain.Agents.Agent)) ? changes.KeysOf(typeof(Warden.Domain.Agents.Agent)) : new HashSet<string>();
+        var agentIds = new List<Warden.Domain.Agents.AgentId>();
+        foreach (var key in agentsNamed ?? Enumerable.Empty<string>())
+        {
+            if (!Warden.Domain.Agents.AgentId.TryParse(key, out var id))
+                agentsNamed = null;
+            else
+                agentIds.Add(id);
+        }
+        if (tripsNamed is null || agentsNamed is null)
+        {
+            await ReloadAsync(cancellationToken);
+            return;
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var tripIds = tripsNamed.ToList();
+        var trips = tripIds.Count == 0 ? []
+            : await db.Containments.AsNoTracking().Where(c => tripIds.Contains(c.Id)).ToListAsync(cancellationToken);
+        var agents = agentIds.Count == 0 ? []
+            : await db.Agents.AsNoTracking()
+                .Where(a => agentIds.Contains(a.Id))
+                .Select(a => new { a.Id, a.Status, a.OwnerId, a.Segment })
+                .ToListAsync(cancellationToken);
+        ContainmentSet before, set;
+        lock (_write)
+        {
+            before = _current;
+            set = before;
+            // Unchanged (this instance's own trip, already swapped in), the set stays the same object.
+            foreach (var id in tripIds)
+            {
+                var held = set.All.FirstOrDefault(c => c.Id == id);
+                var trip = trips.FirstOrDefault(t => t.Id == id && t.ReleasedAt == null);
+                if (trip is null && held is not null)
+                    set = set.Without(id);
+                else if (trip is not null && ToActive(trip) is var active && active != held)
+                    set = set.With(active);
+            }
+            _current = set;
+        }
+        foreach (var (agentId, containmentId) in _containedBy)
+        {
+            if (!set.All.Any(c => c.Id == containmentId))
+                _containedBy.TryRemove(new KeyValuePair<string, string>(agentId, containmentId));
+        }
+        foreach (var agent in agents)
+        {
+            if (agent.Status == Warden.Domain.Agents.AgentStatus.Contained
+                && set.Covering(agent.Id.Value, agent.OwnerId.Value, agent.Segment) is { } covering)
+                _containedBy[agent.Id.Value] = covering.Id;
+            else
+                _containedBy.TryRemove(agent.Id.Value, out _);
+        }
+        foreach (var id in agentIds.Select(a => a.Value).Except(agents.Select(a => a.Id.Value), StringComparer.Ordinal))
+            _containedBy.TryRemove(id, out _);
+        if (!SameIds(before, set))
+            Raise();
+    }
+
     private async Task ReadAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         var active = await db.Containments.AsNoTracking().Where(c => c.ReleasedAt == null).ToListAsync(cancellationToken);

@@ -74,6 +74,8 @@ public sealed class PolicyStore(
         }
     }
 
+    public IReadOnlyCollection<Type> Follows { get; } = [typeof(PolicyPublication)];
+
     /// <summary>Another instance published: the newest publication is in force here too.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken) => await RefreshAsync(cancellationToken);
 

@@ -26,7 +26,7 @@ public static class AgentIdentityRegistration
         services.AddSingleton<AgentTokenGateLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<AgentTokenGateLoader>());
         services.AddStateView<AgentTokenGateLoader>();
-        services.AddDecisionState<AgentCredential>();
+        services.AddDecisionState<AgentCredential>(c => c.AgentId);
         services.AddSingleton<ClientAssertionReplayCache>();
         services.AddOptions<CredentialThrottleOptions>().Bind(configuration.GetSection(CredentialThrottleOptions.SectionName))
             .ValidateDataAnnotations()

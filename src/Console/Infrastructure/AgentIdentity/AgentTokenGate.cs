@@ -75,6 +75,21 @@ public sealed class AgentTokenGate
         }
     }
 
+    /// <summary>
+    /// Puts the database's restrictions in force for the agents named only: each gets its status and
+    /// watermark, or (null) is active again with no watermark.
+    /// </summary>
+    internal void LoadSome(IReadOnlyDictionary<string, (AgentStatus Status, DateTimeOffset? ValidAfter)?> restrictions)
+    {
+        foreach (var (agentId, restriction) in restrictions)
+        {
+            if (restriction is { } r)
+                _agents[agentId] = new Entry(r.Status, r.ValidAfter);
+            else
+                _agents.TryRemove(agentId, out _);
+        }
+    }
+
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 
     private sealed record Entry(AgentStatus Status, DateTimeOffset? ValidAfter);

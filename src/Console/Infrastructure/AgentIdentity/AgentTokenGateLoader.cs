@@ -36,5 +36,53 @@ internal sealed class AgentTokenGateLoader(AgentTokenGate gate, IDbContextFactor
         gate.Load(entries);
     }
 
+    public IReadOnlyCollection<Type> Follows { get; } = [typeof(Agent), typeof(AgentCredential)];
+
+    /// <summary>Reads only the agents another instance changed (or whose credentials it changed), when it named them.</summary>
+    public async Task ReloadAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in Follows)
+        {
+            if (!changes.Touches(type))
+                continue;
+            if (changes.KeysOf(type) is not { } keys)
+            {
+                await ReloadAsync(cancellationToken);
+                return;
+            }
+            named.UnionWith(keys);
+        }
+        var ids = new List<AgentId>();
+        foreach (var key in named)
+        {
+            if (!AgentId.TryParse(key, out var id))
+            {
+                await ReloadAsync(cancellationToken);
+                return;
+            }
+            ids.Add(id);
+        }
+        var agentIds = named.ToList();
+        await using var db = contexts.CreateDbContext();
+        var statuses = await db.Agents.AsNoTracking()
+            .Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Status })
+            .ToDictionaryAsync(a => a.Id.Value, a => a.Status, StringComparer.Ordinal, cancellationToken);
+        var watermarks = await db.Set<AgentCredential>().AsNoTracking()
+            .Where(c => agentIds.Contains(c.AgentId) && c.TokensValidAfter != null)
+            .ToDictionaryAsync(c => c.AgentId, c => c.TokensValidAfter, StringComparer.Ordinal, cancellationToken);
+        var entries = new Dictionary<string, (AgentStatus Status, DateTimeOffset? ValidAfter)?>(StringComparer.Ordinal);
+        foreach (var agentId in named)
+        {
+            // An agent no longer in the database has nothing to refuse on, as on a whole read.
+            var status = statuses.TryGetValue(agentId, out var found) ? found : AgentStatus.Active;
+            var validAfter = watermarks.GetValueOrDefault(agentId);
+            entries[agentId] = status == AgentStatus.Active && validAfter is null ? null : (status, validAfter);
+        }
+        gate.LoadSome(entries);
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,9 +21,13 @@ public static class ClusterRegistration
         return services;
     }
 
-    /// <summary>Committed changes to <typeparamref name="TEntity"/> can change decisions: they advance the state epoch.</summary>
-    public static IServiceCollection AddDecisionState<TEntity>(this IServiceCollection services) where TEntity : class =>
-        services.AddSingleton(new DecisionStateType(typeof(TEntity)));
+    /// <summary>
+    /// Committed changes to <typeparamref name="TEntity"/> can change decisions: they advance the state
+    /// epoch. <paramref name="key"/> names a changed row to other instances (the views following the
+    /// type read again only those rows); without it they read the type whole.
+    /// </summary>
+    public static IServiceCollection AddDecisionState<TEntity>(this IServiceCollection services, Func<TEntity, string?>? key = null) where TEntity : class =>
+        services.AddSingleton(new DecisionStateType(typeof(TEntity), key is null ? null : entity => key((TEntity)entity)));
 
     /// <summary><typeparamref name="TView"/> is read again when another instance changed the shared state.</summary>
     public static IServiceCollection AddStateView<TView>(this IServiceCollection services) where TView : class, IStateView =>

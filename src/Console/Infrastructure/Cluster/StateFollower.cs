@@ -8,16 +8,25 @@ namespace Warden.Infrastructure.Cluster;
 /// <summary>An in-memory view of shared state that is read again from the database when another instance changed it.</summary>
 public interface IStateView
 {
+    /// <summary>The decision-state types (see <see cref="DecisionState"/>) whose changes this view reflects.</summary>
+    IReadOnlyCollection<Type> Follows { get; }
+
+    /// <summary>Reads the whole view again.</summary>
     Task ReloadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads again what <paramref name="changes"/> touched of the types it follows (by default, the whole view).</summary>
+    Task ReloadAsync(StateChanges changes, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 }
 
 /// <summary>
 /// Keeps this instance's views current when instances share PostgreSQL. It listens on
 /// <see cref="Channel"/> (the writer notifies in the transaction of every state change, so the
 /// notification arrives once the change is committed) and reads the newest epoch on every
-/// notification and at least every heartbeat. A newer epoch reloads every <see cref="IStateView"/>
-/// before the view is confirmed. A lost connection confirms nothing: the view ages past the bound and
-/// decisions are refused until the follower is back.
+/// notification and at least every heartbeat. A newer epoch reloads the <see cref="IStateView"/>s
+/// before the view is confirmed: when the notifications named what every epoch in between changed
+/// (<see cref="StateChanges"/>), only the views following those types, and within them only those
+/// rows; otherwise every view whole. A lost connection confirms nothing: the view ages past the bound
+/// and decisions are refused until the follower is back.
 /// </summary>
 public sealed partial class StateFollower(
     DatabaseConnection connection,
@@ -34,7 +43,13 @@ public sealed partial class StateFollower(
     public const string Channel = "warden_state";
     public const string EpochQuery = """SELECT COALESCE(MAX("Epoch"), 0) FROM "StateChanges" """;
 
+    /// <summary>Beyond this many epochs behind, the views are read whole whatever the notifications said.</summary>
+    private const int MaxNamedGap = 256;
+
     private readonly SemaphoreSlim _reading = new(1, 1);
+    private readonly IStateView[] _views = [.. views];
+    // What each notified epoch changed (an epoch whose payload could not be read is absent).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, StateChanges> _notices = new();
     private int _notified;
 
     /// <summary>Reads the epoch now on a connection of its own (and reloads the views if it moved); one read at a time.</summary>
@@ -75,7 +90,14 @@ public sealed partial class StateFollower(
             {
                 await using var db = new NpgsqlConnection(_connectionString);
                 await db.OpenAsync(stoppingToken);
-                db.Notification += (_, _) => Interlocked.Exchange(ref _notified, 1);
+                db.Notification += (_, e) =>
+                {
+                    if (_notices.Count > 4 * MaxNamedGap)
+                        _notices.Clear();
+                    if (StateChanges.TryParse(e.Payload, out var notified, out var changes))
+                        _notices[notified] = changes;
+                    Interlocked.Exchange(ref _notified, 1);
+                };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 if (failures > 0)
@@ -130,13 +152,37 @@ public sealed partial class StateFollower(
         long current;
         await using (var read = new NpgsqlCommand(EpochQuery, db) { CommandTimeout = 5 })
             current = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        if (force || current > epoch.View)
+        var view = epoch.View;
+        if (force || current > view)
         {
             // The views are independent: read together, the slowest sets the time to catch up.
-            await Task.WhenAll(views.Select(view => view.ReloadAsync(cancellationToken)));
-            StateFollowerLog.Reloaded(logger, current);
+            var changes = force ? null : Between(view, current);
+            await Task.WhenAll(changes is null
+                ? _views.Select(v => v.ReloadAsync(cancellationToken))
+                : _views.Where(v => v.Follows.Any(changes.Touches)).Select(v => v.ReloadAsync(changes, cancellationToken)));
+            StateFollowerLog.Reloaded(logger, current, changes?.Names ?? "everything");
         }
         epoch.Confirmed(current, readStartedAt);
+        foreach (var seen in _notices.Keys)
+        {
+            if (seen <= current)
+                _notices.TryRemove(seen, out _);
+        }
+    }
+
+    /// <summary>What the epochs after <paramref name="view"/> up to <paramref name="current"/> changed, or null unless a notification named each of them.</summary>
+    private StateChanges? Between(long view, long current)
+    {
+        if (current - view > MaxNamedGap)
+            return null;
+        var all = new StateChanges();
+        for (var e = view + 1; e <= current; e++)
+        {
+            if (!_notices.TryGetValue(e, out var changes))
+                return null;
+            all.Merge(changes);
+        }
+        return all;
     }
 }
 
@@ -148,6 +194,6 @@ internal static partial class StateFollowerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Following the shared state again after {Failures} failed attempts.")]
     public static partial void Reconnected(ILogger logger, int failures);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Views reloaded for state epoch {Epoch}.")]
-    public static partial void Reloaded(ILogger logger, long epoch);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Views reloaded for state epoch {Epoch} ({Changed}).")]
+    public static partial void Reloaded(ILogger logger, long epoch, string changed);
 }

@@ -156,6 +156,86 @@ public sealed class StateEpochTests(WardenAppFactory app) : IClassFixture<Warden
         gate.Check(revoked.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.TokenInvalidated);
     }
 
+    [Fact]
+    public async Task TheTokenGate_ToldWhichAgentsChanged_ReadsThoseAgentsOnly_AndEverythingWhenNotTold()
+    {
+        var named = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var unnamed = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var gate = app.Services.GetRequiredService<AgentTokenGate>();
+        var loader = app.Services.GetRequiredService<AgentTokenGateLoader>();
+        var issuedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await SuspendBehindTheCachesAsync(named.Id);
+        await SuspendBehindTheCachesAsync(unnamed.Id);
+
+        var changes = new StateChanges();
+        changes.Add(typeof(Warden.Domain.Agents.Agent), named.Id);
+        await loader.ReloadAsync(changes, Cancel);
+        gate.Check(named.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.AgentNotActive);
+        gate.Check(unnamed.Id, issuedAt).IsAllowed.ShouldBeTrue("only the agent named was read again");
+
+        var unknown = new StateChanges();
+        unknown.Add(typeof(Warden.Domain.Agents.Agent), null);
+        await loader.ReloadAsync(unknown, Cancel);
+        gate.Check(unnamed.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.AgentNotActive);
+
+        // A credential named by its agent: the watermark is read for that agent.
+        await using (var db = await Contexts.CreateDbContextAsync(Cancel))
+        {
+            var row = await db.Agents.SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(named.Id), Cancel);
+            row.Resume("resumed elsewhere", DateTimeOffset.UtcNow).IsSuccess.ShouldBeTrue();
+            var credential = await db.Set<AgentCredential>().SingleOrDefaultAsync(c => c.AgentId == named.Id, Cancel);
+            if (credential is null)
+                db.Set<AgentCredential>().Add(credential = new AgentCredential { AgentId = named.Id });
+            credential.TokensValidAfter = DateTimeOffset.UtcNow;
+            await app.Services.GetRequiredService<AuditWriter>().AppendAsync(db, [AuditEntry.Of(AuditActor.System, "agent.resumed", named.Id, new { })], Cancel);
+        }
+        var revoked = new StateChanges();
+        revoked.Add(typeof(AgentCredential), named.Id);
+        await loader.ReloadAsync(revoked, Cancel);
+        gate.Check(named.Id, issuedAt).Refusal.ShouldBe(AgentTokenRefusal.TokenInvalidated);
+        gate.Check(named.Id, DateTimeOffset.UtcNow.AddMinutes(1)).IsAllowed.ShouldBeTrue("active again, with tokens minted after the watermark");
+    }
+
+    [Fact]
+    public async Task TheContainmentRegistry_ToldOfATripAndItsRelease_CoversTheAgentThenNoLonger_WithoutReadingOthers()
+    {
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
+        var registry = app.Services.GetRequiredService<ContainmentRegistry>();
+        var containmentId = "cnt_test_" + Guid.NewGuid().ToString("N")[..12];
+        string ownerId, segment;
+        // Tripped by another instance: in the database, not in this instance's registry.
+        await using (var db = await Contexts.CreateDbContextAsync(Cancel))
+        {
+            var row = await db.Agents.SingleAsync(a => a.Id == Warden.Domain.Agents.AgentId.Parse(agent.Id), Cancel);
+            (ownerId, segment) = (row.OwnerId.Value, row.Segment);
+            var trip = Warden.Domain.Containment.Containment.Trip(containmentId, ContainmentScope.Agent, agent.Id, agent.Id, "tripped elsewhere",
+                TripSource.Person, null, null, "Elsewhere", DateTimeOffset.UtcNow).Value;
+            db.Containments.Add(trip);
+            row.Contain("tripped elsewhere", DateTimeOffset.UtcNow).IsSuccess.ShouldBeTrue();
+            await app.Services.GetRequiredService<AuditWriter>().AppendAsync(db, [AuditEntry.Of(AuditActor.System, "containment.tripped", agent.Id, new { })], Cancel);
+        }
+        registry.Current.Covering(agent.Id, ownerId, segment).ShouldBeNull("the registry has not been told yet");
+
+        var other = new StateChanges();
+        other.Add(typeof(Warden.Domain.Containment.Containment), "cnt_someone_else");
+        var before = registry.Current;
+        await registry.ReloadAsync(other, Cancel);
+        registry.Current.ShouldBeSameAs(before, "a containment that is not there changes nothing");
+
+        var tripped = new StateChanges();
+        tripped.Add(typeof(Warden.Domain.Containment.Containment), containmentId);
+        tripped.Add(typeof(Warden.Domain.Agents.Agent), agent.Id);
+        await registry.ReloadAsync(tripped, Cancel);
+        registry.Current.Covering(agent.Id, ownerId, segment)?.Id.ShouldBe(containmentId);
+        registry.ReasonFor(agent.Id).ShouldNotBeNull();
+
+        await using (var db = await Contexts.CreateDbContextAsync(Cancel))
+            await db.Containments.Where(c => c.Id == containmentId).ExecuteUpdateAsync(u => u.SetProperty(c => c.ReleasedAt, DateTimeOffset.UtcNow), Cancel);
+        await registry.ReloadAsync(tripped, Cancel);
+        registry.Current.Covering(agent.Id, ownerId, segment).ShouldBeNull();
+        registry.ReasonFor(agent.Id).ShouldBeNull();
+    }
+
     /// <summary>Suspends the agent through the audit writer only; returns the epoch that change committed at.</summary>
     private async Task<long> SuspendBehindTheCachesAsync(string agentId)
     {

@@ -1,0 +1,107 @@
+using Warden.Domain.Agents;
+using Warden.Infrastructure.AgentIdentity;
+using Warden.Infrastructure.Cluster;
+using Trip = Warden.Domain.Containment.Containment;
+
+namespace Warden.Tests.Infrastructure.Cluster;
+
+/// <summary>
+/// The notification payload that tells other instances what a state change touched. Whatever it
+/// cannot name exactly, it must name as "any" (the whole view is read), never as nothing.
+/// </summary>
+public sealed class StateChangesTests
+{
+    [Fact]
+    public void APayload_ReadsBackAsTheSameTypesAndKeys()
+    {
+        var changes = new StateChanges();
+        changes.Add(typeof(Agent), "agt_demo_support");
+        changes.Add(typeof(Agent), "agt_demo_payments");
+        changes.Add(typeof(Trip), "cnt_1");
+        changes.Add(typeof(AgentCredential), null);
+
+        var payload = changes.Payload(42);
+        payload.ShouldBe("42 Agent:agt_demo_payments,agt_demo_support AgentCredential Containment:cnt_1");
+        StateChanges.TryParse(payload, out var epoch, out var read).ShouldBeTrue();
+
+        epoch.ShouldBe(42);
+        read.KeysOf(typeof(Agent)).ShouldBe(["agt_demo_payments", "agt_demo_support"], ignoreOrder: true);
+        read.KeysOf(typeof(Trip)).ShouldBe(["cnt_1"]);
+        read.Touches(typeof(AgentCredential)).ShouldBeTrue();
+        read.KeysOf(typeof(AgentCredential)).ShouldBeNull("any credential");
+        read.Touches(typeof(string)).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("17")]
+    [InlineData("seventeen Agent")]
+    [InlineData("-3 Agent")]
+    [InlineData("17 Agent:")]
+    [InlineData("17 Agent:a,,b")]
+    [InlineData("17 :a")]
+    public void APayloadThatNamesNothingReadable_IsNotRead(string? payload) =>
+        StateChanges.TryParse(payload, out _, out _).ShouldBeFalse();
+
+    [Fact]
+    public void TooManyKeys_OrAKeyThatCannotBeWritten_MakeTheTypeAny()
+    {
+        var many = new StateChanges();
+        for (var i = 0; i <= StateChanges.MaxKeysPerType; i++)
+            many.Add(typeof(Agent), $"agt_{i}");
+        many.KeysOf(typeof(Agent)).ShouldBeNull();
+
+        foreach (var awkward in new[] { "a b", "a,b", "a:b", "", new string('x', 101) })
+        {
+            var one = new StateChanges();
+            one.Add(typeof(Agent), "agt_1");
+            one.Add(typeof(Agent), awkward);
+            one.KeysOf(typeof(Agent)).ShouldBeNull(awkward);
+            StateChanges.TryParse(one.Payload(1), out _, out var read).ShouldBeTrue();
+            read.Touches(typeof(Agent)).ShouldBeTrue();
+            read.KeysOf(typeof(Agent)).ShouldBeNull();
+        }
+
+        var unnamed = new StateChanges();
+        unnamed.Add(typeof(Agent), null);
+        unnamed.Add(typeof(Agent), "agt_1");
+        unnamed.KeysOf(typeof(Agent)).ShouldBeNull("once any, a key does not narrow it again");
+    }
+
+    [Fact]
+    public void APayloadTooLongForPostgres_NamesTheTypesOnly()
+    {
+        var changes = new StateChanges();
+        for (var i = 0; i < StateChanges.MaxKeysPerType; i++)
+        {
+            changes.Add(typeof(Agent), "agt_" + new string('a', 90) + i);
+            changes.Add(typeof(Trip), "cnt_" + new string('c', 90) + i);
+        }
+        var payload = changes.Payload(9);
+        payload.ShouldBe("9 Agent Containment");
+        StateChanges.TryParse(payload, out _, out var read).ShouldBeTrue();
+        read.KeysOf(typeof(Agent)).ShouldBeNull();
+        read.KeysOf(typeof(Trip)).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Merging_UnitesKeys_AndAnyWins()
+    {
+        var first = new StateChanges();
+        first.Add(typeof(Agent), "agt_1");
+        first.Add(typeof(Trip), "cnt_1");
+        var second = new StateChanges();
+        second.Add(typeof(Agent), "agt_2");
+        second.Add(typeof(Trip), null);
+
+        var all = new StateChanges();
+        all.Merge(first);
+        all.Merge(second);
+
+        all.KeysOf(typeof(Agent)).ShouldBe(["agt_1", "agt_2"], ignoreOrder: true);
+        all.Touches(typeof(Trip)).ShouldBeTrue();
+        all.KeysOf(typeof(Trip)).ShouldBeNull();
+        all.Names.ShouldBe("Agent Containment");
+    }
+}
