@@ -19,11 +19,35 @@ public sealed class AgentDetailsPageTests(WardenAppFactory app) : ComponentTestB
         var page = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
 
         page.WaitForAssertion(() => page.FindAll("[data-testid='secret-status']").ShouldNotBeEmpty(), Patience);
-        var order = new[] { "agent-actions", "contain-agent", "agent-tools", "agent-autonomy", "agent-activity", "agent-behaviour", "agent-approvals", "agent-credentials", "agent-history" }
+        var order = new[] { "agent-actions", "contain-agent", "agent-tools", "agent-autonomy", "agent-activity", "try-request", "agent-behaviour", "agent-approvals", "agent-credentials", "agent-history" }
             .Select(id => page.Markup.IndexOf($"data-testid=\"{id}\"", StringComparison.Ordinal))
             .ToList();
         order.ShouldAllBe(at => at >= 0);
         order.ShouldBe(order.Order().ToList());
+    }
+
+    [Fact]
+    public async Task TheTryRequestPanel_ShowsItsOwnerWhatARequestWouldGet_AndAnAuditorDoesNotSeeIt()
+    {
+        var registered = await AsUserAsync<AgentRegistryService, Result<string>>(DemoAccounts.Owner, s => s.RegisterAsync(AgentDraftBuilder.Valid()));
+        await SignInAsync(DemoAccounts.Owner);
+        var page = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+        page.WaitForAssertion(() => page.FindAll("[data-testid='try-request']").ShouldHaveSingleItem(), Patience);
+
+        page.Find("input[data-testid='try-resource']").Change("erp/invoices/7");
+        page.Find("[data-testid='try-submit']").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid='try-verdict']").TextContent.ShouldBe("Would be allowed"), Patience);
+        page.Find("[data-testid='try-reasons']").TextContent.ShouldContain("allowed_by");
+
+        page.Find("input[data-testid='try-resource']").Change("hr/salaries/1");
+        page.Find("[data-testid='try-submit']").Click();
+        page.WaitForAssertion(() => page.Find("[data-testid='try-verdict']").TextContent.ShouldBe("Would be denied"), Patience);
+        page.Find("[data-testid='try-reasons']").TextContent.ShouldContain("resource_out_of_scope");
+
+        await SignInAsync(DemoAccounts.Auditor);
+        var auditorView = Render<AgentDetailsPage>(p => p.Add(x => x.Id, registered.Value));
+        auditorView.WaitForAssertion(() => auditorView.FindAll("[data-testid='agent-activity']").ShouldNotBeEmpty(), Patience);
+        auditorView.FindAll("[data-testid='try-request']").ShouldBeEmpty();
     }
 
     [Fact]

@@ -50,6 +50,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
         AddFromApp<Warden.Features.Decisions.AgentActivityService>();
+        AddFromApp<Warden.Features.Decisions.DryRunService>();
         AddFromApp<Warden.Features.Behaviour.BehaviourService>();
         AddFromApp<Warden.Features.Gateway.GatewayService>();
         Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>());

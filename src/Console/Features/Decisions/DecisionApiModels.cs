@@ -15,7 +15,15 @@ public sealed record DecisionRequestBody(
     string? Resource,
     JsonElement? Parameters,
     DecisionImpactBody? Impact,
-    string? Justification);
+    string? Justification)
+{
+    /// <summary>
+    /// True: decide the request through the whole path and say what would happen and why, but reserve
+    /// nothing (no decision, no grant, no rate or budget count, no approval request). The answer's
+    /// state is <c>dry_run</c>; the attempt is recorded in the audit log as <c>decision.dry_run</c>.
+    /// </summary>
+    public bool? DryRun { get; init; }
+}
 
 /// <summary>
 /// Why a decision stands as it does. Reasons about an officer's vote (code <c>approval_vote</c>) also

@@ -28,11 +28,14 @@ public static class DecisionEndpoints
             .WithTags("Agent API");
         api.MapPost("/decisions", DecideAsync).WithName("RequestDecision").WithSummary("Ask before acting: allow, deny or pending.")
             .WithDescription("Same Idempotency-Key and body: the same answer (with a grant for the same decision); same key, other body: 409. " +
-                "An agent over its rate limit gets 429 with a deny decision (reason rate_limited) and Retry-After.")
+                "An agent over its rate limit gets 429 with a deny decision (reason rate_limited) and Retry-After. " +
+                "With \"dryRun\": true the request is decided but nothing is reserved: the answer (state dry_run, never a grant or an " +
+                "approval) says what would happen and why, counts toward no limit or budget, and is recorded in the audit log only; " +
+                "dry runs are subject to the API's call limit (429 rate_limited).")
             .DescribesBody<DecisionRequestBody>(JsonType)
             .Produces<DecisionResponse>(StatusCodes.Status200OK).Produces<DecisionResponse>(StatusCodes.Status429TooManyRequests)
             .ProducesProblemTypes(P.InvalidRequest, P.ParametersInvalid, P.UnsupportedMediaType, P.RequestTooLarge, P.TokenRefused,
-                P.UnknownAgent, P.AgentSettingsUnverified, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable, P.PolicyUnverified);
+                P.UnknownAgent, P.AgentSettingsUnverified, P.Contained, P.IdempotencyConflict, P.DecisionUnavailable, P.PolicyUnverified, P.RateLimited);
         api.MapGet("/decisions/{id}", GetAsync).WithName("GetDecision").WithSummary("Current state of a decision; long-polls while pending with waitSeconds.")
             .WithDescription($"waitSeconds (0 to {MaxWaitSeconds}) holds the call while the decision is pending and answers as soon as it changes. " +
                 "Once officers decide a held action, reasons keep why it was held, then one approval_vote per vote (voter, verdict, castAt and the " +
@@ -57,7 +60,7 @@ public static class DecisionEndpoints
     }
 
     private static async Task<IResult> DecideAsync(
-        HttpContext context, DecisionPipeline decisions, AgentTokenGate gate, TimeProvider clock,
+        HttpContext context, DecisionPipeline decisions, DryRuns dryRuns, AgentTokenGate gate, AgentCallLimiter limiter, TimeProvider clock,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
         var agent = Authenticate(context, gate);
@@ -66,6 +69,14 @@ public static class DecisionEndpoints
         var body = await ReadJsonAsync<DecisionRequestBody>(context);
         if (body.Problem is not null)
             return body.Problem;
+        if (body.Value!.DryRun == true)
+        {
+            // A dry run counts against no limit of the policy, so the API's own call limit bounds it.
+            if (limiter.Refusal(context, agent.Value) is { } limited)
+                return limited;
+            var tried = await dryRuns.TryAsync(agent.Value, body.Value, actor: null, context.RequestAborted);
+            return tried.IsSuccess ? Results.Ok(tried.Value) : ToProblem(tried.Error);
+        }
 
         var result = await decisions.DecideAsync(agent.Value, body.Value!, idempotencyKey, context.RequestAborted);
         if (result.IsFailure)

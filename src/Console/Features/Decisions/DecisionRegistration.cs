@@ -41,6 +41,8 @@ public static class DecisionRegistration
             services.AddSingleton(sp => (IDecisionStage)sp.GetRequiredService(stage));
         }
         services.AddSingleton<DecisionPipeline>();
+        services.AddSingleton<DryRuns>();
+        services.AddScoped<DryRunService>();
         services.AddSingleton<DecisionStatus>();
         services.AddSingleton<OutcomeReports>();
         services.AddSingleton<GrantRedemptions>();
@@ -57,6 +59,12 @@ public static class DecisionRegistration
         {
             [nameof(AgentActivitySection.AgentId)] = page.Agent.Summary.Id,
         });
+        services.AddAgentPageSection<TryRequestPanel>(AgentPageSlot.Sections, 25, page => new Dictionary<string, object>
+        {
+            [nameof(TryRequestPanel.AgentId)] = page.Agent.Summary.Id,
+            [nameof(TryRequestPanel.AgentName)] = page.Agent.Summary.Name,
+            [nameof(TryRequestPanel.Tools)] = page.Agent.Tools,
+        }, page => page.Agent.Permissions.CanEdit);
         return services;
     }
 }
