@@ -18,7 +18,7 @@ internal static class ClosedLoop
     private const double QuietJitMethodsPerCall = 0.5;
     private const int MaxWarmup = 20_000;
 
-    public static async Task<PhaseResult> RunAsync(string path, IReadOnlyList<ICallSession> sessions, int warmup, int calls, JitLog? jitLog = null)
+    public static async Task<PhaseResult> RunAsync(string path, IReadOnlyList<ICallSession> sessions, int warmup, int calls, JitLog? jitLog = null, AllocationLog? allocationLog = null)
     {
         var warmed = await WarmUpAsync(sessions, warmup);
 
@@ -28,6 +28,7 @@ internal static class ClosedLoop
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var counters = RuntimeCounters.Now();
         jitLog?.Start();
+        allocationLog?.Start();
         var started = Stopwatch.GetTimestamp();
         await RunCallsAsync(sessions, new Tickets(calls), ticks);
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -35,6 +36,12 @@ internal static class ClosedLoop
         {
             Console.WriteLine($"[{path}, {sessions.Count} sessions] methods JIT-compiled during the measured calls, most first:");
             foreach (var line in jitLog.Stop(top: 40))
+                Console.WriteLine(line);
+        }
+        if (allocationLog is not null)
+        {
+            Console.WriteLine($"[{path}, {sessions.Count} sessions] types allocated during the measured calls (samples, share), most first:");
+            foreach (var line in allocationLog.Stop(top: 40))
                 Console.WriteLine(line);
         }
         var result = new PhaseResult(path, sessions.Count, ticks, elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu,

@@ -25,7 +25,7 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         "decision (the pipeline, durable with its audit event)",
         "upstream call (stdio)",
         "agent name, forward event, outcome checked (read the decision, check the grant)",
-        "output review with the outcome and the forward (read decision and agent, screening, one durable write)",
+        "output review with the outcome and the forward (screening, one durable write)",
     ];
 
     private readonly Dictionary<string, JsonElement> _arguments = new() { ["path"] = JsonSerializer.SerializeToElement(UpstreamServer.FileName) };
@@ -97,11 +97,11 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
             new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
         if (outcome.IsFailure)
             throw new InvalidOperationException($"breakdown: {outcome.Error}");
-        var addition = AuditAddition.Join(outcome.Value, new AuditAddition(null, [forward]));
+        var addition = AuditAddition.Join(outcome.Value.Addition, new AuditAddition(null, [forward]));
         Lap();
 
         var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
-        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, answer.Id, new OutputReviewBody(output), CancellationToken.None, addition)).Value;
+        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, outcome.Value.Decision, new OutputReviewBody(output), CancellationToken.None, addition)).Value;
         if (review.Outcome != "allow")
             throw new InvalidOperationException($"breakdown: the output review was {review.Outcome}.");
         Lap();

@@ -11,7 +11,7 @@ namespace Warden.GatewayBench;
 /// called directly (stdio) and through Warden's <c>/mcp</c>, beside the decision alone over HTTP;
 /// at each concurrency, then the gateway's own steps one by one. Every measured call must be
 /// allowed and return the file, or the run fails.
-/// Usage: dotnet run -c Release --project bench/Warden.GatewayBench [-- --calls 2000 --warmup 200 --sessions 1,16 --breakdown-calls 500 --paths direct,gateway,list,decision --jit-log]
+/// Usage: dotnet run -c Release --project bench/Warden.GatewayBench [-- --calls 2000 --warmup 200 --sessions 1,16 --breakdown-calls 500 --paths direct,gateway,list,decision --jit-log --alloc-log]
 /// </summary>
 internal static class Program
 {
@@ -38,6 +38,7 @@ internal static class Program
         var paths = new CallPaths(upstream, setup, http, new Uri(host.BaseAddress, "/mcp"));
 
         using var jitLog = settings.JitLog ? new JitLog() : null;
+        using var allocationLog = settings.AllocationLog ? new AllocationLog() : null;
         var phases = new List<PhaseResult>();
         (long[][] Ticks, double[] BytesPerCall)? steps = null;
         try
@@ -46,16 +47,16 @@ internal static class Program
             {
                 if (settings.Measures(CallPaths.Direct))
                 {
-                    phases.Add(await MeasureAsync(CallPaths.Direct, () => paths.DirectAsync(sessions), settings, jitLog));
+                    phases.Add(await MeasureAsync(CallPaths.Direct, () => paths.DirectAsync(sessions), settings, jitLog, allocationLog));
                     if (sessions > 1)
-                        phases.Add(await MeasureAsync(CallPaths.DirectPerSession, () => paths.DirectPerSessionAsync(sessions), settings, jitLog));
+                        phases.Add(await MeasureAsync(CallPaths.DirectPerSession, () => paths.DirectPerSessionAsync(sessions), settings, jitLog, allocationLog));
                 }
                 if (settings.Measures(CallPaths.Gateway))
-                    phases.Add(await MeasureAsync(CallPaths.Gateway, () => paths.GatewayAsync(sessions), settings, jitLog));
+                    phases.Add(await MeasureAsync(CallPaths.Gateway, () => paths.GatewayAsync(sessions), settings, jitLog, allocationLog));
                 if (settings.Measures("list"))
-                    phases.Add(await MeasureAsync(CallPaths.GatewayList, () => paths.GatewayListAsync(sessions), settings, jitLog));
+                    phases.Add(await MeasureAsync(CallPaths.GatewayList, () => paths.GatewayListAsync(sessions), settings, jitLog, allocationLog));
                 if (settings.Measures(CallPaths.Decision))
-                    phases.Add(await MeasureAsync(CallPaths.Decision, () => paths.DecisionAsync(sessions), settings, jitLog));
+                    phases.Add(await MeasureAsync(CallPaths.Decision, () => paths.DecisionAsync(sessions), settings, jitLog, allocationLog));
             }
             if (settings.BreakdownCalls > 0)
             {
@@ -98,12 +99,12 @@ internal static class Program
         return 0;
     }
 
-    private static async Task<PhaseResult> MeasureAsync(string path, Func<Task<IReadOnlyList<ICallSession>>> open, BenchSettings settings, JitLog? jitLog)
+    private static async Task<PhaseResult> MeasureAsync(string path, Func<Task<IReadOnlyList<ICallSession>>> open, BenchSettings settings, JitLog? jitLog, AllocationLog? allocationLog)
     {
         var sessions = await open();
         try
         {
-            var result = await ClosedLoop.RunAsync(path, sessions, settings.Warmup, settings.Calls, jitLog);
+            var result = await ClosedLoop.RunAsync(path, sessions, settings.Warmup, settings.Calls, jitLog, allocationLog);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[{path}, {result.Sessions} sessions] {result.WarmupCalls} warm-up calls, then {result.Calls} calls in {result.Elapsed.TotalSeconds:F1} s, p50 {result.Ms(0.5):F2} ms, p99 {result.Ms(0.99):F2} ms, CPU {result.CpuMsPerCall:F2} ms/call, {result.AllocatedKbPerCall:F0} KB/call, {result.JitMethodsPerCall:F2} JIT methods/call; load average {result.LoadStart} at start, {result.LoadEnd} at end"));
             return result;
