@@ -7,7 +7,9 @@ namespace Warden.GatewayBench;
 /// <param name="Sessions">The concurrency levels: how many sessions call at once.</param>
 /// <param name="BreakdownCalls">Calls for the step-by-step timing of the gateway's work (0 skips it).</param>
 /// <param name="Paths">The paths to measure (all by default; one alone is for profiling it).</param>
-internal sealed record BenchSettings(int Calls, int Warmup, IReadOnlyList<int> Sessions, int BreakdownCalls, IReadOnlySet<string> Paths)
+/// <param name="JitLog">Lists the methods JIT-compiled during each phase's measured calls (slows the run: for profiling).</param>
+/// <param name="AllocationLog">Lists the types allocated during each phase's measured calls (slows the run: for profiling).</param>
+internal sealed record BenchSettings(int Calls, int Warmup, IReadOnlyList<int> Sessions, int BreakdownCalls, IReadOnlySet<string> Paths, bool JitLog, bool AllocationLog)
 {
     public bool Measures(string path) => Paths.Contains(path);
 
@@ -16,7 +18,9 @@ internal sealed record BenchSettings(int Calls, int Warmup, IReadOnlyList<int> S
         Option(args, "--warmup", 200),
         [.. Value(args, "--sessions", "1,16").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
         Option(args, "--breakdown-calls", 500),
-        Value(args, "--paths", "direct,gateway,list,decision").Split(',').ToHashSet(StringComparer.Ordinal));
+        Value(args, "--paths", "direct,gateway,list,decision").Split(',').ToHashSet(StringComparer.Ordinal),
+        args.Contains("--jit-log"),
+        args.Contains("--alloc-log"));
 
     private static int Option(string[] args, string name, int fallback) =>
         int.Parse(Value(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);

@@ -25,40 +25,49 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         "decision (the pipeline, durable with its audit event)",
         "upstream call (stdio)",
         "agent name, forward event, outcome checked (read the decision, check the grant)",
-        "output review with the outcome and the forward (read decision and agent, screening, one durable write)",
+        "output review with the outcome and the forward (screening, one durable write)",
     ];
 
     private readonly Dictionary<string, JsonElement> _arguments = new() { ["path"] = JsonSerializer.SerializeToElement(UpstreamServer.FileName) };
 
-    /// <returns>For each step, its sorted per-call times in stopwatch ticks.</returns>
-    public async Task<long[][]> RunAsync(int calls)
+    /// <returns>For each step, its sorted per-call times in stopwatch ticks, and the bytes the process allocated in it per call.</returns>
+    public async Task<(long[][] Ticks, double[] BytesPerCall)> RunAsync(int calls)
     {
         for (var i = 0; i < Math.Min(calls / 10, 100); i++)
-            await CallAsync(new long[Names.Length]);
+            await CallAsync(new long[Names.Length], new long[Names.Length]);
         var ticks = Names.Select(_ => new long[calls]).ToArray();
+        var bytes = new double[Names.Length];
         var one = new long[Names.Length];
+        var oneBytes = new long[Names.Length];
         for (var i = 0; i < calls; i++)
         {
-            await CallAsync(one);
+            await CallAsync(one, oneBytes);
             for (var step = 0; step < one.Length; step++)
+            {
                 ticks[step][i] = one[step];
+                bytes[step] += oneBytes[step] / (double)calls;
+            }
         }
         foreach (var step in ticks)
             Array.Sort(step);
-        return ticks;
+        return (ticks, bytes);
     }
 
-    private async Task CallAsync(long[] ticks)
+    private async Task CallAsync(long[] ticks, long[] bytes)
     {
         var catalog = services.GetRequiredService<GatewayCatalog>();
         var connections = services.GetRequiredService<UpstreamConnections>();
         var step = 0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         void Lap()
         {
             var now = Stopwatch.GetTimestamp();
-            ticks[step++] = now - start;
-            start = now;
+            var total = GC.GetTotalAllocatedBytes(precise: true);
+            (ticks[step], bytes[step]) = (now - start, total - allocated);
+            step++;
+            allocated = total;
+            start = Stopwatch.GetTimestamp();
         }
 
         var (upstream, mapping) = (await catalog.FindAsync(BenchSetup.ExposedName, CancellationToken.None))!.Value;
@@ -88,11 +97,11 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
             new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
         if (outcome.IsFailure)
             throw new InvalidOperationException($"breakdown: {outcome.Error}");
-        var addition = AuditAddition.Join(outcome.Value, new AuditAddition(null, [forward]));
+        var addition = AuditAddition.Join(outcome.Value.Addition, new AuditAddition(null, [forward]));
         Lap();
 
         var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
-        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, answer.Id, new OutputReviewBody(output), CancellationToken.None, addition)).Value;
+        var review = (await services.GetRequiredService<OutputReviews>().ReviewAsync(agentId, outcome.Value.Decision, new OutputReviewBody(output), CancellationToken.None, addition)).Value;
         if (review.Outcome != "allow")
             throw new InvalidOperationException($"breakdown: the output review was {review.Outcome}.");
         Lap();

@@ -4,7 +4,7 @@ namespace Warden.GatewayBench;
 
 /// <summary>The measured calls of one path at one concurrency, with what the machine did meanwhile.</summary>
 internal sealed record PhaseResult(
-    string Path, int Sessions, long[] SortedTicks, TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, string LoadStart, string LoadEnd)
+    string Path, int Sessions, long[] SortedTicks, TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, RuntimeCounters Runtime, int WarmupCalls, string LoadStart, string LoadEnd)
 {
     public int Calls => SortedTicks.Length;
 
@@ -21,6 +21,10 @@ internal sealed record PhaseResult(
     public double CpuMsPerCall => Cpu.TotalMilliseconds / Calls;
 
     public double AllocatedKbPerCall => AllocatedBytes / 1024.0 / Calls;
+
+    public double JitMethodsPerCall => (double)Runtime.JitMethods / Calls;
+
+    public double LockContentionsPerCall => (double)Runtime.LockContentions / Calls;
 
     private static double Millis(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }

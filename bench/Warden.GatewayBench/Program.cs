@@ -11,7 +11,7 @@ namespace Warden.GatewayBench;
 /// called directly (stdio) and through Warden's <c>/mcp</c>, beside the decision alone over HTTP;
 /// at each concurrency, then the gateway's own steps one by one. Every measured call must be
 /// allowed and return the file, or the run fails.
-/// Usage: dotnet run -c Release --project bench/Warden.GatewayBench [-- --calls 2000 --warmup 200 --sessions 1,16 --breakdown-calls 500 --paths direct,gateway,list,decision]
+/// Usage: dotnet run -c Release --project bench/Warden.GatewayBench [-- --calls 2000 --warmup 200 --sessions 1,16 --breakdown-calls 500 --paths direct,gateway,list,decision --jit-log --alloc-log]
 /// </summary>
 internal static class Program
 {
@@ -22,7 +22,7 @@ internal static class Program
         Console.WriteLine($"Environment.ProcessorCount: {Environment.ProcessorCount}");
         Console.WriteLine($"Load average (1, 5, 15 min) at start: {MachineInfo.LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Per path and concurrency: {settings.Warmup} warm-up calls, then {settings.Calls} measured; sessions: {string.Join(", ", settings.Sessions)}"));
+            $"Per path and concurrency: at least {settings.Warmup} warm-up calls (more until the JIT is quiet), then {settings.Calls} measured; sessions: {string.Join(", ", settings.Sessions)}"));
         Console.WriteLine();
 
         await using var host = new BenchHost();
@@ -37,24 +37,26 @@ internal static class Program
         var setup = await BenchSetup.CreateAsync(host, upstream);
         var paths = new CallPaths(upstream, setup, http, new Uri(host.BaseAddress, "/mcp"));
 
+        using var jitLog = settings.JitLog ? new JitLog() : null;
+        using var allocationLog = settings.AllocationLog ? new AllocationLog() : null;
         var phases = new List<PhaseResult>();
-        long[][]? steps = null;
+        (long[][] Ticks, double[] BytesPerCall)? steps = null;
         try
         {
             foreach (var sessions in settings.Sessions)
             {
                 if (settings.Measures(CallPaths.Direct))
                 {
-                    phases.Add(await MeasureAsync(CallPaths.Direct, () => paths.DirectAsync(sessions), settings));
+                    phases.Add(await MeasureAsync(CallPaths.Direct, () => paths.DirectAsync(sessions), settings, jitLog, allocationLog));
                     if (sessions > 1)
-                        phases.Add(await MeasureAsync(CallPaths.DirectPerSession, () => paths.DirectPerSessionAsync(sessions), settings));
+                        phases.Add(await MeasureAsync(CallPaths.DirectPerSession, () => paths.DirectPerSessionAsync(sessions), settings, jitLog, allocationLog));
                 }
                 if (settings.Measures(CallPaths.Gateway))
-                    phases.Add(await MeasureAsync(CallPaths.Gateway, () => paths.GatewayAsync(sessions), settings));
+                    phases.Add(await MeasureAsync(CallPaths.Gateway, () => paths.GatewayAsync(sessions), settings, jitLog, allocationLog));
                 if (settings.Measures("list"))
-                    phases.Add(await MeasureAsync(CallPaths.GatewayList, () => paths.GatewayListAsync(sessions), settings));
+                    phases.Add(await MeasureAsync(CallPaths.GatewayList, () => paths.GatewayListAsync(sessions), settings, jitLog, allocationLog));
                 if (settings.Measures(CallPaths.Decision))
-                    phases.Add(await MeasureAsync(CallPaths.Decision, () => paths.DecisionAsync(sessions), settings));
+                    phases.Add(await MeasureAsync(CallPaths.Decision, () => paths.DecisionAsync(sessions), settings, jitLog, allocationLog));
             }
             if (settings.BreakdownCalls > 0)
             {
@@ -69,10 +71,9 @@ internal static class Program
             return 1;
         }
 
-        var callsPerPath = settings.Sessions.Count * (settings.Warmup + settings.Calls);
-        var gatewayCalls = (settings.Measures(CallPaths.Gateway) ? callsPerPath : 0)
+        var gatewayCalls = phases.Where(p => p.Path == CallPaths.Gateway).Sum(p => p.WarmupCalls + p.Calls)
             + (steps is null ? 0 : settings.BreakdownCalls + Math.Min(settings.BreakdownCalls / 10, 100));
-        var decisionCalls = settings.Measures(CallPaths.Decision) ? callsPerPath : 0;
+        var decisionCalls = phases.Where(p => p.Path == CallPaths.Decision).Sum(p => p.WarmupCalls + p.Calls);
         if (await DecisionCheck.VerifyAsync(host.Services, setup.AgentId, gatewayCalls + decisionCalls, gatewayCalls) is { } problem)
         {
             Console.Error.WriteLine($"FAILED: {problem}");
@@ -85,25 +86,27 @@ internal static class Program
         Console.WriteLine();
         Print(ResultTable.Phases(phases));
         Console.WriteLine();
+        Print(ResultTable.Runtime(phases));
+        Console.WriteLine();
         Print(ResultTable.Overhead(phases));
         if (steps is not null)
         {
             Console.WriteLine();
-            Print(ResultTable.Steps(steps));
+            Print(ResultTable.Steps(steps.Value.Ticks, steps.Value.BytesPerCall));
         }
         Console.WriteLine();
         Console.WriteLine($"Load average (1, 5, 15 min) at end: {MachineInfo.LoadAverage()}");
         return 0;
     }
 
-    private static async Task<PhaseResult> MeasureAsync(string path, Func<Task<IReadOnlyList<ICallSession>>> open, BenchSettings settings)
+    private static async Task<PhaseResult> MeasureAsync(string path, Func<Task<IReadOnlyList<ICallSession>>> open, BenchSettings settings, JitLog? jitLog, AllocationLog? allocationLog)
     {
         var sessions = await open();
         try
         {
-            var result = await ClosedLoop.RunAsync(path, sessions, settings.Warmup, settings.Calls);
+            var result = await ClosedLoop.RunAsync(path, sessions, settings.Warmup, settings.Calls, jitLog, allocationLog);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{path}, {result.Sessions} sessions] {result.Calls} calls in {result.Elapsed.TotalSeconds:F1} s, p50 {result.Ms(0.5):F2} ms, p99 {result.Ms(0.99):F2} ms; load average {result.LoadStart} at start, {result.LoadEnd} at end"));
+                $"[{path}, {result.Sessions} sessions] {result.WarmupCalls} warm-up calls, then {result.Calls} calls in {result.Elapsed.TotalSeconds:F1} s, p50 {result.Ms(0.5):F2} ms, p99 {result.Ms(0.99):F2} ms, CPU {result.CpuMsPerCall:F2} ms/call, {result.AllocatedKbPerCall:F0} KB/call, {result.JitMethodsPerCall:F2} JIT methods/call; load average {result.LoadStart} at start, {result.LoadEnd} at end"));
             return result;
         }
         finally

@@ -17,6 +17,19 @@ internal static class ResultTable
         }
     }
 
+    /// <summary>What the runtime did in each phase: JIT compilation, lock contention, collections, thread-pool size.</summary>
+    public static IEnumerable<string> Runtime(IReadOnlyList<PhaseResult> phases)
+    {
+        yield return "| sessions | path | warm-up calls | JIT-compiled methods | per call | JIT ms | lock contentions | per call | GC gen0 / gen1 / gen2 | pool threads at end |";
+        yield return "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|";
+        foreach (var p in phases)
+        {
+            var r = p.Runtime;
+            yield return Invariant($"| {p.Sessions} | {p.Path} | {p.WarmupCalls:N0} | {r.JitMethods:N0} | {p.JitMethodsPerCall:F2} | {r.JitTime.TotalMilliseconds:F0} | ")
+                + Invariant($"{r.LockContentions:N0} | {p.LockContentionsPerCall:F2} | {r.Gen0} / {r.Gen1} / {r.Gen2} | {r.PoolThreads} |");
+        }
+    }
+
     /// <summary>What the gateway adds over calling the upstream directly (same upstream process), beside a decision alone.</summary>
     public static IEnumerable<string> Overhead(IReadOnlyList<PhaseResult> phases)
     {
@@ -39,14 +52,14 @@ internal static class ResultTable
         }
     }
 
-    public static IEnumerable<string> Steps(long[][] steps)
+    public static IEnumerable<string> Steps(long[][] steps, double[] bytesPerCall)
     {
         var total = steps.Sum(Mean);
-        yield return "| step (one call at a time) | mean ms | p50 ms | p99 ms | share of the mean |";
-        yield return "|---|---:|---:|---:|---:|";
+        yield return "| step (one call at a time) | mean ms | p50 ms | p99 ms | share of the mean | alloc KB/call |";
+        yield return "|---|---:|---:|---:|---:|---:|";
         for (var i = 0; i < steps.Length; i++)
-            yield return Invariant($"| {GatewaySteps.Names[i]} | {Mean(steps[i]):F2} | {Ms(steps[i], 0.50):F2} | {Ms(steps[i], 0.99):F2} | {Mean(steps[i]) / total:P0} |");
-        yield return Invariant($"| all steps | {total:F2} | {steps.Sum(s => Ms(s, 0.50)):F2} (sum) | | |");
+            yield return Invariant($"| {GatewaySteps.Names[i]} | {Mean(steps[i]):F2} | {Ms(steps[i], 0.50):F2} | {Ms(steps[i], 0.99):F2} | {Mean(steps[i]) / total:P0} | {bytesPerCall[i] / 1024:F0} |");
+        yield return Invariant($"| all steps | {total:F2} | {steps.Sum(s => Ms(s, 0.50)):F2} (sum) | | | {bytesPerCall.Sum() / 1024:F0} |");
     }
 
     private static double Mean(long[] ticks) => ticks.Average() * 1000.0 / Stopwatch.Frequency;

@@ -69,9 +69,10 @@ public sealed class OutcomeReports(
     /// an addition for the caller to commit with something else (the gateway commits it with the
     /// review of the call's result). The grant counts as used only once the addition commits, and the
     /// commit fails if the decision changed since it was read here. The gateway reports no figures, so
-    /// none are taken here: an excess cannot arise.
+    /// none are taken here: an excess cannot arise. The decision comes back as read, with its outcome
+    /// filled in, so that what commits with it need not read it again.
     /// </summary>
-    public async Task<Result<AuditAddition>> PrepareAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
+    public async Task<Result<PreparedOutcome>> PrepareAsync(string agentId, string decisionId, OutcomeReportBody body, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var checkedReport = await CheckAsync(db, agentId, decisionId, body, cancellationToken);
@@ -81,7 +82,7 @@ public sealed class OutcomeReports(
         var version = db.Entry(record).Property<int>("Version").CurrentValue;
         db.Entry(record).State = EntityState.Detached;
         Fill(record, status, body with { Records = null, Amount = null }, now);
-        return new AuditAddition(target =>
+        return new PreparedOutcome(record, new AuditAddition(target =>
         {
             var row = target.Decisions.Attach(record);
             var stamp = row.Property<int>("Version");
@@ -89,7 +90,7 @@ public sealed class OutcomeReports(
             stamp.OriginalValue = version;
             foreach (var name in OutcomeColumns)
                 row.Property(name).IsModified = true;
-        }, [DecisionJournal.OutcomeEntry(record)]);
+        }, [DecisionJournal.OutcomeEntry(record)]));
     }
 
     private static readonly string[] OutcomeColumns =
@@ -142,3 +143,6 @@ public sealed class OutcomeReports(
         record.OutcomeAt = now;
     }
 }
+
+/// <summary>An outcome checked but not yet written: the decision as read (with the outcome filled in) and what commits it.</summary>
+public sealed record PreparedOutcome(DecisionRecord Decision, AuditAddition Addition);

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Decisions;
+using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions.Stages;
@@ -19,6 +21,7 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class OutputReviews(
     IDbContextFactory<WardenDbContext> contexts,
+    LiveAgents agents,
     AgentViews views,
     GuardedScreening screening,
     PublishedPolicy policy,
@@ -33,21 +36,36 @@ public sealed class OutputReviews(
     public async Task<Result<DecisionResponse>> ReviewAsync(
         string agentId, string decisionId, OutputReviewBody body, CancellationToken cancellationToken, AuditAddition? with = null)
     {
+        if (body.Output is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null })
+            return DecisionErrors.Invalid("output is required: the text or JSON the agent is about to release.");
+        DecisionRecord? action;
+        await using (var db = contexts.CreateDbContext())
+            action = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
+        return action is null ? DecisionErrors.NotFound(decisionId) : await ReviewAsync(agentId, action, body, cancellationToken, with);
+    }
+
+    /// <summary>
+    /// Reviews the output of <paramref name="action"/>, a decision of <paramref name="agentId"/> the
+    /// caller has just read (the gateway, with the outcome it commits with the review).
+    /// </summary>
+    public async Task<Result<DecisionResponse>> ReviewAsync(
+        string agentId, DecisionRecord action, OutputReviewBody body, CancellationToken cancellationToken, AuditAddition? with = null)
+    {
+        ArgumentNullException.ThrowIfNull(action);
         if (body.Output is not { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } output)
             return DecisionErrors.Invalid("output is required: the text or JSON the agent is about to release.");
-        await using var db = contexts.CreateDbContext();
-        var action = await db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId && d.AgentId == agentId, cancellationToken);
-        if (action is null)
-            return DecisionErrors.NotFound(decisionId);
+        if (action.AgentId != agentId)
+            return DecisionErrors.NotFound(action.Id);
         if (action.ReviewOf is not null)
             return DecisionErrors.Invalid("This decision is itself an output review; review the output of the action's decision.");
         if (action.State is not (DecisionState.Allowed or DecisionState.Approved or DecisionState.Completed) || action.Outcome == DecisionOutcome.Deny)
             return DecisionErrors.Invalid($"Only the output of an allowed action is reviewed; this decision is {action.State.ToString().ToLowerInvariant()}.");
         if (!Domain.Agents.AgentId.TryParse(agentId, out var id))
             return DecisionErrors.UnknownAgent;
-        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        // The agent as the decision path reads it: the in-memory copy, refused when its settings were changed outside Warden.
+        var agent = await agents.GetAsync(id, cancellationToken);
         if (agent is null)
-            return DecisionErrors.UnknownAgent;
+            return agents.IsRefused(id) ? DecisionErrors.AgentSettingsUnverified : DecisionErrors.UnknownAgent;
 
         var now = clock.GetUtcNow();
         var view = views.Of(agent, now);
@@ -97,7 +115,15 @@ public sealed class OutputReviews(
 
     private static JsonElement Wrap(JsonElement output)
     {
-        using var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new { output }));
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("output");
+            output.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -32,6 +33,10 @@ public sealed class GatewayCalls(
     AuditWriter audit,
     IOptions<GatewayOptions> options)
 {
+    private static readonly JsonTypeInfo CallToolResultJson = McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult));
+    private static readonly JsonTypeInfo ArgumentsJson = McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, JsonElement>));
+    private static readonly Dictionary<string, JsonElement> NoArguments = [];
+
     public async Task<CallToolResult> CallAsync(string agentId, CallToolRequestParams call, CancellationToken cancellationToken)
     {
         var found = await catalog.FindAsync(call.Name, cancellationToken)
@@ -45,7 +50,7 @@ public sealed class GatewayCalls(
             return GatewayReplies.Error(offered.Error.Message);
         var tool = offered.Value.FirstOrDefault(t => t.Name == mapping.UpstreamTool)
             ?? throw new McpProtocolException($"Unknown tool '{call.Name}': its upstream no longer offers it.", McpErrorCode.InvalidParams);
-        var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, JsonElement>());
+        var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? NoArguments, ArgumentsJson);
         CheckUpstreamSchema(tool, arguments);
         if (await RiskBelowMappingAsync(agentId, mapping, cancellationToken) is { } tooLow)
             return tooLow;
@@ -71,13 +76,13 @@ public sealed class GatewayCalls(
         var outcome = await outcomes.PrepareAsync(agentId, answer.Id,
             new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null, error), CancellationToken.None);
         var recorded = new AuditAddition(null, [forward]);
-        var addition = outcome.IsSuccess ? AuditAddition.Join(outcome.Value, recorded)! : recorded;
+        var addition = outcome.IsSuccess ? AuditAddition.Join(outcome.Value.Addition, recorded)! : recorded;
         if (result.IsFailure)
         {
             await CommitAsync(addition, recorded);
             return GatewayReplies.Error($"{result.Error.Message} The call was allowed but did not complete (decision {answer.Id}).");
         }
-        return await ReviewAsync(agentId, answer.Id, result.Value, addition, recorded, cancellationToken);
+        return await ReviewAsync(agentId, answer.Id, outcome.IsSuccess ? outcome.Value.Decision : null, result.Value, addition, recorded, cancellationToken);
     }
 
     /// <summary>A pending answer waits for officers, as long as the gateway allows.</summary>
@@ -89,11 +94,14 @@ public sealed class GatewayCalls(
         return settled.IsSuccess ? settled.Value : answer;
     }
 
-    private async Task<CallToolResult> ReviewAsync(
-        string agentId, string decisionId, CallToolResult result, AuditAddition addition, AuditAddition forward, CancellationToken cancellationToken)
+    /// <param name="decision">The decision as the outcome's check read it, if it could (the review need not read it again).</param>
+    private async Task<CallToolResult> ReviewAsync(string agentId, string decisionId, DecisionRecord? decision,
+        CallToolResult result, AuditAddition addition, AuditAddition forward, CancellationToken cancellationToken)
     {
-        var output = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolResult)));
-        var reviewed = await reviews.ReviewAsync(agentId, decisionId, new OutputReviewBody(output), CancellationToken.None, addition);
+        var output = new OutputReviewBody(JsonSerializer.SerializeToElement(result, CallToolResultJson));
+        var reviewed = decision is null
+            ? await reviews.ReviewAsync(agentId, decisionId, output, CancellationToken.None, addition)
+            : await reviews.ReviewAsync(agentId, decision, output, CancellationToken.None, addition);
         if (reviewed.IsFailure)
         {
             // The review was not recorded, and neither was what came with it.

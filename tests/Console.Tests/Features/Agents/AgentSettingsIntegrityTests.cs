@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
@@ -6,6 +7,7 @@ using Warden.Domain.Agents;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Persistence;
+using Warden.Tests.Features.Decisions;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
@@ -56,6 +58,23 @@ public sealed class AgentSettingsIntegrityTests(WardenAppFactory app) : IClassFi
         (await JsonOf(after)).GetProperty("type").GetString().ShouldNotBeNull().ShouldEndWith("agent-settings-unverified");
         app.Services.GetRequiredService<IntegrityAlerts>().Open.ShouldContain(a => a.Key == "agent:" + agent.Id);
         (await AlertEventsAsync(agent.Id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ReviewOutput_AfterTheAgentsSettingsWereEditedWithSql_IsRefused()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        string decisionId;
+        using (var before = await DecideAsync(client, Body()))
+            decisionId = (await JsonOf(before)).GetProperty("id").GetString().ShouldNotBeNull();
+
+        await SqlAsync("UPDATE Agents SET Scopes = REPLACE(Scopes, 'crm/accounts/*', '**') WHERE Id = {0}", agent.Id);
+        await ForgetCopiesAsync();
+        using var review = await client.PostAsJsonAsync($"/api/v1/decisions/{decisionId}/output", new { output = "the account's notes" }, AgentApiClient.Json, Cancel);
+
+        review.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await JsonOf(review)).GetProperty("type").GetString().ShouldNotBeNull().ShouldEndWith("agent-settings-unverified");
     }
 
     [Fact]
