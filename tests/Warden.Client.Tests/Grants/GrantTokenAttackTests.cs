@@ -299,6 +299,21 @@ public sealed class GrantTokenAttackTests : IDisposable
         result.IsValid.ShouldBeTrue(result.Detail);
     }
 
+    [Fact]
+    public void Verify_FromManyThreadsWithOneKeySet_ValidGrantsPassAndForgedOnesFail()
+    {
+        var grant = Es256(Header, Claims());
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var input = grant[..grant.LastIndexOf('.')];
+        var forged = $"{input}.{Base64UrlEncoder.Encode(forger.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))}";
+        var outcomes = new GrantFailure?[8 * 50];
+
+        Parallel.For(0, outcomes.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => outcomes[i] = Verify(i % 2 == 0 ? grant : forged).Failure);
+
+        outcomes.Where((_, i) => i % 2 == 0).ShouldAllBe(f => f == null);
+        outcomes.Where((_, i) => i % 2 == 1).ShouldAllBe(f => f == GrantFailure.BadSignature);
+    }
+
     public void Dispose()
     {
         _verifier.Dispose();
