@@ -13,7 +13,8 @@ namespace Warden.GrantBench;
 
 /// <summary>
 /// Grant cost: signing (on the decision path, once per allow), offline verification (in a tool, per
-/// call), for ES256 and RS256; and redemption against the running app over HTTP.
+/// call: the console's reader, IdentityModel's handler and Warden.Client's verifier), for ES256 and
+/// RS256; and redemption against the running app over HTTP (<c>--redemptions 0</c> leaves it out).
 /// Usage: dotnet run -c Release --project bench/Warden.GrantBench [-- --calls 20000 --redemptions 500]
 /// </summary>
 internal static class Program
@@ -58,7 +59,7 @@ internal static class Program
             var grants = new GrantTokens(keys, issuer);
             var now = TimeProvider.System.GetUtcNow();
             var claims = new GrantClaims("http://localhost:5080/", "dec_01JZ0000000000000000000000", "agt_bench", "crm.read", "read", "crm/accounts/42",
-                new string('a', 64), now, now + GrantTokens.Lifetime);
+                ClientVerification.Digest, now, now + GrantTokens.Lifetime);
             var token = grants.Sign(claims);
 
             Console.WriteLine(Timings.Measure($"{name}: sign (decision path)", calls, () => grants.Sign(claims)));
@@ -66,6 +67,17 @@ internal static class Program
             {
                 if (!grants.TryRead(token, out _))
                     throw new InvalidOperationException("The bench's own grant did not verify.");
+            }));
+
+            // The floor: the signature alone, over bytes already decoded (SHA-256 of the signing input, then VerifyHash).
+            var signingInput = System.Text.Encoding.ASCII.GetBytes(token[..token.LastIndexOf('.')]);
+            var signature = System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(token.LastIndexOf('.') + 1));
+            Console.WriteLine(Timings.Measure($"{name}: signature alone (SHA-256, VerifyHash)", calls, () =>
+            {
+                Span<byte> hash = stackalloc byte[32];
+                System.Security.Cryptography.SHA256.HashData(signingInput, hash);
+                if (!keys.Signing.VerifyHash(hash, signature))
+                    throw new InvalidOperationException("The bench's own signature did not verify.");
             }));
 
             // What a tool built on Microsoft.IdentityModel does with the key set it fetched.
@@ -85,6 +97,9 @@ internal static class Program
                 if (!result.IsValid)
                     throw new InvalidOperationException("JsonWebTokenHandler refused the grant.", result.Exception);
             }));
+            using var client = new ClientVerification(JsonSerializer.Serialize(new { keys = new[] { keys.Signing.ToJwk() } }, Json));
+            Console.WriteLine(Timings.Measure($"{name}: verify, Warden.Client (keys given)", calls, () => client.Verify(token)));
+            Console.WriteLine(await Timings.MeasureAsync($"{name}: verify, Warden.Client (VerifyAsync)", calls, _ => client.VerifyAsync(token)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: token length {token.Length} characters"));
         }
         finally

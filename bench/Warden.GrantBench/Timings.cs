@@ -6,7 +6,7 @@ namespace Warden.GrantBench;
 /// <summary>Per-call wall times of one operation, after a warm-up, as p50/p99/max in microseconds, and the mean CPU time per call.</summary>
 internal static class Timings
 {
-    public static string Header => $"{"case",-48} {"calls",8} {"p50 µs",9} {"p99 µs",9} {"max µs",9} {"CPU µs",9}";
+    public static string Header => $"{"case",-54} {"calls",8} {"p50 µs",9} {"p99 µs",9} {"max µs",9} {"CPU µs",9}";
 
     public static string Measure(string name, int calls, Action call)
     {
@@ -45,6 +45,6 @@ internal static class Timings
         double Micros(long t) => t * 1_000_000.0 / Stopwatch.Frequency;
         double At(double q) => Micros(ticks[Math.Min(ticks.Length - 1, (int)Math.Ceiling(q * ticks.Length) - 1)]);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{name,-48} {ticks.Length,8} {At(0.50),9:F1} {At(0.99),9:F1} {Micros(ticks[^1]),9:F1} {cpu.TotalMicroseconds / ticks.Length,9:F1}");
+            $"{name,-54} {ticks.Length,8} {At(0.50),9:F1} {At(0.99),9:F1} {Micros(ticks[^1]),9:F1} {cpu.TotalMicroseconds / ticks.Length,9:F1}");
     }
 }

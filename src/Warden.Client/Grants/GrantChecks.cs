@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -5,109 +7,190 @@ using System.Text.Json;
 namespace Warden.Client;
 
 /// <summary>
-/// The offline check of a grant (notes: the grant contract): header (ES256 or RS256, typ
-/// <c>warden-grant+jwt</c>, a known <c>kid</c>), signature, audience, issuer when configured,
-/// lifetime within the skew, then that it names exactly the call about to run.
+/// The offline check of a grant (the grant contract, docs/grants.md): three base64url parts; a header
+/// of ES256 or RS256, typ <c>warden-grant+jwt</c> and a known <c>kid</c> whose key has that
+/// algorithm; the signature; audience, issuer when configured, lifetime within the skew; then that it
+/// names exactly the call about to run. A tool runs it before every call, so it reads the token in
+/// place (spans, stack buffers, <see cref="Utf8JsonReader"/>) and hashes the signing input once.
 /// </summary>
 internal static class GrantChecks
 {
     public const string TokenType = "warden-grant+jwt";
 
-    /// <summary>The <c>kid</c> of a grant's header, or null when the header cannot be read.</summary>
-    public static string? KeyIdOf(string grant)
-    {
-        var dot = grant.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || Json(grant[..dot]) is not { } header)
-            return null;
-        return Text(header, "kid");
-    }
+    /// <summary>No grant of the console comes near this (600 to 1,100 characters); anything longer is refused unread.</summary>
+    public const int MaxLength = 8192;
+
+    private const int MaxHeaderLength = 1024;
+    private const int MaxKeyIdLength = 256;
+    private const int MaxSignatureLength = 1024;
+    private const int StackBufferLength = 4096;
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     public static GrantVerification Check(string grant, WardenAsk call, GrantKeySet keys, GrantVerifierOptions options, DateTimeOffset now)
     {
-        var parts = grant.Split('.');
-        if (parts.Length != 3 || parts.Any(p => p.Length == 0))
-            return GrantVerification.Refused(GrantFailure.Malformed, "A grant is a compact JWS of three parts.");
-        if (Json(parts[0]) is not { } header || Json(parts[1]) is not { } claims || CompactJws.Decode(parts[2]) is not { } signature)
-            return GrantVerification.Refused(GrantFailure.Malformed, "The grant's header, claims or signature cannot be read.");
+        if (!TrySplit(grant, out var first, out var second))
+            return GrantVerification.Refused(GrantFailure.Malformed, "A grant is a compact JWS of three base64url parts.");
+        var header = ReadHeader(grant.AsSpan(0, first), keys);
+        if (header.Refusal is { } refusal)
+            return refusal;
+        var key = header.Key!;
 
-        var algorithm = Text(header, "alg");
-        if (algorithm is not ("ES256" or "RS256") || !string.Equals(Text(header, "typ"), TokenType, StringComparison.OrdinalIgnoreCase))
-            return GrantVerification.Refused(GrantFailure.WrongType, $"A grant is typed {TokenType} and signed with ES256 or RS256.");
-        if (Text(header, "kid") is not { } kid || keys.Find(kid) is not { } key)
-            return GrantVerification.Refused(GrantFailure.UnknownKey, "No key of Warden's key set signed this grant.");
-        if (key.Algorithm != algorithm || !Verifies(key, parts, signature))
-            return GrantVerification.Refused(GrantFailure.BadSignature, "The grant's signature does not verify: it was forged or changed.");
+        var encodedSignature = grant.AsSpan(second + 1);
+        Span<byte> signature = stackalloc byte[MaxSignatureLength];
+        if (encodedSignature.Length > Base64Url.GetEncodedLength(MaxSignatureLength) || !TryDecode(encodedSignature, signature, out var signatureLength))
+            return GrantVerification.Refused(GrantFailure.Malformed, "The grant's signature cannot be read.");
 
-        if (Read(claims) is not { } read)
-            return GrantVerification.Refused(GrantFailure.Malformed, "The grant lacks a claim it must carry.");
-        if (!HasAudience(claims, options.Audience))
-            return GrantVerification.Refused(GrantFailure.WrongAudience, $"The grant is not for {options.Audience}.", read);
-        if (options.Issuer is { } issuer && read.Issuer != issuer)
-            return GrantVerification.Refused(GrantFailure.WrongIssuer, $"The grant was not issued by {issuer}.", read);
-        if (now - options.Skew >= read.ExpiresAt)
-            return GrantVerification.Refused(GrantFailure.Expired, $"The grant expired at {read.ExpiresAt:O}.", read);
-        if (now + options.Skew < read.NotBefore)
-            return GrantVerification.Refused(GrantFailure.NotYetValid, $"The grant is valid from {read.NotBefore:O}.", read);
-
-        if (read.Tool != call.Tool || !string.Equals(read.Operation, call.Operation, StringComparison.OrdinalIgnoreCase) || read.Resource != call.Resource)
-            return GrantVerification.Refused(GrantFailure.WrongCall, $"The grant is for {read.Tool} ({read.Operation}) on {read.Resource}, not this call.", read);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(read.Digest), Encoding.ASCII.GetBytes(RequestDigest.Of(call))))
-            return GrantVerification.Refused(GrantFailure.WrongCall, "The grant was decided for other parameters or impact than this call's.", read);
-        return GrantVerification.Valid(read);
-    }
-
-    private static bool Verifies(GrantKey key, string[] parts, byte[] signature)
-    {
+        byte[]? rented = null;
+        var needed = second + Base64Url.GetMaxDecodedLength(second - first - 1);
+        var buffer = needed <= StackBufferLength ? stackalloc byte[StackBufferLength] : (rented = ArrayPool<byte>.Shared.Rent(needed));
         try
         {
-            return key.Verifies(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+            var signingInput = buffer[..second];
+            Encoding.ASCII.GetBytes(grant.AsSpan(0, second), signingInput);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(signingInput, hash);
+            if (!TryDecode(grant.AsSpan(first + 1, second - first - 1), buffer[second..], out var payloadLength))
+                return GrantVerification.Refused(GrantFailure.Malformed, "The grant's claims cannot be read.");
+            if (!key.VerifiesHash(hash, signature[..signatureLength]))
+                return GrantVerification.Refused(GrantFailure.BadSignature, "The grant's signature does not verify: it was forged or changed.");
+            return CheckClaims(buffer.Slice(second, payloadLength), call, options, now);
         }
-        catch (CryptographicException)
+        finally
         {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The dots of a compact JWS: exactly three non-empty parts of base64url characters.</summary>
+    private static bool TrySplit(string grant, out int first, out int second)
+    {
+        first = grant.IndexOf('.', StringComparison.Ordinal);
+        second = first < 0 ? -1 : grant.IndexOf('.', first + 1);
+        if (grant.Length > MaxLength || first <= 0 || second <= first + 1 || second == grant.Length - 1)
             return false;
-        }
+        var span = grant.AsSpan();
+        return !span[..first].ContainsAnyExcept(Base64UrlAlphabet)
+            && !span[(first + 1)..second].ContainsAnyExcept(Base64UrlAlphabet)
+            && !span[(second + 1)..].ContainsAnyExcept(Base64UrlAlphabet);
     }
 
-    private static WardenGrantClaims? Read(JsonElement claims)
+    /// <summary>Base64url without padding into <paramref name="destination"/>; false (never an exception) for anything else.</summary>
+    private static bool TryDecode(ReadOnlySpan<char> encoded, Span<byte> destination, out int written) =>
+        Base64Url.DecodeFromChars(encoded, destination, out var read, out written) == OperationStatus.Done && read == encoded.Length;
+
+    private readonly record struct Header(GrantKey? Key, GrantVerification? Refusal);
+
+    private static Header ReadHeader(ReadOnlySpan<char> encoded, GrantKeySet keys)
     {
-        string? Claim(string name) => Text(claims, name);
-        if (Claim("jti") is not { } decision || Claim("sub") is not { } agent || Claim("tool") is not { } tool
-            || Claim("operation") is not { } operation || Claim("resource") is not { } resource || Claim("digest") is not { } digest
-            || Seconds(claims, "exp") is not { } expires)
-            return null;
-        return new WardenGrantClaims(decision, agent, tool, operation, resource, digest, Claim("iss"),
-            Seconds(claims, "nbf") ?? DateTimeOffset.MinValue, expires);
-    }
-
-    private static bool HasAudience(JsonElement claims, string audience) =>
-        claims.TryGetProperty("aud", out var aud) && aud.ValueKind switch
-        {
-            JsonValueKind.String => aud.GetString() == audience,
-            JsonValueKind.Array => aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == audience),
-            _ => false,
-        };
-
-    private static DateTimeOffset? Seconds(JsonElement claims, string name) =>
-        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)
-            && seconds is >= 0 and < 253402300800
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : null;
-
-    private static JsonElement? Json(string part)
-    {
-        if (CompactJws.Decode(part) is not { } bytes)
-            return null;
+        Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(MaxHeaderLength)];
+        if (encoded.Length > MaxHeaderLength || !TryDecode(encoded, json, out var length))
+            return Refused(GrantFailure.Malformed, "The grant's header cannot be read.");
+        Span<char> kid = stackalloc char[MaxKeyIdLength];
+        string? algorithm = null;
+        bool typed = false, seenAlgorithm = false, seenType = false, seenKid = false;
+        var kidLength = -1;
         try
         {
-            using var document = JsonDocument.Parse(bytes);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+            var reader = new Utf8JsonReader(json[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return Refused(GrantFailure.Malformed, "The grant's header is not a JSON object.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("alg"u8) && Once(ref seenAlgorithm))
+                {
+                    reader.Read();
+                    algorithm = reader.TokenType != JsonTokenType.String ? "" : reader.ValueTextEquals("ES256"u8) ? "ES256" : reader.ValueTextEquals("RS256"u8) ? "RS256" : "";
+                }
+                else if (reader.ValueTextEquals("typ"u8) && Once(ref seenType))
+                {
+                    reader.Read();
+                    typed = IsGrantType(ref reader);
+                }
+                else if (reader.ValueTextEquals("kid"u8) && Once(ref seenKid))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= MaxKeyIdLength)
+                        kidLength = reader.CopyString(kid);
+                }
+                else if (reader.ValueTextEquals("alg"u8) || reader.ValueTextEquals("typ"u8) || reader.ValueTextEquals("kid"u8))
+                {
+                    return Refused(GrantFailure.Malformed, "The grant's header names a member twice.");
+                }
+                else if (reader.ValueTextEquals("crit"u8))
+                {
+                    return Refused(GrantFailure.WrongType, "The grant's header asks for extensions a verifier does not know.");
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                return Refused(GrantFailure.Malformed, "The grant's header is not one JSON object.");
         }
         catch (JsonException)
         {
-            return null;
+            return Refused(GrantFailure.Malformed, "The grant's header is not JSON.");
         }
+
+        if (algorithm is not { Length: > 0 } || !typed)
+            return Refused(GrantFailure.WrongType, $"A grant is typed {TokenType} and signed with ES256 or RS256.");
+        if (kidLength <= 0 || keys.Find(kid[..kidLength]) is not { } key)
+            return Refused(GrantFailure.UnknownKey, "No key of Warden's key set signed this grant.");
+        if (key.Algorithm != algorithm)
+            return Refused(GrantFailure.BadSignature, $"The grant says {algorithm} but its key signs {key.Algorithm}: it was forged.");
+        return new Header(key, null);
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static Header Refused(GrantFailure failure, string detail) => new(null, GrantVerification.Refused(failure, detail));
+
+    private static bool Once(ref bool seen)
+    {
+        if (seen)
+            return false;
+        seen = true;
+        return true;
+    }
+
+    private static bool IsGrantType(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 64)
+            return false;
+        Span<char> text = stackalloc char[64];
+        return text[..reader.CopyString(text)].Equals(TokenType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static GrantVerification CheckClaims(ReadOnlySpan<byte> payload, WardenAsk call, GrantVerifierOptions options, DateTimeOffset now)
+    {
+        if (GrantClaimsReader.Read(payload, options.Audience) is not { } read)
+            return GrantVerification.Refused(GrantFailure.Malformed, "The grant's claims are not one JSON object with every claim it must carry, each once.");
+        var claims = read.Claims;
+        if (!read.ForAudience)
+            return GrantVerification.Refused(GrantFailure.WrongAudience, $"The grant is not for {options.Audience}.", claims);
+        if (options.Issuer is { } issuer && claims.Issuer != issuer)
+            return GrantVerification.Refused(GrantFailure.WrongIssuer, $"The grant was not issued by {issuer}.", claims);
+        if (now - options.Skew >= claims.ExpiresAt)
+            return GrantVerification.Refused(GrantFailure.Expired, $"The grant expired at {claims.ExpiresAt:O}.", claims);
+        if (now + options.Skew < claims.NotBefore)
+            return GrantVerification.Refused(GrantFailure.NotYetValid, $"The grant is valid from {claims.NotBefore:O}.", claims);
+
+        if (claims.Tool != call.Tool || !string.Equals(claims.Operation, call.Operation, StringComparison.OrdinalIgnoreCase) || claims.Resource != call.Resource)
+            return GrantVerification.Refused(GrantFailure.WrongCall, $"The grant is for {claims.Tool} ({claims.Operation}) on {claims.Resource}, not this call.", claims);
+        if (!DigestMatches(claims.Digest, call))
+            return GrantVerification.Refused(GrantFailure.WrongCall, "The grant was decided for other parameters or impact than this call's.", claims);
+        return GrantVerification.Valid(claims);
+    }
+
+    private static bool DigestMatches(string claimed, WardenAsk call)
+    {
+        Span<byte> expected = stackalloc byte[RequestDigest.HexLength];
+        RequestDigest.WriteHex(call, expected);
+        Span<byte> actual = stackalloc byte[RequestDigest.HexLength];
+        return claimed.Length == RequestDigest.HexLength
+            && Encoding.ASCII.GetBytes(claimed, actual) == RequestDigest.HexLength
+            && CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
 }

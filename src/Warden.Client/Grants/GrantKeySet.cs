@@ -8,8 +8,13 @@ namespace Warden.Client;
 public sealed class GrantKeySet
 {
     private readonly Dictionary<string, GrantKey> _keys;
+    private readonly Dictionary<string, GrantKey>.AlternateLookup<ReadOnlySpan<char>> _byKeyId;
 
-    private GrantKeySet(Dictionary<string, GrantKey> keys) => _keys = keys;
+    private GrantKeySet(Dictionary<string, GrantKey> keys)
+    {
+        _keys = keys;
+        _byKeyId = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
 
@@ -29,7 +34,7 @@ public sealed class GrantKeySet
         return new GrantKeySet(keys);
     }
 
-    internal GrantKey? Find(string keyId) => _keys.GetValueOrDefault(keyId);
+    internal GrantKey? Find(ReadOnlySpan<char> keyId) => _byKeyId.TryGetValue(keyId, out var key) ? key : null;
 
     private static GrantKey? ToKey(JsonElement jwk)
     {
@@ -67,10 +72,29 @@ public sealed class GrantKeySet
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
-/// <summary>One public key: ES256 (EC P-256) or RS256 (RSA).</summary>
+/// <summary>
+/// One public key: ES256 (EC P-256) or RS256 (RSA), imported once when the key set is read. Verifying
+/// never changes the key, so one instance serves concurrent calls (as IdentityModel shares its keys).
+/// </summary>
 internal sealed record GrantKey(string KeyId, string Algorithm, ECDsa? Ec, RSA? Rsa)
 {
-    public bool Verifies(byte[] data, byte[] signature) => Algorithm == "ES256"
-        ? Ec!.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-        : Rsa!.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    /// <summary>64 bytes for ES256 (r and s of 32 bytes each), the modulus length for RS256.</summary>
+    public int SignatureLength { get; } = Ec is not null ? 64 : (Rsa!.KeySize + 7) / 8;
+
+    /// <summary>Whether <paramref name="signature"/> signs the SHA-256 <paramref name="hash"/> of the signing input; false for any fault.</summary>
+    public bool VerifiesHash(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != SignatureLength)
+            return false;
+        try
+        {
+            return Ec is not null
+                ? Ec.VerifyHash(hash, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                : Rsa!.VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
 }

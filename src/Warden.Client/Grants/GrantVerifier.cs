@@ -52,9 +52,11 @@ public sealed class GrantVerifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(call);
-        var keys = await GetKeysAsync(refresh: false, cancellationToken).ConfigureAwait(false);
-        if (GrantChecks.KeyIdOf(grant) is { } kid && !keys.KeyIds.Contains(kid) && ReadAgainAllowed())
-            keys = await GetKeysAsync(refresh: true, cancellationToken).ConfigureAwait(false);
+        var keys = FreshKeys() ?? await GetKeysAsync(refresh: false, cancellationToken).ConfigureAwait(false);
+        var verification = Verify(grant, call, keys);
+        if (verification.Failure != GrantFailure.UnknownKey || !ReadAgainAllowed())
+            return verification;
+        keys = await GetKeysAsync(refresh: true, cancellationToken).ConfigureAwait(false);
         return Verify(grant, call, keys);
     }
 
@@ -85,8 +87,8 @@ public sealed class GrantVerifier : IDisposable
     /// <summary>Warden's grant keys: cached for <see cref="GrantVerifierOptions.KeysLifetime"/>, or read now with <paramref name="refresh"/>.</summary>
     public async Task<GrantKeySet> GetKeysAsync(bool refresh = false, CancellationToken cancellationToken = default)
     {
-        if (!refresh && _keys is { } cached && _clock.GetUtcNow() - cached.FetchedAt < _options.KeysLifetime)
-            return cached.Keys;
+        if (!refresh && FreshKeys() is { } cached)
+            return cached;
         await _fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -110,6 +112,9 @@ public sealed class GrantVerifier : IDisposable
             _fetch.Release();
         }
     }
+
+    private GrantKeySet? FreshKeys() =>
+        _keys is { } cached && _clock.GetUtcNow() - cached.FetchedAt < _options.KeysLifetime ? cached.Keys : null;
 
     private bool ReadAgainAllowed() => _keys is not { } cached || _clock.GetUtcNow() - cached.FetchedAt >= _options.KeysRefetchInterval;
 

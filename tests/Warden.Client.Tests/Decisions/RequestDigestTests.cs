@@ -18,6 +18,8 @@ public sealed class RequestDigestTests
         "no-parameters",
         "impact",
         "html",
+        "repeated-names",
+        "names-beyond-the-basic-plane",
     };
 
     private static WardenAsk Ask(string name) => name switch
@@ -33,6 +35,8 @@ public sealed class RequestDigestTests
             Justification = "supplier asked twice",
         },
         "html" => WardenAsk.For("tickets.reply", "write", "helpdesk/<tickets>&'x'", new { body = "<script>alert('x')</script> & +" }),
+        "repeated-names" => WardenAsk.For("t", "read", "r", JsonDocument.Parse("""{"b":1,"a":{"z":0,"y":1},"b":2,"a":3}""").RootElement),
+        "names-beyond-the-basic-plane" => WardenAsk.For("t", "read", "r", JsonDocument.Parse("{\"\uE000\":1,\"😀\":2,\"ä\":3,\"A\":4}").RootElement),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

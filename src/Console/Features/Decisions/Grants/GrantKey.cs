@@ -71,6 +71,23 @@ public sealed class GrantKey : IDisposable
             ? _ec.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             : _rsa!.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
+    /// <summary>Whether <paramref name="signature"/> signs the SHA-256 <paramref name="hash"/> of the signing input; false for any fault.</summary>
+    public bool VerifyHash(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != SignatureLength)
+            return false;
+        try
+        {
+            return _ec is not null
+                ? _ec.VerifyHash(hash, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                : _rsa!.VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The public key as a JSON Web Key (RFC 7517) for the key set tools fetch.</summary>
     public GrantJsonWebKey ToJwk() => _ec is not null
         ? new GrantJsonWebKey("EC", "sig", Algorithm, Id, Crv: "P-256", X: Member("x"), Y: Member("y"))

@@ -57,6 +57,8 @@ public sealed class GrantKeys : IDisposable, IStoredKeyUser
 
     public GrantKey? Find(string? keyId) => keyId is not null && _byId.TryGetValue(keyId, out var key) ? key : null;
 
+    public GrantKey? Find(ReadOnlySpan<char> keyId) => _byId.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out var key) ? key : null;
+
     public void Dispose()
     {
         foreach (var key in _byId.Values)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -19,6 +20,14 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     private const int MaxTokenLength = 4096;
+    private const int MaxHeaderLength = 1024;
+    private const int MaxKeyIdLength = 256;
+    private const int MaxSignatureLength = 1024;
+    private const long LastSecond = 253402300799;
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly byte[] _header = EncodedHeader(keys.Signing);
 
     public string For(DecisionRecord record) => Sign(GrantClaims.Of(record, issuer.Current));
@@ -61,6 +70,7 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
     /// <summary>
     /// The claims of a grant this console signed with one of its keys, of the grant type and audience;
     /// false for anything else (malformed, tampered, another key or algorithm). Time is the caller's check.
+    /// Read in place: spans and stack buffers, the signing input hashed once, JSON read without a document.
     /// </summary>
     public bool TryRead(string? token, out GrantClaims claims)
     {
@@ -68,67 +78,171 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
             return false;
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
-        var lastDot = token.LastIndexOf('.');
-        if (firstDot <= 0 || lastDot == firstDot || token.IndexOf('.', firstDot + 1) != lastDot || lastDot == token.Length - 1)
+        var lastDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);
+        if (firstDot <= 0 || lastDot <= firstDot + 1 || lastDot == token.Length - 1 || token.IndexOf('.', lastDot + 1) >= 0)
             return false;
-        try
-        {
-            var key = KeyOf(Base64Url.DecodeFromChars(token.AsSpan(0, firstDot)));
-            if (key is null)
-                return false;
-            var signature = Base64Url.DecodeFromChars(token.AsSpan(lastDot + 1));
-            if (!key.Verify(Encoding.ASCII.GetBytes(token, 0, lastDot), signature))
-                return false;
-            return TryReadPayload(Base64Url.DecodeFromChars(token.AsSpan(firstDot + 1, lastDot - firstDot - 1)), out claims);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or ArgumentException)
-        {
+        var text = token.AsSpan();
+        if (text[..firstDot].ContainsAnyExcept(Base64UrlAlphabet) || text[(firstDot + 1)..lastDot].ContainsAnyExcept(Base64UrlAlphabet)
+            || text[(lastDot + 1)..].ContainsAnyExcept(Base64UrlAlphabet))
             return false;
-        }
+        if (KeyOf(text[..firstDot]) is not { } key)
+            return false;
+
+        Span<byte> signature = stackalloc byte[MaxSignatureLength];
+        if (text.Length - lastDot - 1 > Base64Url.GetEncodedLength(MaxSignatureLength) || !TryDecode(text[(lastDot + 1)..], signature, out var signatureLength))
+            return false;
+        Span<byte> buffer = stackalloc byte[MaxTokenLength + Base64Url.GetMaxDecodedLength(MaxTokenLength)];
+        var signingInput = buffer[..lastDot];
+        Encoding.ASCII.GetBytes(text[..lastDot], signingInput);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(signingInput, hash);
+        if (!key.VerifyHash(hash, signature[..signatureLength]))
+            return false;
+        return TryDecode(text[(firstDot + 1)..lastDot], buffer[lastDot..], out var payloadLength)
+            && TryReadPayload(buffer.Slice(lastDot, payloadLength), out claims);
     }
+
+    private static bool TryDecode(ReadOnlySpan<char> encoded, Span<byte> destination, out int written) =>
+        Base64Url.DecodeFromChars(encoded, destination, out var read, out written) == OperationStatus.Done && read == encoded.Length;
 
     /// <summary>The signing key the header names, with its algorithm and the grant type; nothing else is accepted.</summary>
-    private GrantKey? KeyOf(byte[] header)
+    private GrantKey? KeyOf(ReadOnlySpan<char> encodedHeader)
     {
-        using var document = JsonDocument.Parse(header);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("crit", out _))
+        Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(MaxHeaderLength)];
+        if (encodedHeader.Length > MaxHeaderLength || !TryDecode(encodedHeader, header, out var length))
             return null;
-        if (!root.TryGetProperty("typ", out var typ) || typ.ValueKind != JsonValueKind.String || typ.GetString() != Type)
+        Span<char> kid = stackalloc char[MaxKeyIdLength];
+        var kidLength = -1;
+        string? algorithm = null;
+        bool typed = false, seenAlgorithm = false, seenType = false, seenKid = false;
+        try
+        {
+            var reader = new Utf8JsonReader(header[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("alg"u8))
+                {
+                    if (!Once(ref seenAlgorithm) || !reader.Read() || reader.TokenType != JsonTokenType.String)
+                        return null;
+                    algorithm = reader.ValueTextEquals(GrantKey.EcAlgorithm) ? GrantKey.EcAlgorithm : reader.ValueTextEquals(GrantKey.RsaAlgorithm) ? GrantKey.RsaAlgorithm : null;
+                }
+                else if (reader.ValueTextEquals("typ"u8))
+                {
+                    if (!Once(ref seenType) || !reader.Read())
+                        return null;
+                    typed = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(Type);
+                }
+                else if (reader.ValueTextEquals("kid"u8))
+                {
+                    if (!Once(ref seenKid) || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxKeyIdLength)
+                        return null;
+                    kidLength = reader.CopyString(kid);
+                }
+                else if (reader.ValueTextEquals("crit"u8) || !reader.TrySkip())
+                {
+                    return null;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                return null;
+        }
+        catch (JsonException)
+        {
             return null;
-        if (!root.TryGetProperty("kid", out var kid) || kid.ValueKind != JsonValueKind.String)
-            return null;
-        var key = keys.Find(kid.GetString());
-        return key is not null && root.TryGetProperty("alg", out var alg) && alg.ValueKind == JsonValueKind.String && alg.GetString() == key.Algorithm
-            ? key
-            : null;
+        }
+        return typed && algorithm is not null && kidLength > 0 && keys.Find(kid[..kidLength]) is { } key && key.Algorithm == algorithm ? key : null;
     }
 
-    private static bool TryReadPayload(byte[] payload, out GrantClaims claims)
+    private static bool Once(ref bool seen)
     {
-        claims = null!;
-        using var document = JsonDocument.Parse(payload);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !HasAudience(root))
+        if (seen)
             return false;
-        string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        long? Seconds(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var s) ? s : null;
-        if (Text("iss") is not { } iss || Text("jti") is not { } jti || Text("sub") is not { } sub || Text("tool") is not { } tool
-            || Text("operation") is not { } operation || Text("resource") is not { } resource || Text("digest") is not { } digest
-            || Seconds("iat") is not { } iat || Seconds("exp") is not { } exp)
-            return false;
-        claims = new GrantClaims(iss, jti, sub, tool, operation, resource, digest,
-            DateTimeOffset.FromUnixTimeSeconds(iat), DateTimeOffset.FromUnixTimeSeconds(exp));
+        seen = true;
         return true;
     }
 
-    private static bool HasAudience(JsonElement root) =>
-        root.TryGetProperty("aud", out var aud) && aud.ValueKind switch
+    private static bool TryReadPayload(ReadOnlySpan<byte> payload, out GrantClaims claims)
+    {
+        claims = null!;
+        string? iss = null, jti = null, sub = null, tool = null, operation = null, resource = null, digest = null;
+        long? iat = null, exp = null;
+        bool? forTools = null;
+        try
         {
-            JsonValueKind.String => aud.GetString() == Audience,
-            JsonValueKind.Array => aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == Audience),
-            _ => false,
-        };
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var ok = reader.ValueTextEquals("iss"u8) ? Text(ref reader, ref iss)
+                    : reader.ValueTextEquals("jti"u8) ? Text(ref reader, ref jti)
+                    : reader.ValueTextEquals("sub"u8) ? Text(ref reader, ref sub)
+                    : reader.ValueTextEquals("tool"u8) ? Text(ref reader, ref tool)
+                    : reader.ValueTextEquals("operation"u8) ? Text(ref reader, ref operation)
+                    : reader.ValueTextEquals("resource"u8) ? Text(ref reader, ref resource)
+                    : reader.ValueTextEquals("digest"u8) ? Text(ref reader, ref digest)
+                    : reader.ValueTextEquals("iat"u8) ? Seconds(ref reader, ref iat)
+                    : reader.ValueTextEquals("exp"u8) ? Seconds(ref reader, ref exp)
+                    : reader.ValueTextEquals("aud"u8) ? ForTools(ref reader, ref forTools)
+                    : reader.TrySkip();
+                if (!ok)
+                    return false;
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (forTools != true || iss is null || jti is null || sub is null || tool is null || operation is null || resource is null || digest is null
+            || iat is not { } issued || exp is not { } expires)
+            return false;
+        claims = new GrantClaims(iss, jti, sub, tool, operation, resource, digest,
+            DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires));
+        return true;
+    }
+
+    private static bool Text(ref Utf8JsonReader reader, ref string? value)
+    {
+        if (value is not null || !reader.Read() || reader.TokenType != JsonTokenType.String)
+            return false;
+        value = reader.GetString();
+        return true;
+    }
+
+    private static bool Seconds(ref Utf8JsonReader reader, ref long? value)
+    {
+        if (value is not null || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var seconds) || seconds is < 0 or > LastSecond)
+            return false;
+        value = seconds;
+        return true;
+    }
+
+    private static bool ForTools(ref Utf8JsonReader reader, ref bool? forTools)
+    {
+        if (forTools is not null || !reader.Read())
+            return false;
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            forTools = reader.ValueTextEquals(Audience);
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+            return false;
+        var found = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+                found |= reader.ValueTextEquals(Audience);
+            else if (!reader.TrySkip())
+                return false;
+        }
+        forTools = found;
+        return true;
+    }
 
     private static byte[] EncodedHeader(GrantKey key)
     {
