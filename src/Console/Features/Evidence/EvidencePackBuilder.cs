@@ -58,6 +58,8 @@ public sealed class EvidencePackBuilder(
         var names = new MaskedNames(masking);
         var (verification, inScope, lastHash) = await VerifyAndExportAsync(scope, first, last, sealedAt, checkpoints, exportPath, names, p => progress?.Report(5 + p * 35 / 100), cancellationToken);
         var export = Artifact(exportPath);
+        // The chain check's batches are garbage now; the appendix starts from a collected heap.
+        GC.Collect();
         var key = new EvidenceManifestKey(EvidenceSigningKey.Algorithm, signingKey.Fingerprint);
         var seal = verification.IsIntact ? checkpoints.Find(c => c.Sequence == sealedAt) : null;
         var chain = new EvidenceManifestChain(first, last, last == 0 ? string.Empty : lastHash, inPeriod, inScope, verification.IsIntact, verification.Reason)
@@ -183,6 +185,9 @@ public sealed class EvidencePackBuilder(
             {
                 volumes.Add(volume.Finish());
                 volume = null;
+                // The saved volume's pages are garbage now: collecting them before the next volume grows
+                // keeps the peak flat (measured: about 20 MB lower at 1,000,000 events, docs/benchmarks.md).
+                GC.Collect();
             }
             if (e.Sequence % 10_000 == 0 && chain.LastSequence > 0)
                 progress((int)(100 * (e.Sequence - chain.FirstSequence) / Math.Max(1, chain.EventsInPeriod)));
