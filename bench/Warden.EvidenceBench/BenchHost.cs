@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Warden.EvidenceBench;
 
 /// <summary>The app's services over a fresh SQLite folder, without demo agents producing events of their own (the evidence and metrics benches share it).</summary>
-internal sealed class BenchHost : WebApplicationFactory<Program>
+internal sealed class BenchHost(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("warden-bench-").FullName;
 
@@ -18,6 +18,8 @@ internal sealed class BenchHost : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:RunAgents", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
     }
 
     public override async ValueTask DisposeAsync()

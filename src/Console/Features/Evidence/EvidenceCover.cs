@@ -21,7 +21,7 @@ internal static class EvidenceCover
             new("Completeness", $"{completeness.Score} %"),
             new("Recipients", string.Join(", ", spec.RecipientRoles)),
         ]);
-        doc.Paragraph("How to verify: the manifest.json beside this PDF lists the SHA-256 of this file and of the audit-event export, " +
+        doc.Paragraph("How to verify: the manifest.json beside this PDF lists the SHA-256 of this file, of the audit-event export and of every appendix volume, " +
                       "and manifest.sig signs it with the key above. Run `evidence verify <folder>` or use the verification on the " +
                       "Evidence page. A copy of the manifest (without this file's own hash) is attached to this PDF.");
         doc.Paragraph("Completeness: " + completeness.Notes);

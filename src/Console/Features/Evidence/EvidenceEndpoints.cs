@@ -18,14 +18,19 @@ public static class EvidenceEndpoints
 
     private static async Task<IResult> DownloadAsync(string id, string artifact, EvidenceService packs, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<EvidenceArtifact>(artifact, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        // An appendix volume is asked for as appendix-<number>, e.g. /evidence/packs/evp_…/appendix-3.
+        var volume = artifact.StartsWith("appendix-", StringComparison.OrdinalIgnoreCase) ? EvidenceFiles.VolumeNumber(artifact + ".pdf") : null;
+        EvidenceArtifact parsed = default;
+        if (volume is null && (!Enum.TryParse(artifact, ignoreCase: true, out parsed) || !Enum.IsDefined(parsed)))
             return Results.Problem(statusCode: 404, title: "Unknown artifact", detail: EvidenceErrors.UnknownArtifact(artifact).Message);
-        var download = await packs.DownloadAsync(id, parsed, cancellationToken);
+        var download = volume is { } number
+            ? await packs.DownloadVolumeAsync(id, number, cancellationToken)
+            : await packs.DownloadAsync(id, parsed, cancellationToken);
         if (download.IsSuccess)
             return Results.Stream(body => download.Value.WriteToAsync(body, cancellationToken), download.Value.ContentType, download.Value.FileName);
         var status = download.Error.Code switch
         {
-            "evidence.pack_not_found" or "evidence.files_missing" => 404,
+            "evidence.pack_not_found" or "evidence.files_missing" or "evidence.no_such_volume" or "evidence.unknown_artifact" => 404,
             "evidence.not_ready" => 409,
             _ => 403,
         };

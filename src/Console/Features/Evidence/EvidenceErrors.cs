@@ -14,9 +14,11 @@ public static class EvidenceErrors
 
     public static Error NotReady(EvidencePackStatus status) => new("evidence.not_ready", $"The pack is {status.ToString().ToLowerInvariant()}; it has nothing to download yet.");
 
-    public static Error UnknownArtifact(string name) => new("evidence.unknown_artifact", $"'{name}' is not a part of a pack; ask for pdf, export, manifest or signature.");
+    public static Error UnknownArtifact(string name) => new("evidence.unknown_artifact", $"'{name}' is not a part of a pack; ask for pdf, export, manifest, signature or an appendix volume (appendix-1, appendix-2, …).");
 
     public static Error FilesMissing(string id) => new("evidence.files_missing", $"The files of pack '{id}' are missing from the data folder.");
+
+    public static Error NoSuchVolume(string id, int volume) => new("evidence.no_such_volume", $"Pack '{id}' has no appendix volume {volume}.");
 
     public static Error NotRetryable => new("evidence.not_retryable", "Only a failed pack can be retried.");
 

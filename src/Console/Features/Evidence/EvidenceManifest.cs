@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Warden.Features.Evidence;
 
 /// <summary>
 /// What a pack claims about itself. The sidecar manifest.json lists every artifact with its SHA-256 and
 /// is signed (manifest.sig); the copy embedded in the PDF lists the other artifacts only, because a
-/// file cannot contain its own hash.
+/// file cannot contain its own hash. From format v2 the appendix is a series of PDF volumes, each an
+/// artifact with the events it lists (ADR 0023).
 /// </summary>
 public sealed record EvidenceManifest(
     string Format,
@@ -20,7 +23,13 @@ public sealed record EvidenceManifest(
     EvidenceManifestKey SigningKey,
     IReadOnlyList<EvidenceManifestArtifact> Artifacts)
 {
-    public const string CurrentFormat = "warden-evidence-pack-v1";
+    public const string CurrentFormat = "warden-evidence-pack-v2";
+
+    /// <summary>The format whose appendix is inside the main PDF, before volumes.</summary>
+    public const string SingleDocumentFormat = "warden-evidence-pack-v1";
+
+    [JsonIgnore]
+    public IReadOnlyList<EvidenceManifestArtifact> Volumes => [.. Artifacts.Where(a => a.Appendix is not null)];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -71,10 +80,18 @@ public sealed record EvidenceManifestCompleteness(int Score, string Notes);
 
 public sealed record EvidenceManifestKey(string Algorithm, string Fingerprint);
 
-public sealed record EvidenceManifestArtifact(string Name, string Sha256, long Bytes);
+public sealed record EvidenceManifestArtifact(string Name, string Sha256, long Bytes)
+{
+    /// <summary>For an appendix volume: which of the period's events in scope it lists.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvidenceManifestVolume? Appendix { get; init; }
+}
+
+/// <summary>Volume <paramref name="Number"/> of the appendix: <paramref name="Events"/> events, sequences <paramref name="FirstSequence"/> to <paramref name="LastSequence"/>.</summary>
+public sealed record EvidenceManifestVolume(int Number, long FirstSequence, long LastSequence, long Events);
 
 /// <summary>The files of a pack folder.</summary>
-public static class EvidenceFiles
+public static partial class EvidenceFiles
 {
     public const string Pdf = "evidence.pdf";
     public const string Export = "audit-events.jsonl.gz";
@@ -84,12 +101,29 @@ public static class EvidenceFiles
 
     public static readonly IReadOnlyList<string> All = [Pdf, Export, Manifest, Signature, PublicKey];
 
+    public const string VolumePrefix = "evidence-appendix-";
+
+    /// <summary>The file of appendix volume <paramref name="number"/> (1-based).</summary>
+    public static string Volume(int number) => string.Create(CultureInfo.InvariantCulture, $"{VolumePrefix}{number:000}.pdf");
+
+    /// <summary>The volume number a file name stands for (evidence-appendix-007.pdf, or evp_…-appendix-007.pdf as it downloads); null for other files.</summary>
+    public static int? VolumeNumber(string fileName)
+    {
+        var match = VolumeName().Match(Path.GetFileName(fileName));
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one of a pack folder's own file names.</summary>
+    public static bool IsPackFile(string name) => All.Contains(name, StringComparer.Ordinal) || (VolumeNumber(name) is { } n && Volume(n) == name);
+
     /// <summary>The pack-folder name of a file as it downloads (evp_…-manifest.json is manifest.json); null for other files.</summary>
     public static string? CanonicalName(string fileName)
     {
         var name = Path.GetFileName(fileName);
         if (All.Contains(name, StringComparer.Ordinal))
             return name;
+        if (VolumeNumber(name) is { } volume)
+            return Volume(volume);
         if (name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
             return Pdf;
         if (name.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase))
@@ -110,4 +144,7 @@ public static class EvidenceFiles
         var candidates = Directory.EnumerateFiles(folder).Where(f => CanonicalName(f) == name).Take(2).ToList();
         return candidates.Count == 1 ? candidates[0] : direct;
     }
+
+    [GeneratedRegex(@"appendix-(\d{1,6})\.pdf$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex VolumeName();
 }

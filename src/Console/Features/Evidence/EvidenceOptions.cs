@@ -15,4 +15,11 @@ public sealed class EvidenceOptions
     /// <summary>Rows read from the database per round trip while a pack is assembled.</summary>
     [Range(10, 100_000)]
     public int BatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Audit events per appendix volume. Each volume is a PDF of its own, saved and released before the
+    /// next is started, so a pack's memory does not grow with its number of events (ADR 0023).
+    /// </summary>
+    [Range(10, 200_000)]
+    public int AppendixEventsPerVolume { get; set; } = 25_000;
 }

@@ -32,6 +32,7 @@ public static class EvidencePackVerifier
 
         foreach (var artifact in manifest.Artifacts)
             CheckArtifact(directory, artifact, passed, mismatches);
+        CheckVolumes(directory, manifest, passed, mismatches);
         return new EvidenceVerificationReport(mismatches.Count == 0, manifest.PackId, passed, mismatches);
     }
 
@@ -76,6 +77,38 @@ public static class EvidencePackVerifier
             passed.Add($"{EvidenceFiles.Manifest}: signature verifies under key {fingerprint}{(trustedPem is null ? " (the key shipped with the pack)" : string.Empty)}.");
         else
             mismatches.Add($"{EvidenceFiles.Signature}: the signature does not match {EvidenceFiles.Manifest} under key {fingerprint}: the manifest or its signature was altered.");
+    }
+
+    /// <summary>
+    /// The appendix is whole: the volumes are numbered 1 to n in sequence order, together list every event
+    /// in scope, and no volume lies in the folder that the manifest does not list.
+    /// </summary>
+    private static void CheckVolumes(string directory, EvidenceManifest manifest, List<string> passed, List<string> mismatches)
+    {
+        var listed = manifest.Volumes;
+        foreach (var file in Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
+        {
+            if (EvidenceFiles.VolumeNumber(file) is { } number && !listed.Any(v => v.Appendix!.Number == number))
+                mismatches.Add($"{Path.GetFileName(file)}: an appendix volume the manifest does not list (the pack has {listed.Count}).");
+        }
+        if (manifest.Format == EvidenceManifest.SingleDocumentFormat)
+            return;
+        var expected = 1;
+        long after = 0, events = 0;
+        foreach (var volume in listed.Select(v => v.Appendix!))
+        {
+            if (volume.Number != expected++ || volume.FirstSequence <= after || volume.LastSequence < volume.FirstSequence || volume.Events < 1)
+            {
+                mismatches.Add($"{EvidenceFiles.Manifest}: appendix volume {volume.Number} is out of order or lists no events.");
+                return;
+            }
+            after = volume.LastSequence;
+            events += volume.Events;
+        }
+        if (events != manifest.Chain.EventsInScope)
+            mismatches.Add($"{EvidenceFiles.Manifest}: the appendix volumes list {events} events, but the pack has {manifest.Chain.EventsInScope} in scope.");
+        else
+            passed.Add($"appendix: {listed.Count} volume{(listed.Count == 1 ? string.Empty : "s")} list all {events} events in scope.");
     }
 
     private static void CheckArtifact(string directory, EvidenceManifestArtifact artifact, List<string> passed, List<string> mismatches)

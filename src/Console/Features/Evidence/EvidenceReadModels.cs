@@ -20,7 +20,11 @@ public sealed record EvidencePackRow(
     string RequestedBy,
     DateTimeOffset RequestedAt,
     DateTimeOffset? CompletedAt,
-    string? PdfSha256);
+    string? PdfSha256)
+{
+    /// <summary>The numbers of the pack's appendix volumes (none for a pack whose appendix is inside its PDF, or with no events).</summary>
+    public IReadOnlyList<int> Volumes { get; init; } = [];
+}
 
 public sealed record EvidenceDefinitionRow(
     string Id,

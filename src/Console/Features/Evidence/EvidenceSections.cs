@@ -209,7 +209,9 @@ internal sealed class EvidenceSections(
         long count = 0;
         await foreach (var d in _queries.ViolationsAsync(cancellationToken))
         {
-            table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), masking.Text(EvidenceText.Reasons(d.Reasons)),
+            // A decision's reasons are stored masked (the decision recorder and the approval commits mask
+            // them); the review's names and note are not, so only they are masked here.
+            table.Row(EvidenceText.Time(d.DecidedAt), names.GetValueOrDefault(d.AgentId, d.AgentId), d.Tool, d.Outcome.ToString(), EvidenceText.Reasons(d.Reasons),
                       masking.Text(d.Review is not { } r ? "not reviewed" : r.FalsePositive ? $"false positive ({r.ReviewedByName}: {r.Note})" : $"confirmed by {r.ReviewedByName}"));
             count++;
         }
@@ -258,5 +260,26 @@ internal sealed class EvidenceSections(
             new("Hash at the end of the period", verification.HeadHash),
             new("First bad sequence", verification.FirstBadSequence?.ToString(CultureInfo.InvariantCulture) ?? "none"),
         ]);
+    }
+
+    /// <summary>Where the appendix is: one line per volume with the events it lists and its SHA-256, so a reader knows it is whole.</summary>
+    public void AppendixVolumes(long eventsInScope, EvidenceManifestArtifact export, IReadOnlyList<EvidenceManifestArtifact> volumes)
+    {
+        doc.Heading(Titles[9]);
+        if (volumes.Count == 0)
+        {
+            doc.Paragraph("No audit events in this period and scope.");
+            return;
+        }
+        doc.Paragraph($"Every audit event of the period within the pack's scope ({EvidenceText.Number(eventsInScope)} events) is listed, in sequence " +
+                      $"order and with personal data masked, in {volumes.Count} appendix volume{(volumes.Count == 1 ? string.Empty : "s")} beside this PDF. " +
+                      "Together they list every event in scope; the signed manifest.json vouches for each by its SHA-256. The same events, " +
+                      $"with their hashes, are in the export {EvidenceFiles.Export} (SHA-256 {export.Sha256}).");
+        var table = doc.Table([new("Volume", 2.6), new("Sequences", 1.8), new("Events", 0.9), new("SHA-256", 4.4, Mono: true)]);
+        foreach (var volume in volumes)
+        {
+            var v = volume.Appendix!;
+            table.Row(volume.Name, $"{v.FirstSequence} to {v.LastSequence}", EvidenceText.Number(v.Events), volume.Sha256);
+        }
     }
 }

@@ -36,7 +36,8 @@ public sealed class EvidenceService(
             if (await MayDownloadAsync(db, actor.Value, pack, cancellationToken) == Error.None)
                 visible.Add(Row(pack));
         }
-        return visible;
+        var volumes = await store.VolumesAsync([.. visible.Where(p => p.Status == EvidencePackStatus.Completed).Select(p => p.Id)], cancellationToken);
+        return visible.ConvertAll(p => volumes.Contains(p.Id) ? p with { Volumes = [.. volumes[p.Id]] } : p);
     }
 
     public async Task<Result<EvidencePackRow>> GenerateAsync(EvidenceRequest request, CancellationToken cancellationToken = default)
@@ -90,13 +91,33 @@ public sealed class EvidenceService(
     }
 
     /// <summary>Checks who may have the file, records the download, and says where the file is.</summary>
-    public async Task<Result<EvidenceDownload>> DownloadAsync(string packId, EvidenceArtifact artifact, CancellationToken cancellationToken = default)
+    public Task<Result<EvidenceDownload>> DownloadAsync(string packId, EvidenceArtifact artifact, CancellationToken cancellationToken = default) =>
+        artifact switch
+        {
+            EvidenceArtifact.Pdf => DownloadFileAsync(packId, EvidenceFiles.Pdf, "application/pdf", $"{packId}.pdf", "pdf", cancellationToken),
+            EvidenceArtifact.Export => DownloadFileAsync(packId, EvidenceFiles.Export, "application/gzip", $"{packId}-audit-events.jsonl.gz", "export", cancellationToken),
+            EvidenceArtifact.Manifest => DownloadFileAsync(packId, EvidenceFiles.Manifest, "application/json", $"{packId}-manifest.json", "manifest", cancellationToken),
+            EvidenceArtifact.Signature => DownloadFileAsync(packId, EvidenceFiles.Signature, "text/plain", $"{packId}-manifest.sig", "signature", cancellationToken),
+            _ => RefusedAsync(EvidenceErrors.UnknownArtifact(artifact.ToString())),
+        };
+
+    /// <summary>One volume of the pack's appendix (numbered from 1), checked and recorded like every other download.</summary>
+    public Task<Result<EvidenceDownload>> DownloadVolumeAsync(string packId, int volume, CancellationToken cancellationToken = default) =>
+        volume < 1
+            ? RefusedAsync(EvidenceErrors.UnknownArtifact($"appendix-{volume}"))
+            : DownloadFileAsync(packId, EvidenceFiles.Volume(volume), "application/pdf", $"{packId}-{EvidenceFiles.Volume(volume)["evidence-".Length..]}", $"appendix-{volume}", cancellationToken);
+
+    private async Task<Result<EvidenceDownload>> RefusedAsync(Error error)
+    {
+        var actor = await access.RequireAsync(EvidenceAccess.Readers);
+        return actor.IsFailure ? actor.Error : error;
+    }
+
+    private async Task<Result<EvidenceDownload>> DownloadFileAsync(string packId, string file, string type, string name, string artifact, CancellationToken cancellationToken)
     {
         var actor = await access.RequireAsync(EvidenceAccess.Readers);
         if (actor.IsFailure)
             return actor.Error;
-        if (!Enum.IsDefined(artifact))
-            return EvidenceErrors.UnknownArtifact(artifact.ToString());
         await using var db = contexts.CreateDbContext();
         var pack = await db.EvidencePacks.AsNoTracking().SingleOrDefaultAsync(p => p.Id == packId, cancellationToken);
         if (pack is null)
@@ -106,19 +127,11 @@ public sealed class EvidenceService(
             return refused;
         if (pack.Status != EvidencePackStatus.Completed)
             return EvidenceErrors.NotReady(pack.Status);
-        var (file, type, name) = artifact switch
-        {
-            EvidenceArtifact.Pdf => (EvidenceFiles.Pdf, "application/pdf", $"{pack.Id}.pdf"),
-            EvidenceArtifact.Export => (EvidenceFiles.Export, "application/gzip", $"{pack.Id}-audit-events.jsonl.gz"),
-            EvidenceArtifact.Manifest => (EvidenceFiles.Manifest, "application/json", $"{pack.Id}-manifest.json"),
-            _ => (EvidenceFiles.Signature, "text/plain", $"{pack.Id}-manifest.sig"),
-        };
         if (!await store.ExistsAsync(pack.Id, file, cancellationToken))
-            return EvidenceErrors.FilesMissing(pack.Id);
-        await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.downloaded", pack.Id, new
-        {
-            artifact = artifact.ToString().ToLowerInvariant(), title = pack.Title,
-        })], cancellationToken);
+            return EvidenceFiles.VolumeNumber(file) is { } volume && await store.ExistsAsync(pack.Id, EvidenceFiles.Manifest, cancellationToken)
+                ? EvidenceErrors.NoSuchVolume(pack.Id, volume)
+                : EvidenceErrors.FilesMissing(pack.Id);
+        await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.downloaded", pack.Id, new { artifact, title = pack.Title })], cancellationToken);
         return new EvidenceDownload((target, ct) => store.WriteToAsync(pack.Id, file, target, ct), type, name);
     }
 

@@ -67,6 +67,18 @@ public sealed class EvidenceStore(IDbContextFactory<WardenDbContext> contexts, D
         }
     }
 
+    /// <summary>The appendix volumes stored for each of <paramref name="packIds"/>, by number.</summary>
+    public async Task<ILookup<string, int>> VolumesAsync(IReadOnlyCollection<string> packIds, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var files = await db.EvidenceFileChunks.AsNoTracking()
+            .Where(c => c.Index == 0 && packIds.Contains(c.PackId) && c.FileName.StartsWith(EvidenceFiles.VolumePrefix))
+            .Select(c => new { c.PackId, c.FileName }).ToListAsync(cancellationToken);
+        return files.Where(f => EvidenceFiles.IsPackFile(f.FileName))
+            .OrderBy(f => f.FileName, StringComparer.Ordinal)
+            .ToLookup(f => f.PackId, f => EvidenceFiles.VolumeNumber(f.FileName)!.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>The pack's stored files copied into a new private folder (for the verifier); the caller deletes it.</summary>
     public async Task<string> CopyToTemporaryFolderAsync(string packId, CancellationToken cancellationToken)
     {
@@ -75,7 +87,7 @@ public sealed class EvidenceStore(IDbContextFactory<WardenDbContext> contexts, D
         await using (var db = contexts.CreateDbContext())
             names = await db.EvidenceFileChunks.Where(c => c.PackId == packId).Select(c => c.FileName).Distinct().ToListAsync(cancellationToken);
         var folder = Directory.CreateTempSubdirectory("warden-pack-").FullName;
-        foreach (var name in names.Where(n => EvidenceFiles.All.Contains(n, StringComparer.Ordinal)))
+        foreach (var name in names.Where(EvidenceFiles.IsPackFile))
         {
             await using var file = File.Create(Path.Combine(folder, name));
             await WriteToAsync(packId, name, file, cancellationToken);

@@ -27,6 +27,8 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
 
             b.PdfSha256.ShouldBe(a.PdfSha256);
             Sha(Path.Combine(second, EvidenceFiles.Export)).ShouldBe(Sha(Path.Combine(first, EvidenceFiles.Export)));
+            EvidenceScenario.Volumes(first).ShouldNotBeEmpty();
+            EvidenceScenario.Volumes(second).Select(Sha).ShouldBe(EvidenceScenario.Volumes(first).Select(Sha));
             a.PdfSha256.ShouldBe(pack.PdfSha256);
         }
         finally

@@ -15,10 +15,11 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
     public async Task Pdf_ReadBack_HasPageNumbersEverySectionAndAKnownAppendixRow()
     {
         var pack = await app.SharedPackAsync();
+        var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
 
-        using var pdf = PdfDocument.Open(Path.Combine(await EvidenceScenario.FolderAsync(app, pack.Id), EvidenceFiles.Pdf));
+        using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
         var pages = pdf.GetPages().Select(p => p.Text).ToList();
-        var all = string.Join("\n", pages);
+        var all = EvidenceScenario.PdfText(folder);
 
         pack.Status.ShouldBe(EvidencePackStatus.Completed, pack.Error);
         pdf.NumberOfPages.ShouldBeGreaterThan(2);
@@ -41,8 +42,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         var pack = await app.SharedPackAsync();
         var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
 
-        using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
-        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+        var text = EvidenceScenario.PdfText(folder);
         var export = ReadExport(folder);
 
         EvidenceScenario.Masked(app, EvidenceScenario.SeededEmail).ShouldNotBe(EvidenceScenario.SeededEmail);
@@ -61,8 +61,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         var folder = await EvidenceScenario.FolderAsync(app, pack.Id);
 
         var lines = ReadExport(folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        using var pdf = PdfDocument.Open(Path.Combine(folder, EvidenceFiles.Pdf));
-        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+        var text = EvidenceScenario.PdfText(folder);
 
         EvidenceAppFactory.SeededEvents.ShouldBeGreaterThan(2 * EvidenceAppFactory.BatchSize);
         lines.Length.ShouldBe((int)pack.EventCount);
@@ -82,7 +81,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
 
         manifest.ShouldNotBeNull();
         manifest.PackId.ShouldBe(pack.Id);
-        manifest.Artifacts.Select(a => a.Name).ShouldBe([EvidenceFiles.Export]);
+        manifest.Artifacts.Select(a => a.Name).ShouldBe([EvidenceFiles.Export, EvidenceFiles.Volume(1)]);
         pdf.Information.DocumentInformationDictionary!.ToString().ShouldContain(pack.Id);
     }
 

@@ -125,14 +125,32 @@ internal static class EvidenceScenario
     {
         var store = app.Services.GetRequiredService<EvidenceStore>();
         var folder = Directory.CreateDirectory(Path.Combine(app.DataDirectory, "test-copies", Guid.NewGuid().ToString("N"))).FullName;
-        foreach (var name in EvidenceFiles.All)
+        List<string> names;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+            names = await db.EvidenceFileChunks.Where(c => c.PackId == packId && c.Index == 0).Select(c => c.FileName).ToListAsync(TestContext.Current.CancellationToken);
+        foreach (var name in names)
         {
-            if (!await store.ExistsAsync(packId, name, TestContext.Current.CancellationToken))
-                continue;
             await using var file = File.Create(Path.Combine(folder, name));
             await store.WriteToAsync(packId, name, file, TestContext.Current.CancellationToken);
         }
         return folder;
+    }
+
+    /// <summary>The appendix volumes of a pack folder, in order.</summary>
+    public static IReadOnlyList<string> Volumes(string folder) =>
+        [.. Directory.GetFiles(folder).Where(f => EvidenceFiles.VolumeNumber(f) is not null).Order(StringComparer.Ordinal)];
+
+    /// <summary>The text of the pack's PDF and of every appendix volume, as PdfPig reads it.</summary>
+    public static string PdfText(string folder)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var path in (string[])[Path.Combine(folder, EvidenceFiles.Pdf), .. Volumes(folder)])
+        {
+            using var pdf = UglyToad.PdfPig.PdfDocument.Open(path);
+            foreach (var page in pdf.GetPages())
+                text.Append(page.Text).Append('\n');
+        }
+        return text.ToString();
     }
 
     /// <summary>Alters a stored file in the database: appends bytes after its last piece.</summary>

@@ -23,7 +23,10 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
         report.Value.PackId.ShouldBe(pack.Id);
         report.Value.Passed.ShouldContain(p => p.StartsWith($"{EvidenceFiles.Manifest}: signature verifies", StringComparison.Ordinal));
         report.Value.Passed.ShouldContain(p => p.StartsWith("audit chain: still contains the pack's sealed head", StringComparison.Ordinal));
-        report.Value.Passed.Count.ShouldBe(4);
+        report.Value.Passed.ShouldContain(p => p.StartsWith($"{EvidenceFiles.Volume(1)}: SHA-256", StringComparison.Ordinal));
+        report.Value.Passed.ShouldContain(p => p.StartsWith("appendix: 1 volume list", StringComparison.Ordinal));
+        // The signature, the PDF, the export, the one appendix volume, the appendix as a whole, the sealed head.
+        report.Value.Passed.Count.ShouldBe(6);
     }
 
     [Theory]
@@ -140,6 +143,8 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
             File.Move(Path.Combine(copy, EvidenceFiles.Manifest), Path.Combine(copy, $"{pack.Id}-manifest.json"));
             File.Move(Path.Combine(copy, EvidenceFiles.Signature), Path.Combine(copy, $"{pack.Id}-manifest.sig"));
             File.Move(Path.Combine(copy, EvidenceFiles.PublicKey), Path.Combine(copy, "warden-evidence-signing-key.pem"));
+            foreach (var volume in EvidenceScenario.Volumes(copy))
+                File.Move(volume, Path.Combine(copy, $"{pack.Id}-{Path.GetFileName(volume)["evidence-".Length..]}"));
             var output = new StringWriter();
 
             var exit = await EvidenceCommand.RunAsync(["verify", copy, "--key", Path.Combine(copy, "warden-evidence-signing-key.pem")], output, TextWriter.Null);
@@ -164,6 +169,7 @@ public sealed class EvidenceVerifierTests(EvidenceAppFactory app) : IClassFixtur
             new($"{pack.Id}-audit-events.jsonl.gz", File.OpenRead(Path.Combine(folder, EvidenceFiles.Export))),
             new($"{pack.Id}-manifest.json", File.OpenRead(Path.Combine(folder, EvidenceFiles.Manifest))),
             new($"{pack.Id}-manifest.sig", File.OpenRead(Path.Combine(folder, EvidenceFiles.Signature))),
+            .. EvidenceScenario.Volumes(folder).Select(v => new EvidenceUpload($"{pack.Id}-{Path.GetFileName(v)["evidence-".Length..]}", File.OpenRead(v))),
         ];
         var altered = (byte[])pdf.Clone();
         altered[altered.Length / 3] ^= 0x20;

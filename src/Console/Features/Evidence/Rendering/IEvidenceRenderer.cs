@@ -7,7 +7,11 @@ public interface IEvidenceRenderer
 }
 
 /// <param name="CreatedAt">Written into the document's metadata; the same value gives the same bytes.</param>
-public sealed record EvidenceDocumentInfo(string PackId, string Title, string Subject, DateTimeOffset CreatedAt);
+public sealed record EvidenceDocumentInfo(string PackId, string Title, string Subject, DateTimeOffset CreatedAt)
+{
+    /// <summary>Which part of the pack the document is (e.g. an appendix volume), in its footer and document id; null for the main document.</summary>
+    public string? Part { get; init; }
+}
 
 public sealed record EvidenceColumn(string Header, double Width, bool Mono = false);
 

@@ -33,7 +33,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
         _pdf.PageMode = PdfPageMode.UseOutlines;
         _pdf.Options.CompressContentStreams = true;
         // The document id is derived from the pack, so the same pack renders to the same bytes.
-        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(info.PackId)))[..32];
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(info.Part is null ? info.PackId : $"{info.PackId}/{info.Part}")))[..32];
         _pdf.Internals.FirstDocumentID = id;
         _pdf.Internals.SecondDocumentID = id;
     }
@@ -172,7 +172,7 @@ internal sealed class PdfEvidenceDocument : IEvidenceDocument
             {
                 var y = page.Height.Point - Margin;
                 gfx.DrawLine(new XPen(PdfPalette.Rule, 0.6), Margin, y - 12, page.Width.Point - Margin, y - 12);
-                _flow.Draw(gfx, $"Evidence pack {_info.PackId}", Fonts.Small, new XSolidBrush(PdfPalette.Muted), Margin, y);
+                _flow.Draw(gfx, _info.Part is null ? $"Evidence pack {_info.PackId}" : $"Evidence pack {_info.PackId} · {_info.Part}", Fonts.Small, new XSolidBrush(PdfPalette.Muted), Margin, y);
                 _flow.Draw(gfx, string.Create(CultureInfo.InvariantCulture, $"Page {i + 1} of {total}"), Fonts.Small, new XSolidBrush(PdfPalette.Muted),
                     new XPoint(page.Width.Point - Margin, y), XStringFormats.BaseLineRight);
             }
