@@ -51,19 +51,37 @@ public sealed class StateEpoch
     /// </summary>
     public void Confirmed(long epoch, long readStartedAt)
     {
-        TaskCompletionSource? signal = null;
+        TaskCompletionSource? signal;
         lock (_gate)
         {
-            if (epoch > _view)
-            {
-                Volatile.Write(ref _view, epoch);
-                signal = _advanced;
-                _advanced = NewSignal();
-            }
+            signal = Advance(epoch);
             if (readStartedAt > _confirmedAt)
                 Volatile.Write(ref _confirmedAt, readStartedAt);
         }
         signal?.TrySetResult();
+    }
+
+    /// <summary>
+    /// The views now reflect every change up to <paramref name="epoch"/> (the notifications named each
+    /// of them), which does not confirm that nothing newer exists: the view advances, its age does not.
+    /// </summary>
+    public void Reflects(long epoch)
+    {
+        TaskCompletionSource? signal;
+        lock (_gate)
+            signal = Advance(epoch);
+        signal?.TrySetResult();
+    }
+
+    /// <summary>Moves the view forward (never back); the signal to complete once outside the lock, if it moved.</summary>
+    private TaskCompletionSource? Advance(long epoch)
+    {
+        if (epoch <= _view)
+            return null;
+        Volatile.Write(ref _view, epoch);
+        var signal = _advanced;
+        _advanced = NewSignal();
+        return signal;
     }
 
     /// <summary>

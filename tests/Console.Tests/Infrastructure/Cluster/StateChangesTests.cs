@@ -105,3 +105,40 @@ public sealed class StateChangesTests
         all.Names.ShouldBe("Agent Containment");
     }
 }
+
+/// <summary>
+/// A notification that names every change lets the view move forward at once, but only a read of the
+/// epoch says nothing newer exists: the view's age, which bounds how long this instance decides
+/// without hearing from the database, must not be reset by a notification.
+/// </summary>
+public sealed class StateEpochReflectsTests
+{
+    private static StateEpoch Shared() => new(
+        new Warden.Infrastructure.Storage.DatabaseConnection(Warden.Infrastructure.Storage.DatabaseProvider.Postgres, "Host=unused", "/tmp"),
+        Microsoft.Extensions.Options.Options.Create(new ClusterOptions()));
+
+    [Fact]
+    public async Task Reflects_MovesTheViewAndReleasesWaiters_ButDoesNotMakeAnUnconfirmedViewCurrent()
+    {
+        var epoch = Shared();
+        var waiting = epoch.CatchUpAsync(3, TestContext.Current.CancellationToken);
+
+        epoch.Reflects(3);
+
+        (await waiting).ShouldBeTrue();
+        epoch.View.ShouldBe(3);
+        epoch.IsCurrent.ShouldBeFalse("no read has confirmed that nothing newer than epoch 3 exists");
+        epoch.Reflects(2);
+        epoch.View.ShouldBe(3, "a view never moves back");
+    }
+
+    [Fact]
+    public void Confirmed_AfterReflects_MakesTheViewCurrent()
+    {
+        var epoch = Shared();
+        epoch.Reflects(5);
+        epoch.Confirmed(5, System.Diagnostics.Stopwatch.GetTimestamp());
+        epoch.IsCurrent.ShouldBeTrue();
+        epoch.View.ShouldBe(5);
+    }
+}
