@@ -93,8 +93,8 @@ public sealed class PatternPack
     /// <summary>
     /// The patterns joined into as few alternations as the linear-time engine accepts (it caps the size
     /// of its automaton), so a text is read a few times for the whole pack rather than once per pattern.
-    /// All patterns are tried as one alternation first; a group the engine refuses is split in halves,
-    /// so a large pack costs a handful of constructions rather than one per pattern.
+    /// Each group is the longest run of patterns the engine accepts as one alternation, found by binary
+    /// search, so a large pack costs a few constructions per group rather than one per pattern.
     /// </summary>
     internal static IReadOnlyList<PatternGroup> Combine(IReadOnlyList<PackPattern> patterns)
     {
@@ -135,23 +135,30 @@ public sealed class PatternPack
         }
     }
 
-    private static void Split(List<PackPattern> group, List<PatternGroup> combined)
+    // Greedy, with the longest prefix that joins found by binary search: as few groups as adding one
+    // pattern at a time would make, for a few constructions per group instead of one per pattern.
+    private static void Split(List<PackPattern> patterns, List<PatternGroup> combined)
     {
-        if (group.Count == 0)
-            return;
-        if (TryJoin(group) is { } joined)
+        var rest = patterns;
+        while (rest.Count > 0)
         {
-            combined.Add(new PatternGroup(joined, group));
-            return;
+            var joined = TryJoin(rest.GetRange(0, 1)) ?? rest[0].Regex;
+            int low = 1, high = rest.Count;
+            while (low < high)
+            {
+                var middle = (low + high + 1) / 2;
+                if (TryJoin(rest.GetRange(0, middle)) is { } longer)
+                {
+                    (low, joined) = (middle, longer);
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            combined.Add(new PatternGroup(joined, rest.GetRange(0, low)));
+            rest = rest.GetRange(low, rest.Count - low);
         }
-        if (group.Count == 1)
-        {
-            combined.Add(new PatternGroup(group[0].Regex, group));
-            return;
-        }
-        var half = group.Count / 2;
-        Split(group.GetRange(0, half), combined);
-        Split(group.GetRange(half, group.Count - half), combined);
     }
 
     private static Regex? TryJoin(List<PackPattern> group)
