@@ -19,6 +19,8 @@ public static class FindingKinds
     public const string Jwt = "secret.jwt";
     public const string ConnectionString = "secret.connection_string";
     public const string HighEntropy = "secret.high_entropy";
+    /// <summary>A secret-looking name followed by a random-looking value inside free text (<c>password=…</c>, <c>the api_key is …</c>).</summary>
+    public const string KeyValue = "secret.key_value";
 
     public const string Override = "injection.override";
     public const string Roleplay = "injection.roleplay";

@@ -44,7 +44,7 @@ public sealed class GuardrailScanner
             new EmailScanner(), new PhoneScanner(), new CardScanner(), new IbanScanner(), new SsnScanner(), new IpAddressScanner(),
             PackScanner.CustomPersonalData(options.CustomPersonalDataPack),
             new PrivateKeyScanner(), new CloudKeyScanner(), new BearerTokenScanner(), new JwtScanner(), new ConnectionStringScanner(),
-            new HighEntropyScanner(),
+            new HighEntropyScanner(), new KeyValueSecretScanner(),
             phrases, new HiddenTextScanner(), new EncodedPayloadScanner(phrases), new ExfiltrationScanner(options.AllowedHosts),
         ];
     }

@@ -8,8 +8,7 @@ namespace Warden.Domain.Guardrails.Packs;
 /// </summary>
 public sealed class PackScanner : IScanner
 {
-    private readonly IReadOnlyList<PackPattern> _patterns;
-    private readonly IReadOnlyList<Regex> _combined;
+    private readonly IReadOnlyList<PatternGroup> _combined;
     private const int MinCustomLength = 6;
     private readonly bool _phrases;
 
@@ -18,7 +17,6 @@ public sealed class PackScanner : IScanner
     {
         ArgumentNullException.ThrowIfNull(patterns);
         Name = name;
-        _patterns = patterns;
         _phrases = phrases;
         _combined = PatternPack.Combine(patterns);
     }
@@ -39,39 +37,52 @@ public sealed class PackScanner : IScanner
         ArgumentNullException.ThrowIfNull(text);
         if (_phrases ? text.Spaces < 2 : text.Value.Length < MinCustomLength)
             return;
-        foreach (var combined in _combined)
+        foreach (var group in _combined)
         {
-            foreach (var match in PatternMatches.In(combined, text, findings, Name))
-                Report(text, findings, match);
+            foreach (var match in PatternMatches.In(group.Joined, text, findings, Name))
+                Report(text, findings, group, match);
         }
     }
 
-    private void Report(ScanText text, ICollection<Finding> findings, Match match)
+    private void Report(ScanText text, ICollection<Finding> findings, PatternGroup group, Match match)
     {
-        var pattern = Identify(match.Value);
-        if (pattern is null)
+        var pattern = Identify(group, match.Value);
+        if (pattern is null || AlreadyReported(findings, text, pattern, match))
             return;
         var confidence = _phrases ? QuotedDiscussion.Adjust(text.Value, match.Index, match.Length, pattern.Confidence) : pattern.Confidence;
         var excerpt = _phrases ? Excerpts.Phrase(match.Value) : Excerpts.Prefixed(match.Value, 0);
         findings.Add(text.Finding(pattern.Kind, confidence, excerpt, match.Index, match.Length, Name) with { PatternId = pattern.Id });
     }
 
+    // Two joined groups can match the same words (a named persona after "you are now" is also a persona
+    // switch): one finding of a kind for one span is enough, named by the pattern listed first.
+    private static bool AlreadyReported(ICollection<Finding> findings, ScanText text, PackPattern pattern, Match match)
+    {
+        foreach (var finding in findings)
+        {
+            if (finding.Start == match.Index && finding.Length == match.Length && finding.Kind == pattern.Kind && finding.Location == text.Location)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Matches in <paramref name="text"/> (for example decoded payloads), without locations.</summary>
     public IEnumerable<PackPattern> Matching(string text)
     {
-        foreach (var combined in _combined)
+        foreach (var group in _combined)
         {
-            for (var match = combined.Match(text); match.Success; match = match.NextMatch())
+            for (var match = group.Joined.Match(text); match.Success; match = match.NextMatch())
             {
-                if (Identify(match.Value) is { } pattern)
+                if (Identify(group, match.Value) is { } pattern)
                     yield return pattern;
             }
         }
     }
 
-    private PackPattern? Identify(string matched)
+    // Only the patterns of the group that matched are asked, each a cold automaton on its first texts.
+    private static PackPattern? Identify(PatternGroup group, string matched)
     {
-        foreach (var pattern in _patterns)
+        foreach (var pattern in group.Patterns)
         {
             if (pattern.Regex.IsMatch(matched))
                 return pattern;

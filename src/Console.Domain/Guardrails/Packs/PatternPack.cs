@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -17,6 +18,11 @@ public sealed class PatternPack
 
     private static readonly SearchValues<char> CustomNameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds);
+    private const int MaxCachedCombinations = 32;
+    // Packs are immutable and their patterns compiled once: every scanner in the process shares them
+    // (and the automata the non-backtracking engine has built so far).
+    private static readonly ConcurrentDictionary<string, PatternPack> BuiltInPacks = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<PatternGroup>> Combinations = new(StringComparer.Ordinal);
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
 
     private PatternPack(string version, IReadOnlyList<PackPattern> patterns)
@@ -31,7 +37,9 @@ public sealed class PatternPack
     public static PatternPack Empty { get; } = new("none", []);
 
     /// <summary>A pack shipped inside this assembly (<see cref="InjectionV1"/>, <see cref="CustomPiiV1"/>).</summary>
-    public static PatternPack BuiltIn(string name)
+    public static PatternPack BuiltIn(string name) => BuiltInPacks.GetOrAdd(name, Load);
+
+    private static PatternPack Load(string name)
     {
         using var stream = typeof(PatternPack).Assembly.GetManifestResourceStream($"Warden.Guardrails.Packs.{name}.json")
             ?? throw new ArgumentException($"There is no built-in pattern pack '{name}'.", nameof(name));
@@ -85,34 +93,80 @@ public sealed class PatternPack
     /// <summary>
     /// The patterns joined into as few alternations as the linear-time engine accepts (it caps the size
     /// of its automaton), so a text is read a few times for the whole pack rather than once per pattern.
+    /// Each group is the longest run of patterns the engine accepts as one alternation, found by binary
+    /// search, so a large pack costs a few constructions per group rather than one per pattern.
     /// </summary>
-    internal static IReadOnlyList<Regex> Combine(IReadOnlyList<PackPattern> patterns)
+    internal static IReadOnlyList<PatternGroup> Combine(IReadOnlyList<PackPattern> patterns)
     {
-        var combined = new List<Regex>();
-        var group = new List<PackPattern>();
-        Regex? current = null;
-        foreach (var pattern in patterns)
-        {
-            group.Add(pattern);
-            var joined = TryJoin(group);
-            if (joined is null && group.Count > 1)
-            {
-                combined.Add(current!);
-                group = [pattern];
-                joined = pattern.Regex;
-            }
-            current = joined ?? pattern.Regex;
-        }
-        if (current is not null)
-            combined.Add(current);
+        var key = string.Join('\n', patterns.Select(p => p.Pattern));
+        if (Combinations.TryGetValue(key, out var cached))
+            return cached;
+        var combined = new List<PatternGroup>();
+        Split(patterns.ToList(), combined);
+        WarmUp(combined.Select(g => g.Joined).Concat(patterns.Select(p => p.Regex)));
+        if (Combinations.Count < MaxCachedCombinations)
+            Combinations.TryAdd(key, combined);
         return combined;
+    }
+
+    // The non-backtracking engine builds its automaton lazily, while matching: the first texts a fresh
+    // pattern reads cost far more than later ones and could run into the match timeout on a loaded
+    // machine. Reading a few ordinary sentences once here (with the joined patterns, and with each
+    // pattern alone, which names what matched) moves that cost to start-up.
+    private const string WarmUpText =
+        "Hello team, please find the updated invoice #4411 attached (total: 1,250.00 EUR). " +
+        "You are now able to sign in; the previous guidelines were replaced on 3 March! Note to the assistant: see https://example.com/a?b=c.\n" +
+        "<p>Thanks - O'Brien & Co., \"Customer\" support</p> <!-- footer --> Could you help me with anything in your programming?";
+
+    private static void WarmUp(IEnumerable<Regex> regexes)
+    {
+        foreach (var regex in regexes)
+        {
+            try
+            {
+                for (var match = regex.Match(WarmUpText); match.Success; match = match.NextMatch())
+                {
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A loaded machine at start-up: the first requests build the automaton instead.
+            }
+        }
+    }
+
+    // Greedy, with the longest prefix that joins found by binary search: as few groups as adding one
+    // pattern at a time would make, for a few constructions per group instead of one per pattern.
+    private static void Split(List<PackPattern> patterns, List<PatternGroup> combined)
+    {
+        var rest = patterns;
+        while (rest.Count > 0)
+        {
+            var joined = TryJoin(rest.GetRange(0, 1)) ?? rest[0].Regex;
+            int low = 1, high = rest.Count;
+            while (low < high)
+            {
+                var middle = (low + high + 1) / 2;
+                if (TryJoin(rest.GetRange(0, middle)) is { } longer)
+                {
+                    (low, joined) = (middle, longer);
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            combined.Add(new PatternGroup(joined, rest.GetRange(0, low)));
+            rest = rest.GetRange(low, rest.Count - low);
+        }
     }
 
     private static Regex? TryJoin(List<PackPattern> group)
     {
         try
         {
-            return group.Count == 1 ? group[0].Regex : new Regex(string.Join('|', group.Select(p => $"(?:{p.Pattern})")), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Timeout);
+            // Only where and what matched is read, never groups: without captures the engine skips its slowest phase.
+            return new Regex(string.Join('|', group.Select(p => $"(?:{p.Pattern})")), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, Timeout);
         }
         catch (NotSupportedException)
         {
@@ -164,3 +218,6 @@ public sealed class PatternPack
 
     private sealed record PackEntry(string? Id, string? Kind, string? Pattern, double Confidence);
 }
+
+/// <summary>Patterns joined into one alternation, and the patterns themselves (to name the one that matched).</summary>
+internal sealed record PatternGroup(Regex Joined, IReadOnlyList<PackPattern> Patterns);

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Warden.Domain.Guardrails.Secrets;
+
+/// <summary>
+/// A secret written into free text as a name and a value: <c>password=…</c>, <c>the api_key is …</c>,
+/// <c>client_secret: "…"</c>, <c>auth token for the build agent -&gt; …</c>, <c>set the bot token to …</c>. The name must read like a
+/// secret (it ends in password, secret, token, a qualified key such as <c>api_key</c> or
+/// <c>encryption key</c>, and so on) and the value must look random: passwords need eight characters
+/// of three kinds (or ten of two, one a digit); keys and tokens sixteen characters with letters and
+/// digits and about 3.5 bits of entropy per character (3 for hex). A bare "key" counts only with an
+/// explicit <c>:</c> or <c>=</c> and a longer value, and never for public, primary or object keys.
+/// Placeholders and code that reads a secret from elsewhere (<c>&lt;your-key&gt;</c>, <c>${VAR}</c>,
+/// <c>YOUR_API_KEY_HERE</c>, <c>xxxx</c>, <c>changeme</c>, <c>os.environ[…]</c>, <c>process.env.X</c>) are not secrets.
+/// </summary>
+public sealed class KeyValueSecretScanner : IScanner
+{
+    public const int MinPasswordLength = 8;
+    public const int MinTokenLength = 16;
+    public const int MinBareKeyLength = 20;
+    public const int MaxValueLength = 256;
+
+    private static readonly SearchValues<string> Stems = SearchValues.Create(
+        ["pass", "pwd", "secret", "token", "key", "credential", "session", "cookie"], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] NotSecrets =
+    [
+        "your", "example", "changeme", "change_me", "change-me", "placeholder", "dummy", "redacted", "xxxx", "****", "environ", "process.env",
+        "getenv", "secrets.", "here", "sample", "replace", "insert", "todo", "secretref", "vault:",
+    ];
+
+    private static readonly HashSet<string> SecretKeyQualifiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "unseal", "recovery", "root", "hmac", "webhook", "deploy", "shared", "psk", "session", "bot",
+    };
+
+    private static readonly HashSet<string> NonSecretKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "public", "primary", "foreign", "sort", "partition", "object", "idempotency", "cache", "routing", "row", "composite", "hot", "shortcut",
+        "lookup", "dedup", "dedupe", "deduplication", "order", "map", "music",
+    };
+
+    // Linear time, and no counted repetitions (the non-backtracking engine unrolls them into states): a name ending in a secret word, an optional closing quote, a separator (":", "=",
+    // "->", "is", "to", or a few words and then one of those, or only spaces), an optional opening quote and the value.
+    private static readonly Regex Pattern = new("""
+        (?i)(?<name>(?:[a-z][a-z0-9]*[ _.-])?[a-z0-9_.-]*(?:password|passwd|passphrase|pass|pwd|secret|token|key|credentials?|sessionid|cookie))\b["'`]?(?:(?<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|[ \t]+(?:is|was|to|as)(?:[ \t]+now|[ \t]+set[ \t]+to)?[ \t]+)|(?<filler>(?:[ \t]+[a-z0-9._-]+){1,4})(?<sep>[ \t]*(?:=>|->|[:=])[ \t]*|[ \t]+(?:is|was)(?:[ \t]+now)?[ \t]+)|[ \t]+)["'`]?(?<value>[^\s"'`<>,;()\[\]{}]{8,})
+        """.Trim(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds));
+
+    public string Name => "key-value-secret";
+
+    public void Scan(ScanText text, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Value.Length < 12 || !text.Value.AsSpan().ContainsAny(Stems))
+            return;
+        foreach (var match in PatternMatches.In(Pattern, text, findings, Name))
+        {
+            var value = match.Groups["value"];
+            var candidate = value.Value.TrimEnd('.', ':');
+            if (candidate.Length > MaxValueLength)
+                continue;
+            var separator = match.Groups["sep"].ValueSpan.Trim();
+            var kind = Classify(match.Groups["name"].Value, !match.Groups["filler"].Success && separator is ":" or "=" or ":=");
+            if (kind == NameKind.None || (!match.Groups["sep"].Success && match.Groups["filler"].Success) || !LooksSecret(candidate, kind))
+                continue;
+            if (AlreadyFound(findings, text, value.Index))
+                continue;
+            findings.Add(text.Finding(FindingKinds.KeyValue, kind == NameKind.BareKey ? 0.7 : 0.85,
+                $"'{Excerpts.Phrase(match.Groups["name"].Value.Trim())}' with a {candidate.Length}-char value, {Entropy.BitsPerChar(candidate):F1} bits/char",
+                value.Index, candidate.Length, Name));
+        }
+    }
+
+    internal enum NameKind { None, Password, Secret, BareKey }
+
+    internal static NameKind Classify(string name, bool bareKeyAllowed)
+    {
+        var words = name.Split([' ', '_', '-', '.'], StringSplitOptions.RemoveEmptyEntries);
+        var last = words.Length == 0 ? string.Empty : words[^1];
+        switch (HighEntropyScanner.Classify(name.Trim()))
+        {
+            case HighEntropyScanner.FieldKind.Password:
+                return NameKind.Password;
+            case HighEntropyScanner.FieldKind.Secret:
+                return NameKind.Secret;
+        }
+        if (last.EndsWith("password", StringComparison.OrdinalIgnoreCase) || last.EndsWith("passwd", StringComparison.OrdinalIgnoreCase))
+            return NameKind.Password;
+        if (last.EndsWith("secret", StringComparison.OrdinalIgnoreCase) || last.EndsWith("token", StringComparison.OrdinalIgnoreCase))
+            return NameKind.Secret;
+        var qualifier = words.Length > 1 ? words[^2] : string.Empty;
+        if (last.Equals("key", StringComparison.OrdinalIgnoreCase) && SecretKeyQualifiers.Contains(qualifier))
+            return NameKind.Secret;
+        return bareKeyAllowed && last.Equals("key", StringComparison.OrdinalIgnoreCase) && !NonSecretKeys.Contains(qualifier) ? NameKind.BareKey : NameKind.None;
+    }
+
+    internal static bool LooksSecret(string value, NameKind kind)
+    {
+        if (ConnectionStringScanner.IsPlaceholder(value) || Array.Exists(NotSecrets, n => value.Contains(n, StringComparison.OrdinalIgnoreCase)))
+            return false;
+        bool lower = false, upper = false, digit = false, symbol = false, hex = true;
+        foreach (var c in value)
+        {
+            lower |= char.IsAsciiLetterLower(c);
+            upper |= char.IsAsciiLetterUpper(c);
+            digit |= char.IsAsciiDigit(c);
+            symbol |= !char.IsAsciiLetterOrDigit(c);
+            hex &= char.IsAsciiHexDigit(c) || c == '-';
+        }
+        var classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0);
+        var bits = Entropy.BitsPerChar(value);
+        if (kind == NameKind.Password)
+            return value.Length >= MinPasswordLength && bits >= 2.5 && (classes >= 3 || (classes == 2 && digit && value.Length >= 10));
+        var minLength = kind == NameKind.BareKey ? MinBareKeyLength : MinTokenLength;
+        if (value.Length < minLength || !digit || !(lower || upper))
+            return false;
+        if (kind == NameKind.BareKey && IsUuid(value))
+            return false;
+        return hex ? bits >= HighEntropyScanner.HexBits : bits >= HighEntropyScanner.TokenBits;
+    }
+
+    private static bool IsUuid(string value) => value.Length == 36 && Guid.TryParseExact(value, "D", out _);
+
+    private static bool AlreadyFound(ICollection<Finding> findings, ScanText text, int index)
+    {
+        foreach (var finding in findings)
+        {
+            if (finding.Family == FindingKinds.SecretFamily && finding.Location == text.Location
+                && finding.Start <= index && index < finding.Start + Math.Max(finding.Length, 1))
+                return true;
+        }
+        return false;
+    }
+}
