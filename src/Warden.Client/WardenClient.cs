@@ -70,6 +70,18 @@ public sealed class WardenClient : IDisposable
             request => request.Headers.Add("Idempotency-Key", key));
     }
 
+    /// <summary>
+    /// What Warden would answer <paramref name="ask"/> now, without deciding it: the answer's
+    /// <see cref="WardenDecision.State"/> is <c>dry_run</c>, it never carries a grant or an approval, and
+    /// nothing is reserved (it counts toward no rate limit or budget). Recorded in Warden's audit log.
+    /// </summary>
+    /// <exception cref="WardenRateLimitedException">The API's call limit is reached; see its RetryAfter.</exception>
+    public Task<WardenDecision> DryRunAsync(WardenAsk ask, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ask);
+        return SendAsync<WardenDecision>(CallKind.Ask, HttpMethod.Post, "api/v1/decisions", ask with { DryRun = true }, _options.AttemptTimeout, cancellationToken);
+    }
+
     /// <summary>The decision as it stands now; with <paramref name="wait"/> (at most 30 s) Warden holds the answer while it is pending.</summary>
     public Task<WardenDecision> GetDecisionAsync(string decisionId, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {

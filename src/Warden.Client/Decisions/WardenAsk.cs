@@ -15,6 +15,13 @@ public sealed record WardenAsk(string Tool, string Operation, string Resource)
 
     public string? Justification { get; init; }
 
+    /// <summary>
+    /// True: Warden decides the ask and says what would happen, reserving nothing (no grant, no count
+    /// against limits or budgets, no approval request); see <see cref="WardenClient.DryRunAsync"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DryRun { get; init; }
+
     /// <summary>An ask whose parameters are <paramref name="parameters"/> serialized as JSON (camelCase).</summary>
     public static WardenAsk For(string tool, string operation, string resource, object? parameters = null) =>
         new(tool, operation, resource)

@@ -28,6 +28,26 @@ public sealed class DecisionTests(WardenHost host)
     }
 
     [Fact]
+    public async Task DryRunAsync_SaysWhatWouldHappen_WithoutAGrant_AndTheRealAskStillDecides()
+    {
+        using var client = host.ClientFor();
+        var ticket = Ticket();
+
+        var allowed = await client.DryRunAsync(WardenAsk.For("tickets.read", "read", ticket), Cancel);
+        var refused = await client.DryRunAsync(WardenAsk.For("crm.read", "read", "hr/salaries/7"), Cancel);
+        var real = await client.AskAsync(WardenAsk.For("tickets.read", "read", ticket), cancellationToken: Cancel);
+
+        allowed.Outcome.ShouldBe(WardenVerdict.Allow);
+        allowed.State.ShouldBe("dry_run");
+        allowed.Id.ShouldStartWith("dry_");
+        allowed.Grant.ShouldBeNull();
+        refused.Outcome.ShouldBe(WardenVerdict.Deny);
+        refused.Reasons.Select(r => r.Code).ShouldContain("resource_out_of_scope");
+        real.State.ShouldBe("allowed");
+        real.Grant.ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task AskAsync_AResourceOutsideTheAgentsScopes_IsDeniedWithTheReason()
     {
         using var client = host.ClientFor();
