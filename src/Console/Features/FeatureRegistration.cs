@@ -7,6 +7,7 @@ using Warden.Features.Autonomy;
 using Warden.Features.Behaviour;
 using Warden.Features.Metrics;
 using Warden.Features.AuditLog;
+using Warden.Features.AuditLog.Stream;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Decisions.Grants;
@@ -40,6 +41,7 @@ public static class FeatureRegistration
         services.AddSingleton<AuditSealSink>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<IntegrityAlerts>();
+        services.AddAuditStream(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();
         services.AddScoped<AuditVerificationService>();

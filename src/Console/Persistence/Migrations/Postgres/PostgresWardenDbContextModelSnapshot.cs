@@ -1114,6 +1114,37 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditStreamCursors", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>
                 {
                     b.Property<string>("AgentId")

@@ -1101,6 +1101,37 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditStreamCursors", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>
                 {
                     b.Property<string>("AgentId")

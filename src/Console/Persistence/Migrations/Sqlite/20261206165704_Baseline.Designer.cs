@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206162056_Baseline")]
+    [Migration("20261206165704_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1102,6 +1102,37 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("AgentId", "At");
 
                     b.ToTable("AgentChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditStreamCursors", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206162102_Baseline")]
+    [Migration("20261206165717_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1115,6 +1115,37 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("AgentId", "At");
 
                     b.ToTable("AgentChanges", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AuditStreamCursors", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Behaviour.AgentBaselineRecord", b =>

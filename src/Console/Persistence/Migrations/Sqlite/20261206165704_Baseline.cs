@@ -263,6 +263,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditStreamCursors",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Delivered = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    FailingSince = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditStreamCursors", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AutomationClients",
                 columns: table => new
                 {
@@ -1464,6 +1481,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "AuditStreamCursors");
 
             migrationBuilder.DropTable(
                 name: "AutomationClients");

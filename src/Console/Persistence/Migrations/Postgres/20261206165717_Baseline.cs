@@ -264,6 +264,23 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditStreamCursors",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Delivered = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    FailingSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditStreamCursors", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AutomationClients",
                 columns: table => new
                 {
@@ -1465,6 +1482,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "AuditStreamCursors");
 
             migrationBuilder.DropTable(
                 name: "AutomationClients");
