@@ -15,7 +15,7 @@ public static class ToolRegistration
         services.AddSingleton<ToolHooks>();
         services.AddStateView<ToolHooks>();
         services.AddDecisionState<ToolHook>(h => h.Tool);
-        services.AddHttpClient(ToolWebhooks.HttpClientName);
+        services.AddHttpClient(ToolWebhooks.HttpClientName).ConfigurePrimaryHttpMessageHandler(ToolWebhookHandler.Create);
         services.AddSingleton<ToolWebhookSignature>();
         services.AddSingleton<ToolWebhooks>();
         services.AddScoped<ToolHookService>();

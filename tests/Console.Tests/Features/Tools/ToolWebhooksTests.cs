@@ -80,6 +80,41 @@ public sealed class ToolWebhooksTests(WardenAppFactory app) : IClassFixture<Ward
         answer.HttpStatus.ShouldBeNull();
     }
 
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://[fe80::1]/hook")]
+    public async Task AToolAddressOnTheMetadataServiceOrUnspecified_IsNeverContacted(string url)
+    {
+        var answer = await Webhooks().PostAsync(new Uri(url), "preview.requested", "dly_5", Body, TestContext.Current.CancellationToken);
+
+        answer.Status.ShouldBe(ToolWebhookStatus.Unreachable, answer.Detail);
+        answer.Detail.ShouldContain("does not send tool requests to");
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("::ffff:169.254.169.254", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("224.0.0.1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("::1", false)]
+    public void WhichAddressesAreRefused(string address, bool refused) =>
+        ToolWebhookHandler.IsRefused(System.Net.IPAddress.Parse(address)).ShouldBe(refused);
+
+    [Fact]
+    public async Task ARedirect_IsNotFollowed_ItIsAnAnswerOfItsOwn()
+    {
+        await using var tool = await FakeTool.StartAsync();
+
+        var answer = await Webhooks().PostAsync(tool.At("/moved"), "rollback.requested", "dly_6", Body, TestContext.Current.CancellationToken);
+
+        answer.Status.ShouldBe(ToolWebhookStatus.BadStatus, answer.Detail);
+        answer.HttpStatus.ShouldBe(307);
+        tool.Received.Count.ShouldBe(1, "only the first address was asked");
+    }
+
     private ToolWebhooks Webhooks(int timeoutSeconds = 5) => new(
         app.Services.GetRequiredService<IHttpClientFactory>(),
         Options.Create(new ToolHookOptions { WebhookTimeoutSeconds = timeoutSeconds }),
@@ -118,6 +153,12 @@ public sealed class ToolWebhooksTests(WardenAppFactory app) : IClassFixture<Ward
             {
                 await tool.RecordAsync(context);
                 await context.Response.WriteAsJsonAsync(new { summary = "moves 40 EUR" });
+            });
+            app.MapPost("/moved", async context =>
+            {
+                await tool.RecordAsync(context);
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = "/ok";
             });
             app.MapPost("/fail", async context =>
             {
