@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206111732_Baseline")]
+    [Migration("20261206162056_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1029,6 +1029,34 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("GatewayUpstreams", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Domain.Tools.ToolHook", b =>
+                {
+                    b.Property<string>("Tool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompensationGatewayTool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompensationUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviewUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Tool");
+
+                    b.ToTable("ToolHooks", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Features.Agents.AgentChange", b =>
