@@ -18,11 +18,12 @@ public sealed class FeatureDirectionTests
         /* 3  */ ["Guardrails", "Credentials", "Policies", "Containment"],
         /* 4  */ ["Decisions"],
         /* 5  */ ["Approvals", "Gateway"],
-        /* 6  */ ["Autonomy"],
-        /* 7  */ ["Behaviour"],
-        /* 8  */ ["Metrics"],
-        /* 9  */ ["Evidence"],
-        /* 10 */ ["Dashboard", "Administration", "Demo", "Setup"],
+        /* 6  */ ["Tools"],
+        /* 7  */ ["Autonomy", "Rollback"],
+        /* 8  */ ["Behaviour"],
+        /* 9  */ ["Metrics"],
+        /* 10 */ ["Evidence"],
+        /* 11 */ ["Dashboard", "Administration", "Demo", "Setup"],
     ]);
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));
