@@ -25,6 +25,9 @@ public static class RollbackErrors
     public static Error NotRunning(string rollbackId, RollbackState state) => new("rollback.not_running",
         $"Rollback {rollbackId} is {state.ToString().ToLowerInvariant()}, not running; its answer cannot be recorded.");
 
+    public static Error NotRecorded(string rollbackId, TimeSpan staleAfter) => new("rollback.not_recorded",
+        $"Rollback {rollbackId} was called, but its answer could not be recorded; it is not taken as done. Ask again after {staleAfter.TotalMinutes:0} minutes: the tool gets the same delivery id.");
+
     public static Error WindowOutOfRange(int most) => new("rollback.window", $"Choose a window between 1 and {most} minutes.");
 
     public static Error NoActions { get; } = new("rollback.no_actions", "Choose at least one action to roll back.");

@@ -113,7 +113,16 @@ public sealed class RollbackRunner(IDbContextFactory<WardenDbContext> contexts, 
         }
 
         var (undone, answer) = await CallSafelyAsync(hook, rollback, decision);
-        return await FinishAsync(rollbackId, undone, answer);
+        try
+        {
+            return await FinishAsync(rollbackId, undone, answer);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or AuditCommitException)
+        {
+            // The tool answered but its answer could not be written: the rollback stays running (never done)
+            // until it is stale, and asking again then sends the same delivery id.
+            return RollbackErrors.NotRecorded(rollbackId, StaleAfter);
+        }
     }
 
     private async Task<(bool, RollbackAnswer)> CallSafelyAsync(ToolHook hook, RollbackRequest rollback, DecisionRecord decision)
