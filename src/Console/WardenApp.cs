@@ -75,6 +75,7 @@ public static class WardenApp
             await seeder.SeedDemoPeopleAsync(demo.Password, demo.AuthenticatorKey);
             await app.Services.GetRequiredService<DemoAgentSeeder>().SeedAsync(cancellationToken);
             await app.Services.GetRequiredService<DemoUpstream>().SeedAsync(cancellationToken);
+            await DemoCompensation.SeedAsync(app.Services, url, cancellationToken);
             StartupBanner.PrintDemo(url, demo);
         }
         else if (!await seeder.AnyActiveAdministratorAsync())

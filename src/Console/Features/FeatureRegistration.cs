@@ -16,6 +16,7 @@ using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
 using Warden.Features.Gateway;
 using Warden.Features.Policies;
+using Warden.Features.Rollback;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Features.Notifications;
@@ -69,6 +70,7 @@ public static class FeatureRegistration
         services.AddEvidencePacks(configuration);
         services.AddGateway(configuration);
         services.AddToolHooks(configuration);
+        services.AddRollback();
         return services;
     }
 
@@ -83,6 +85,8 @@ public static class FeatureRegistration
         app.MapEvidence();
         app.MapGovernanceMetrics();
         app.MapGatewayEndpoint();
+        if (app.Configuration.GetValue<bool>("Demo:Enabled"))
+            app.MapDemoCompensation();
         _ = app.Services.GetRequiredService<PublishedPolicy>();
         app.Services.PrepareGuardrails();
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();

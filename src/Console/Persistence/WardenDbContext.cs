@@ -80,6 +80,9 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Features.Decisions.AgentUsage> AgentUsage => Set<Warden.Features.Decisions.AgentUsage>();
 
+    /// <summary>Rollbacks of actions that ran, one per decision, through the tool's compensating action.</summary>
+    public DbSet<Warden.Domain.Rollback.RollbackRequest> Rollbacks => Set<Warden.Domain.Rollback.RollbackRequest>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

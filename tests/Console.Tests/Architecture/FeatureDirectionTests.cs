@@ -19,7 +19,7 @@ public sealed class FeatureDirectionTests
         /* 4  */ ["Decisions"],
         /* 5  */ ["Approvals", "Gateway"],
         /* 6  */ ["Tools"],
-        /* 7  */ ["Autonomy"],
+        /* 7  */ ["Autonomy", "Rollback"],
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
         /* 10 */ ["Evidence"],

@@ -53,10 +53,13 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Decisions.DryRunService>();
         AddFromApp<Warden.Features.Behaviour.BehaviourService>();
         AddFromApp<Warden.Features.Gateway.GatewayService>();
+        AddFromApp<Warden.Features.Rollback.RollbackService>();
         Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>());
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
         Services.AddSingleton(app.Services.GetRequiredService<AgentPageSections>());
+        Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Decisions.DecisionDetailSections>());
+        Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentAgentActions>());
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.AuditLog.IntegrityAlerts>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -31,6 +31,7 @@ public static class ContainmentRegistration
         services.AddScoped<ContainmentService>();
         services.AddScoped<AutomationClientService>();
         services.AddHostedService<ContainmentMonitor>();
+        services.AddSingleton<ContainmentAgentActions>();
         services.AddAgentPageSection<AgentContainButton>(AgentPageSlot.Actions, 10, page => new Dictionary<string, object>
         {
             [nameof(AgentContainButton.AgentId)] = page.Agent.Summary.Id,

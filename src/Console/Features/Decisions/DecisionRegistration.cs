@@ -52,6 +52,7 @@ public static class DecisionRegistration
         services.AddScoped<DecisionExplanationService>();
         services.AddSingleton<IRecordedRequests, RecordedRequestReader>();
         services.AddAuditDecisionDialog(DecisionDetailDialog.ShowAsync);
+        services.AddSingleton<DecisionDetailSections>();
         services.Configure<AgentApiOptions>(configuration.GetSection(AgentApiOptions.SectionName));
         services.AddSingleton<AgentCallLimiter>();
         services.AddApiDocumentation();

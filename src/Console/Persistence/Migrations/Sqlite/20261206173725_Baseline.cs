@@ -634,6 +634,33 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Rollbacks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    DecisionId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Tool = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AnswerStatus = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    AnswerHttpStatus = table.Column<int>(type: "INTEGER", nullable: true),
+                    AnswerExcerpt = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AnswerDetail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Rollbacks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StateChanges",
                 columns: table => new
                 {
@@ -1409,6 +1436,17 @@ namespace Warden.Persistence.Migrations.Sqlite
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Rollbacks_AgentId_RequestedAt",
+                table: "Rollbacks",
+                columns: new[] { "AgentId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Rollbacks_DecisionId",
+                table: "Rollbacks",
+                column: "DecisionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StoredKeys_Name",
                 table: "StoredKeys",
                 column: "Name",
@@ -1532,6 +1570,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "Rollbacks");
 
             migrationBuilder.DropTable(
                 name: "StateChanges");

@@ -635,6 +635,33 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Rollbacks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Tool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Route = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    RequestedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AnswerStatus = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    AnswerHttpStatus = table.Column<int>(type: "integer", nullable: true),
+                    AnswerExcerpt = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AnswerDetail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Rollbacks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StateChanges",
                 columns: table => new
                 {
@@ -1410,6 +1437,17 @@ namespace Warden.Persistence.Migrations.Postgres
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Rollbacks_AgentId_RequestedAt",
+                table: "Rollbacks",
+                columns: new[] { "AgentId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Rollbacks_DecisionId",
+                table: "Rollbacks",
+                column: "DecisionId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StoredKeys_Name",
                 table: "StoredKeys",
                 column: "Name",
@@ -1533,6 +1571,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "Rollbacks");
 
             migrationBuilder.DropTable(
                 name: "StateChanges");
