@@ -10,6 +10,7 @@ using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Decisions.Grants;
+using Warden.Features.Decisions.Provenance;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
@@ -74,6 +75,7 @@ public static class FeatureRegistration
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
         app.MapGrantEndpoints();
+        app.MapProvenanceEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         app.MapEvidence();

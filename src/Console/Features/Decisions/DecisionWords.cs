@@ -20,6 +20,7 @@ public static class DecisionWords
         {
             PolicyEffectKind.Allow => "allow",
             PolicyEffectKind.Deny => $"deny with “{effect.Message}”",
+            PolicyEffectKind.Mask => "mask what it finds in the output before it is released",
             _ => $"require approval by {effect.Approvers} of the {Approvers(effect.EligibleRoles)}, within {effect.ExpiryMinutes} minutes",
         };
     }
