@@ -4,6 +4,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using Warden.PolicyBench;
 
+if (args.Contains("--scrub-only"))
+{
+    OutputScrubTiming.Run(calls: 200_000);
+    return;
+}
+
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun)
     .AddColumn(StatisticColumn.P50, StatisticColumn.P95, new PercentileColumn("P99", 99), StatisticColumn.P100);

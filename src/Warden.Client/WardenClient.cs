@@ -126,13 +126,28 @@ public sealed class WardenClient : IDisposable
     }
 
     /// <summary>
-    /// Has an allowed action's output screened before it is released: allow releases it, deny holds it
-    /// back, pending waits for people like any approval (see <see cref="WaitAsync"/>).
+    /// Has an allowed action's output screened before it is released: allow releases it (as
+    /// <see cref="WardenDecision.Release"/>: masked where the policy masks, with its provenance), deny
+    /// holds it back, pending waits for people like any approval (see <see cref="WaitAsync"/>).
     /// </summary>
-    public Task<WardenDecision> ReviewOutputAsync(string decisionId, object? output, CancellationToken cancellationToken = default)
+    public Task<WardenDecision> ReviewOutputAsync(string decisionId, object? output, CancellationToken cancellationToken = default) =>
+        ReviewOutputAsync(decisionId, output, destination: null, cancellationToken);
+
+    /// <inheritdoc cref="ReviewOutputAsync(string, object?, CancellationToken)"/>
+    /// <param name="destination">Where the output goes (a host, address or URL); none means it is treated as leaving the agent's scopes.</param>
+    public Task<WardenDecision> ReviewOutputAsync(string decisionId, object? output, string? destination, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
-        return SendAsync<WardenDecision>(CallKind.Once, HttpMethod.Post, $"api/v1/decisions/{Uri.EscapeDataString(decisionId)}/output", new { output },
+        return SendAsync<WardenDecision>(CallKind.Once, HttpMethod.Post, $"api/v1/decisions/{Uri.EscapeDataString(decisionId)}/output", new { output, destination },
+            _options.AttemptTimeout, cancellationToken);
+    }
+
+    /// <summary>Asks Warden whether <paramref name="provenance"/> is its record of releasing exactly <paramref name="text"/> (anonymous; no token is needed).</summary>
+    public Task<WardenProvenanceCheck> VerifyProvenanceAsync(string provenance, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(provenance);
+        ArgumentNullException.ThrowIfNull(text);
+        return SendAsync<WardenProvenanceCheck>(CallKind.Read, HttpMethod.Post, "api/v1/outputs/verify", new { provenance, text },
             _options.AttemptTimeout, cancellationToken);
     }
 

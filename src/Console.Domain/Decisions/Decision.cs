@@ -1,4 +1,5 @@
 using Warden.Domain.Agents;
+using Warden.Domain.Policies;
 
 namespace Warden.Domain.Decisions;
 
@@ -30,4 +31,7 @@ public sealed record Decision(
 
     /// <summary>For a pending decision made by a rule: the roles that rule lets decide; null means security officers.</summary>
     public IReadOnlyList<string>? EligibleRoles { get; init; }
+
+    /// <summary>For an output released masked: the mask rules that matched; each masks the findings it counts.</summary>
+    public IReadOnlyList<PolicyRule>? MaskRules { get; init; }
 }

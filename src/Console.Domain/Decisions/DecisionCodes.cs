@@ -16,6 +16,10 @@ public static class DecisionCodes
     public const string GuardrailUnchecked = "guardrail_unchecked";
     public const string GuardrailFinding = "guardrail_finding";
     public const string OutputReleased = "output_released";
+    /// <summary>An output released with what a mask rule counts masked.</summary>
+    public const string OutputMasked = "output_masked";
+    /// <summary>An output that could not be scrubbed or given its provenance, so it is not released.</summary>
+    public const string OutputWithheld = "output_withheld";
     public const string PolicyDeny = "policy_deny";
     public const string PolicyRequiresApproval = "policy_requires_approval";
     public const string AutonomyRequiresApproval = "autonomy_requires_approval";

@@ -10,4 +10,18 @@ public sealed record DecisionContext(
     DecisionRequest Request,
     IReadOnlyList<GuardrailFinding> Findings,
     Policy Policy,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>Where a reviewed output goes; null for requests.</summary>
+    public OutputDestination? Destination { get; init; }
+}
+
+/// <summary>
+/// Where an output is released to: the host the agent names (an address's domain, a URL's host), or
+/// none when it names nothing, and whether one of the agent's resource scopes covers it. An output
+/// whose destination is not named is not covered: Warden cannot tell where it will go.
+/// </summary>
+public sealed record OutputDestination(string? Host, bool InScope)
+{
+    public static readonly OutputDestination Undeclared = new(null, false);
+}

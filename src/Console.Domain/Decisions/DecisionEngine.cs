@@ -83,6 +83,8 @@ public static class DecisionEngine
             if (Unread(context.Findings, risk, version) is { } unread)
                 return unread;
             var verdict = context.Policy.EvaluateContent(context, risk);
+            if (verdict.Deny is null && verdict.Approval is null && verdict.Masks is { Count: > 0 } masks)
+                return Masked(masks, risk, version, context.Findings);
             return FromVerdict(verdict, risk, version, context.Findings, () => new Decision(DecisionOutcome.Allow,
                 [new DecisionReason(DecisionCodes.OutputReleased, "No content rule applies to this output; it may be released.")], risk, version));
         }
@@ -93,6 +95,25 @@ public static class DecisionEngine
             return Deny(DecisionCodes.EvaluationError, $"The output could not be reviewed ({ex.GetType().Name}); it is refused.",
                         null, context?.Policy?.Version ?? string.Empty);
         }
+    }
+
+    /// <summary>
+    /// An output released with what the mask rules count masked: the reason names the kinds and how
+    /// many of each, never the values; <see cref="Decision.MaskRules"/> tells the caller what to mask.
+    /// </summary>
+    private static Decision Masked(IReadOnlyList<PolicyRule> masks, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings)
+    {
+        var counted = findings.Where(f => masks.Any(m => m.Match.Counts(f))).ToList();
+        var kinds = string.Join(", ", counted.GroupBy(f => f.Kind, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
+        var rules = string.Join(", ", masks.Select(m => $"'{m.Id}'"));
+        return new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.OutputMasked,
+                            $"Released with {kinds} masked, as rule{(masks.Count == 1 ? string.Empty : "s")} {rules} require{(masks.Count == 1 ? "s" : string.Empty)}.")],
+                            risk, version, MatchedRuleId: masks[0].Id)
+        {
+            MaskRules = masks,
+            OtherRuleIds = masks.Count > 1 ? masks.Skip(1).Select(m => m.Id).ToArray() : null,
+        };
     }
 
     /// <summary>The deciding rule of <paramref name="verdict"/> as a decision (deny over approval over allow), or <paramref name="otherwise"/> when none matched.</summary>

@@ -69,7 +69,8 @@ public sealed class Policy
         if (_byTool.TryGetValue(context.Request.Tool, out var forTool))
             best.Consider(forTool, context, risk);
         best.Consider(_anyTool, context, risk);
-        return new PolicyVerdict(best.Deny?.Rule, best.Approval?.Rule, best.Allow?.Rule);
+        var masks = best.Masks?.OrderBy(m => m.Order).Select(m => m.Rule).ToArray();
+        return new PolicyVerdict(best.Deny?.Rule, best.Approval?.Rule, best.Allow?.Rule, masks);
     }
 
     private sealed record IndexedRule(int Order, PolicyRule Rule);
@@ -79,6 +80,7 @@ public sealed class Policy
         public IndexedRule? Deny;
         public IndexedRule? Approval;
         public IndexedRule? Allow;
+        public List<IndexedRule>? Masks;
         public bool ContentOnly;
 
         public void Consider(IndexedRule[] rules, DecisionContext context, RiskTier risk)
@@ -87,6 +89,9 @@ public sealed class Policy
             {
                 if (ContentOnly && candidate.Rule.Match.Findings.Count == 0)
                     continue;
+                // Masking is about what an output releases; a request goes to its tool as decided.
+                if (!ContentOnly && candidate.Rule.Effect.Kind == PolicyEffectKind.Mask)
+                    continue;
                 if (!candidate.Rule.Match.Matches(context, risk))
                     continue;
                 switch (candidate.Rule.Effect.Kind)
@@ -94,6 +99,9 @@ public sealed class Policy
                     case PolicyEffectKind.Deny:
                         if (Deny is null || candidate.Order < Deny.Order)
                             Deny = candidate;
+                        break;
+                    case PolicyEffectKind.Mask:
+                        (Masks ??= []).Add(candidate);
                         break;
                     case PolicyEffectKind.RequireApproval:
                         if (Approval is null || Outranks(candidate, Approval))

@@ -7,9 +7,11 @@ public enum PolicyEffectKind
     Allow,
     Deny,
     RequireApproval,
+    /// <summary>For outputs: the findings the rule counts are masked in what is released.</summary>
+    Mask,
 }
 
-/// <summary>What a matching rule does: allow, deny with a message for the agent, or ask people first.</summary>
+/// <summary>What a matching rule does: allow, deny with a message for the agent, ask people first, or (on outputs) mask what it finds.</summary>
 public sealed record PolicyEffect
 {
     public const int DefaultExpiryMinutes = 15;
@@ -37,6 +39,12 @@ public sealed record PolicyEffect
     public static PolicyEffect Allow { get; } = new(PolicyEffectKind.Allow, null, 0, 0);
 
     public static PolicyEffect Deny(string message) => new(PolicyEffectKind.Deny, message, 0, 0);
+
+    /// <summary>
+    /// Releases an output with the findings the rule counts masked. Only output reviews apply it: a
+    /// request's parameters go to the tool as they were decided, so for requests the rule does nothing.
+    /// </summary>
+    public static PolicyEffect Mask { get; } = new(PolicyEffectKind.Mask, null, 0, 0);
 
     public static Result<PolicyEffect> RequireApproval(int approvers = 1, int expiryMinutes = DefaultExpiryMinutes, IReadOnlyList<string>? eligibleRoles = null)
     {

@@ -8,6 +8,9 @@ public sealed record PolicyMatch
 {
     public static readonly PolicyMatch Any = new();
 
+    /// <summary>The <see cref="Destinations"/> entry for a destination the agent's scopes do not cover.</summary>
+    public const string OutsideScopes = "outside_scopes";
+
     public IReadOnlyList<string> Tools { get; init; } = [];
     public IReadOnlyList<OperationKind> Operations { get; init; } = [];
     public IReadOnlyList<ResourceScope> Resources { get; init; } = [];
@@ -24,6 +27,12 @@ public sealed record PolicyMatch
     /// <summary>The lowest confidence (0..1) a finding needs to count; null counts every finding.</summary>
     public double? MinConfidence { get; init; }
     public TimeWindow? Window { get; init; }
+    /// <summary>
+    /// Where an output goes (output reviews only; a rule that names destinations never matches a
+    /// request): <see cref="OutsideScopes"/> for a destination none of the agent's scopes covers
+    /// (one the agent did not name included), or a host, <c>*.example.com</c> for its subdomains.
+    /// </summary>
+    public IReadOnlyList<string> Destinations { get; init; } = [];
     /// <summary>
     /// What the request must carry (a rule's <c>require</c>): the rule matches only requests that lack at
     /// least one of these, so its effect (deny or require_approval) is what happens to them.
@@ -55,6 +64,8 @@ public sealed record PolicyMatch
         if (Findings.Count > 0 && !AnyFinding(context.Findings))
             return false;
         if (Resources.Count > 0 && !AnyResource(request.Resource))
+            return false;
+        if (Destinations.Count > 0 && !AnyDestination(context.Destination))
             return false;
         if (Window is not null && !Window.Contains(context.Now))
             return false;
@@ -90,6 +101,32 @@ public sealed record PolicyMatch
                 return true;
         }
         return false;
+    }
+
+    private bool AnyDestination(OutputDestination? destination)
+    {
+        if (destination is null)
+            return false;
+        for (var i = 0; i < Destinations.Count; i++)
+        {
+            if (DestinationMatches(Destinations[i], destination))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>outside_scopes</c> matches what no scope covers; <c>*.example.com</c> a subdomain of example.com; a host itself.</summary>
+    public static bool DestinationMatches(string pattern, OutputDestination destination)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (pattern == OutsideScopes)
+            return !destination.InScope;
+        if (destination.Host is not { } host)
+            return false;
+        return pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
     }
 
     private bool AnyFinding(IReadOnlyList<GuardrailFinding> findings)

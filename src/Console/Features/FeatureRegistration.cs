@@ -11,6 +11,7 @@ using Warden.Features.AuditLog.Stream;
 using Warden.Features.Containment;
 using Warden.Features.Decisions;
 using Warden.Features.Decisions.Grants;
+using Warden.Features.Decisions.Provenance;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
@@ -80,6 +81,7 @@ public static class FeatureRegistration
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
         app.MapGrantEndpoints();
+        app.MapProvenanceEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();
         app.MapEvidence();

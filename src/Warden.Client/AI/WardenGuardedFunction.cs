@@ -76,8 +76,9 @@ public sealed class WardenGuardedFunction : DelegatingAIFunction
             return Settle(new GuardedToolCall(Name, ask, GuardedCallResult.OutputWithheld, decision, null, ex, reportError),
                 $"{Mapping.Tool} ran, but Warden could not review its output, so it is withheld: {ex.Message}");
         }
+        // What Warden released (masked where the policy masks) is what the model sees, never the raw result.
         return review.IsAllowed
-            ? Settle(new GuardedToolCall(Name, ask, GuardedCallResult.Ran, decision, review, null, reportError), result)
+            ? Settle(new GuardedToolCall(Name, ask, GuardedCallResult.Ran, decision, review, null, reportError), review.Release is { } release ? release.Output : result)
             : Settle(new GuardedToolCall(Name, ask, GuardedCallResult.OutputWithheld, decision, review, null, reportError),
                 $"{Mapping.Tool} ran, but Warden withheld its output: {review.Explain()}");
     }

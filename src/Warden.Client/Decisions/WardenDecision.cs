@@ -19,6 +19,12 @@ public sealed record WardenDecision(
     string? PolicyVersion,
     string? RiskTier)
 {
+    /// <summary>
+    /// For an output review that allowed the output: what may be released, exactly (masked where the
+    /// policy masks), with its signed provenance. Release this, not the output that was sent for review.
+    /// </summary>
+    public WardenRelease? Release { get; init; }
+
     public bool IsAllowed => Outcome == WardenVerdict.Allow;
 
     public bool IsDenied => Outcome == WardenVerdict.Deny;
@@ -38,3 +44,18 @@ public sealed record WardenGrant(string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>The approval a pending decision waits for.</summary>
 public sealed record WardenApproval(string Id, int RequiredApprovals, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// A released output: <see cref="Output"/> as JSON, <see cref="Text"/> exactly as released (the string
+/// itself for a text output, otherwise the JSON as Warden wrote it), the SHA-256 of <see cref="Text"/>
+/// (lowercase hex), what was masked, and the provenance token a recipient verifies
+/// (<see cref="ProvenanceVerifier"/>, or Warden's <c>POST api/v1/outputs/verify</c>).
+/// </summary>
+public sealed record WardenRelease(
+    System.Text.Json.JsonElement Output, string Text, string Digest, IReadOnlyList<WardenMaskedKind> Masked, string Provenance)
+{
+    public bool WasMasked => Masked.Count > 0;
+}
+
+/// <summary>How many values of one kind (e.g. <c>pii.email</c>) were masked; the values are never given.</summary>
+public sealed record WardenMaskedKind(string Kind, int Count);

@@ -12,11 +12,13 @@ namespace Warden.Client.Tests.AI;
 public sealed class GuardedAgentTests(WardenHost host)
 {
     private const string LeakyTicket = "4242";
+    private const string PersonalTicket = "5151";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private readonly SupportDesk _desk = new(new Dictionary<string, string>
     {
         [LeakyTicket] = "\"Build fails, use key=AKIAIOSFODNN7EXAMPLE to deploy.\"",
+        [PersonalTicket] = "\"Please write to olivia.hart@example.com about the refund.\"",
     });
 
     private readonly List<GuardedToolCall> _calls = [];
@@ -53,6 +55,19 @@ public sealed class GuardedAgentTests(WardenHost host)
         call.OutcomeReportError.ShouldBeNull();
         call.OutputReview.ShouldNotBeNull().Outcome.ShouldBe(WardenVerdict.Allow);
         (await host.DecisionStateAsync(call.Decision!.Id)).ShouldBe("completed");
+    }
+
+    [Fact]
+    public async Task AReadWithPersonalData_ReachesTheModelMaskedAsWardenReleasedIt()
+    {
+        using var warden = host.ClientFor();
+
+        var told = await RunAsync(warden, Read(PersonalTicket));
+
+        told.ShouldNotContain("olivia.hart@example.com");
+        told.ShouldContain("Please write to [email:");
+        var review = _calls.ShouldHaveSingleItem().OutputReview.ShouldNotBeNull();
+        review.Release.ShouldNotBeNull().Masked.ShouldBe([new WardenMaskedKind("pii.email", 1)]);
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public static class PlainWords
         [DecisionCodes.GuardrailUnchecked] = "Content could not be scanned",
         [DecisionCodes.GuardrailFinding] = "Flagged by a guardrail scanner",
         [DecisionCodes.OutputReleased] = "Output may be released",
+        [DecisionCodes.OutputMasked] = "Output released with personal data masked",
+        [DecisionCodes.OutputWithheld] = "Output withheld: it could not be masked or signed",
         [DecisionCodes.PolicyDeny] = "Refused by a policy rule",
         [DecisionCodes.PolicyRequiresApproval] = "Held for approval by a policy rule",
         [DecisionCodes.AutonomyRequiresApproval] = "Held for approval at this autonomy level",

@@ -48,11 +48,40 @@ public sealed record DecisionResponse(
     GrantBody? Grant,
     ApprovalBody? Approval,
     string PolicyVersion,
-    string? RiskTier);
+    string? RiskTier)
+{
+    /// <summary>For an output review that releases the output: what may leave, exactly, with its signed provenance.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReleaseBody? Release { get; init; }
+}
 
-/// <summary>What an agent is about to release after an allowed action: text or any JSON.</summary>
+/// <summary>
+/// A released output: <c>output</c> as JSON, <c>text</c> exactly as released (the string itself for a
+/// text output, otherwise the JSON as Warden wrote it), the SHA-256 of <c>text</c> in UTF-8 (lowercase
+/// hex), what was masked (kinds and counts, never the values) and the provenance token (compact JWS).
+/// </summary>
+public sealed record ReleaseBody(JsonElement Output, string Text, string Digest, IReadOnlyList<Warden.Domain.Guardrails.MaskedKind> Masked, string Provenance);
+
+/// <summary>
+/// What an agent is about to release after an allowed action (text or any JSON) and, optionally, where
+/// to: a host, e-mail address or URL. An output whose destination none of the agent's scopes covers,
+/// or that names none, is treated as leaving the agent's scopes (the default policy masks its personal data).
+/// </summary>
 [ApiRequired("output")]
-public sealed record OutputReviewBody(JsonElement? Output);
+public sealed record OutputReviewBody(JsonElement? Output, string? Destination = null);
+
+/// <summary>
+/// The body of <c>POST /api/v1/outputs/verify</c>: a provenance token and either the released text
+/// exactly or its SHA-256 (64 hex digits).
+/// </summary>
+[ApiRequired("provenance")]
+public sealed record ProvenanceCheckBody(string? Provenance, string? Text, string? Digest);
+
+/// <summary>Whether a provenance token is Warden's, on record, and for exactly this output; <c>reason</c> is a stable code.</summary>
+public sealed record ProvenanceCheckResponse(bool Valid, string Reason, string Detail, ProvenanceClaimsBody? Claims);
+
+public sealed record ProvenanceClaimsBody(
+    string ReviewId, string DecisionId, string AgentId, string Tool, string Digest, DateTimeOffset ReleasedAt, IReadOnlyList<Warden.Domain.Guardrails.MaskedKind> Masked);
 
 /// <summary>The body of <c>POST /api/v1/decisions/{id}/outcome</c>.</summary>
 [ApiRequired("grant", "status")]

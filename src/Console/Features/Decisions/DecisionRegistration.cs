@@ -4,6 +4,7 @@ using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Decisions.Grants;
+using Warden.Features.Decisions.Provenance;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Policies;
 using Warden.Infrastructure.Keys;
@@ -48,6 +49,10 @@ public static class DecisionRegistration
         services.AddSingleton<OutcomeReports>();
         services.AddSingleton<GrantRedemptions>();
         services.AddSingleton<OutputReviews>();
+        services.AddSingleton<ProvenanceTokens>();
+        services.AddSingleton<IProvenanceSigner>(sp => sp.GetRequiredService<ProvenanceTokens>());
+        services.AddSingleton<ProvenanceVerification>();
+        services.AddSingleton<OutputReleases>();
         services.AddSingleton<IUnusedGrants, UnusedGrants>();
         services.AddScoped<DecisionExplanationService>();
         services.AddSingleton<IRecordedRequests, RecordedRequestReader>();

@@ -20,6 +20,7 @@ public static class DecisionWords
         {
             PolicyEffectKind.Allow => "allow",
             PolicyEffectKind.Deny => $"deny with “{effect.Message}”",
+            PolicyEffectKind.Mask => "mask what it finds in the output before it is released",
             _ => $"require approval by {effect.Approvers} of the {Approvers(effect.EligibleRoles)}, within {effect.ExpiryMinutes} minutes",
         };
     }
@@ -44,7 +45,9 @@ public static class DecisionWords
                 ? $"No rule of policy {record.PolicyVersion} decided this, so the agent's autonomy level did: {primary.Message}"
                 : primary.Code == DecisionCodes.OutputReleased
                     ? $"A review of the agent's output: no content rule of policy {record.PolicyVersion} applies to it, so it may be released."
-                    : $"Refused before the policy's rules were weighed: {primary.Message}";
+                    : primary.Code is DecisionCodes.OutputMasked or DecisionCodes.OutputWithheld
+                        ? $"A review of the agent's output under policy {record.PolicyVersion}: {primary.Message}"
+                        : $"Refused before the policy's rules were weighed: {primary.Message}";
         if (reasons.Any(r => r.Code == DecisionCodes.CriticalRequiresTwoApprovers) && primary.Code != DecisionCodes.CriticalRequiresTwoApprovers)
             text += " Critical-risk actions always need two approvers, so two were required.";
         if (record.Outcome == DecisionOutcome.Pending && whoMayApprove is not null)

@@ -3,9 +3,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain;
 using Warden.Domain.Decisions;
+using Warden.Domain.Guardrails;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
+using Warden.Features.Decisions.Provenance;
 using Warden.Features.Decisions.Stages;
 using Warden.Features.Guardrails;
 using Warden.Features.Policies;
@@ -16,8 +18,9 @@ namespace Warden.Features.Decisions;
 
 /// <summary>
 /// Reviews what an agent is about to release after an allowed action: the same scanners, then
-/// the policy's content rules. The review is a decision of its own (no grant): allow releases,
-/// deny holds back, pending waits for officers like any other approval.
+/// the policy's content rules. The review is a decision of its own (no grant): allow releases (with
+/// what mask rules count masked, and a signed provenance), deny holds back, pending waits for
+/// officers like any other approval.
 /// </summary>
 public sealed class OutputReviews(
     IDbContextFactory<WardenDbContext> contexts,
@@ -27,6 +30,7 @@ public sealed class OutputReviews(
     PublishedPolicy policy,
     ContainmentRegistry containment,
     DecisionRecorder recorder,
+    OutputReleases releases,
     Followers followers,
     StateEpoch state,
     TimeProvider clock,
@@ -69,6 +73,13 @@ public sealed class OutputReviews(
 
         var now = clock.GetUtcNow();
         var view = views.Of(agent, now);
+        var destination = OutputDestination.Undeclared;
+        if (!string.IsNullOrWhiteSpace(body.Destination))
+        {
+            if (OutboundPersonalData.HostOf(body.Destination) is not { } host)
+                return DecisionErrors.Invalid("destination names where the output goes: a host, an e-mail address or a URL.");
+            destination = new OutputDestination(host, view.InScope(host) || view.InScope(host + "/outbound"));
+        }
         var wrapped = Wrap(output);
         var screened = await screening.ScreenAsync(agentId, view, action.Tool, RequestScreening.OutputStage, wrapped, null, cancellationToken);
         if (screened is null)
@@ -83,18 +94,35 @@ public sealed class OutputReviews(
             if (!await state.EnsureCurrentAsync(cancellationToken))
                 return DecisionErrors.StateBehind;
             var decidedUnder = containment.Current;
-            var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, decidedUnder, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now));
-            var record = recorder.NewRecord(agentId, request.Value, decision, RequestDigest.OfValue(wrapped), null, now);
-            record.Resource = action.Resource;
-            record.ReviewOf = action.Id;
-            recorder.MaskContent(record, wrapped, null, screened);
-            if (record.State == DecisionState.Allowed)
-                record.ExpiresAt = null;
+            var decision = DecisionEngine.ReviewOutput(new DecisionContext(view, decidedUnder, UsageView.None, request.Value, screened.ForPolicy(), policy.Current, now)
+            {
+                Destination = destination,
+            });
+            var record = NewReview(agentId, action, request.Value, decision, wrapped, screened, now);
+            ReleaseBody? release = null;
+            AuditAddition? released = null;
+            if (decision.IsAllowed)
+            {
+                var prepared = releases.Prepare(record, action, agent.Name, wrapped, screened, decision, destination.Host, now);
+                if (prepared.IsSuccess)
+                {
+                    (release, released) = prepared.Value;
+                }
+                else
+                {
+                    // Fail closed: what cannot be scrubbed and signed is not released, and the refusal is what is recorded.
+                    decision = new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.OutputWithheld, prepared.Error.Message)],
+                                            decision.RiskTier, decision.PolicyVersion, MatchedRuleId: decision.MatchedRuleId);
+                    record = NewReview(agentId, action, request.Value, decision, wrapped, screened, now);
+                }
+            }
             try
             {
                 var committed = await recorder.RecordAsync(record, decision, agent, screened, RequestScreening.OutputStage, now,
-                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), epoch, cancellationToken, with);
-                return await followers.TellAsync(record, committed);
+                    () => containment.StillHolds(decidedUnder, agentId, agent.OwnerId.Value, agent.Segment), epoch, cancellationToken,
+                    AuditAddition.Join(with, released));
+                var answer = await followers.TellAsync(record, committed);
+                return release is null ? answer : answer with { Release = release };
             }
             catch (ContainedSinceDecidedException)
             {
@@ -111,6 +139,17 @@ public sealed class OutputReviews(
             }
         }
         return DecisionErrors.Unavailable;
+    }
+
+    private DecisionRecord NewReview(string agentId, DecisionRecord action, DecisionRequest request, Decision decision, JsonElement wrapped, Screening screened, DateTimeOffset now)
+    {
+        var record = recorder.NewRecord(agentId, request, decision, RequestDigest.OfValue(wrapped), null, now);
+        record.Resource = action.Resource;
+        record.ReviewOf = action.Id;
+        recorder.MaskContent(record, wrapped, null, screened);
+        if (record.State == DecisionState.Allowed)
+            record.ExpiresAt = null;
+        return record;
     }
 
     private static JsonElement Wrap(JsonElement output)

@@ -38,6 +38,7 @@ internal static class EvidenceText
         Warden.Domain.Policies.PolicyEffectKind.RequireApproval =>
             string.Create(CultureInfo.InvariantCulture, $"require approval: {effect.Approvers} {(effect.Approvers == 1 ? "approver" : "approvers")}, expires after {effect.ExpiryMinutes} min"),
         Warden.Domain.Policies.PolicyEffectKind.Deny => "deny",
+        Warden.Domain.Policies.PolicyEffectKind.Mask => "mask in outputs",
         _ => "allow",
     };
 

@@ -109,7 +109,35 @@ public sealed class GatewayCalls(
             return GatewayReplies.Error($"The call ran, but its output could not be reviewed, so it is withheld: {reviewed.Error.Message}");
         }
         var review = await SettleAsync(agentId, reviewed.Value, cancellationToken);
-        return review.Outcome == "allow" ? result : GatewayReplies.Withheld(review, options.Value.PendingWaitSeconds);
+        if (review.Outcome != "allow")
+            return GatewayReplies.Withheld(review, options.Value.PendingWaitSeconds);
+        if (review.Release is not { } release)
+            return result;
+        try
+        {
+            return Released(release);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return GatewayReplies.Error($"The call ran, but its scrubbed output could not be read back as a tool result, so it is withheld (decision {decisionId}).");
+        }
+    }
+
+    /// <summary>
+    /// What the review released, as the agent receives it: the result with what the policy masks masked
+    /// in its text and its structured content alike, and the provenance in <c>_meta</c> (the digest
+    /// covers the result as released before <c>_meta</c> gains the <c>warden/</c> entries).
+    /// </summary>
+    private static CallToolResult Released(ReleaseBody release)
+    {
+        var released = release.Output.Deserialize(CallToolResultJson) as CallToolResult
+            ?? throw new InvalidOperationException("The released output is not a tool result.");
+        released.Meta ??= [];
+        released.Meta["warden/provenance"] = release.Provenance;
+        released.Meta["warden/digest"] = release.Digest;
+        released.Meta["warden/masked"] = new System.Text.Json.Nodes.JsonArray([.. release.Masked.Select(m =>
+            (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["kind"] = m.Kind, ["count"] = m.Count })]);
+        return released;
     }
 
     /// <summary>Commits what the gateway records about a call on its own; if the outcome cannot be written, the forward still is.</summary>

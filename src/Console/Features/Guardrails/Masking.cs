@@ -49,6 +49,9 @@ public sealed class Masking(GuardrailScanner scanner, KeyStore keys, DatabaseCon
 
     public string Json(JsonElement document) => _masker.Value.MaskJson(document);
 
+    /// <summary>An output with <paramref name="toMask"/> (findings of a scan of <paramref name="wrapped"/>) masked, checked and digested for release.</summary>
+    public ScrubbedOutput Scrub(JsonElement wrapped, IReadOnlyList<Finding> toMask) => OutputScrubbing.Scrub(_masker.Value, wrapped, toMask);
+
     /// <summary>Masks <paramref name="document"/> with the findings of a scan of that same document, without scanning it again.</summary>
     public string Json(JsonElement document, IReadOnlyList<Finding> findings) => _masker.Value.MaskJson(document, findings);
 }

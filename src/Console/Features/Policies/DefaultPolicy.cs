@@ -3,10 +3,10 @@ namespace Warden.Features.Policies;
 /// <summary>The policy a fresh installation publishes before an officer writes their own.</summary>
 public static class DefaultPolicy
 {
-    public const string Version = "default-3";
+    public const string Version = "default-4";
 
     public const string Yaml = """
-        version: "default-3"
+        version: "default-4"
         rules:
           - id: deny-prod-deletes
             description: Nobody deletes production data alone.
@@ -31,6 +31,11 @@ public static class DefaultPolicy
             match: { findings: [pii.outbound] }
             effect: require_approval
             approvers: 1
+
+          - id: mask-personal-data-in-outputs
+            description: Personal data in an output bound where the agent's scopes do not reach (or to a destination it does not name) is masked before release.
+            match: { findings: [pii], destinations: [outside_scopes] }
+            effect: mask
 
           - id: payments-declare-amount
             description: A payment says how much it moves, so caps, budgets and the two-approver rule see it.

@@ -13,7 +13,7 @@ internal static class PolicyRuleReader
 {
     private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role"];
     private static readonly string[] MatchFields =
-        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "time_window"];
+        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "destinations", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
 
     public static PolicyRule Read(YamlNode node, out YamlNode idNode, List<PolicyReference> references)
@@ -40,7 +40,7 @@ internal static class PolicyRuleReader
         }
         if (Find(rule, "require") is { } requireNode)
             match = match with { Requires = ReadRequirements(requireNode) };
-        return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match.Requires));
+        return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match));
     }
 
     /// <summary>The <c>require</c> of a rule: one requirement or a list of impact, records and amount.</summary>
@@ -64,8 +64,9 @@ internal static class PolicyRuleReader
         return requirements.Distinct().ToList();
     }
 
-    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id, IReadOnlyList<PolicyRequirement> requires)
+    private static PolicyEffect ReadEffect(YamlMappingNode rule, YamlNode ruleNode, string id, PolicyMatch match)
     {
+        var requires = match.Requires;
         var effectNode = Find(rule, "effect") ?? throw Fail(PolicyYamlErrors.MissingFieldCode, ruleNode.Start, $"rule '{id}' needs an 'effect'.");
         var message = Find(rule, "message");
         var approvers = Find(rule, "approvers");
@@ -73,6 +74,13 @@ internal static class PolicyRuleReader
         var role = Find(rule, "role");
         switch (PolicyYamlNodes.Scalar(effectNode, "effect"))
         {
+            case "mask":
+                OnlyFor(message ?? approvers ?? expiry ?? role, "deny or require_approval");
+                // A mask acts on findings in an output; without them there is nothing to mask.
+                if (match.Findings.Count == 0 || requires.Count > 0)
+                    throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
+                               $"rule '{id}' masks findings in outputs, so its match names the findings it masks (e.g. findings: [pii]) and it has no 'require'.");
+                return PolicyEffect.Mask;
             case "allow":
                 OnlyFor(message ?? approvers ?? expiry ?? role, "deny or require_approval");
                 // A rule with 'require' applies to the requests that lack something; allowing them would reward the lack.
@@ -96,7 +104,7 @@ internal static class PolicyRuleReader
                     : throw Fail(PolicyYamlErrors.InvalidValueCode, (count is < 1 or > 2 ? approvers! : expiry!).Start, effect.Error.Message);
             default:
                 throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
-                           $"unknown effect '{PolicyYamlNodes.Scalar(effectNode, "effect")}'; expected allow, deny or require_approval.");
+                           $"unknown effect '{PolicyYamlNodes.Scalar(effectNode, "effect")}'; expected allow, deny, require_approval or mask.");
         }
     }
 
@@ -158,8 +166,21 @@ internal static class PolicyRuleReader
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
                              $"unknown finding kind '{text}'; expected a family (pii, secret, injection) or a kind in one, such as pii.email or secret.jwt.")),
             MinConfidence = Find(match, "min_confidence") is { } confidence ? Confidence(confidence) : null,
+            Destinations = List(match, "destinations", (n, text) => DestinationPattern(text)
+                ? text.ToLowerInvariant()
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
+                             $"destination '{text}' is neither {PolicyMatch.OutsideScopes} nor a host such as mail.example.com or *.example.com.")),
             Window = Find(match, "time_window") is { } window ? ReadWindow(window) : null,
         };
+    }
+
+    /// <summary><c>outside_scopes</c>, a host name, or <c>*.</c> and a host name (its subdomains).</summary>
+    public static bool DestinationPattern(string text)
+    {
+        if (text == PolicyMatch.OutsideScopes)
+            return true;
+        var host = text.StartsWith("*.", StringComparison.Ordinal) ? text[2..] : text;
+        return host.Contains('.', StringComparison.Ordinal) && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     public static bool FindingPattern(string text)

@@ -61,7 +61,7 @@ public static class PolicyValidator
         ArgumentNullException.ThrowIfNull(match);
         return match.Tools.Count == 0 && match.Operations.Count == 0 && match.Resources.Count == 0 && match.RiskTiers.Count == 0
                && match.MinAmount is null && match.MinRecords is null && match.AutonomyLevels.Count == 0 && match.Segments.Count == 0
-               && match.Findings.Count == 0 && match.Window is null && match.When is null && match.Requires.Count == 0;
+               && match.Findings.Count == 0 && match.Destinations.Count == 0 && match.Window is null && match.When is null && match.Requires.Count == 0;
     }
 
     /// <summary>Whether every request <paramref name="narrow"/> matches is also matched by <paramref name="wide"/>.</summary>
@@ -75,6 +75,7 @@ public static class PolicyValidator
                && Subset(wide.AutonomyLevels, narrow.AutonomyLevels)
                && Subset(wide.Segments, narrow.Segments)
                && Subset(wide.Requires, narrow.Requires)
+               && Subset(wide.Destinations, narrow.Destinations)
                && (wide.Resources.Count == 0 || (narrow.Resources.Count > 0 && narrow.Resources.All(n => wide.Resources.Any(w => ScopeCovers(w, n)))))
                && (wide.Findings.Count == 0 || (narrow.Findings.Count > 0 && narrow.Findings.All(n => wide.Findings.Any(w => PolicyMatch.KindMatches(w, n)))))
                && (wide.MinConfidence is null || (narrow.MinConfidence is { } c && c >= wide.MinConfidence))

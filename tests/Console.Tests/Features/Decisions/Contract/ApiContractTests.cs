@@ -16,7 +16,7 @@ public sealed partial class ApiContractTests(WardenAppFactory app) : IClassFixtu
     [
         "post /connect/token", "post /api/v1/decisions", "get /api/v1/decisions/{id}", "post /api/v1/decisions/{id}/outcome",
         "post /api/v1/decisions/{id}/output", "get /api/v1/agents/me", "get /api/v1/grants/keys", "post /api/v1/grants/redeem",
-        "get /api/v1/containment", "post /api/v1/containment",
+        "get /api/v1/containment", "post /api/v1/containment", "post /api/v1/outputs/verify",
     ];
 
     [Fact]
@@ -51,7 +51,8 @@ public sealed partial class ApiContractTests(WardenAppFactory app) : IClassFixtu
                 success.Value.GetProperty("content").EnumerateObject().Single().Value.GetProperty("schema").ValueKind.ShouldBe(JsonValueKind.Object, key);
             if (key.StartsWith("post", StringComparison.Ordinal))
                 operation.GetProperty("requestBody").GetProperty("content").EnumerateObject().Single().Value.GetProperty("schema").GetProperty("$ref").GetString().ShouldNotBeNull(key);
-            var secured = !key.EndsWith("/connect/token", StringComparison.Ordinal) && !key.EndsWith("/grants/keys", StringComparison.Ordinal);
+            var secured = !key.EndsWith("/connect/token", StringComparison.Ordinal) && !key.EndsWith("/grants/keys", StringComparison.Ordinal)
+                && !key.EndsWith("/outputs/verify", StringComparison.Ordinal);
             operation.TryGetProperty("security", out _).ShouldBe(secured, key);
         }
         operations["post /api/v1/grants/redeem"].GetProperty("security")[0].GetProperty("oauth2")[0].GetString().ShouldBe("grants");
