@@ -10,4 +10,8 @@ public sealed record DecisionContext(
     DecisionRequest Request,
     IReadOnlyList<GuardrailFinding> Findings,
     Policy Policy,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>Whether the tool's hook declares a preview of each action: then none is never an allow.</summary>
+    public bool PreviewDeclared { get; init; }
+}

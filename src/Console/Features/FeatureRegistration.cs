@@ -73,6 +73,7 @@ public static class FeatureRegistration
         app.MapAgentEndpoints();
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
+        app.MapPreviewEndpoints();
         app.MapGrantEndpoints();
         app.MapContainmentEndpoints();
         app.MapApiDocumentation();

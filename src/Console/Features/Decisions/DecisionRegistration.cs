@@ -31,6 +31,9 @@ public static class DecisionRegistration
         services.AddSingleton<KeyedLocks>();
         services.AddSingleton<AgentViews>();
         services.AddSingleton<GuardedScreening>();
+        services.AddSingleton<Previews.PreviewHookLookup>();
+        services.AddSingleton<Previews.PreviewScreening>();
+        services.AddSingleton<Previews.PreviewFetcher>();
         services.AddSingleton<DecisionAnswers>();
         services.AddSingleton<DecisionRecorder>();
         services.AddSingleton<Followers>();

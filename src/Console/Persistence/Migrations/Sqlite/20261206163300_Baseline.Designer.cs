@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206111732_Baseline")]
+    [Migration("20261206163300_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -650,6 +650,13 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PreviewChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviewDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
@@ -1268,6 +1275,13 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("PolicyVersion")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preview")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviewDigest")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -2287,6 +2301,10 @@ namespace Warden.Persistence.Migrations.Sqlite
                             b1.Property<long>("CastAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<string>("PreviewDigest")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(1000)
@@ -2300,6 +2318,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                                 .IsRequired()
                                 .HasMaxLength(10)
                                 .HasColumnType("TEXT");
+
+                            b1.Property<long?>("VoidedAt")
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("VoterId")
                                 .IsRequired()

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206111740_Baseline")]
+    [Migration("20261206163308_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -661,6 +661,13 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<DateTimeOffset?>("PreviewChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreviewDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("RequiredApprovals")
                         .HasColumnType("integer");
 
@@ -1281,6 +1288,13 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<string>("PolicyVersion")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Preview")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviewDigest")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -2318,6 +2332,10 @@ namespace Warden.Persistence.Migrations.Postgres
                             b1.Property<DateTimeOffset>("CastAt")
                                 .HasColumnType("timestamp with time zone");
 
+                            b1.Property<string>("PreviewDigest")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(1000)
@@ -2331,6 +2349,9 @@ namespace Warden.Persistence.Migrations.Postgres
                                 .IsRequired()
                                 .HasMaxLength(10)
                                 .HasColumnType("character varying(10)");
+
+                            b1.Property<DateTimeOffset?>("VoidedAt")
+                                .HasColumnType("timestamp with time zone");
 
                             b1.Property<string>("VoterId")
                                 .IsRequired()
