@@ -44,9 +44,14 @@ public static class PreviewBinding
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(again);
         var decided = again.Outcome == DecisionOutcome.Allow ? held : again;
-        if (failure is null || decided.Reasons.Any(r => r.Code == DecisionCodes.PreviewUnavailable))
+        if (failure is null)
             return decided;
-        return decided with { Reasons = [.. decided.Reasons, new DecisionReason(DecisionCodes.PreviewUnavailable, $"The tool's preview could not be read: {failure}")] };
+        // The tool's own words say why, in place of the engine's general reason.
+        var why = new DecisionReason(DecisionCodes.PreviewUnavailable, $"The tool's preview could not be read: {failure}");
+        var reasons = decided.Reasons.Where(r => r.Code != DecisionCodes.PreviewUnavailable).ToList();
+        var at = decided.Reasons.Select(r => r.Code).ToList().IndexOf(DecisionCodes.PreviewUnavailable);
+        reasons.Insert(at < 0 ? reasons.Count : Math.Min(at, reasons.Count), why);
+        return decided with { Reasons = reasons };
     }
 
     /// <summary>

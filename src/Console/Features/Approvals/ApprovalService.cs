@@ -22,6 +22,7 @@ public sealed class ApprovalService(
     AccessGuard guard,
     IDbContextFactory<WardenDbContext> contexts,
     ApprovalWorkflow workflow,
+    PreviewChanges previews,
     IOptions<ApprovalOptions> options,
     TimeProvider clock)
 {
@@ -47,6 +48,9 @@ public sealed class ApprovalService(
         if (verdict == Verdict.Approve && await IsCriticalAsync(requestId, ct) && guard.RequireRecentProof(actor) is { IsFailure: true } stale)
             return stale.Error;
         var voter = new Voter(actor.Id, actor.Email, actor.Name, actor.Roles, IsActive: true);
+        // A tool that supplies its own preview is asked again: the approval is for the change it would make now.
+        if (verdict == Verdict.Approve && await previews.CheckBeforeApprovalAsync(requestId, ct) is { } changed)
+            return changed;
         return await workflow.VoteAsync(requestId, voter, verdict, reason, previewDigest, ct);
     }
 

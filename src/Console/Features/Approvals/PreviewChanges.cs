@@ -24,10 +24,11 @@ public sealed class PreviewChanges(
     IDbContextFactory<WardenDbContext> contexts,
     LiveAgents agents,
     AgentViews views,
-    PreviewHookLookup hooks,
+    IToolPreviews hooks,
     PreviewScreening screening,
     ApprovalCommits commits,
     DecisionAnswers answers,
+    PreviewFetcher fetcher,
     Masking masking,
     TimeProvider clock)
 {
@@ -56,6 +57,39 @@ public sealed class PreviewChanges(
         if (screened is null || screened.Findings.Any(f => f.Family == Warden.Domain.Guardrails.FindingKinds.GuardrailFamily))
             return DecisionErrors.Unavailable;
         return await RebindAsync(decisionId, agentId, AuditActor.Agent(agentId, agent.Name), screened, cancellationToken);
+    }
+
+    public static readonly Error Unreadable = new("approval.preview_unreadable",
+        "The tool's preview of this action cannot be read now, so it cannot be approved; try again, or deny it.");
+
+    /// <summary>
+    /// Before an approval of an action whose tool supplies its own preview: the tool is asked again. A
+    /// preview that changed since the card was shown voids the approvals cast so far and refuses this
+    /// one (the officer reads the new one); one that cannot be read refuses it. Null: the approval may go on.
+    /// </summary>
+    public async Task<Error?> CheckBeforeApprovalAsync(string requestId, CancellationToken cancellationToken)
+    {
+        DecisionRecord? record;
+        await using (var db = contexts.CreateDbContext())
+        {
+            var decisionId = await db.ApprovalRequests.AsNoTracking().Where(r => r.Id == requestId).Select(r => r.DecisionId).SingleOrDefaultAsync(cancellationToken);
+            record = decisionId is null ? null : await db.Decisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId, cancellationToken);
+        }
+        if (record is null || record.State != DecisionState.Pending)
+            return null;
+        var hook = await hooks.FindAsync(record.Tool, cancellationToken);
+        if (hook.FetchFrom is not { } url)
+            return null;
+        if (!AgentId.TryParse(record.AgentId, out var id) || await agents.GetAsync(id, cancellationToken) is not { } agent)
+            return Unreadable;
+        var now = clock.GetUtcNow();
+        var fetched = await fetcher.FetchAgainAsync(url, record, views.Of(agent, now), now, cancellationToken);
+        if (fetched.Preview is not { } screened)
+            return new Error(Unreadable.Code, $"The tool's preview of this action cannot be read now ({fetched.Failure}), so it cannot be approved; try again, or deny it.");
+        if (screened.Digest == record.PreviewDigest)
+            return null;
+        var rebound = await RebindAsync(record.Id, record.AgentId, AuditActor.System, screened, cancellationToken);
+        return rebound.IsFailure ? rebound.Error : PreviewErrors.Changed;
     }
 
     /// <summary>Binds the held decision to <paramref name="screened"/>; voids earlier approvals when its digest differs. Retried when a vote races it.</summary>

@@ -27,11 +27,11 @@ public static class DecisionRegistration
         services.AddStoredKeyUser<GrantKeys>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantTokens>();
+        services.AddSingleton<SignedDocuments>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<KeyedLocks>();
         services.AddSingleton<AgentViews>();
         services.AddSingleton<GuardedScreening>();
-        services.AddSingleton<Previews.PreviewHookLookup>();
         services.AddSingleton<Previews.PreviewScreening>();
         services.AddSingleton<Previews.PreviewFetcher>();
         services.AddSingleton<DecisionAnswers>();

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Tools;
+using Warden.Persistence;
 
 namespace Warden.Features.Demo;
 
@@ -12,6 +15,17 @@ namespace Warden.Features.Demo;
 public static class DemoPreviews
 {
     public const string Tool = "payments.send";
+
+    /// <summary>The demo payment tool's hook: the agent sends a preview with each payment.</summary>
+    public static ToolHook Hook() => new(Tool, PreviewSource.Agent, null, null, null);
+
+    /// <summary>Declares the <see cref="Hook"/> once, unless an officer already declared the tool's hook.</summary>
+    public static async Task SeedHookAsync(WardenDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!await db.ToolHooks.AnyAsync(h => h.Tool == Tool, cancellationToken))
+            db.ToolHooks.Add(Hook());
+    }
 
     /// <summary>The preview sent with a demo request, or null for tools without one.</summary>
     public static object? For(string tool, string n, decimal? amount) => tool != Tool ? null : new

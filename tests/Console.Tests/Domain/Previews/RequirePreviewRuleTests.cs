@@ -92,6 +92,18 @@ public sealed class RequirePreviewRuleTests
     }
 
     [Fact]
+    public void AfterFetch_ThatFailed_UnderNoRule_StaysHeldAndSaysWhyOnce()
+    {
+        var held = new Decision(DecisionOutcome.Pending, [new DecisionReason(DecisionCodes.AutonomyRequiresApproval, "held")], RiskTier.High, "v", 1);
+        var again = DecisionEngine.Decide(Payment(PreviewPresence.Unreadable, declared: true));
+
+        var decided = PreviewBinding.AfterFetch(held, again, "The tool answered HTTP 500.");
+
+        decided.Outcome.ShouldBe(DecisionOutcome.Pending);
+        decided.Reasons.Where(r => r.Code == DecisionCodes.PreviewUnavailable).ShouldHaveSingleItem().Message.ShouldContain("HTTP 500");
+    }
+
+    [Fact]
     public void TheYaml_ReadsRequirePreview()
     {
         var policy = new PolicyYamlLoader().Load("version: v1\nrules:\n  - id: r\n    match: { tools: [payments.send] }\n    require: preview\n    effect: require_approval\n");

@@ -14,23 +14,36 @@ public sealed record FetchedPreview(ScreenedPreview? Preview, string? Failure, b
 /// tool (down, slow, garbage, an unexpected status, a preview of the wrong shape) is a failure with its
 /// reason, never an exception and never a preview.
 /// </summary>
-public sealed class PreviewFetcher(PreviewScreening screening, Masking masking)
+public sealed class PreviewFetcher(IToolPreviews tools, PreviewScreening screening, Masking masking)
 {
-    public const string EventType = "preview.requested";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<FetchedPreview> FetchAsync(Uri url, DecisionAttempt attempt, CancellationToken cancellationToken)
+    public Task<FetchedPreview> FetchAsync(Uri url, DecisionAttempt attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        var body = Body(attempt);
-        var answer = await PostAsync(url, $"{attempt.DecisionId}.preview", body, cancellationToken);
-        if (answer.Failure is { } failure)
-            return new FetchedPreview(null, failure);
-        var preview = PreviewShape.FromTool(answer.Json!.Value);
+        return FetchAsync(url, $"{attempt.DecisionId}.preview", Body(attempt), attempt.AgentId, attempt.View, attempt.Request.Tool, cancellationToken);
+    }
+
+    /// <summary>Asks again for a recorded held decision (when an officer approves), with a delivery id of its own.</summary>
+    public Task<FetchedPreview> FetchAgainAsync(Uri url, DecisionRecord record, AgentView view, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var parameters = record.Parameters is { } json ? JsonDocument.Parse(json) : null;
+        var body = JsonSerializer.SerializeToUtf8Bytes(new PreviewRequest(record.Id, record.AgentId, record.Tool, record.Operation, record.Resource,
+            parameters?.RootElement.Clone(), new PreviewRequestImpact(record.Records, record.Amount, record.Currency), record.Justification), Json);
+        return FetchAsync(url, $"{record.Id}.preview.{now.ToUnixTimeMilliseconds()}", body, record.AgentId, view, record.Tool, cancellationToken);
+    }
+
+    private async Task<FetchedPreview> FetchAsync(
+        Uri url, string deliveryId, byte[] body, string agentId, AgentView view, string tool, CancellationToken cancellationToken)
+    {
+        var answer = await tools.AskAsync(url, deliveryId, body, cancellationToken);
+        if (answer.Failure is not null || answer.Json is not { } json)
+            return new FetchedPreview(null, answer.Failure ?? "the tool answered no preview");
+        var preview = PreviewShape.FromTool(json);
         if (preview.IsFailure)
             return new FetchedPreview(null, $"the tool answered a preview of the wrong shape: {preview.Error.Message}");
-        var screened = await screening.ScreenAsync(attempt.AgentId, attempt.View, attempt.Request.Tool, preview.Value, cancellationToken);
+        var screened = await screening.ScreenAsync(agentId, view, tool, preview.Value, cancellationToken);
         return screened is null ? new FetchedPreview(null, "the preview could not be screened", Unscreened: true) : new FetchedPreview(screened, null);
     }
 
@@ -41,21 +54,15 @@ public sealed class PreviewFetcher(PreviewScreening screening, Masking masking)
         var request = attempt.Request;
         var findings = attempt.Screening.Findings;
         using var parameters = attempt.Body.Parameters is { } p ? JsonDocument.Parse(masking.Json(p, findings)) : null;
-        return JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            decisionId = attempt.DecisionId,
-            agentId = attempt.AgentId,
-            tool = request.Tool,
-            operation = OperationNames.Name(request.Operation),
-            resource = masking.Text(request.Resource),
-            parameters = parameters?.RootElement,
-            impact = new { records = request.Impact.Records, amount = request.Impact.Amount, currency = request.Impact.Currency },
-            justification = request.Justification is null
-                ? null
-                : masking.Text(request.Justification, findings.Where(f => f.Location == RequestScreening.JustificationLocation)),
-        }, Json);
+        return JsonSerializer.SerializeToUtf8Bytes(new PreviewRequest(
+            attempt.DecisionId!, attempt.AgentId, request.Tool, OperationNames.Name(request.Operation), masking.Text(request.Resource),
+            parameters?.RootElement, new PreviewRequestImpact(request.Impact.Records, request.Impact.Amount, request.Impact.Currency),
+            request.Justification is null ? null : masking.Text(request.Justification, findings.Where(f => f.Location == RequestScreening.JustificationLocation))), Json);
     }
-
-    private static Task<(JsonElement? Json, string? Failure)> PostAsync(Uri url, string deliveryId, byte[] body, CancellationToken cancellationToken) =>
-        Task.FromResult<(JsonElement?, string?)>((null, "tool hooks are not available"));
 }
+
+/// <summary>The body of <c>preview.requested</c>: the decided request (personal data and secrets masked) and the decision id.</summary>
+public sealed record PreviewRequest(
+    string DecisionId, string AgentId, string Tool, string Operation, string Resource, JsonElement? Parameters, PreviewRequestImpact Impact, string? Justification);
+
+public sealed record PreviewRequestImpact(int Records, decimal Amount, string? Currency);

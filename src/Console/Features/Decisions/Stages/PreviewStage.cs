@@ -10,11 +10,21 @@ namespace Warden.Features.Decisions.Stages;
 /// request (its findings go to the policy with the others). A tool that supplies its own preview is
 /// asked for it only if the request is held (<see cref="PreviewFetchStage"/>); the agent's is then ignored.
 /// </summary>
-public sealed class PreviewStage(PreviewHookLookup hooks, PreviewScreening screening) : IDecisionStage
+public sealed class PreviewStage(IToolPreviews hooks, PreviewScreening screening, ILogger<PreviewStage> logger) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
-        var hook = await hooks.FindAsync(attempt.Request.Tool, cancellationToken);
+        PreviewHookView hook;
+        try
+        {
+            hook = await hooks.FindAsync(attempt.Request.Tool, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without the tool's hook it cannot be known whether a preview is due: refused, never allowed.
+            DecisionLog.RecordFailed(logger, ex, attempt.AgentId);
+            return DecisionErrors.Unavailable;
+        }
         attempt.PreviewDeclared = hook.Declared;
         attempt.PreviewFetchFrom = hook.FetchFrom;
         attempt.Preview = null;
