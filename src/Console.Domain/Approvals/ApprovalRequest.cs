@@ -1,5 +1,6 @@
 using Warden.Domain.Agents;
 using Warden.Domain.People;
+using Warden.Domain.Previews;
 
 namespace Warden.Domain.Approvals;
 
@@ -41,9 +42,20 @@ public sealed class ApprovalRequest
     public ApprovalState State { get; private set; }
     public DateTimeOffset? ResolvedAt { get; private set; }
     public string? ResolutionReason { get; private set; }
+    /// <summary>
+    /// The digest of the preview the request stands on (null when the action has none): an approval
+    /// counts only for it, and the grant issued on approval carries it.
+    /// </summary>
+    public string? PreviewDigest { get; private set; }
+    /// <summary>When the preview last changed after the request opened, voiding the approvals cast before.</summary>
+    public DateTimeOffset? PreviewChangedAt { get; private set; }
+    /// <summary>Every vote cast, including those voided by a change of the preview (kept as evidence).</summary>
     public IReadOnlyList<ApprovalVote> Votes => _votes;
 
-    public int Approvals => _votes.Count(v => v.Verdict == Verdict.Approve);
+    /// <summary>The votes that count: those not voided by a change of the preview.</summary>
+    public IEnumerable<ApprovalVote> LiveVotes => _votes.Where(v => v.VoidedAt is null);
+
+    public int Approvals => LiveVotes.Count(v => v.Verdict == Verdict.Approve);
 
     public bool IsFinal => State != ApprovalState.Pending;
 
@@ -60,7 +72,7 @@ public sealed class ApprovalRequest
 
     public static ApprovalRequest Open(
         string decisionId, string agentId, UserId owner, UserId? backupOwner, int requiredApprovals, RiskTier risk,
-        string? ruleId, DateTimeOffset openedAt, DateTimeOffset expiresAt, IReadOnlyList<string>? eligibleRoles = null)
+        string? ruleId, DateTimeOffset openedAt, DateTimeOffset expiresAt, IReadOnlyList<string>? eligibleRoles = null, string? previewDigest = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(decisionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(agentId);
@@ -82,6 +94,7 @@ public sealed class ApprovalRequest
             OpenedAt = openedAt,
             ExpiresAt = expiresAt,
             State = ApprovalState.Pending,
+            PreviewDigest = previewDigest,
         };
     }
 
@@ -89,7 +102,11 @@ public sealed class ApprovalRequest
     /// Records one vote, or refuses it with the reason. A deny ends the request at once; an approval
     /// ends it when enough distinct eligible people have approved.
     /// </summary>
-    public Result<ApprovalState> Vote(Voter voter, Verdict verdict, string? reason, DateTimeOffset now)
+    /// <param name="previewSeen">
+    /// The digest of the preview the voter was shown. An approval of an action with a preview counts only
+    /// for the preview the request stands on now (the preview-binding rule); a denial needs none.
+    /// </param>
+    public Result<ApprovalState> Vote(Voter voter, Verdict verdict, string? reason, DateTimeOffset now, string? previewSeen = null)
     {
         if (WhyCannotVote(voter, now) is { } refused)
             return refused;
@@ -98,8 +115,10 @@ public sealed class ApprovalRequest
             return ApprovalErrors.ReasonRequired;
         if (text.Length > MaxReasonLength)
             return ApprovalErrors.ReasonTooLong;
+        if (verdict == Verdict.Approve && PreviewDigest is not null && !string.Equals(previewSeen, PreviewDigest, StringComparison.Ordinal))
+            return PreviewErrors.Changed;
 
-        _votes.Add(new ApprovalVote(voter, verdict, text, now));
+        _votes.Add(new ApprovalVote(voter, verdict, text, now, verdict == Verdict.Approve ? PreviewDigest : previewSeen));
         if (verdict == Verdict.Deny)
             Finish(ApprovalState.Denied, text, now);
         else if (Approvals >= RequiredApprovals)
@@ -123,10 +142,10 @@ public sealed class ApprovalRequest
             return ApprovalErrors.OwnerCannotVote;
         if (BackupOwnerId is { } backup && voter.Id == backup)
             return ApprovalErrors.BackupOwnerCannotVote;
-        if (_votes.Any(v => v.VoterId == voter.Id))
+        if (LiveVotes.Any(v => v.VoterId == voter.Id))
             return ApprovalErrors.AlreadyVoted;
         var mailbox = Voter.Mailbox(voter.Email);
-        return _votes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox ? ApprovalErrors.SamePerson(sameMailbox.VoterName) : null;
+        return LiveVotes.FirstOrDefault(v => v.VoterMailbox == mailbox) is { } sameMailbox ? ApprovalErrors.SamePerson(sameMailbox.VoterName) : null;
     }
 
     /// <summary>
@@ -144,6 +163,27 @@ public sealed class ApprovalRequest
         EligibleRoles.Contains(Roles.SecurityOfficer)
             ? People.Roles.PluralName(Roles.SecurityOfficer)
             : $"{People.Roles.PluralName(Roles.SecurityOfficer)} who are also {string.Join(" or ", EligibleRoles.Select(People.Roles.PluralName))}";
+
+    /// <summary>
+    /// The preview-binding rule: the action's preview is now <paramref name="digest"/>. When it
+    /// differs from the one the request stood on, every approval cast so far is voided (kept, marked, no
+    /// longer counted) and the approval starts again; the deadline does not move. The same digest changes
+    /// nothing. Returns the votes it voided; refused once the request is final or past its deadline.
+    /// </summary>
+    public Result<IReadOnlyList<ApprovalVote>> ChangePreview(string digest, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(digest);
+        if (IsFinal || now >= ExpiresAt)
+            return PreviewErrors.NotPending;
+        if (string.Equals(digest, PreviewDigest, StringComparison.Ordinal))
+            return Result.Success<IReadOnlyList<ApprovalVote>>([]);
+        var voided = LiveVotes.ToList();
+        foreach (var vote in voided)
+            vote.Void(now);
+        PreviewDigest = digest;
+        PreviewChangedAt = now;
+        return voided;
+    }
 
     /// <summary>Ends a pending request whose deadline has passed. Returns whether it changed.</summary>
     public bool ExpireIfDue(DateTimeOffset now)
@@ -183,7 +223,7 @@ public sealed class ApprovalRequest
         _ => "This request is still pending.",
     };
 
-    private string Names(Verdict verdict) => string.Join(" and ", _votes.Where(v => v.Verdict == verdict).Select(v => v.VoterName));
+    private string Names(Verdict verdict) => string.Join(" and ", LiveVotes.Where(v => v.Verdict == verdict).Select(v => v.VoterName));
 
     private void Finish(ApprovalState state, string reason, DateTimeOffset now)
     {

@@ -9,8 +9,9 @@ public sealed class ApprovalVote
     {
     }
 
-    internal ApprovalVote(Voter voter, Verdict verdict, string reason, DateTimeOffset castAt)
+    internal ApprovalVote(Voter voter, Verdict verdict, string reason, DateTimeOffset castAt, string? previewDigest = null)
     {
+        PreviewDigest = previewDigest;
         VoterId = voter.Id;
         VoterMailbox = Voter.Mailbox(voter.Email);
         VoterName = voter.Name;
@@ -25,4 +26,10 @@ public sealed class ApprovalVote
     public Verdict Verdict { get; private set; }
     public string Reason { get; private set; } = string.Empty;
     public DateTimeOffset CastAt { get; private set; }
+    /// <summary>The digest of the preview the vote was cast on; null when the action had none.</summary>
+    public string? PreviewDigest { get; private set; }
+    /// <summary>When a change of the preview voided this vote; null while it counts.</summary>
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    internal void Void(DateTimeOffset now) => VoidedAt ??= now;
 }

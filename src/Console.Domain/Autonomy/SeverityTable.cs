@@ -24,6 +24,8 @@ public sealed class SeverityTable(
         [DecisionCodes.ImpactOverReported] = ViolationSeverity.High,
         // An action that went beyond a cap after it was allowed is what caps exist to prevent.
         [DecisionCodes.ImpactOverCap] = ViolationSeverity.Critical,
+        // An action approved on one preview and run as another is the change people did not approve.
+        [DecisionCodes.PreviewMismatch] = ViolationSeverity.High,
     };
 
     public static IReadOnlyDictionary<string, ViolationSeverity> DefaultFindingFamilies { get; } = new Dictionary<string, ViolationSeverity>(StringComparer.Ordinal)

@@ -33,6 +33,16 @@ public static class DecisionCodes
     public const string ImpactOverReported = "impact_over_reported";
     /// <summary>Not an answer to a request: the outcome reported more than the agent's per-action cap allows.</summary>
     public const string ImpactOverCap = "impact_over_cap";
+    /// <summary>A rule requires a preview of the action (<c>require: preview</c>), and the request had none (or it could not be read).</summary>
+    public const string PreviewRequired = "preview_required";
+    /// <summary>The tool declares a preview sent by the agent, and the request carried none: held, never allowed.</summary>
+    public const string PreviewMissing = "preview_missing";
+    /// <summary>The tool's preview endpoint was down, slow, answered garbage or an unexpected status: held or refused, never allowed.</summary>
+    public const string PreviewUnavailable = "preview_unavailable";
+    /// <summary>Not an answer to a request: the outcome named another preview digest (or none) than the one the action was approved on.</summary>
+    public const string PreviewMismatch = "preview_mismatch";
+    /// <summary>Not an answer to a request: the preview of a held action changed, voiding the approvals cast on the earlier one.</summary>
+    public const string PreviewChanged = "preview_changed";
     public const string Approved = "approved";
     public const string ApprovalDenied = "approval_denied";
     public const string ApprovalExpired = "approval_expired";

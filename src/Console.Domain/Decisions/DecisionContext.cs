@@ -14,6 +14,9 @@ public sealed record DecisionContext(
 {
     /// <summary>Where a reviewed output goes; null for requests.</summary>
     public OutputDestination? Destination { get; init; }
+
+    /// <summary>Whether the tool's hook declares a preview of each action: then none is never an allow.</summary>
+    public bool PreviewDeclared { get; init; }
 }
 
 /// <summary>

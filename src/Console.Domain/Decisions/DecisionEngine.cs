@@ -1,6 +1,7 @@
 using System.Globalization;
 using Warden.Domain.Agents;
 using Warden.Domain.Policies;
+using Warden.Domain.Previews;
 
 namespace Warden.Domain.Decisions;
 
@@ -58,8 +59,9 @@ public static class DecisionEngine
             return unread;
 
         var verdict = context.Policy.Evaluate(context, risk);
-        var decided = FromVerdict(verdict, risk, version, context.Findings,
+        var decided = FromVerdict(verdict, risk, version, context.Findings, request,
                                   () => AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version));
+        decided = PreviewBinding.Hold(decided, context.PreviewDeclared, request.Preview);
         return risk == RiskTier.Critical ? AtLeastTwoApprovers(decided) : decided;
     }
 
@@ -85,7 +87,7 @@ public static class DecisionEngine
             var verdict = context.Policy.EvaluateContent(context, risk);
             if (verdict.Deny is null && verdict.Approval is null && verdict.Masks is { Count: > 0 } masks)
                 return Masked(masks, risk, version, context.Findings);
-            return FromVerdict(verdict, risk, version, context.Findings, () => new Decision(DecisionOutcome.Allow,
+            return FromVerdict(verdict, risk, version, context.Findings, context.Request, () => new Decision(DecisionOutcome.Allow,
                 [new DecisionReason(DecisionCodes.OutputReleased, "No content rule applies to this output; it may be released.")], risk, version));
         }
 #pragma warning disable CA1031 // Fail closed: whatever went wrong, the output is held back.
@@ -117,11 +119,12 @@ public static class DecisionEngine
     }
 
     /// <summary>The deciding rule of <paramref name="verdict"/> as a decision (deny over approval over allow), or <paramref name="otherwise"/> when none matched.</summary>
-    private static Decision FromVerdict(PolicyVerdict verdict, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings, Func<Decision> otherwise)
+    private static Decision FromVerdict(
+        PolicyVerdict verdict, RiskTier risk, string version, IReadOnlyList<GuardrailFinding> findings, DecisionRequest request, Func<Decision> otherwise)
     {
         Decision decided;
         if (verdict.Deny is { } deny)
-            decided = new Decision(DecisionOutcome.Deny, [new DecisionReason(DenyCode(deny), deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
+            decided = new Decision(DecisionOutcome.Deny, [new DecisionReason(DenyCode(deny, request), deny.Effect.Message ?? $"Denied by rule '{deny.Id}'.")],
                                    risk, version, MatchedRuleId: deny.Id) { OtherRuleIds = Others(verdict, deny) };
         else if (verdict.Approval is { } approval)
             decided = new Decision(DecisionOutcome.Pending, [new DecisionReason(DecisionCodes.PolicyRequiresApproval, RuleText(approval, "requires approval"))],
@@ -138,9 +141,11 @@ public static class DecisionEngine
         return WithFindings(decided, verdict, findings);
     }
 
-    /// <summary>A rule that refuses what lacks a declared impact says so in its code, so agents can key on it.</summary>
-    private static string DenyCode(PolicyRule deny) =>
-        deny.Match.Requires.Count > 0 ? DecisionCodes.ImpactRequired : DecisionCodes.PolicyDeny;
+    /// <summary>A rule that refuses what lacks a declared impact or a preview says so in its code, so agents can key on it.</summary>
+    private static string DenyCode(PolicyRule deny, DecisionRequest request) =>
+        deny.Match.Requires.Count == 0 ? DecisionCodes.PolicyDeny
+        : deny.Match.Requires.Contains(PolicyRequirement.Preview) && PolicyMatch.LacksPreview(request) ? DecisionCodes.PreviewRequired
+        : DecisionCodes.ImpactRequired;
 
     /// <summary>The winners of the other effects, outweighed by <paramref name="decisive"/>; null (no allocation) when there are none.</summary>
     private static string[]? Others(PolicyVerdict verdict, PolicyRule decisive)

@@ -1,4 +1,5 @@
 using Warden.Domain.Agents;
+using Warden.Domain.Previews;
 
 namespace Warden.Domain.Decisions;
 
@@ -24,6 +25,9 @@ public enum ImpactFigures
 /// <summary>One tool call the agent asks permission for.</summary>
 public sealed record DecisionRequest(string Tool, OperationKind Operation, string Resource, RequestImpact Impact, string? Justification = null)
 {
+    /// <summary>Whether the request carries a preview of what it would change (or the tool's is to be fetched).</summary>
+    public PreviewPresence Preview { get; init; } = PreviewPresence.Absent;
+
     /// <summary>Builds a request from the wire form, where the operation is text such as "write".</summary>
     public static Result<DecisionRequest> Create(string tool, string operation, string resource, RequestImpact? impact, string? justification)
     {

@@ -1,5 +1,6 @@
 using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
+using Warden.Domain.Previews;
 
 namespace Warden.Domain.Policies;
 
@@ -85,12 +86,20 @@ public sealed record PolicyMatch
             {
                 PolicyRequirement.Records => (declared & ImpactFigures.Records) == 0,
                 PolicyRequirement.Amount => (declared & ImpactFigures.Amount) == 0,
+                PolicyRequirement.Preview => LacksPreview(request),
                 _ => declared == ImpactFigures.None,
             };
             if (lacks)
                 return true;
         }
         return false;
+    }
+
+    /// <summary>No preview at hand and none to be fetched: absent, or the tool's could not be read.</summary>
+    public static bool LacksPreview(DecisionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Preview is PreviewPresence.Absent or PreviewPresence.Unreadable;
     }
 
     private bool AnyResource(string resource)

@@ -9,4 +9,6 @@ public enum PolicyRequirement
     Records,
     /// <summary>The request declares the amount it moves.</summary>
     Amount,
+    /// <summary>The request carries a preview of what it would change (sent by the agent or fetched from the tool).</summary>
+    Preview,
 }

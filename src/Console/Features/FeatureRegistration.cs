@@ -72,6 +72,7 @@ public static class FeatureRegistration
         services.AddGateway(configuration);
         services.AddToolHooks(configuration);
         services.AddRollback();
+        services.AddSingleton<Warden.Features.Decisions.Previews.IToolPreviews, ToolPreviews>();
         return services;
     }
 
@@ -80,6 +81,7 @@ public static class FeatureRegistration
         app.MapAgentEndpoints();
         app.MapAuditEndpoints();
         app.MapDecisionEndpoints();
+        app.MapPreviewEndpoints();
         app.MapGrantEndpoints();
         app.MapProvenanceEndpoints();
         app.MapContainmentEndpoints();

@@ -170,9 +170,14 @@ public sealed class RouteAccessTests(RouteMatrixAppFactory app) : IClassFixture<
 
     private static async Task<string> RequestAsync(HttpClient browser, RouteExpectation route, HttpMethod? method = null)
     {
-        method ??= route.Method == "POST" ? HttpMethod.Post : HttpMethod.Get;
+        method ??= route.Method switch
+        {
+            "POST" => HttpMethod.Post,
+            "PUT" => HttpMethod.Put,
+            _ => HttpMethod.Get,
+        };
         using var request = new HttpRequestMessage(method, route.Sample ?? route.Pattern);
-        if (method == HttpMethod.Post)
+        if (method == HttpMethod.Post || method == HttpMethod.Put)
             request.Content = new StringContent(string.Empty, Encoding.UTF8, new MediaTypeHeaderValue("application/x-www-form-urlencoded"));
         try
         {

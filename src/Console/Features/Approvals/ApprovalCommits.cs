@@ -54,7 +54,8 @@ public sealed class ApprovalCommits(
                 request = request.Id,
                 decision = request.DecisionId,
                 reason = request.ResolutionReason,
-                approvers = request.Votes.Where(v => v.Verdict == Verdict.Approve).Select(v => v.VoterName).ToList(),
+                approvers = request.LiveVotes.Where(v => v.Verdict == Verdict.Approve).Select(v => v.VoterName).ToList(),
+                preview = request.PreviewDigest,
                 deniedBy = request.Votes.Where(v => v.Verdict == Verdict.Deny).Select(v => v.VoterName).ToList(),
                 openedAt = request.OpenedAt,
                 resolvedAt = request.ResolvedAt,
@@ -105,13 +106,14 @@ public sealed class ApprovalCommits(
     {
         ArgumentNullException.ThrowIfNull(vote);
         var verdict = vote.Verdict == Verdict.Approve ? "approved" : "denied";
-        return new ReasonBody(DecisionCodes.ApprovalVote, $"{vote.VoterName} {verdict}: {vote.Reason}",
+        var voided = vote.VoidedAt is null ? string.Empty : " (void: the preview changed after this vote)";
+        return new ReasonBody(DecisionCodes.ApprovalVote, $"{vote.VoterName} {verdict}: {vote.Reason}{voided}",
             vote.VoterName, vote.Verdict.ToString().ToLowerInvariant(), vote.CastAt);
     }
 
     // "A ("reason A") and B ("reason B")": each voter with their own words, so no reason reads as everyone's.
     private static string Voices(ApprovalRequest request, Verdict verdict) =>
-        string.Join(" and ", request.Votes.Where(v => v.Verdict == verdict).Select(v => $"{v.VoterName} (\u201c{v.Reason}\u201d)"));
+        string.Join(" and ", request.LiveVotes.Where(v => v.Verdict == verdict).Select(v => $"{v.VoterName} (\u201c{v.Reason}\u201d)"));
 
     internal static void Bump(WardenDbContext db, ApprovalRequest request) =>
         db.Entry(request).Property<int>("Version").CurrentValue++;

@@ -4,7 +4,12 @@ using Warden.Domain.Guardrails;
 
 namespace Warden.Features.Approvals;
 
-public sealed record VoteView(string VoterId, string VoterName, Verdict Verdict, string Reason, DateTimeOffset CastAt);
+/// <summary>One vote; <paramref name="VoidedAt"/> is set when a change of the preview voided it (it no longer counts).</summary>
+public sealed record VoteView(string VoterId, string VoterName, Verdict Verdict, string Reason, DateTimeOffset CastAt, DateTimeOffset? VoidedAt = null);
+
+/// <summary>The preview of a held action as officers see it (masked), with the digest an approval is bound to.</summary>
+public sealed record PreviewView(
+    string Digest, string Summary, string? Changes, IReadOnlyList<string> Records, decimal? Amount, string? Currency, DateTimeOffset? ChangedAt);
 
 /// <summary>Everything an officer needs to decide one held action, with parameters already PII-masked.</summary>
 public sealed record ApprovalCard(
@@ -38,9 +43,10 @@ public sealed record ApprovalCard(
     IReadOnlyList<CardFinding>? Findings = null,
     string? ReviewOf = null,
     string WhoMayApprove = "security officers",
-    string? Outcome = null)
+    string? Outcome = null,
+    PreviewView? Preview = null)
 {
-    public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve);
+    public int Approvals => Votes.Count(v => v.Verdict == Verdict.Approve && v.VoidedAt is null);
 
     /// <summary>The tool's risk tier.</summary>
     public RiskTier ToolRisk => Enum.TryParse<RiskTier>(RiskTier, true, out var tier) ? tier : Warden.Domain.Agents.RiskTier.Critical;

@@ -18,6 +18,7 @@ public static class ApprovalRegistration
         services.AddSingleton<ApprovalFeed>();
         services.AddSingleton<ApprovalCommits>();
         services.AddSingleton<ApprovalWorkflow>();
+        services.AddSingleton<PreviewChanges>();
         services.AddSingleton<ApprovalLapses>();
         services.AddSingleton<IApprovalExpiry>(sp => sp.GetRequiredService<ApprovalLapses>());
         services.AddSingleton<ApprovalFollowUps>();

@@ -22,6 +22,7 @@ public sealed class ApprovalService(
     AccessGuard guard,
     IDbContextFactory<WardenDbContext> contexts,
     ApprovalWorkflow workflow,
+    PreviewChanges previews,
     IOptions<ApprovalOptions> options,
     TimeProvider clock)
 {
@@ -34,7 +35,11 @@ public sealed class ApprovalService(
         DecisionCodes.ApprovalVote, DecisionCodes.Approved, DecisionCodes.ApprovalDenied, DecisionCodes.ApprovalExpired, DecisionCodes.ApprovalCancelled,
     };
 
-    public async Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, CancellationToken ct = default)
+    public Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, CancellationToken ct = default) =>
+        VoteAsync(requestId, verdict, reason, previewDigest: null, ct);
+
+    /// <param name="previewDigest">The digest of the preview the officer was shown (the card's); an approval counts only for the current preview.</param>
+    public async Task<Result<VoteResult>> VoteAsync(string requestId, Verdict verdict, string? reason, string? previewDigest, CancellationToken ct = default)
     {
         var access = await guard.RequireToActAsync(Roles.SecurityOfficer);
         if (access.IsFailure)
@@ -43,7 +48,10 @@ public sealed class ApprovalService(
         if (verdict == Verdict.Approve && await IsCriticalAsync(requestId, ct) && guard.RequireRecentProof(actor) is { IsFailure: true } stale)
             return stale.Error;
         var voter = new Voter(actor.Id, actor.Email, actor.Name, actor.Roles, IsActive: true);
-        return await workflow.VoteAsync(requestId, voter, verdict, reason, ct);
+        // A tool that supplies its own preview is asked again: the approval is for the change it would make now.
+        if (verdict == Verdict.Approve && await previews.CheckBeforeApprovalAsync(requestId, ct) is { } changed)
+            return changed;
+        return await workflow.VoteAsync(requestId, voter, verdict, reason, previewDigest, ct);
     }
 
     // Approving a critical-risk action needs a step-up; the tier is fixed when the request opens.
@@ -201,6 +209,15 @@ public sealed class ApprovalService(
             .ToDictionary(a => a.Id.Value, a => a.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The stored (masked) preview with the digest the request stands on; null without one.</summary>
+    private static PreviewView? PreviewOf(DecisionRecord? decision, ApprovalRequest request)
+    {
+        if (request.PreviewDigest is not { } digest || Warden.Features.Decisions.Previews.PreviewShape.Stored(decision?.Preview) is not { } stored)
+            return null;
+        return new PreviewView(digest, stored.Summary ?? string.Empty, stored.Changes, [.. (stored.Records ?? []).OfType<string>()],
+                               stored.Amount, stored.Currency, request.PreviewChangedAt);
+    }
+
     private async Task<IReadOnlyList<ApprovalCard>> CardsAsync(WardenDbContext db, Actor viewer, List<ApprovalRequest> requests, CancellationToken ct)
     {
         if (requests.Count == 0)
@@ -243,7 +260,7 @@ public sealed class ApprovalService(
                 r.RuleId,
                 reasons.Where(x => !OutcomeCodes.Contains(x.Code)).Select(x => x.Message).ToList(),
                 r.RequiredApprovals,
-                r.Votes.Select(v => new VoteView(v.VoterId.Value, v.VoterName, v.Verdict, v.Reason, v.CastAt)).ToList(),
+                r.Votes.Select(v => new VoteView(v.VoterId.Value, v.VoterName, v.Verdict, v.Reason, v.CastAt, v.VoidedAt)).ToList(),
                 r.OpenedAt,
                 r.ExpiresAt,
                 r.EscalatedAt,
@@ -255,7 +272,8 @@ public sealed class ApprovalService(
                 findings[r.DecisionId].ToList(),
                 d?.ReviewOf,
                 r.WhoMayDecide(),
-                reasons.LastOrDefault(x => OutcomeCodes.Contains(x.Code) && x.Code != DecisionCodes.ApprovalVote)?.Message);
+                reasons.LastOrDefault(x => OutcomeCodes.Contains(x.Code) && x.Code != DecisionCodes.ApprovalVote)?.Message,
+                PreviewOf(d, r));
         }).ToList();
     }
 

@@ -31,7 +31,9 @@ public sealed class ApprovalWorkflow(
     internal const int MaxAttempts = 32;
 
     /// <summary>Casts <paramref name="voter"/>'s vote. Refusals carry the reason; a lost race is retried against the winner's state.</summary>
-    public async Task<Result<VoteResult>> VoteAsync(string requestId, Voter voter, Verdict verdict, string? reason, CancellationToken cancellationToken)
+    /// <param name="previewSeen">The digest of the preview the voter was shown; an approval counts only for the current one.</param>
+    public async Task<Result<VoteResult>> VoteAsync(
+        string requestId, Voter voter, Verdict verdict, string? reason, string? previewSeen, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -47,7 +49,7 @@ public sealed class ApprovalWorkflow(
             }
             if (await RefusalFromAgentAsync(db, request, voter, verdict, cancellationToken) is { } refused)
                 return refused;
-            var vote = request.Vote(voter, verdict, reason, now);
+            var vote = request.Vote(voter, verdict, reason, now, previewSeen);
             if (vote.IsFailure)
                 return vote.Error;
 
@@ -58,6 +60,7 @@ public sealed class ApprovalWorkflow(
                 decision = request.DecisionId,
                 verdict = cast.Verdict.ToString().ToLowerInvariant(),
                 reason = cast.Reason,
+                preview = cast.PreviewDigest,
                 approvals = request.Approvals,
                 required = request.RequiredApprovals,
             });

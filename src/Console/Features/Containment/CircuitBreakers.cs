@@ -47,7 +47,7 @@ public sealed class ContainmentOptions
             Codes =
             [
                 DecisionCodes.ToolNotAllowed, DecisionCodes.OperationNotAllowed, DecisionCodes.ResourceOutOfScope, DecisionCodes.CapExceeded, DecisionCodes.CurrencyMismatch,
-                DecisionCodes.ImpactOverReported, DecisionCodes.ImpactOverCap,
+                DecisionCodes.ImpactOverReported, DecisionCodes.ImpactOverCap, DecisionCodes.PreviewMismatch,
             ],
         },
         new() { Id = "deny-ratio", Kind = BreakerRule.DenyRatio, Ratio = 0.9, LastDecisions = 100 },

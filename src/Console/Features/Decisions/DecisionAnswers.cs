@@ -27,7 +27,7 @@ public sealed class DecisionAnswers(GrantTokens grants)
             grant,
             approval,
             record.PolicyVersion,
-            record.RiskTier);
+            record.RiskTier) { PreviewDigest = record.PreviewDigest };
     }
 
     public static DateTimeOffset GrantExpiry(DecisionRecord record) =>

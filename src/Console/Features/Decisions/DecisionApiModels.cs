@@ -7,6 +7,14 @@ namespace Warden.Features.Decisions;
 [ApiRequired]
 public sealed record DecisionImpactBody(int? Records, decimal? Amount, string? Currency);
 
+/// <summary>
+/// What the action would change, for the people who approve it: a one-line summary, the changes as
+/// text (a diff or a list, at most 16,000 characters), the records it touches (at most 100) and the
+/// amount it moves. Its SHA-256 digest over a canonical form binds the approval and the grant.
+/// </summary>
+[ApiRequired("summary")]
+public sealed record PreviewBody(string? Summary, string? Changes, IReadOnlyList<string?>? Records, decimal? Amount, string? Currency);
+
 /// <summary>The body of <c>POST /api/v1/decisions</c>.</summary>
 [ApiRequired("tool", "operation", "resource")]
 public sealed record DecisionRequestBody(
@@ -23,6 +31,13 @@ public sealed record DecisionRequestBody(
     /// state is <c>dry_run</c>; the attempt is recorded in the audit log as <c>decision.dry_run</c>.
     /// </summary>
     public bool? DryRun { get; init; }
+
+    /// <summary>
+    /// A preview of what the action would change, shown on the approval card. Not part of the request
+    /// digest (the grant's <c>digest</c> stays what tools check): it has its own digest, answered as
+    /// <c>previewDigest</c>. A tool whose hook fetches previews from its own endpoint ignores this one.
+    /// </summary>
+    public PreviewBody? Preview { get; init; }
 }
 
 /// <summary>
@@ -53,6 +68,10 @@ public sealed record DecisionResponse(
     /// <summary>For an output review that releases the output: what may leave, exactly, with its signed provenance.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ReleaseBody? Release { get; init; }
+
+    /// <summary>The SHA-256 digest of the preview the decision stands on; the outcome report names it back. Absent without a preview.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PreviewDigest { get; init; }
 }
 
 /// <summary>
@@ -85,7 +104,11 @@ public sealed record ProvenanceClaimsBody(
 
 /// <summary>The body of <c>POST /api/v1/decisions/{id}/outcome</c>.</summary>
 [ApiRequired("grant", "status")]
-public sealed record OutcomeReportBody(string? Grant, string? Status, int? Records, decimal? Amount, string? Detail);
+public sealed record OutcomeReportBody(string? Grant, string? Status, int? Records, decimal? Amount, string? Detail)
+{
+    /// <summary>For an action decided on a preview: the digest of the preview it ran (the answer's <c>previewDigest</c>); another or none is a violation.</summary>
+    public string? PreviewDigest { get; init; }
+}
 
 public sealed record OutcomeResponse(string DecisionId, string Status, DateTimeOffset RecordedAt);
 

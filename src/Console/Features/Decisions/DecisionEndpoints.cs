@@ -219,6 +219,7 @@ public static class DecisionEndpoints
         "decision.grant_used" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-used", "Grant already used", error.Message),
         "decision.grant_expired" => ApiProblems.Problem(StatusCodes.Status410Gone, "grant-expired", "Grant expired", error.Message),
         "decision.grant_not_usable" => ApiProblems.Problem(StatusCodes.Status409Conflict, "grant-not-usable", "Decision not executable", error.Message),
+        "preview.not_pending" => ApiProblems.Problem(StatusCodes.Status409Conflict, "preview-not-pending", "Preview cannot change", error.Message),
         _ => ApiProblems.Unavailable(),
     };
 }

@@ -18,7 +18,9 @@ public sealed class DecisionPipeline
         typeof(AgentStage),           // identity and lifecycle
         typeof(ParameterSchemaStage), // the declared tool's parameter schema
         typeof(ScreeningStage),       // guardrails: injection, secrets, personal data
+        typeof(PreviewStage),         // the tool's preview hook; the agent's preview, screened
         typeof(EngineStage),          // containment, limits and usage, policy, autonomy: the pure engine
+        typeof(PreviewFetchStage),    // a held request's preview from the tool, then decided again with it
         typeof(RecordStage),          // durable, with its audit event, before any answer
         typeof(FollowersStage),       // what follows a committed decision, told through one event
     ];

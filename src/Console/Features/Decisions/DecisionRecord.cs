@@ -49,6 +49,10 @@ public sealed class DecisionRecord
     public decimal? OutcomeAmount { get; set; }
     public string? OutcomeDetail { get; set; }
     public DateTimeOffset? OutcomeAt { get; set; }
+    /// <summary>The preview of the action (masked JSON: summary, changes, records, amount, currency); null without one.</summary>
+    public string? Preview { get; set; }
+    /// <summary>The SHA-256 digest of the preview as given (before masking): what the approval and the grant are bound to.</summary>
+    public string? PreviewDigest { get; set; }
     /// <summary>For the review of an agent's output: the decision whose action produced it. Reviews carry no grant.</summary>
     public string? ReviewOf { get; set; }
 }

@@ -83,7 +83,8 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
-                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value, decision.EligibleRoles)
+                                   decision.RiskTier ?? RiskTier.Critical, decision.MatchedRuleId, now, record.ExpiresAt!.Value, decision.EligibleRoles,
+                                   record.PreviewDigest)
             : null;
         if (opened is not null)
             record.RequiredApprovals = opened.RequiredApprovals;

@@ -33,6 +33,8 @@ public static class DecisionRegistration
         services.AddSingleton<KeyedLocks>();
         services.AddSingleton<AgentViews>();
         services.AddSingleton<GuardedScreening>();
+        services.AddSingleton<Previews.PreviewScreening>();
+        services.AddSingleton<Previews.PreviewFetcher>();
         services.AddSingleton<DecisionAnswers>();
         services.AddSingleton<DecisionRecorder>();
         services.AddSingleton<Followers>();

@@ -25,6 +25,7 @@ public sealed class DryRuns(
     AgentStage identity,
     ParameterSchemaStage schema,
     ScreeningStage screening,
+    PreviewStage preview,
     UsageMeter usage,
     PublishedPolicy policy,
     ContainmentRegistry containment,
@@ -43,7 +44,7 @@ public sealed class DryRuns(
     {
         ArgumentNullException.ThrowIfNull(body);
         var attempt = new DecisionAttempt(agentId, body, idempotencyKey: null);
-        foreach (var stage in new IDecisionStage[] { shape, identity, schema, screening })
+        foreach (var stage in new IDecisionStage[] { shape, identity, schema, screening, preview })
         {
             if (await stage.RunAsync(attempt, cancellationToken) is { } refused)
                 return refused;
@@ -54,7 +55,7 @@ public sealed class DryRuns(
         // Read, never counted: what the limits would see if the request were made now.
         var seen = await usage.CurrentAsync(agentId, attempt.Now, cancellationToken);
         var decision = DecisionEngine.Decide(new DecisionContext(
-            attempt.View, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now));
+            attempt.View, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now) { PreviewDeclared = attempt.PreviewDeclared });
 
         var reasons = decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))).ToList();
         var outcome = decision.Outcome switch

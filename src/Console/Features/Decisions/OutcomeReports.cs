@@ -35,7 +35,8 @@ public sealed class OutcomeReports(
         // Without the agent's verified caps the report cannot be checked against them: it is refused, not let through.
         if (!AgentId.TryParse(agentId, out var id) || await agents.GetAsync(id, cancellationToken) is not { } agent)
             return agents.IsRefused(id) ? DecisionErrors.AgentSettingsUnverified : DecisionErrors.NotFound(decisionId);
-        var excess = ImpactExcess.Of(record.Records, record.Amount, body.Records, body.Amount, agent.Caps);
+        var excess = Both(ImpactExcess.Of(record.Records, record.Amount, body.Records, body.Amount, agent.Caps),
+                          Warden.Domain.Previews.PreviewBinding.Outcome(record.PreviewDigest, body.PreviewDigest));
         var severity = excess is null ? (ViolationSeverity?)null : severities.ForCode(excess.Code);
         if (excess is not null)
             MarkViolation(record, excess, severity!.Value);
@@ -53,6 +54,14 @@ public sealed class OutcomeReports(
                                                           record.DecidedAt, excess.ExtraRecords, excess.ExtraAmount), cancellationToken);
         return new OutcomeResponse(record.Id, status, now);
     }
+
+    /// <summary>An excess of the impact and a departure from the approved preview in one violation: the impact's code and figures, both messages.</summary>
+    private static ImpactExcess? Both(ImpactExcess? impact, ImpactExcess? preview) => (impact, preview) switch
+    {
+        (null, _) => preview,
+        (_, null) => impact,
+        _ => impact with { Message = $"{impact.Message} {preview.Message}" },
+    };
 
     /// <summary>The decision becomes a violation: its reasons gain the excess, after the reasons it was answered with.</summary>
     private static void MarkViolation(DecisionRecord record, ImpactExcess excess, ViolationSeverity severity)

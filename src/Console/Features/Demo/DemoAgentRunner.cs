@@ -125,7 +125,11 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
     {
         using var outcome = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/decisions/{answer.GetProperty("id").GetString()}/outcome")
         {
-            Content = JsonContent.Create(new { grant = answer.GetProperty("grant").GetProperty("token").GetString(), status = "succeeded", records = 1, detail = "done" }, options: Json),
+            Content = JsonContent.Create(new
+            {
+                grant = answer.GetProperty("grant").GetProperty("token").GetString(), status = "succeeded", records = 1, detail = "done",
+                previewDigest = DemoPreviews.DigestOf(answer),
+            }, options: Json),
         };
         outcome.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var reported = await http.SendAsync(outcome, cancellationToken);
@@ -147,6 +151,7 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
         (string Agent, string Tool, string Operation, string Resource, object Parameters) scenario, string n, Random random, CancellationToken cancellationToken)
     {
         var parameters = JsonSerializer.Serialize(scenario.Parameters, Json).Replace("{n}", n, StringComparison.Ordinal);
+        var amount = scenario.Tool == "payments.send" ? random.Next(50, 3000) : (decimal?)null;
         var body = new
         {
             tool = scenario.Tool,
@@ -154,9 +159,10 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
             resource = scenario.Resource.Replace("{n}", n, StringComparison.Ordinal),
             parameters = JsonSerializer.Deserialize<JsonElement>(parameters),
             impact = scenario.Tool == "payments.send"
-                ? new { records = 1, amount = (decimal?)random.Next(50, 3000), currency = (string?)"EUR" }
+                ? new { records = 1, amount, currency = (string?)"EUR" }
                 : new { records = random.Next(1, 5), amount = (decimal?)null, currency = (string?)"EUR" },
             justification = $"demo run {n}",
+            preview = DemoPreviews.For(scenario.Tool, n, amount),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/decisions") { Content = JsonContent.Create(body, options: Json) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

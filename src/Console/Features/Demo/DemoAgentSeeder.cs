@@ -47,6 +47,7 @@ public sealed class DemoAgentSeeder(
                     db.Set<AgentCredential>().Add(new AgentCredential { AgentId = demo.Id.Value, SecretIssuedAt = now });
             }
         }
+        await DemoPreviews.SeedHookAsync(db, cancellationToken);
         await audit.SaveWithAuditAsync(db, cancellationToken);
     }
 

@@ -43,7 +43,7 @@ internal static class PolicyRuleReader
         return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match));
     }
 
-    /// <summary>The <c>require</c> of a rule: one requirement or a list of impact, records and amount.</summary>
+    /// <summary>The <c>require</c> of a rule: one requirement or a list of impact, records, amount and preview.</summary>
     private static List<PolicyRequirement> ReadRequirements(YamlNode node)
     {
         var items = node is YamlSequenceNode sequence ? sequence.Children.ToList() : [node];
@@ -58,7 +58,8 @@ internal static class PolicyRuleReader
                 "impact" => PolicyRequirement.Impact,
                 "records" => PolicyRequirement.Records,
                 "amount" => PolicyRequirement.Amount,
-                _ => throw Fail(PolicyYamlErrors.InvalidValueCode, item.Start, $"unknown requirement '{text}'; expected impact, records or amount."),
+                "preview" => PolicyRequirement.Preview,
+                _ => throw Fail(PolicyYamlErrors.InvalidValueCode, item.Start, $"unknown requirement '{text}'; expected impact, records, amount or preview."),
             });
         }
         return requirements.Distinct().ToList();
@@ -112,6 +113,7 @@ internal static class PolicyRuleReader
     {
         PolicyRequirement.Records => "how many records it touches (impact.records)",
         PolicyRequirement.Amount => "the amount it moves (impact.amount with impact.currency)",
+        PolicyRequirement.Preview => "a preview of what it would change (preview, or the tool's preview endpoint)",
         _ => "its impact (impact.records or impact.amount)",
     }));
 

@@ -40,6 +40,8 @@ public static class ApiProblemTypes
         "The agent was contained, suspended or had its credentials revoked after the grant was given (or the decision was cancelled); ask again.");
     public static readonly ApiProblemType GrantNotUsable = new("grant-not-usable", 409, "Decision not executable",
         "The decision is not allowed or approved (denied, pending, expired, cancelled), so it has no usable grant.");
+    public static readonly ApiProblemType PreviewNotPending = new("preview-not-pending", 409, "Preview cannot change",
+        "The decision is no longer waiting for approval (approved, denied, expired, cancelled, or never held), so its preview cannot change; ask for a new decision.");
     public static readonly ApiProblemType AlreadyContained = new("already-contained", 409, "Already contained",
         "The target is already contained.");
     public static readonly ApiProblemType GrantExpired = new("grant-expired", 410, "Grant expired",
@@ -83,7 +85,7 @@ public static class ApiProblemTypes
     public static IReadOnlyList<ApiProblemType> All { get; } =
     [
         InvalidRequest, ParametersInvalid, TokenRefused, UnknownAgent, Contained, InsufficientScope, GrantInvalid, GrantMismatch,
-        NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, AlreadyContained, GrantExpired, RequestTooLarge,
+        NotFound, IdempotencyConflict, GrantUsed, GrantRevoked, GrantNotUsable, PreviewNotPending, AlreadyContained, GrantExpired, RequestTooLarge,
         UnsupportedMediaType, RateLimited, TokenThrottled, DecisionUnavailable, DatabaseUnavailable, InternalError, AgentSettingsUnverified, PolicyUnverified,
         OAuthError, NotAuthenticated, Forbidden, NoSuchRoute, MethodNotAllowed, UriTooLong, RequestFailed,
     ];

@@ -31,6 +31,8 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
         builder.Property<int>("Version").IsConcurrencyToken();
         builder.Ignore(r => r.Approvals);
         builder.Ignore(r => r.IsFinal);
+        builder.Ignore(r => r.LiveVotes);
+        builder.Property(r => r.PreviewDigest).HasMaxLength(64);
         builder.HasIndex(r => r.DecisionId).IsUnique();
         builder.HasIndex(r => new { r.State, r.ExpiresAt });
         builder.HasIndex(r => new { r.AgentId, r.OpenedAt });
@@ -47,6 +49,7 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
             vote.Property(v => v.VoterName).HasMaxLength(200);
             vote.Property(v => v.Verdict).HasConversion<string>().HasMaxLength(10);
             vote.Property(v => v.Reason).HasMaxLength(ApprovalRequest.MaxReasonLength);
+            vote.Property(v => v.PreviewDigest).HasMaxLength(64);
             vote.HasIndex(v => new { v.VoterId, v.CastAt });
         });
         builder.Navigation(r => r.Votes).HasField("_votes").UsePropertyAccessMode(PropertyAccessMode.Field);

@@ -29,6 +29,7 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
         builder.Property(d => d.OutcomeStatus).HasMaxLength(20);
         builder.Property(d => d.OutcomeDetail).HasMaxLength(2000);
         builder.Property(d => d.ReviewOf).HasMaxLength(40);
+        builder.Property(d => d.PreviewDigest).HasMaxLength(64);
         builder.Property(d => d.ViolationSeverity).HasConversion<string>().HasMaxLength(10);
         builder.Property<int>("Version").IsConcurrencyToken();
         builder.HasIndex(d => new { d.AgentId, d.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");

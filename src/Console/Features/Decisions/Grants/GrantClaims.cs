@@ -12,6 +12,9 @@ public sealed record GrantClaims(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt)
 {
+    /// <summary>The digest of the preview the action was approved on (claim <c>preview_sha256</c>); null without a preview.</summary>
+    public string? PreviewDigest { get; init; }
+
     /// <summary>
     /// The grant of a recorded allow (or approval), the same on every reading of the record: it starts
     /// when the action was allowed and ends with the grant's expiry.
@@ -20,7 +23,7 @@ public sealed record GrantClaims(
     {
         var expiresAt = DecisionAnswers.GrantExpiry(record);
         return new GrantClaims(issuer, record.Id, record.AgentId, record.Tool, record.Operation, record.Resource,
-            record.RequestDigest, expiresAt - GrantTokens.Lifetime, expiresAt);
+            record.RequestDigest, expiresAt - GrantTokens.Lifetime, expiresAt) { PreviewDigest = record.PreviewDigest };
     }
 
     /// <summary>Whether this grant names exactly this decision of this agent and the request it decided.</summary>

@@ -47,6 +47,8 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
             writer.WriteString("operation", claims.Operation);
             writer.WriteString("resource", claims.Resource);
             writer.WriteString("digest", claims.Digest);
+            if (claims.PreviewDigest is { } preview)
+                writer.WriteString("preview_sha256", preview);
             writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
             writer.WriteNumber("nbf", claims.IssuedAt.ToUnixTimeSeconds());
             writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
@@ -166,7 +168,7 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
     private static bool TryReadPayload(ReadOnlySpan<byte> payload, out GrantClaims claims)
     {
         claims = null!;
-        string? iss = null, jti = null, sub = null, tool = null, operation = null, resource = null, digest = null;
+        string? iss = null, jti = null, sub = null, tool = null, operation = null, resource = null, digest = null, preview = null;
         long? iat = null, exp = null;
         bool? forTools = null;
         try
@@ -183,6 +185,7 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
                     : reader.ValueTextEquals("operation"u8) ? Text(ref reader, ref operation)
                     : reader.ValueTextEquals("resource"u8) ? Text(ref reader, ref resource)
                     : reader.ValueTextEquals("digest"u8) ? Text(ref reader, ref digest)
+                    : reader.ValueTextEquals("preview_sha256"u8) ? Text(ref reader, ref preview)
                     : reader.ValueTextEquals("iat"u8) ? Seconds(ref reader, ref iat)
                     : reader.ValueTextEquals("exp"u8) ? Seconds(ref reader, ref exp)
                     : reader.ValueTextEquals("aud"u8) ? ForTools(ref reader, ref forTools)
@@ -201,7 +204,7 @@ public sealed class GrantTokens(GrantKeys keys, GrantIssuer issuer)
             || iat is not { } issued || exp is not { } expires)
             return false;
         claims = new GrantClaims(iss, jti, sub, tool, operation, resource, digest,
-            DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires));
+            DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires)) { PreviewDigest = preview };
         return true;
     }
 

@@ -2,6 +2,9 @@ using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Containment;
 using Warden.Domain.Decisions;
+using Warden.Domain.Policies;
+using Warden.Domain.Previews;
+using Warden.Features.Decisions.Previews;
 using Warden.Features.Guardrails;
 
 namespace Warden.Features.Decisions.Stages;
@@ -49,6 +52,25 @@ public sealed class DecisionAttempt(string agentId, DecisionRequestBody body, st
 
     /// <summary>The durable record, and what its followers are told.</summary>
     public DecisionRecord Record { get; set; } = null!;
+
+    /// <summary>The preview the agent sent, well formed (shape); null when it sent none.</summary>
+    public ActionPreview? GivenPreview { get; set; }
+
+    /// <summary>Whether the tool's hook declares a preview, and where the tool's own is fetched from (previews).</summary>
+    public bool PreviewDeclared { get; set; }
+
+    public Uri? PreviewFetchFrom { get; set; }
+
+    /// <summary>The preview the decision stands on, screened: the agent's, or the tool's once fetched.</summary>
+    public ScreenedPreview? Preview { get; set; }
+
+    /// <summary>The decision's id when it is needed before the record (the tool's preview endpoint is told it).</summary>
+    public string? DecisionId { get; set; }
+
+    /// <summary>The usage and policy the engine decided with, so the request can be decided again with a fetched preview.</summary>
+    public UsageView Usage { get; set; } = UsageView.None;
+
+    public Policy Policy { get; set; } = Policy.Empty;
 
     public DecisionCommitted Committed { get; set; } = null!;
 }

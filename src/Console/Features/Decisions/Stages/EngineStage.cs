@@ -22,8 +22,12 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
         var findings = attempt.Screening.ForPolicy();
         var request = attempt.Request;
         var now = attempt.Now;
+        attempt.Policy = current;
         attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
-            DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now)), cancellationToken);
+        {
+            attempt.Usage = seen;
+            return DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now) { PreviewDeclared = attempt.PreviewDeclared });
+        }, cancellationToken);
         var agent = attempt.Agent;
         if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained
             && contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)

@@ -23,6 +23,13 @@ public sealed class RecordStage(
         var screened = attempt.Screening;
         var record = recorder.NewRecord(attempt.AgentId, request, attempt.Decision, attempt.Digest, attempt.IdempotencyKey, attempt.Now);
         recorder.MaskContent(record, attempt.Body.Parameters, request.Justification, screened);
+        if (attempt.DecisionId is { } id)
+            record.Id = id;
+        if (attempt.Preview is { } preview)
+        {
+            record.Preview = preview.MaskedJson;
+            record.PreviewDigest = preview.Digest;
+        }
         try
         {
             var agent = attempt.Agent;

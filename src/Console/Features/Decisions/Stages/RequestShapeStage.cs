@@ -11,6 +11,13 @@ public sealed class RequestShapeStage : IDecisionStage
         if (shape.IsFailure)
             return new(shape.Error);
         attempt.Request = shape.Value;
+        if (attempt.Body.Preview is { } preview)
+        {
+            var read = Previews.PreviewShape.Read(preview);
+            if (read.IsFailure)
+                return new(read.Error);
+            attempt.GivenPreview = read.Value;
+        }
         attempt.Digest = RequestDigest.Of(attempt.Body);
         return new((Result<DecisionResponse>?)null);
     }

@@ -658,6 +658,13 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<DateTimeOffset?>("PreviewChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreviewDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("RequiredApprovals")
                         .HasColumnType("integer");
 
@@ -1419,6 +1426,13 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<string>("PolicyVersion")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Preview")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviewDigest")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -2456,6 +2470,10 @@ namespace Warden.Persistence.Migrations.Postgres
                             b1.Property<DateTimeOffset>("CastAt")
                                 .HasColumnType("timestamp with time zone");
 
+                            b1.Property<string>("PreviewDigest")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(1000)
@@ -2469,6 +2487,9 @@ namespace Warden.Persistence.Migrations.Postgres
                                 .IsRequired()
                                 .HasMaxLength(10)
                                 .HasColumnType("character varying(10)");
+
+                            b1.Property<DateTimeOffset?>("VoidedAt")
+                                .HasColumnType("timestamp with time zone");
 
                             b1.Property<string>("VoterId")
                                 .IsRequired()

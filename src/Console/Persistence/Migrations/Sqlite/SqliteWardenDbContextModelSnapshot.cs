@@ -647,6 +647,13 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PreviewChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviewDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
@@ -1406,6 +1413,13 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("PolicyVersion")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preview")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviewDigest")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -2425,6 +2439,10 @@ namespace Warden.Persistence.Migrations.Sqlite
                             b1.Property<long>("CastAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<string>("PreviewDigest")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
                             b1.Property<string>("Reason")
                                 .IsRequired()
                                 .HasMaxLength(1000)
@@ -2438,6 +2456,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                                 .IsRequired()
                                 .HasMaxLength(10)
                                 .HasColumnType("TEXT");
+
+                            b1.Property<long?>("VoidedAt")
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("VoterId")
                                 .IsRequired()

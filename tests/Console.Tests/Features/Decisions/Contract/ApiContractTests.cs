@@ -15,7 +15,7 @@ public sealed partial class ApiContractTests(WardenAppFactory app) : IClassFixtu
     private static readonly string[] AgentOperations =
     [
         "post /connect/token", "post /api/v1/decisions", "get /api/v1/decisions/{id}", "post /api/v1/decisions/{id}/outcome",
-        "post /api/v1/decisions/{id}/output", "get /api/v1/agents/me", "get /api/v1/grants/keys", "post /api/v1/grants/redeem",
+        "post /api/v1/decisions/{id}/output", "get /api/v1/agents/me", "put /api/v1/decisions/{id}/preview", "get /api/v1/grants/keys", "post /api/v1/grants/redeem",
         "get /api/v1/containment", "post /api/v1/containment", "post /api/v1/outputs/verify",
     ];
 

@@ -179,6 +179,8 @@ namespace Warden.Persistence.Migrations.Postgres
                     State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     ResolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ResolutionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    PreviewDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PreviewChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -374,6 +376,8 @@ namespace Warden.Persistence.Migrations.Postgres
                     OutcomeAmount = table.Column<decimal>(type: "numeric(18,4)", precision: 18, scale: 4, nullable: true),
                     OutcomeDetail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     OutcomeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Preview = table.Column<string>(type: "text", nullable: true),
+                    PreviewDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     ReviewOf = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
@@ -765,6 +769,8 @@ namespace Warden.Persistence.Migrations.Postgres
                     Verdict = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     CastAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PreviewDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    VoidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RequestId = table.Column<string>(type: "character varying(40)", nullable: false)
                 },
                 constraints: table =>

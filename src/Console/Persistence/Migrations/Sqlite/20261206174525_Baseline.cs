@@ -178,6 +178,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                     State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ResolutionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    PreviewDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreviewChangedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -373,6 +375,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                     OutcomeAmount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: true),
                     OutcomeDetail = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     OutcomeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Preview = table.Column<string>(type: "TEXT", nullable: true),
+                    PreviewDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     ReviewOf = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -764,6 +768,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                     Verdict = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     CastAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PreviewDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    VoidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RequestId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
