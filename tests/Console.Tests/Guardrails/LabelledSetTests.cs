@@ -10,14 +10,14 @@ namespace Warden.Tests.Guardrails;
 /// officer and any guardrail failure is refused, whatever its confidence (the default rules set no
 /// <c>min_confidence</c>). Personal data is masked, not refused, so it counts as caught when any
 /// personal-data finding is reported. Figures are floors at what the detectors reach: raise them when
-/// the detectors improve. The target for injection markers (0.90) is met on the texts the patterns were
-/// shaped by (rounds 1 and 2) but not on the whole set, because texts written after the last change
-/// (round 3) are caught far less often; that round has floors of its own so it cannot get worse unseen.
+/// the detectors improve. Rounds written after a change (3 after the last phrase patterns, 4 before the
+/// structural scanner and the command-line and assignment secrets) have floors of their own, so what
+/// was never tuned on cannot get worse unseen.
 /// </summary>
 public sealed class LabelledSetTests(ITestOutputHelper output)
 {
-    private const double InjectionRecallFloor = 0.71;
-    private const double SecretRecallFloor = 0.89;
+    private const double InjectionRecallFloor = 0.95;
+    private const double SecretRecallFloor = 0.95;
     private const double PersonalDataRecallFloor = 0.95;
     private const double BenignRefusedCeiling = 0.05;
 
@@ -25,8 +25,8 @@ public sealed class LabelledSetTests(ITestOutputHelper output)
     // secret recall) and a ceiling (benign refused or held) of their own.
     public static TheoryData<int, double, double, double> UnseenRounds => new()
     {
-        { 3, 0.35, 0.75, BenignRefusedCeiling },
-        { 4, 0.23, 0.53, 0.08 },
+        { 3, 1.0, 1.0, BenignRefusedCeiling },
+        { 4, 0.83, 0.73, 0.15 },
     };
 
     private static readonly IReadOnlyList<LabelledText> Texts = LabelledText.Load();
