@@ -16,8 +16,8 @@ namespace Warden.Tests.Guardrails;
 /// </summary>
 public sealed class LabelledSetTests(ITestOutputHelper output)
 {
-    private const double InjectionRecallFloor = 0.93;
-    private const double SecretRecallFloor = 0.95;
+    private const double InjectionRecallFloor = 0.95;
+    private const double SecretRecallFloor = 0.97;
     private const double PersonalDataRecallFloor = 0.95;
     private const double BenignRefusedCeiling = 0.05;
 
@@ -26,7 +26,7 @@ public sealed class LabelledSetTests(ITestOutputHelper output)
     public static TheoryData<int, double, double, double> UnseenRounds => new()
     {
         { 3, 1.0, 1.0, BenignRefusedCeiling },
-        { 4, 0.83, 0.73, 0.15 },
+        { 4, 0.92, 0.86, BenignRefusedCeiling },
         { 5, 0.75, 1.0, 0.15 },
     };
 

@@ -30,6 +30,7 @@ internal enum WordClass : uint
     Greeting = 1 << 20,
     Speaks = 1 << 21,
     PhraseStart = 1 << 22,
+    Agent = 1 << 23,
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ internal static class InjectionLexicon
     [
         (WordClass.Address, "you your yours yourself you're you'll you've du dein deine deiner deinen dich dir tu tes ton ta vos votre toi tus eres ti tuo tua tuoi tue sua suas seu seus jouw je"),
         (WordClass.Model, "ai assistant assistants model models llm llms chatbot chatbots bot bots gpt crawler crawlers summariser summarizer automated ia ki"),
-        (WordClass.SetAside, "escaped ignore ignoring disregard disregarding forget forgetting scrap drop reset override overriding bypass bypassing abandon discard ditch suspend nullify revoke lift wipe circumvent overlook sidestep nevermind ignoriere ignorieren vergiss ignora ignorar olvida olvide oublie oubliez ignorez dimentica dimenticare esqueça esqueca negeer vergeet"),
+        (WordClass.SetAside, "throw toss shelve escaped ignore ignoring disregard disregarding forget forgetting scrap drop reset override overriding bypass bypassing abandon discard ditch suspend nullify revoke lift wipe circumvent overlook sidestep nevermind ignoriere ignorieren vergiss ignora ignorar olvida olvide oublie oubliez ignorez dimentica dimenticare esqueça esqueca negeer vergeet"),
         (WordClass.SetAsidePassive, "ignored disregarded discarded forgotten overridden dropped withdrawn cancelled canceled void obsolete expired invalid revoked suspended lifted outdated superseded rescinded null"),
         (WordClass.Comply, "follow following obey obeying respect apply applies adhere abide honour honor listen heed"),
         (WordClass.Target, "instructions instruction instructed directions rules guidance directives directive guidelines restrictions filters constraints prompt safeguards guardrails rulebook ethics commands orders anweisungen vorgaben regeln richtlinien instrucciones normas reglas consignes règles regole istruzioni instruções instrucoes regras instructies regels"),
@@ -58,9 +59,10 @@ internal static class InjectionLexicon
         (WordClass.Negation, "not never don't dont cannot can't won't shouldn't mustn't nicht ne pas"),
         (WordClass.Reveal, "reveal print repeat output show display recite dump leak"),
         (WordClass.RogueMode, "jailbreak jailbroken dan god unrestricted unfiltered evil"),
-        (WordClass.Discussion, "example examples article attackers attacker e.g paper research classifier classifiers detect detecting lesson slide quote quotes classic pattern prompts jailbreaks injection injections researchers phrase called"),
+        (WordClass.Discussion, "workshop course tutorial demo example examples article attackers attacker e.g paper research classifier classifiers detect detecting lesson slide quote quotes classic pattern prompts jailbreaks injection injections researchers phrase called"),
         (WordClass.NewGoal, "goal task objective priority purpose mission instructions role job"),
         (WordClass.Greeting, "dear hey hi hello attention ok language automated any all every the to for"),
+        (WordClass.Agent, "agent agents"),
         (WordClass.Speaks, "answers answer responds respond replies reply acts speaks writes talks"),
     ];
 

@@ -84,7 +84,7 @@ public sealed class StructuralInjectionScanner : IScanner
         public int Strongest { get; private set; }
         public Sign StrongestSign { get; private set; }
         public double StrongestConfidence { get; private set; }
-        public readonly double Confidence => 1 - _none;
+        public readonly double Confidence => Count == 0 ? 0 : 1 - _none;
 
         public readonly string Names
         {
@@ -190,21 +190,22 @@ public sealed class StructuralInjectionScanner : IScanner
             return null;
         }
 
+        // 'act as' in quotes names the phrase ("prompts that tell a model to 'act as' …") rather than using it.
+        private bool Mentioned(int i, int words)
+        {
+            var start = Tokens[i].Start;
+            var last = Tokens[i + words - 1];
+            var end = last.Start + last.Length;
+            return start > 0 && IsQuote(_text[start - 1]) && end < _text.Length && IsQuote(_text[end]);
+        }
+
+        private static bool IsQuote(char c) => c is '\'' or '"' or '\u2018' or '\u2019' or '\u201c' or '\u201d';
+
         private bool Negated(int i)
         {
             for (var k = Math.Max(0, i - 3); k < i; k++)
             {
                 if (Has(k, WordClass.Negation) || Word(k).EndsWith("n't"))
-                    return true;
-            }
-            return false;
-        }
-
-        private bool Discussed(int i)
-        {
-            for (var k = Math.Max(0, i - DiscussionWindow); k < i; k++)
-            {
-                if (Has(k, WordClass.Discussion) && !Tokens[k].InAddress)
                     return true;
             }
             return false;
@@ -227,7 +228,9 @@ public sealed class StructuralInjectionScanner : IScanner
                 if (!IsTarget(k) || (IsAny(k, "told", "given") && !IsAny(k - 1, "were", "been", "was")))
                     continue;
                 var strong = Has(k, WordClass.Target) || IsAny(k, "message", "prompt");
-                var addressed = Near(k, WordClass.Address | WordClass.Model, 4, 4) >= 0 || Near(i, WordClass.Address | WordClass.Model, 4, 4) >= 0;
+                var addressed = strong
+                    ? Near(k, WordClass.Address | WordClass.Model, 4, 4) >= 0 || Near(i, WordClass.Address | WordClass.Model, 4, 4) >= 0
+                    : Near(k, WordClass.Address, 2, 0) >= 0 || (IsAny(k, "told", "given") && Near(k, WordClass.Address, 3, 0) >= 0);
                 var earlier = Near(k, WordClass.Earlier, 3, 0) >= 0 || Near(k, WordClass.Conversation, 0, 6) >= 0;
                 if (addressed || (strong && earlier))
                 {
@@ -252,11 +255,13 @@ public sealed class StructuralInjectionScanner : IScanner
         public Evidence Signs()
         {
             var evidence = new Evidence();
-            for (var i = 0; i < Count; i++)
+            var lastDiscussion = -DiscussionWindow - 1;
+            for (var i = 0; i < Count && evidence.Confidence < MaxConfidence; i++)
             {
-                if (Tokens[i].Classes == WordClass.None && !IsAny(i, "new", "real", "updated", "actual", "no", "to", "mode"))
-                    continue;
-                if (Discussed(i))
+                var discussed = i - lastDiscussion <= DiscussionWindow;
+                if (Has(i, WordClass.Discussion) && !Tokens[i].InAddress)
+                    lastDiscussion = i;
+                if (discussed || (Tokens[i].Classes == WordClass.None && !IsAny(i, "new", "real", "updated", "actual", "on", "mode")))
                     continue;
                 Override(i, ref evidence);
                 Persona(i, ref evidence);
@@ -274,19 +279,20 @@ public sealed class StructuralInjectionScanner : IScanner
                 found.Add(Sign.Override, i, both ? 0.8 : 0.7);
             var passive = Has(i, WordClass.SetAsidePassive)
                           || (Is(i, "no") && Is(i + 1, "longer") && IsAny(i + 2, "valid", "apply", "applies", "stand", "matter", "relevant", "binding"))
-                          || (Is(i, "to") && Is(i + 1, "one") && Is(i + 2, "side"));
+                          || (Is(i, "to") && Is(i + 1, "one") && Is(i + 2, "side"))
+                          || (Is(i, "on") && Is(i + 1, "hold"));
             if (passive && TargetNear(i, 16, 0, out _))
                 found.Add(Sign.Override, i, 0.7);
             if (IsAny(i, "new", "real", "updated", "actual") && Has(i - 1, WordClass.Address) && Has(i + 1, WordClass.NewGoal))
                 found.Add(Sign.NewGoal, i, 0.7);
-            if (Has(i, WordClass.Reveal) && !Negated(i)
+            if (Has(i, WordClass.Reveal) && !Negated(i) && !IsAny(i + 1, "how", "that", "what", "why", "whether", "where")
                 && (TargetNear(i, 0, 8, out _) || (NearWord(i, 0, 8, "above", "before") && NearWord(i, 0, 10, "line", "message") && Near(i, WordClass.Address, 0, 10) >= 0)))
                 found.Add(Sign.Reveal, i, 0.65);
         }
 
         private void Persona(int i, ref Evidence found)
         {
-            if (PhraseAt(i, InjectionLexicon.Persona) is not { } phrase)
+            if (PhraseAt(i, InjectionLexicon.Persona) is not { } phrase || Mentioned(i, phrase.Length))
                 return;
             var j = i + phrase.Length;
             while (j < Count && IsAny(j, "you", "are", "you're", "will", "be", "now", "to"))
@@ -320,17 +326,18 @@ public sealed class StructuralInjectionScanner : IScanner
         // model", "if you are an AI"), then an instruction, a claim of authority or a request for secrecy.
         private void Audience(int i, ref Evidence found)
         {
-            if (!Has(i, WordClass.Model))
+            if (!Has(i, WordClass.Model | WordClass.Agent))
                 return;
             var token = Tokens[i];
             var vocative = token.Next is ':' or ',' or '-' or '>' || Has(i + 1, WordClass.Header)
                            || (i + 2 < Count && Tokens[i + 1].Next == ':' && !Has(i + 1, WordClass.Address));
             vocative &= i == 0 || token.AfterPunctuation || Has(i - 1, WordClass.Greeting);
-            var reading = Near(i, WordClass.Participle, 0, 2) >= 0;
+            var agent = !Has(i, WordClass.Model);
+            var reading = !agent && (Near(i, WordClass.Participle, 0, 2) >= 0 || NearWord(i, 0, 3, "must", "should", "shall"));
             var toward = (IsAny(i - 1, "to", "for") || IsAny(i - 2, "to", "for") || IsAny(i - 3, "to", "for"))
                          && (Near(i, WordClass.Header, 5, 0) >= 0 || NearWord(i, 5, 0, "ps", "hidden"));
             toward |= IsAny(i - 1, "dear", "hey", "attention") || (Has(i - 1, WordClass.Participle) && IsAny(i - 2, "to", "for", "the"));
-            var whoever = IsAny(i - 1, "whatever", "whichever") || (IsAny(i - 1, "a", "an") && Is(i - 2, "are") && Is(i - 3, "you"));
+            var whoever = !agent && (IsAny(i - 1, "whatever", "whichever") || (IsAny(i - 1, "a", "an") && Is(i - 2, "are") && Is(i - 3, "you")));
             if (!(vocative || reading || toward || whoever))
                 return;
             for (var k = i + 1; k < Math.Min(Count, i + 25); k++)

@@ -56,7 +56,7 @@ public sealed class KeyValueSecretScanner : IScanner
     // Credentials on a command line: curl's -u user:password, --password value, -p value, and -pvalue
     // after a -u on the same line (as mysql takes it).
     private static readonly Regex CommandLine = new("""
-        (?:^|\s)(?:(?:-u|--user)[ \t]+[^\s:'"]+:(?<value>[^\s'"@]{6,})|(?:--password|--passwd|--pass|-p)(?:[ \t]+|=)['"]?(?<value>[^\s'"]{8,})|-p(?<attached>[^\s'"-][^\s'"]{7,}))
+        (?:^|\s)(?:(?:-u|--user)[ \t]+[^\s:'"]+:(?<value>[^\s'"]{6,})|(?:--password|--passwd|--pass|-p)(?:[ \t]+|=)['"]?(?<value>[^\s'"]{8,})|-p(?<attached>[^\s'"-][^\s'"]{7,}))
         """.Trim(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds));
 
     // The linear-time engine builds its automata while matching: the first texts cost far more than later
@@ -170,7 +170,8 @@ public sealed class KeyValueSecretScanner : IScanner
 
     internal static bool LooksSecret(string value, NameKind kind)
     {
-        if (ConnectionStringScanner.IsPlaceholder(value) || Array.Exists(NotSecrets, n => value.Contains(n, StringComparison.OrdinalIgnoreCase)))
+        if (ConnectionStringScanner.IsPlaceholder(value) || Array.Exists(NotSecrets, n => value.Contains(n, StringComparison.OrdinalIgnoreCase))
+            || IsAnotherAssignment(value))
             return false;
         bool lower = false, upper = false, digit = false, symbol = false, hex = true;
         foreach (var c in value)
@@ -192,6 +193,16 @@ public sealed class KeyValueSecretScanner : IScanner
             return false;
         return hex ? bits >= HighEntropyScanner.HexBits : bits >= HighEntropyScanner.TokenBits;
     }
+
+    // "report: input_tokens=5120" reads the next name and value, not a secret: a value that starts with a
+    // name of three or more letters and '=' is another assignment.
+    private static bool IsAnotherAssignment(string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        return equals >= 3 && equals < value.Length - 1 && value.AsSpan(0, equals).ContainsAnyExcept(NameCharacters) is false;
+    }
+
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
     private static bool IsUuid(string value) => value.Length == 36 && Guid.TryParseExact(value, "D", out _);
 
