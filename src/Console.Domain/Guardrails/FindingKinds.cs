@@ -27,6 +27,8 @@ public static class FindingKinds
     public const string HiddenText = "injection.hidden_text";
     public const string Encoded = "injection.encoded";
     public const string Exfiltration = "injection.exfiltration";
+    /// <summary>Words that set instructions aside, switch the model's persona or address it with authority, found near each other whatever the wording.</summary>
+    public const string Structural = "injection.structural";
 
     /// <summary>More input than the scanner reads: what was not read was not checked, so a policy should fail closed.</summary>
     public const string InputTruncated = "guardrail.input_truncated";

@@ -45,7 +45,7 @@ public sealed class GuardrailScanner
             PackScanner.CustomPersonalData(options.CustomPersonalDataPack),
             new PrivateKeyScanner(), new CloudKeyScanner(), new BearerTokenScanner(), new JwtScanner(), new ConnectionStringScanner(),
             new HighEntropyScanner(), new KeyValueSecretScanner(),
-            phrases, new HiddenTextScanner(), new EncodedPayloadScanner(phrases), new ExfiltrationScanner(options.AllowedHosts),
+            phrases, new StructuralInjectionScanner(), new HiddenTextScanner(), new EncodedPayloadScanner(phrases), new ExfiltrationScanner(options.AllowedHosts),
         ];
     }
 
@@ -56,7 +56,7 @@ public sealed class GuardrailScanner
     /// replaces personal data and secrets only): what stored and shown texts are masked with.
     /// </summary>
     public GuardrailScanner ForMasking() => new(_options, Scanners.Where(s => s is not
-        (HiddenTextScanner or EncodedPayloadScanner or ExfiltrationScanner or PackScanner { IsPhrases: true })).ToList());
+        (HiddenTextScanner or EncodedPayloadScanner or ExfiltrationScanner or StructuralInjectionScanner or PackScanner { IsPhrases: true })).ToList());
 
     public IReadOnlyList<IScanner> Scanners { get; }
 

@@ -10,19 +10,25 @@ namespace Warden.Tests.Guardrails;
 /// officer and any guardrail failure is refused, whatever its confidence (the default rules set no
 /// <c>min_confidence</c>). Personal data is masked, not refused, so it counts as caught when any
 /// personal-data finding is reported. Figures are floors at what the detectors reach: raise them when
-/// the detectors improve. The target for injection markers (0.90) is met on the texts the patterns were
-/// shaped by (rounds 1 and 2) but not on the whole set, because texts written after the last change
-/// (round 3) are caught far less often; that round has floors of its own so it cannot get worse unseen.
+/// the detectors improve. Rounds written after a change (3 after the last phrase patterns, 4 before the
+/// structural scanner and the command-line and assignment secrets, 5 before any tuning on round 4) have floors of their own, so what
+/// was never tuned on cannot get worse unseen.
 /// </summary>
 public sealed class LabelledSetTests(ITestOutputHelper output)
 {
-    private const double InjectionRecallFloor = 0.88;
-    private const double SecretRecallFloor = 0.95;
+    private const double InjectionRecallFloor = 0.95;
+    private const double SecretRecallFloor = 0.97;
     private const double PersonalDataRecallFloor = 0.95;
     private const double BenignRefusedCeiling = 0.05;
-    private const int UnseenRound = 3;
-    private const double UnseenInjectionRecallFloor = 0.35;
-    private const double UnseenSecretRecallFloor = 0.75;
+
+    // Rounds written after the last change to the detectors they score, with floors (injection and
+    // secret recall) and a ceiling (benign refused or held) of their own.
+    public static TheoryData<int, double, double, double> UnseenRounds => new()
+    {
+        { 3, 1.0, 1.0, BenignRefusedCeiling },
+        { 4, 0.92, 0.86, BenignRefusedCeiling },
+        { 5, 0.75, 1.0, 0.15 },
+    };
 
     private static readonly IReadOnlyList<LabelledText> Texts = LabelledText.Load();
     private static readonly Lazy<IReadOnlyList<Verdict>> Verdicts = new(() => Texts.Select(Judge).ToList());
@@ -75,17 +81,20 @@ public sealed class LabelledSetTests(ITestOutputHelper output)
             $"benign texts refused or held: {string.Join(", ", refused.Select(v => $"{v.Text.Id} ({v.RefusedBy})"))}");
     }
 
-    [Fact]
-    public void UnseenTexts_MeetTheirOwnFloorsAndRefuseAtMostFivePercentOfBenign()
+    [Theory]
+    [MemberData(nameof(UnseenRounds))]
+    public void UnseenRound_MeetsItsOwnFloorsAndCeiling(int round, double injectionFloor, double secretFloor, double benignCeiling)
     {
-        var unseen = Verdicts.Value.Where(v => v.Text.Round == UnseenRound).ToList();
+        var unseen = Verdicts.Value.Where(v => v.Text.Round == round).ToList();
         var (injection, missedInjection) = Recall(LabelledText.Injection, v => v.Found(FindingKinds.InjectionFamily), unseen);
         var (secrets, missedSecrets) = Recall(LabelledText.Secret, v => v.Found(FindingKinds.SecretFamily), unseen);
         var benign = unseen.Where(v => v.Text.Category == LabelledText.Benign).ToList();
 
-        injection.ShouldBeGreaterThanOrEqualTo(UnseenInjectionRecallFloor, $"injection markers missed: {string.Join(", ", missedInjection)}");
-        secrets.ShouldBeGreaterThanOrEqualTo(UnseenSecretRecallFloor, $"secrets missed: {string.Join(", ", missedSecrets)}");
-        ((double)benign.Count(v => v.Refused) / benign.Count).ShouldBeLessThanOrEqualTo(BenignRefusedCeiling);
+        unseen.ShouldNotBeEmpty();
+        injection.ShouldBeGreaterThanOrEqualTo(injectionFloor, $"injection markers missed: {string.Join(", ", missedInjection)}");
+        secrets.ShouldBeGreaterThanOrEqualTo(secretFloor, $"secrets missed: {string.Join(", ", missedSecrets)}");
+        ((double)benign.Count(v => v.Refused) / benign.Count).ShouldBeLessThanOrEqualTo(benignCeiling,
+            $"benign texts refused or held: {string.Join(", ", benign.Where(v => v.Refused).Select(v => $"{v.Text.Id} ({v.RefusedBy})"))}");
     }
 
     private (double Recall, List<string> Missed) Recall(string category, Func<Verdict, bool> caught, IReadOnlyList<Verdict>? among = null)
@@ -93,7 +102,7 @@ public sealed class LabelledSetTests(ITestOutputHelper output)
         var texts = (among ?? Verdicts.Value).Where(v => v.Text.Category == category).ToList();
         var missed = texts.Where(v => !caught(v)).Select(v => v.Text.Id).ToList();
         Report();
-        return ((double)(texts.Count - missed.Count) / texts.Count, missed);
+        return (texts.Count == 0 ? 1.0 : (double)(texts.Count - missed.Count) / texts.Count, missed);
     }
 
     // Per category: size, recall (caught by a finding of its own family), precision of that family's

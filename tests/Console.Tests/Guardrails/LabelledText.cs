@@ -8,7 +8,9 @@ namespace Warden.Tests.Guardrails;
 /// <see cref="JoinMarker"/> so that no secret-scanning hook mistakes the fake keys for real ones; the
 /// loader joins them back. <see cref="Round"/> says when a text was written: round 1 before the
 /// detectors were changed (their misses shaped the new patterns), round 2 after the first changes
-/// (its misses shaped the second), round 3 after the last change (never used to tune anything).
+/// (its misses shaped the second), round 3 after the last change to the phrase patterns (never used to tune them), round 4 before
+/// the structural injection scorer was written (scored once with it, then used to tune it), round 5
+/// (injection and benign texts only) before that tuning on round 4.
 /// </summary>
 internal sealed record LabelledText(string Id, string Category, string Source, string Text, int Round = 1)
 {

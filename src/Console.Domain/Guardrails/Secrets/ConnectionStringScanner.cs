@@ -42,7 +42,7 @@ public sealed partial class ConnectionStringScanner : IScanner
     {
         ArgumentNullException.ThrowIfNull(value);
         var v = value.Trim().Trim('\'', '"');
-        return v.Length == 0 || v[0] is '$' or '{' or '<' or '%' or '[' || v.All(c => c is '*' or 'x' or 'X' or '•' or '.' or '#')
+        return v.Length == 0 || v[0] is '$' or '{' or '<' or '[' || (v[0] == '%' && (v[^1] == '%' || (v.Length > 1 && v[1] == '('))) || v.All(c => c is '*' or 'x' or 'X' or '•' or '.' or '#')
                || v.Equals("password", StringComparison.OrdinalIgnoreCase) || v.Equals("pass", StringComparison.OrdinalIgnoreCase)
                || v.Equals("secret", StringComparison.OrdinalIgnoreCase) || v.Equals("redacted", StringComparison.OrdinalIgnoreCase);
     }

@@ -44,15 +44,48 @@ public sealed class KeyValueSecretScanner : IScanner
     // Linear time, and no counted repetitions (the non-backtracking engine unrolls them into states): a name ending in a secret word, an optional closing quote, a separator (":", "=",
     // "->", "is", "to", or a few words and then one of those, or only spaces), an optional opening quote and the value.
     private static readonly Regex Pattern = new("""
-        (?i)(?<name>(?:[a-z][a-z0-9]*[ _.-])?[a-z0-9_.-]*(?:password|passwd|passphrase|pass|pwd|secret|token|key|credentials?|sessionid|cookie))\b["'`]?(?:(?<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|[ \t]+(?:is|was|to|as)(?:[ \t]+now|[ \t]+set[ \t]+to)?[ \t]+)|(?<filler>(?:[ \t]+[a-z0-9._-]+){1,4})(?<sep>[ \t]*(?:=>|->|[:=])[ \t]*|[ \t]+(?:is|was)(?:[ \t]+now)?[ \t]+)|[ \t]+)["'`]?(?<value>[^\s"'`<>,;()\[\]{}]{8,})
+        (?i)(?<name>(?:[a-z][a-z0-9]*[ _.-])?[a-z0-9_.-]*(?:password|passwd|passphrase|pass|pwd|secret|token|key|credentials?|sessionid|cookie))\b["'`]?(?:(?<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|[ \t]+(?:is|was|to|as)(?:[ \t]+now|[ \t]+set[ \t]+to)?[ \t]+)|(?<filler>(?:[ \t]+[a-z0-9._-]+){1,6})(?<sep>[ \t]*(?:=>|->|[:=])[ \t]*|[ \t]+(?:is|was)(?:[ \t]+now)?[ \t]+)|[ \t]+)["'`]?(?<value>[^\s"'`<>,;()\[\]{}]{8,})
         """.Trim(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds));
+
+    // An assignment (NAME=VALUE, name: 'value') keeps symbols a value in prose would end at: brackets,
+    // commas and semicolons are part of a password or a framework's secret key there.
+    private static readonly Regex Assignment = new("""
+        (?i)(?<name>[a-z0-9_.-]*(?:password|passwd|passphrase|pass|pwd|secret|token|key|credentials?))["'`]?[ \t]*(?<sep>[:=])[ \t]*["'`]?(?<value>[^\s"'`]{8,})
+        """.Trim(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds));
+
+    // Credentials on a command line: curl's -u user:password, --password value, -p value, and -pvalue
+    // after a -u on the same line (as mysql takes it).
+    private static readonly Regex CommandLine = new("""
+        (?:^|\s)(?:(?:-u|--user)[ \t]+[^\s:'"]+:(?<value>[^\s'"]{6,})|(?:--password|--passwd|--pass|-p)(?:[ \t]+|=)['"]?(?<value>[^\s'"]{8,})|-p(?<attached>[^\s'"-][^\s'"]{7,}))
+        """.Trim(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromMilliseconds(PatternMatches.TimeoutMilliseconds));
+
+    // The linear-time engine builds its automata while matching: the first texts cost far more than later
+    // ones and could run into the match timeout on a loaded machine, so a few are read once here.
+    static KeyValueSecretScanner()
+    {
+        foreach (var regex in new[] { Pattern, Assignment, CommandLine })
+        {
+            try
+            {
+                _ = regex.Count("curl -u ops:Xy7pQ2 the api_key is: Qm7xT2vLp9Rk\nDB_PASSWORD='h(7)!Kq2z' mysql -u app -pLm4 --password=Zt5 -p 8080:80");
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // A loaded machine at start-up: the first requests build the automata instead.
+            }
+        }
+    }
 
     public string Name => "key-value-secret";
 
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Value.Length < 12 || !text.Value.AsSpan().ContainsAny(Stems))
+        if (text.Value.Length < 12)
+            return;
+        if (text.Contains(" -"))
+            ScanCommandLine(text, findings);
+        if (!text.Value.AsSpan().ContainsAny(Stems))
             return;
         foreach (var match in PatternMatches.In(Pattern, text, findings, Name))
         {
@@ -70,7 +103,47 @@ public sealed class KeyValueSecretScanner : IScanner
                 $"'{Excerpts.Phrase(match.Groups["name"].Value.Trim())}' with a {candidate.Length}-char value, {Entropy.BitsPerChar(candidate):F1} bits/char",
                 value.Index, candidate.Length, Name));
         }
+        if (text.Contains('=') || text.Contains(':'))
+            ScanAssignments(text, findings);
     }
+
+    private void ScanAssignments(ScanText text, ICollection<Finding> findings)
+    {
+        foreach (var match in PatternMatches.In(Assignment, text, findings, Name))
+        {
+            var value = match.Groups["value"];
+            var candidate = value.Value.TrimEnd('.', ':', ',', ';');
+            // Only names that read as secrets alone: a bare "key" is judged with the words before it, above.
+            var kind = Classify(match.Groups["name"].Value, bareKeyAllowed: false);
+            if (candidate.Length > MaxValueLength || kind == NameKind.None || !LooksSecret(candidate, kind) || AlreadyFound(findings, text, value.Index))
+                continue;
+            findings.Add(text.Finding(FindingKinds.KeyValue, 0.85,
+                $"'{Excerpts.Phrase(match.Groups["name"].Value.Trim())}' assigned a {candidate.Length}-char value, {Entropy.BitsPerChar(candidate):F1} bits/char",
+                value.Index, candidate.Length, Name));
+        }
+    }
+
+    private void ScanCommandLine(ScanText text, ICollection<Finding> findings)
+    {
+        foreach (var match in PatternMatches.In(CommandLine, text, findings, Name))
+        {
+            var attached = match.Groups["attached"];
+            var value = attached.Success ? attached : match.Groups["value"];
+            if (attached.Success && !HasUserOption(text.Value.AsSpan(0, match.Index)))
+                continue;
+            var candidate = value.Value;
+            // Paths and ports follow -p too (mkdir -p, docker -p): a password has letters and digits and is no path.
+            if (candidate.Length > MaxValueLength || !candidate.Any(char.IsAsciiLetter) || !candidate.Any(char.IsAsciiDigit) || candidate.Contains('/')
+                || candidate[0] is '.' or '~' or '$' or '%'
+                || !LooksSecret(candidate, NameKind.Password) || AlreadyFound(findings, text, value.Index))
+                continue;
+            findings.Add(text.Finding(FindingKinds.KeyValue, 0.8,
+                $"a {candidate.Length}-char password on a command line, {Entropy.BitsPerChar(candidate):F1} bits/char", value.Index, candidate.Length, Name));
+        }
+    }
+
+    private static bool HasUserOption(ReadOnlySpan<char> before) =>
+        before.Contains(" -u ", StringComparison.Ordinal) || before.Contains(" --user", StringComparison.Ordinal);
 
     internal enum NameKind { None, Password, Secret, BareKey }
 
@@ -97,7 +170,8 @@ public sealed class KeyValueSecretScanner : IScanner
 
     internal static bool LooksSecret(string value, NameKind kind)
     {
-        if (ConnectionStringScanner.IsPlaceholder(value) || Array.Exists(NotSecrets, n => value.Contains(n, StringComparison.OrdinalIgnoreCase)))
+        if (ConnectionStringScanner.IsPlaceholder(value) || Array.Exists(NotSecrets, n => value.Contains(n, StringComparison.OrdinalIgnoreCase))
+            || IsAnotherAssignment(value))
             return false;
         bool lower = false, upper = false, digit = false, symbol = false, hex = true;
         foreach (var c in value)
@@ -119,6 +193,16 @@ public sealed class KeyValueSecretScanner : IScanner
             return false;
         return hex ? bits >= HighEntropyScanner.HexBits : bits >= HighEntropyScanner.TokenBits;
     }
+
+    // "report: input_tokens=5120" reads the next name and value, not a secret: a value that starts with a
+    // name of three or more letters and '=' is another assignment.
+    private static bool IsAnotherAssignment(string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        return equals >= 3 && equals < value.Length - 1 && value.AsSpan(0, equals).ContainsAnyExcept(NameCharacters) is false;
+    }
+
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
     private static bool IsUuid(string value) => value.Length == 36 && Guid.TryParseExact(value, "D", out _);
 

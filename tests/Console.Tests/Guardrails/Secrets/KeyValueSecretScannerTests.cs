@@ -49,6 +49,33 @@ public sealed class KeyValueSecretScannerTests
         Scans.Run(new KeyValueSecretScanner(), text).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("curl -u builder:Rk8vQ2mZt7Lp https://ci.internal/api/json", "Rk8vQ2mZt7Lp")]
+    [InlineData("curl --user ops:w7Tq2LmXv9Pz https://metrics.internal", "w7Tq2LmXv9Pz")]
+    [InlineData("mysqldump -u backup -pHq7#mT2vL9xk inventory > dump.sql", "Hq7#mT2vL9xk")]
+    [InlineData("psql --password=Zt5rW8qLm2Xv -h db.internal", "Zt5rW8qLm2Xv")]
+    [InlineData("FLASK_SECRET_KEY=q9)x!2(lm^7z&v0@k#4t+8w_r1(p)", "q9)x!2(lm^7z&v0@k#4t+8w_r1(p)")]
+    [InlineData("I pasted the signing key in the chat by mistake: Kq9vT2mXw7Lp4zR8nB3cY6hJ1dF5gA0s", "Kq9vT2mXw7Lp4zR8nB3cY6hJ1dF5gA0s")]
+    public void Scan_CommandLineCredentialsAndAssignmentsWithSymbols_AreFound(string text, string value)
+    {
+        var finding = Scans.Run(new KeyValueSecretScanner(), text).ShouldHaveSingleItem();
+
+        finding.Kind.ShouldBe(FindingKinds.KeyValue);
+        text.Substring(finding.Start, finding.Length).ShouldBe(value);
+    }
+
+    [Theory]
+    [InlineData("mkdir -p /var/lib/app/v2/cache && cd /var/lib/app")]
+    [InlineData("docker run -p 127.0.0.1:8080:80 -p 8443:443 nginx:1.27")]
+    [InlineData("ssh -p 2222 deploy@bastion.internal")]
+    [InlineData("curl -u \"$CI_USER:$CI_PASSWORD\" https://ci.internal/api/json")]
+    [InlineData("mysql -u app -p orders   # prompts for the password")]
+    [InlineData("SECRET_KEY = os.environ['SECRET_KEY']  # set in the deployment")]
+    public void Scan_CommandLinesWithoutCredentials_AreNotSecrets(string text)
+    {
+        Scans.Run(new KeyValueSecretScanner(), text).ShouldBeEmpty();
+    }
+
     [Fact]
     public void Scan_AConnectionStringPasswordAlreadyFound_IsNotReportedTwice()
     {
