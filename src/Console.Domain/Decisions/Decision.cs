@@ -30,4 +30,7 @@ public sealed record Decision(
 
     /// <summary>For a pending decision made by a rule: the roles that rule lets decide; null means security officers.</summary>
     public IReadOnlyList<string>? EligibleRoles { get; init; }
+
+    /// <summary>An allow whose action its owner or an officer reviews after it ran (autonomy level 1, or a rule with <c>review: after</c>).</summary>
+    public bool ReviewAfter { get; init; }
 }

@@ -10,4 +10,8 @@ public sealed record DecisionContext(
     DecisionRequest Request,
     IReadOnlyList<GuardrailFinding> Findings,
     Policy Policy,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>Whether the requested tool declares a compensating action (autonomy level 2 lets only such writes go alone); unknown until looked up.</summary>
+    public ToolCompensation Compensation { get; init; }
+}
