@@ -19,6 +19,7 @@ using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
 using Warden.Features.Notifications;
 using Warden.Features.Setup;
+using Warden.Features.Tools;
 using Warden.Infrastructure.Events;
 using Warden.Infrastructure.Keys;
 
@@ -65,6 +66,7 @@ public static class FeatureRegistration
         services.AddHostedService<DemoAgentRunner>();
         services.AddEvidencePacks(configuration);
         services.AddGateway(configuration);
+        services.AddToolHooks(configuration);
         return services;
     }
 

@@ -74,6 +74,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Domain.Gateway.Upstream> GatewayUpstreams => Set<Warden.Domain.Gateway.Upstream>();
 
+    public DbSet<Warden.Domain.Tools.ToolHook> ToolHooks => Set<Warden.Domain.Tools.ToolHook>();
+
     public DbSet<Warden.Infrastructure.Cluster.StateChange> StateChanges => Set<Warden.Infrastructure.Cluster.StateChange>();
 
     public DbSet<Warden.Features.Decisions.AgentUsage> AgentUsage => Set<Warden.Features.Decisions.AgentUsage>();

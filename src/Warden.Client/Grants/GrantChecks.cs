@@ -32,7 +32,7 @@ internal static class GrantChecks
     {
         if (!TrySplit(grant, out var first, out var second))
             return GrantVerification.Refused(GrantFailure.Malformed, "A grant is a compact JWS of three base64url parts.");
-        var header = ReadHeader(grant.AsSpan(0, first), keys);
+        var header = ReadHeader(grant.AsSpan(0, first), keys, TokenType, "grant");
         if (header.Refusal is { } refusal)
             return refusal;
         var key = header.Key!;
@@ -65,7 +65,7 @@ internal static class GrantChecks
     }
 
     /// <summary>The dots of a compact JWS: exactly three non-empty parts of base64url characters.</summary>
-    private static bool TrySplit(string grant, out int first, out int second)
+    internal static bool TrySplit(string grant, out int first, out int second)
     {
         first = grant.IndexOf('.', StringComparison.Ordinal);
         second = first < 0 ? -1 : grant.IndexOf('.', first + 1);
@@ -78,16 +78,17 @@ internal static class GrantChecks
     }
 
     /// <summary>Base64url without padding into <paramref name="destination"/>; false (never an exception) for anything else.</summary>
-    private static bool TryDecode(ReadOnlySpan<char> encoded, Span<byte> destination, out int written) =>
+    internal static bool TryDecode(ReadOnlySpan<char> encoded, Span<byte> destination, out int written) =>
         Base64Url.DecodeFromChars(encoded, destination, out var read, out written) == OperationStatus.Done && read == encoded.Length;
 
-    private readonly record struct Header(GrantKey? Key, GrantVerification? Refusal);
+    internal readonly record struct Header(GrantKey? Key, GrantVerification? Refusal);
 
-    private static Header ReadHeader(ReadOnlySpan<char> encoded, GrantKeySet keys)
+    /// <summary>The key that signed a compact JWS of <paramref name="type"/> (a grant, or another document Warden signs with the same keys).</summary>
+    internal static Header ReadHeader(ReadOnlySpan<char> encoded, GrantKeySet keys, string type, string what)
     {
         Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(MaxHeaderLength)];
         if (encoded.Length > MaxHeaderLength || !TryDecode(encoded, json, out var length))
-            return Refused(GrantFailure.Malformed, "The grant's header cannot be read.");
+            return Refused(GrantFailure.Malformed, $"The {what}'s header cannot be read.");
         Span<char> kid = stackalloc char[MaxKeyIdLength];
         string? algorithm = null;
         bool typed = false, seenAlgorithm = false, seenType = false, seenKid = false;
@@ -96,7 +97,7 @@ internal static class GrantChecks
         {
             var reader = new Utf8JsonReader(json[..length]);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return Refused(GrantFailure.Malformed, "The grant's header is not a JSON object.");
+                return Refused(GrantFailure.Malformed, $"The {what}'s header is not a JSON object.");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("alg"u8) && Once(ref seenAlgorithm))
@@ -107,7 +108,7 @@ internal static class GrantChecks
                 else if (reader.ValueTextEquals("typ"u8) && Once(ref seenType))
                 {
                     reader.Read();
-                    typed = IsGrantType(ref reader);
+                    typed = IsType(ref reader, type);
                 }
                 else if (reader.ValueTextEquals("kid"u8) && Once(ref seenKid))
                 {
@@ -117,11 +118,11 @@ internal static class GrantChecks
                 }
                 else if (reader.ValueTextEquals("alg"u8) || reader.ValueTextEquals("typ"u8) || reader.ValueTextEquals("kid"u8))
                 {
-                    return Refused(GrantFailure.Malformed, "The grant's header names a member twice.");
+                    return Refused(GrantFailure.Malformed, $"The {what}'s header names a member twice.");
                 }
                 else if (reader.ValueTextEquals("crit"u8))
                 {
-                    return Refused(GrantFailure.WrongType, "The grant's header asks for extensions a verifier does not know.");
+                    return Refused(GrantFailure.WrongType, $"The {what}'s header asks for extensions a verifier does not know.");
                 }
                 else
                 {
@@ -129,19 +130,19 @@ internal static class GrantChecks
                 }
             }
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-                return Refused(GrantFailure.Malformed, "The grant's header is not one JSON object.");
+                return Refused(GrantFailure.Malformed, $"The {what}'s header is not one JSON object.");
         }
         catch (JsonException)
         {
-            return Refused(GrantFailure.Malformed, "The grant's header is not JSON.");
+            return Refused(GrantFailure.Malformed, $"The {what}'s header is not JSON.");
         }
 
         if (algorithm is not { Length: > 0 } || !typed)
-            return Refused(GrantFailure.WrongType, $"A grant is typed {TokenType} and signed with ES256 or RS256.");
+            return Refused(GrantFailure.WrongType, $"A {what} is typed {type} and signed with ES256 or RS256.");
         if (kidLength <= 0 || keys.Find(kid[..kidLength]) is not { } key)
-            return Refused(GrantFailure.UnknownKey, "No key of Warden's key set signed this grant.");
+            return Refused(GrantFailure.UnknownKey, $"No key of Warden's key set signed this {what}.");
         if (key.Algorithm != algorithm)
-            return Refused(GrantFailure.BadSignature, $"The grant says {algorithm} but its key signs {key.Algorithm}: it was forged.");
+            return Refused(GrantFailure.BadSignature, $"The {what} says {algorithm} but its key signs {key.Algorithm}: it was forged.");
         return new Header(key, null);
     }
 
@@ -155,12 +156,12 @@ internal static class GrantChecks
         return true;
     }
 
-    private static bool IsGrantType(ref Utf8JsonReader reader)
+    private static bool IsType(ref Utf8JsonReader reader, string type)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 64)
             return false;
         Span<char> text = stackalloc char[64];
-        return text[..reader.CopyString(text)].Equals(TokenType, StringComparison.OrdinalIgnoreCase);
+        return text[..reader.CopyString(text)].Equals(type, StringComparison.OrdinalIgnoreCase);
     }
 
     private static GrantVerification CheckClaims(ReadOnlySpan<byte> payload, WardenAsk call, GrantVerifierOptions options, DateTimeOffset now)

@@ -70,6 +70,22 @@ public sealed class GrantVerifier : IDisposable
     }
 
     /// <summary>
+    /// Checks that a request to this tool's endpoint (a preview to give, an action to undo) was signed by
+    /// Warden: its <c>Warden-Signature</c> header, the exact <paramref name="body"/> received and the
+    /// <paramref name="endpoint"/> it arrived at. Deduplicate on <see cref="ToolRequestVerification.DeliveryId"/>.
+    /// </summary>
+    public async Task<ToolRequestVerification> VerifyToolRequestAsync(string? signature, ReadOnlyMemory<byte> body, Uri endpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var keys = FreshKeys() ?? await GetKeysAsync(refresh: false, cancellationToken).ConfigureAwait(false);
+        var verification = ToolRequestChecks.Check(signature, body.Span, endpoint, keys, _options, _clock.GetUtcNow());
+        if (verification.Failure != GrantFailure.UnknownKey || !ReadAgainAllowed())
+            return verification;
+        keys = await GetKeysAsync(refresh: true, cancellationToken).ConfigureAwait(false);
+        return ToolRequestChecks.Check(signature, body.Span, endpoint, keys, _options, _clock.GetUtcNow());
+    }
+
+    /// <summary>
     /// Redeems <paramref name="grant"/> once, online, as the tool's automation client: the first
     /// redemption of a grant for exactly this call succeeds; anything else throws.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed class FeatureDirectionTests
         /* 3  */ ["Guardrails", "Credentials", "Policies", "Containment"],
         /* 4  */ ["Decisions"],
         /* 5  */ ["Approvals", "Gateway"],
-        /* 6  */ ["Autonomy"],
+        /* 6  */ ["Autonomy", "Tools"],
         /* 7  */ ["Behaviour"],
         /* 8  */ ["Metrics"],
         /* 9  */ ["Evidence"],

@@ -28,6 +28,7 @@ public static class NavigationCatalog
         new("Guardrails", "/guardrails", Icons.Material.Filled.Shield, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Gateway", "/gateway", Icons.Material.Filled.Hub, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
+        new("Tool hooks", "/tools", Icons.Material.Filled.Webhook, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Audit log", "/audit", Icons.Material.Filled.ReceiptLong, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator, Roles.AgentOwner]),
         new("Administration", "/admin/users", Icons.Material.Filled.AdminPanelSettings, [Roles.Administrator]),

@@ -27,6 +27,7 @@ public static class DecisionRegistration
         services.AddStoredKeyUser<GrantKeys>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantTokens>();
+        services.AddSingleton<SignedDocuments>();
         services.AddSingleton<DecisionJournal>();
         services.AddSingleton<KeyedLocks>();
         services.AddSingleton<AgentViews>();

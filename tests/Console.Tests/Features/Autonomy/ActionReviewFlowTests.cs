@@ -99,6 +99,23 @@ public sealed class ActionReviewFlowTests(WardenAppFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Write_AtLevelTwo_GoesAloneOnlyForAToolThatDeclaresACompensatingAction()
+    {
+        var agent = await AgentAtLevelAsync(2);
+        await ActionReviewScenario.DeclareCompensationAsync(app, "orders.refund");
+
+        var withRollback = await WriteAsync(agent, "orders.refund");
+        var without = await WriteAsync(agent, "crm.update");
+
+        withRollback.GetProperty("outcome").GetString().ShouldBe("allow", withRollback.ToString());
+        withRollback.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ShouldBe(["allowed_by_autonomy"]);
+        without.GetProperty("outcome").GetString().ShouldBe("pending", without.ToString());
+        without.GetProperty("reasons")[0].GetProperty("message").GetString().ShouldNotBeNull().ShouldContain("declares no compensating action");
+        var queued = (await AwaitingAsync(DemoAccounts.Officer)).Value;
+        queued.ShouldNotContain(r => r.AgentId == agent.Id);
+    }
+
+    [Fact]
     public async Task Readiness_ForLevelTwo_ShowsTheActionsAwaitingReview()
     {
         var agent = await AgentAtLevelAsync(1);
@@ -108,6 +125,7 @@ public sealed class ActionReviewFlowTests(WardenAppFactory app) : IClassFixture<
 
         var backlog = autonomy.Value.Readiness.Criteria.Single(c => c.Code == CriterionCodes.AwaitingReview);
         (backlog.Measured, backlog.Passed).ShouldBe(("1", false));
-        autonomy.Value.Readiness.Criteria.ShouldContain(c => c.Code == CriterionCodes.CompensableTools);
+        var compensable = autonomy.Value.Readiness.Criteria.Single(c => c.Code == CriterionCodes.CompensableTools);
+        compensable.Measured.ShouldEndWith(" of 3");
     }
 }

@@ -2,14 +2,19 @@ using System.Text.Json;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
+using Warden.Domain.Tools;
 using Warden.Features.Autonomy;
+using Warden.Features.Tools;
 using Warden.Tests.Features.Decisions;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
 namespace Warden.Tests.Features.Autonomy;
 
-/// <summary>An agent of the demo owner promoted to a level, with a low-risk write tool (tickets.update) and a medium one (crm.update).</summary>
+/// <summary>
+/// An agent of the demo owner promoted to a level, with a low-risk write tool (tickets.update) and two
+/// medium ones (crm.update, and orders.refund, which the level-2 tests give a compensating action).
+/// </summary>
 internal static class ActionReviewScenario
 {
     public static AgentDraft Draft() => AgentApiClient.Draft() with
@@ -19,6 +24,7 @@ internal static class ActionReviewScenario
             new ToolDraft("crm.read", [OperationKind.Read], RiskTier.Low, null),
             new ToolDraft("tickets.update", [OperationKind.Write], RiskTier.Low, null),
             new ToolDraft("crm.update", [OperationKind.Write], RiskTier.Medium, null),
+            new ToolDraft("orders.refund", [OperationKind.Write], RiskTier.Medium, null),
         ],
     };
 
@@ -33,6 +39,14 @@ internal static class ActionReviewScenario
             decided.IsSuccess.ShouldBeTrue(decided.Error.ToString());
         }
         return agent;
+    }
+
+    /// <summary>An officer declares that <paramref name="tool"/>'s actions are undone through a compensating webhook.</summary>
+    public static async Task DeclareCompensationAsync(WardenAppFactory app, string tool)
+    {
+        var saved = await app.AsUserAsync<ToolHookService, Result>(DemoAccounts.Officer,
+            s => s.SaveAsync(new ToolHookForm(tool, PreviewSource.None, null, $"https://{tool}.example.com/undo", null)));
+        saved.IsSuccess.ShouldBeTrue(saved.Error.ToString());
     }
 
     /// <summary>The agent asks to write with <paramref name="tool"/>; returns the answer.</summary>

@@ -10,7 +10,7 @@ namespace Warden.Features.Decisions.Stages;
 /// usage lock, against the containment set and the policy in force as they are at this moment (read
 /// after screening, as late as possible).
 /// </summary>
-public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment) : IDecisionStage
+public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment, IToolCompensations compensations) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -22,8 +22,9 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
         var findings = attempt.Screening.ForPolicy();
         var request = attempt.Request;
         var now = attempt.Now;
+        var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
         attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
-            DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now)), cancellationToken);
+            DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now) { Compensation = compensation }), cancellationToken);
         var agent = attempt.Agent;
         if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained
             && contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)

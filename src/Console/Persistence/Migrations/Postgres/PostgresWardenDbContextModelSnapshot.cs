@@ -1086,6 +1086,34 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("GatewayUpstreams", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Domain.Tools.ToolHook", b =>
+                {
+                    b.Property<string>("Tool")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CompensationGatewayTool")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CompensationUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("PreviewUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Tool");
+
+                    b.ToTable("ToolHooks", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Agents.AgentChange", b =>
                 {
                     b.Property<long>("Id")

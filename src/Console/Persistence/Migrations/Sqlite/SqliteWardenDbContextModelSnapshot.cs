@@ -1075,6 +1075,34 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("GatewayUpstreams", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Domain.Tools.ToolHook", b =>
+                {
+                    b.Property<string>("Tool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompensationGatewayTool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompensationUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviewUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Tool");
+
+                    b.ToTable("ToolHooks", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.Agents.AgentChange", b =>
                 {
                     b.Property<long>("Id")

@@ -684,6 +684,21 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ToolHooks",
+                columns: table => new
+                {
+                    Tool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Preview = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    PreviewUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CompensationUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CompensationGatewayTool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ToolHooks", x => x.Tool);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UsedClientAssertions",
                 columns: table => new
                 {
@@ -1539,6 +1554,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "TokenIssuances");
+
+            migrationBuilder.DropTable(
+                name: "ToolHooks");
 
             migrationBuilder.DropTable(
                 name: "UsedClientAssertions");

@@ -683,6 +683,21 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ToolHooks",
+                columns: table => new
+                {
+                    Tool = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Preview = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    PreviewUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CompensationUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CompensationGatewayTool = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ToolHooks", x => x.Tool);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UsedClientAssertions",
                 columns: table => new
                 {
@@ -1538,6 +1553,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "TokenIssuances");
+
+            migrationBuilder.DropTable(
+                name: "ToolHooks");
 
             migrationBuilder.DropTable(
                 name: "UsedClientAssertions");
