@@ -93,6 +93,9 @@ public static class ActionReviewErrors
     public static Error OwnAction { get; } = new("action_review.own_action",
         "You approved or requested this action, so someone else must review it.");
 
+    public static Error ChangedMeanwhile { get; } = new("action_review.changed_meanwhile",
+        "The action changed while you reviewed it (its outcome was reported); nothing was saved. Look at it again and review it.");
+
     public static Error NoteRequired { get; } = new("action_review.note_required", "Say what was wrong with this action; the note goes with the violation.");
 
     public static Error NoteTooLong { get; } = new("action_review.note_too_long", $"A note has at most {ActionReview.MaxNoteLength} characters.");

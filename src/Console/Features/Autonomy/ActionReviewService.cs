@@ -99,7 +99,10 @@ public sealed class ActionReviewService(
         {
             await using var again = contexts.CreateDbContext();
             var winner = await again.ActionReviews.AsNoTracking().SingleOrDefaultAsync(r => r.DecisionId == decisionId, ct);
-            return ActionReviewErrors.AlreadyReviewed(winner?.ReviewedByName ?? "someone else", winner?.State ?? ActionReviewState.Accepted);
+            // Still pending: the decision changed under the verdict (its outcome was reported meanwhile), so nothing was saved.
+            return winner is { State: not ActionReviewState.Pending }
+                ? ActionReviewErrors.AlreadyReviewed(winner.ReviewedByName ?? "someone else", winner.State)
+                : ActionReviewErrors.ChangedMeanwhile;
         }
         // Told before the verdict returns: breakers count the violation and a critical one demotes the agent.
         if (reject)
