@@ -14,4 +14,7 @@ public static class CriterionCodes
     public const string FalsePositiveRate = "false_positive_rate";
     public const string Attestation = "attestation_current";
     public const string Evidence = "evidence_verified";
+    public const string AwaitingReview = "actions_awaiting_review";
+    public const string RejectionRate = "review_rejection_rate";
+    public const string CompensableTools = "compensable_write_tools";
 }

@@ -30,6 +30,13 @@ public static class PromotionCriteria
                 record.EvidenceVerified switch { true => "verified", false => "not verified", null => "not available" }, "verified",
                 record.EvidenceVerified == true,
                 record.EvidenceVerified switch { true => null, false => "a verified evidence pack", null => "evidence packs are not available yet, so this counts as failed" }));
+        if (criteria.MaxAwaitingReview is { } maxAwaiting)
+            results.Add(new CriterionResult(CriterionCodes.AwaitingReview, $"Actions at level {record.Level} awaiting review", Number(record.AwaitingReview), $"≤ {Number(maxAwaiting)}",
+                record.AwaitingReview <= maxAwaiting, record.AwaitingReview <= maxAwaiting ? null : $"{Number(record.AwaitingReview - maxAwaiting)} more actions reviewed"));
+        if (criteria.MaxRejectionRate is { } maxRejected)
+            results.Add(Rejections(record, maxRejected));
+        if (criteria.MinCompensableWriteTools > 0)
+            results.Add(Compensable(record, criteria.MinCompensableWriteTools));
         return results;
     }
 
@@ -51,6 +58,29 @@ public static class PromotionCriteria
         var measured = $"{Percent(rate)} ({Number(record.FalsePositives)} of {Number(record.ReviewedFindings)})";
         return new CriterionResult(CriterionCodes.FalsePositiveRate, "False-positive rate of reviewed violations and findings", measured, threshold, passed,
             passed ? null : $"a false-positive rate below {Percent(maxRate)}");
+    }
+
+    private static CriterionResult Rejections(TrackRecord record, double maxRate)
+    {
+        const string name = "Rejection rate of actions reviewed after the fact";
+        var threshold = $"< {Percent(maxRate)}";
+        if (record.ReviewedActions == 0)
+            return new CriterionResult(CriterionCodes.RejectionRate, name, "none reviewed (0 %)", threshold, true, null);
+        var rate = (double)record.RejectedActions / record.ReviewedActions;
+        var passed = rate < maxRate;
+        return new CriterionResult(CriterionCodes.RejectionRate, name, $"{Percent(rate)} ({Number(record.RejectedActions)} of {Number(record.ReviewedActions)})", threshold, passed,
+            passed ? null : $"a rejection rate below {Percent(maxRate)}");
+    }
+
+    private static CriterionResult Compensable(TrackRecord record, int minimum)
+    {
+        const string name = "Write tools with a compensating action (the only changes level 2 lets go alone)";
+        if (record.CompensableWriteTools is not { } count)
+            return new CriterionResult(CriterionCodes.CompensableTools, name, "could not be read", $"≥ {Number(minimum)}", false,
+                "the tools' compensating actions could not be read, so this counts as failed");
+        var passed = count >= minimum;
+        return new CriterionResult(CriterionCodes.CompensableTools, name, $"{Number(count)} of {Number(record.WriteTools)}", $"≥ {Number(minimum)}", passed,
+            passed ? null : $"{Number(minimum - count)} more write tools declaring a compensating action");
     }
 
     private static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -22,6 +22,8 @@ public sealed class SeverityTable(
         [DecisionCodes.DailyBudgetExceeded] = ViolationSeverity.High,
         [DecisionCodes.Anomaly] = ViolationSeverity.Medium,
         [DecisionCodes.ImpactOverReported] = ViolationSeverity.High,
+        // A person judged an action that ran unwatched to be wrong: as grave as leaving the scopes.
+        [DecisionCodes.ReviewRejected] = ViolationSeverity.High,
         // An action that went beyond a cap after it was allowed is what caps exist to prevent.
         [DecisionCodes.ImpactOverCap] = ViolationSeverity.Critical,
         // An action approved on one preview and run as another is the change people did not approve.

@@ -4,6 +4,9 @@ namespace Warden.Domain.Autonomy;
 /// What Warden measured about an agent at one moment, the input to its promotion criteria.
 /// <paramref name="CleanSince"/> is the last critical violation, or the registration when there was none.
 /// <paramref name="EvidenceVerified"/> is whether the latest evidence pack covering the agent verifies (false when there is none); null when not measured.
+/// <paramref name="AwaitingReview"/>, <paramref name="ReviewedActions"/> and <paramref name="RejectedActions"/> count the after-the-fact
+/// reviews of its actions at its level; <paramref name="CompensableWriteTools"/> of its <paramref name="WriteTools"/> declare a
+/// compensating action (null when that could not be read).
 /// </summary>
 public sealed record TrackRecord(
     int Level,
@@ -13,4 +16,9 @@ public sealed record TrackRecord(
     int ReviewedFindings,
     int FalsePositives,
     bool AttestationCurrent,
-    bool? EvidenceVerified);
+    bool? EvidenceVerified,
+    int AwaitingReview = 0,
+    int ReviewedActions = 0,
+    int RejectedActions = 0,
+    int WriteTools = 0,
+    int? CompensableWriteTools = 0);

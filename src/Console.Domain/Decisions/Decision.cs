@@ -34,4 +34,7 @@ public sealed record Decision(
 
     /// <summary>For an output released masked: the mask rules that matched; each masks the findings it counts.</summary>
     public IReadOnlyList<PolicyRule>? MaskRules { get; init; }
+
+    /// <summary>An allow whose action its owner or an officer reviews after it ran (autonomy level 1, or a rule with <c>review: after</c>).</summary>
+    public bool ReviewAfter { get; init; }
 }

@@ -26,6 +26,10 @@ public static class DecisionCodes
     public const string CriticalRequiresTwoApprovers = "critical_requires_two_approvers";
     public const string AllowedByPolicy = "allowed_by_policy";
     public const string AllowedByAutonomy = "allowed_by_autonomy";
+    /// <summary>Follows the reason of an allow: the action may run now, and a person reviews it afterwards.</summary>
+    public const string ReviewAfter = "review_after";
+    /// <summary>Not an answer to a request: a person rejected the action on review after it ran, which makes it a violation.</summary>
+    public const string ReviewRejected = "review_rejected";
     public const string EvaluationError = "evaluation_error";
     /// <summary>A rule requires the request to declare its impact, and it declared none.</summary>
     public const string ImpactRequired = "impact_required";

@@ -17,6 +17,9 @@ public sealed record DecisionContext(
 
     /// <summary>Whether the tool's hook declares a preview of each action: then none is never an allow.</summary>
     public bool PreviewDeclared { get; init; }
+
+    /// <summary>Whether the requested tool declares a compensating action (autonomy level 2 lets only such writes go alone); unknown until looked up.</summary>
+    public ToolCompensation Compensation { get; init; }
 }
 
 /// <summary>

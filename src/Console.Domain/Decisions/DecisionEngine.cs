@@ -60,7 +60,7 @@ public static class DecisionEngine
 
         var verdict = context.Policy.Evaluate(context, risk);
         var decided = FromVerdict(verdict, risk, version, context.Findings, request,
-                                  () => AutonomyDefault(agent.AutonomyLevel, request.Operation, risk, version));
+                                  () => AutonomyDefault(agent.AutonomyLevel, request, risk, context.Compensation, version));
         decided = PreviewBinding.Hold(decided, context.PreviewDeclared, request.Preview);
         return risk == RiskTier.Critical ? AtLeastTwoApprovers(decided) : decided;
     }
@@ -134,8 +134,12 @@ public static class DecisionEngine
                 EligibleRoles = ReferenceEquals(approval.Effect.EligibleRoles, PolicyEffect.DefaultEligibleRoles) ? null : approval.Effect.EligibleRoles,
             };
         else if (verdict.Allow is { } allow)
+        {
             decided = new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByPolicy, RuleText(allow, "allows this"))],
                                    risk, version, MatchedRuleId: allow.Id);
+            if (allow.Effect.ReviewAfter)
+                decided = ReviewedAfter(decided);
+        }
         else
             decided = otherwise();
         return WithFindings(decided, verdict, findings);
@@ -219,23 +223,46 @@ public static class DecisionEngine
         return null;
     }
 
-    private static Decision AutonomyDefault(int level, OperationKind operation, RiskTier risk, string version)
+    /// <summary>
+    /// What the agent's level lets it do alone when no rule decides (DESIGN section 8): reads at every
+    /// level; at level 1 low-risk writes, each reviewed after it ran; at level 2 low- and medium-risk
+    /// writes of tools that declare a compensating action (a tool without one, or whose declaration
+    /// could not be read, waits for approval); at level 3 writes up to high risk.
+    /// </summary>
+    private static Decision AutonomyDefault(int level, DecisionRequest request, RiskTier risk, ToolCompensation compensation, string version)
     {
+        var operation = request.Operation;
         if (operation == OperationKind.Read)
             return new Decision(DecisionOutcome.Allow, [new DecisionReason(DecisionCodes.AllowedByAutonomy, "Reads are allowed at every autonomy level.")], risk, version);
-        var highestAlone = level switch
+        var change = $"{Tier(risk)}-risk {OperationNames.Name(operation)}";
+        switch (level)
         {
-            1 => RiskTier.Low,
-            2 => RiskTier.Medium,
-            >= 3 => RiskTier.High,
-            _ => (RiskTier?)null,
-        };
-        if (highestAlone is { } ceiling && risk <= ceiling)
-            return new Decision(DecisionOutcome.Allow,
-                                [new DecisionReason(DecisionCodes.AllowedByAutonomy, $"Autonomy level {level} allows {Tier(risk)}-risk changes alone.")], risk, version);
-        return Pending(DecisionCodes.AutonomyRequiresApproval, $"Autonomy level {level} needs approval for a {Tier(risk)}-risk {OperationNames.Name(operation)}.",
-                       risk, version, 1, Decision.DefaultApprovalExpiry, null);
+            case 1 when risk <= RiskTier.Low:
+                return ReviewedAfter(new Decision(DecisionOutcome.Allow,
+                    [new DecisionReason(DecisionCodes.AllowedByAutonomy, $"Autonomy level 1 allows {Tier(risk)}-risk changes alone.")], risk, version));
+            case 2 when risk <= RiskTier.Medium && compensation == ToolCompensation.Declared:
+                return new Decision(DecisionOutcome.Allow,
+                    [new DecisionReason(DecisionCodes.AllowedByAutonomy, $"Autonomy level 2 allows {Tier(risk)}-risk changes alone for tools that can be rolled back; '{request.Tool}' declares a compensating action.")],
+                    risk, version);
+            case 2 when risk <= RiskTier.Medium:
+                return Pending(DecisionCodes.AutonomyRequiresApproval, compensation == ToolCompensation.None
+                        ? $"Autonomy level 2 lets changes go alone only for tools that can be rolled back; '{request.Tool}' declares no compensating action, so this {change} needs approval."
+                        : $"Whether '{request.Tool}' declares a compensating action could not be read, so this {change} needs approval at autonomy level 2.",
+                    risk, version, 1, Decision.DefaultApprovalExpiry, null);
+            case >= 3 when risk <= RiskTier.High:
+                return new Decision(DecisionOutcome.Allow,
+                    [new DecisionReason(DecisionCodes.AllowedByAutonomy, $"Autonomy level {level} allows {Tier(risk)}-risk changes alone.")], risk, version);
+            default:
+                return Pending(DecisionCodes.AutonomyRequiresApproval, $"Autonomy level {level} needs approval for a {change}.",
+                               risk, version, 1, Decision.DefaultApprovalExpiry, null);
+        }
     }
+
+    private static Decision ReviewedAfter(Decision allowed) => allowed with
+    {
+        Reasons = [.. allowed.Reasons, new DecisionReason(DecisionCodes.ReviewAfter, "The action may run now; its owner or a security officer reviews it afterwards.")],
+        ReviewAfter = true,
+    };
 
     private static Decision AtLeastTwoApprovers(Decision decided)
     {
@@ -245,6 +272,7 @@ public static class DecisionEngine
         return decided with
         {
             Outcome = DecisionOutcome.Pending,
+            ReviewAfter = false,
             Reasons = decided.Outcome == DecisionOutcome.Pending ? [.. decided.Reasons, reason] : [reason],
             RequiredApprovals = 2,
             ApprovalExpiry = decided.ApprovalExpiry ?? Decision.DefaultApprovalExpiry,

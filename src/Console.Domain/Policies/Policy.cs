@@ -108,12 +108,16 @@ public sealed class Policy
                             Approval = candidate;
                         break;
                     default:
-                        if (Allow is null || candidate.Order < Allow.Order)
+                        if (Allow is null || Outweighs(candidate, Allow))
                             Allow = candidate;
                         break;
                 }
             }
         }
+
+        /// <summary>Among allow rules, one that asks for a review afterwards outweighs one that does not.</summary>
+        private static bool Outweighs(IndexedRule candidate, IndexedRule current) =>
+            candidate.Rule.Effect.ReviewAfter != current.Rule.Effect.ReviewAfter ? candidate.Rule.Effect.ReviewAfter : candidate.Order < current.Order;
 
         private static bool Outranks(IndexedRule candidate, IndexedRule current)
         {

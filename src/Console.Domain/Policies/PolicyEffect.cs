@@ -20,9 +20,10 @@ public sealed record PolicyEffect
     /// <summary>Who decides when a rule does not say: security officers.</summary>
     public static readonly IReadOnlyList<string> DefaultEligibleRoles = [Roles.SecurityOfficer];
 
-    private PolicyEffect(PolicyEffectKind kind, string? message, int approvers, int expiryMinutes, IReadOnlyList<string>? eligibleRoles = null)
+    private PolicyEffect(PolicyEffectKind kind, string? message, int approvers, int expiryMinutes, IReadOnlyList<string>? eligibleRoles = null, bool reviewAfter = false)
     {
         Kind = kind;
+        ReviewAfter = reviewAfter;
         Message = message;
         Approvers = approvers;
         ExpiryMinutes = expiryMinutes;
@@ -35,8 +36,12 @@ public sealed record PolicyEffect
     public int ExpiryMinutes { get; }
     /// <summary>For approval rules: the roles, any one of which a voter holds (besides being a security officer) to decide.</summary>
     public IReadOnlyList<string> EligibleRoles { get; }
+    /// <summary>For allow rules (<c>review: after</c>): the action runs at once and its owner or an officer reviews it afterwards.</summary>
+    public bool ReviewAfter { get; }
 
     public static PolicyEffect Allow { get; } = new(PolicyEffectKind.Allow, null, 0, 0);
+
+    public static PolicyEffect AllowWithReview { get; } = new(PolicyEffectKind.Allow, null, 0, 0, reviewAfter: true);
 
     public static PolicyEffect Deny(string message) => new(PolicyEffectKind.Deny, message, 0, 0);
 

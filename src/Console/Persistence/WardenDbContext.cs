@@ -56,6 +56,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Warden.Domain.Autonomy.ViolationReview> ViolationReviews => Set<Warden.Domain.Autonomy.ViolationReview>();
 
+    public DbSet<Warden.Domain.Autonomy.ActionReview> ActionReviews => Set<Warden.Domain.Autonomy.ActionReview>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

@@ -48,6 +48,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Policies.PolicyReplayService>();
         AddFromApp<Warden.Features.Policies.PolicyPublicationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
+        AddFromApp<Warden.Features.Autonomy.ActionReviewService>();
         AddFromApp<Warden.Features.Containment.ContainmentService>();
         AddFromApp<Warden.Features.Decisions.AgentActivityService>();
         AddFromApp<Warden.Features.Decisions.DryRunService>();

@@ -23,6 +23,19 @@ public static class DemoAgentApi
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>Reports that the allowed action succeeded, with its grant.</summary>
+    public static async Task ReportAsync(HttpClient http, string token, string decisionId, string grant, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/decisions/{decisionId}/outcome")
+        {
+            Content = JsonContent.Create(new { grant, status = "succeeded", records = 1, detail }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Asks for a decision and returns the answer's JSON, whatever its status.</summary>
     public static async Task<JsonElement> DecideAsync(HttpClient http, string token, object body)
     {

@@ -9,11 +9,11 @@ public sealed class RoleNavigationTests(ConsoleFixture console)
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
         { "admin@warden.example", ["dashboard", "agents", "evidence", "admin-users", "ops-jobs"] },
-        { "officer@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "gateway", "audit", "evidence"] },
-        { "officer2@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "gateway", "audit", "evidence"] },
-        { "owner@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies", "gateway", "evidence"] },
-        { "owner2@warden.example", ["dashboard", "agents", "containment", "autonomy", "policies", "gateway", "evidence"] },
-        { "auditor@warden.example", ["dashboard", "agents", "approvals", "containment", "autonomy", "guardrails", "policies", "gateway", "audit", "evidence"] },
+        { "officer@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
+        { "officer2@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
+        { "owner@warden.example", ["dashboard", "agents", "reviews", "containment", "autonomy", "policies", "gateway", "tools", "evidence"] },
+        { "owner2@warden.example", ["dashboard", "agents", "reviews", "containment", "autonomy", "policies", "gateway", "tools", "evidence"] },
+        { "auditor@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
     };
 
     [Theory]

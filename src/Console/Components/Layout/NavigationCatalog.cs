@@ -22,6 +22,7 @@ public static class NavigationCatalog
         new("Dashboard", "/", Icons.Material.Filled.SpaceDashboard, Everyone),
         new("Agents", "/agents", Icons.Material.Filled.SmartToy, AllRoles),
         new("Approvals", "/approvals", Icons.Material.Filled.FactCheck, [Roles.SecurityOfficer, Roles.Auditor]),
+        new("Reviews", "/reviews", Icons.Material.Filled.RateReview, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Containment", "/containment", Icons.Material.Filled.DoNotDisturbOn, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Guardrails", "/guardrails", Icons.Material.Filled.Shield, [Roles.SecurityOfficer, Roles.Auditor]),

@@ -32,6 +32,8 @@ public static class PlainWords
         [DecisionCodes.CriticalRequiresTwoApprovers] = "Critical risk: two approvers needed",
         [DecisionCodes.AllowedByPolicy] = "Allowed by a policy rule",
         [DecisionCodes.AllowedByAutonomy] = "Allowed at this autonomy level",
+        [DecisionCodes.ReviewAfter] = "Runs now, reviewed afterwards by a person",
+        [DecisionCodes.ReviewRejected] = "Rejected on review after it ran",
         [DecisionCodes.EvaluationError] = "Policy could not be evaluated, so refused",
         [DecisionCodes.ImpactRequired] = "Did not declare the impact a rule requires",
         [DecisionCodes.ImpactOverReported] = "Reported more than it declared",

@@ -72,6 +72,18 @@ public sealed class PromotionCriteriaSettings
     /// <summary>Evidence packs are not built yet: while required, this criterion fails and the owner must justify the request.</summary>
     public bool RequireVerifiedEvidence { get; set; }
 
+    /// <summary>At most this many of the agent's actions at its level may still await their after-the-fact review; empty leaves the criterion out.</summary>
+    [Range(0, 1_000_000)]
+    public int? MaxAwaitingReview { get; set; }
+
+    /// <summary>A fraction of the actions reviewed after the fact that were rejected (0.05 is 5 %); empty leaves the criterion out.</summary>
+    [Range(0.0, 1.0)]
+    public double? MaxRejectionRate { get; set; }
+
+    /// <summary>How many of the agent's write tools must declare a compensating action; 0 leaves the criterion out.</summary>
+    [Range(0, 1000)]
+    public int MinCompensableWriteTools { get; set; }
+
     public static PromotionCriteriaSettings From(LevelCriteria criteria) => new()
     {
         MinDaysAtLevel = criteria.MinDaysAtLevel,
@@ -80,8 +92,12 @@ public sealed class PromotionCriteriaSettings
         MaxFalsePositiveRate = criteria.MaxFalsePositiveRate,
         RequireAttestation = criteria.RequireAttestation,
         RequireVerifiedEvidence = criteria.RequireVerifiedEvidence,
+        MaxAwaitingReview = criteria.MaxAwaitingReview,
+        MaxRejectionRate = criteria.MaxRejectionRate,
+        MinCompensableWriteTools = criteria.MinCompensableWriteTools,
     };
 
     public LevelCriteria ToCriteria(int targetLevel) =>
-        new(targetLevel, MinDaysAtLevel, MinDecisions, CriticalFreeDays, MaxFalsePositiveRate, RequireAttestation, RequireVerifiedEvidence);
+        new(targetLevel, MinDaysAtLevel, MinDecisions, CriticalFreeDays, MaxFalsePositiveRate, RequireAttestation, RequireVerifiedEvidence,
+            MaxAwaitingReview, MaxRejectionRate, MinCompensableWriteTools);
 }

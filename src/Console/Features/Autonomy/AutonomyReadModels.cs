@@ -50,8 +50,8 @@ public static class AutonomyLevels
     public static string AllowsAlone(int level) => level switch
     {
         0 => "reads only",
-        1 => "reads and low-risk changes within its rate limits",
-        2 => "reads, low- and medium-risk changes",
+        1 => "reads and low-risk changes within its rate limits, each run at once and reviewed afterwards by its owner or an officer",
+        2 => "reads, and low- and medium-risk changes of tools that declare a compensating action (so they can be rolled back)",
         _ => "reads and changes up to high risk, within its impact caps",
     };
 
@@ -59,7 +59,10 @@ public static class AutonomyLevels
     {
         0 => "every change",
         1 => "medium-, high- and critical-risk changes",
-        2 => "high- and critical-risk changes",
+        2 => "changes of tools without a compensating action, and high- and critical-risk changes",
         _ => "critical-risk changes (two approvers)",
     };
+
+    /// <summary>What a promotion to <paramref name="level"/> would let the agent do, in one sentence.</summary>
+    public static string Meaning(int level) => $"At level {level} the agent does alone: {AllowsAlone(level)}; it needs approval for {NeedsApproval(level)}.";
 }

@@ -26,6 +26,7 @@ public static class AutonomyRegistration
         services.AddEventHandler<AgentSuspendedForAttestation, DemotionTriggers>();
         services.AddScoped<AutonomyService>();
         services.AddScoped<ViolationService>();
+        services.AddScoped<ActionReviewService>();
         services.AddAgentPageSection<AgentAutonomySection>(AgentPageSlot.Sections, 10, page => new Dictionary<string, object>
         {
             [nameof(AgentAutonomySection.AgentId)] = page.Agent.Summary.Id,

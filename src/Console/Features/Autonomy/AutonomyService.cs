@@ -7,6 +7,7 @@ using Warden.Domain.Autonomy;
 using Warden.Domain.People;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
+using Warden.Features.Decisions;
 using Warden.Infrastructure.Identity;
 using Warden.Persistence;
 
@@ -23,6 +24,7 @@ public sealed class AutonomyService(
     IOptions<AutonomyOptions> options,
     IOptions<DirectoryOptions> directory,
     IEvidenceCheck evidence,
+    IToolCompensations compensations,
     TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor];
@@ -113,7 +115,8 @@ public sealed class AutonomyService(
             db.Entry(open).Property<int>("Version").CurrentValue++;
             entries.Add(PromotionAudit.Entry(null, "autonomy.promotion_expired", open));
         }
-        var record = await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct);
+        var record = await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct,
+            compensable: await compensations.AllAsync(ct));
         var submitted = PromotionRequest.Submit(
             PromotionRequest.IdPrefix + Guid.CreateVersion7(now).ToString("N"), agent, actor.Id, actor.Name,
             PromotionCriteria.Evaluate(criteria, record, now), justification, now, TimeSpan.FromDays(options.Value.RequestExpiryDays));
@@ -190,7 +193,8 @@ public sealed class AutonomyService(
         var next = agent.AutonomyLevel < Agent.MaxAutonomyLevel ? agent.AutonomyLevel + 1 : (int?)null;
         var criteria = next is { } level ? options.Value.CriteriaFor(level) : null;
         var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria,
-            await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct, checkEvidence: criteria.RequireVerifiedEvidence), now);
+            await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct, checkEvidence: criteria.RequireVerifiedEvidence,
+                                            compensable: criteria.MinCompensableWriteTools > 0 ? await compensations.AllAsync(ct) : null), now);
         var open = await db.PromotionRequests.AsNoTracking()
             .Where(r => r.AgentId == agent.Id && r.State == PromotionState.Open && r.ExpiresAt > now)
             .Select(r => r.Id)

@@ -13,12 +13,14 @@ namespace Warden.Features.Autonomy;
 /// </summary>
 internal static class TrackRecords
 {
+    /// <param name="compensable">Whether a tool declares a compensating action; null when that could not be read.</param>
     /// <param name="checkEvidence">
     /// False where the criteria do not ask for a verified pack: verifying hashes and a signature from
     /// disk is the dearest part, and a readiness page measures every agent.
     /// </param>
     public static async Task<TrackRecord> MeasureAsync(
-        WardenDbContext db, Agent agent, TimeSpan attestationPeriod, IEvidenceCheck evidence, DateTimeOffset now, CancellationToken ct, bool checkEvidence = true)
+        WardenDbContext db, Agent agent, TimeSpan attestationPeriod, IEvidenceCheck evidence, DateTimeOffset now, CancellationToken ct, bool checkEvidence = true,
+        Func<string, bool>? compensable = null)
     {
         var id = agent.Id.Value;
         var levelChanges = await db.AgentChanges.AsNoTracking()
@@ -43,7 +45,13 @@ internal static class TrackRecords
             .GroupBy(r => r.FalsePositive)
             .Select(g => new { FalsePositive = g.Key, Count = g.Count() })
             .ToListAsync(ct);
+        var actionReviews = await db.ActionReviews.AsNoTracking()
+            .Where(r => r.AgentId == agent.Id && r.OpenedAt >= levelSince)
+            .GroupBy(r => r.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
         var pack = checkEvidence ? await evidence.LatestAsync(db, agent, ct) : null;
+        var writeTools = agent.Tools.Where(t => t.Operations.Any(o => o != OperationKind.Read)).ToList();
         return new TrackRecord(
             agent.AutonomyLevel,
             levelSince,
@@ -52,6 +60,11 @@ internal static class TrackRecords
             reviews.Sum(r => r.Count) + violationReviews.Sum(r => r.Count),
             reviews.Where(r => r.Review == FindingReview.FalsePositive).Sum(r => r.Count) + violationReviews.Where(r => r.FalsePositive).Sum(r => r.Count),
             !agent.IsAttestationOverdue(attestationPeriod, now),
-            EvidenceVerified: pack?.Verified ?? false);
+            EvidenceVerified: pack?.Verified ?? false,
+            AwaitingReview: actionReviews.Where(r => r.State == ActionReviewState.Pending).Sum(r => r.Count),
+            ReviewedActions: actionReviews.Where(r => r.State != ActionReviewState.Pending).Sum(r => r.Count),
+            RejectedActions: actionReviews.Where(r => r.State == ActionReviewState.Rejected).Sum(r => r.Count),
+            WriteTools: writeTools.Count,
+            CompensableWriteTools: compensable is null ? null : writeTools.Count(t => compensable(t.Name)));
     }
 }

@@ -116,9 +116,11 @@ public sealed class ViolationService(AccessGuard guard, IDbContextFactory<Warden
         var byId = names.ToDictionary(n => n.Id.Value, n => n.Name, StringComparer.Ordinal);
         return decisions.Select(d =>
         {
-            // An outcome beyond its declaration made an allowed decision a violation: its reason is the one that tells why.
+            // An outcome beyond its declaration, or a rejection on review, made an allowed decision a violation: its reason is the one that tells why.
             var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(d.Reasons, Json) ?? [];
-            var reason = reasons.LastOrDefault(r => r.Code is DecisionCodes.ImpactOverReported or DecisionCodes.ImpactOverCap or DecisionCodes.PreviewMismatch) ?? reasons.FirstOrDefault();
+            var reason = reasons.LastOrDefault(r => r.Code is DecisionCodes.ImpactOverReported or DecisionCodes.ImpactOverCap or DecisionCodes.PreviewMismatch
+                                                    or DecisionCodes.ReviewRejected)
+                         ?? reasons.FirstOrDefault();
             reviews.TryGetValue(d.Id, out var review);
             var verdict = review is null ? FindingReview.Unreviewed : review.FalsePositive ? FindingReview.FalsePositive : FindingReview.TruePositive;
             var (code, message) = explanations.TryGetValue(d.Id, out var explanation)

@@ -12,7 +12,8 @@ namespace Warden.Features.Decisions;
 
 /// <summary>
 /// Makes a decision durable: the record (its texts masked), its findings, the approval request a held
-/// decision opens and the officers' notification all commit with the decision's audit event.
+/// decision opens and the officers' notification, or the review an allowed one is queued for, all
+/// commit with the decision's audit event.
 /// </summary>
 public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, SeverityTable severities, Notifier notifier)
 {
@@ -88,6 +89,7 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             : null;
         if (opened is not null)
             record.RequiredApprovals = opened.RequiredApprovals;
+        var review = decision.Outcome == DecisionOutcome.Allow && decision.ReviewAfter ? ActionReview.Open(record.Id, agent.Id, now) : null;
         record.ViolationSeverity = severities.Classify(decision, screened.Findings.Select(f => f.Kind));
         var found = screened.Findings.Take(FindingRecord.MaxPerDecision)
             .Select(f => FindingRecord.From(f, record.Id, record.AgentId, stage, now, masking)).ToList();
@@ -99,6 +101,8 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
                 throw new ContainedSinceDecidedException(record.AgentId);
             with?.Apply?.Invoke(db);
             db.GuardrailFindings.AddRange(found);
+            if (review is not null)
+                db.ActionReviews.Add(review);
             if (opened is null)
                 return;
             db.ApprovalRequests.Add(opened);

@@ -18,7 +18,7 @@ public static class DecisionWords
         ArgumentNullException.ThrowIfNull(effect);
         return effect.Kind switch
         {
-            PolicyEffectKind.Allow => "allow",
+            PolicyEffectKind.Allow => effect.ReviewAfter ? "allow, reviewed afterwards by the owner or an officer" : "allow",
             PolicyEffectKind.Deny => $"deny with “{effect.Message}”",
             PolicyEffectKind.Mask => "mask what it finds in the output before it is released",
             _ => $"require approval by {effect.Approvers} of the {Approvers(effect.EligibleRoles)}, within {effect.ExpiryMinutes} minutes",

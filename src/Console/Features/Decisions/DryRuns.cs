@@ -29,6 +29,7 @@ public sealed class DryRuns(
     UsageMeter usage,
     PublishedPolicy policy,
     ContainmentRegistry containment,
+    IToolCompensations compensations,
     Masking masking,
     AuditWriter audit,
     IDbContextFactory<WardenDbContext> contexts,
@@ -54,8 +55,9 @@ public sealed class DryRuns(
         var request = attempt.Request;
         // Read, never counted: what the limits would see if the request were made now.
         var seen = await usage.CurrentAsync(agentId, attempt.Now, cancellationToken);
+        var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
         var decision = DecisionEngine.Decide(new DecisionContext(
-            attempt.View, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now) { PreviewDeclared = attempt.PreviewDeclared });
+            attempt.View, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now) { PreviewDeclared = attempt.PreviewDeclared, Compensation = compensation });
 
         var reasons = decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))).ToList();
         var outcome = decision.Outcome switch

@@ -48,6 +48,7 @@ public sealed class DemoAgentSeeder(
             }
         }
         await DemoPreviews.SeedHookAsync(db, cancellationToken);
+        await DemoReviews.SeedAsync(db, cancellationToken);
         await audit.SaveWithAuditAsync(db, cancellationToken);
     }
 
@@ -60,6 +61,8 @@ public sealed class DemoAgentSeeder(
         var agent = profile.IsSuccess ? Agent.Register(demo.Id, profile.Value, owner, null, now) : profile.Error;
         if (agent.IsFailure)
             throw new StartupException($"Demo agent {demo.Id} cannot be registered: {agent.Error.Message}");
+        if (demo.AutonomyLevel > 0 && agent.Value.ChangeAutonomyLevel(demo.AutonomyLevel, now) is { IsFailure: true } level)
+            throw new StartupException($"Demo agent {demo.Id} cannot start at level {demo.AutonomyLevel}: {level.Error.Message}");
         db.Agents.Add(agent.Value);
         db.AgentChanges.Add(AgentRegistryService.ChangeRecord(agent.Value, null, "registered", "demo agent", null, now));
     }

@@ -3,7 +3,8 @@ using Warden.Features.Agents;
 
 namespace Warden.Features.Demo;
 
-public sealed record DemoAgent(AgentId Id, string OwnerEmail, AgentDraft Draft);
+/// <param name="AutonomyLevel">The level the agent is seeded at (its promotions are not part of the demo's history).</param>
+public sealed record DemoAgent(AgentId Id, string OwnerEmail, AgentDraft Draft, int AutonomyLevel = 0);
 
 /// <summary>The agents <c>--demo</c> registers: enough variety that every kind of decision shows up.</summary>
 public static class DemoAgents
@@ -65,5 +66,6 @@ public static class DemoAgents
             Scopes = ["git/warden/**"],
             RateLimitPerMinute = 60,
         }),
+        DemoReviews.Agent,
     ];
 }

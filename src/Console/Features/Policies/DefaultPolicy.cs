@@ -128,6 +128,27 @@ public static class DefaultPolicy
             request: { tool: repo.merge, operation: write, at: "2026-01-07T10:00:00Z" }
             agent: { autonomy_level: 3, risk: high }
             expect: allow
+          - name: a low-risk write at level 1 runs at once and is reviewed afterwards
+            request: { tool: tickets.update, operation: write, resource: helpdesk/tickets/1 }
+            agent: { autonomy_level: 1, risk: low }
+            expect: allow
+            rule: none
+            reason: review_after
+          - name: a medium-risk write at level 1 waits for an officer
+            request: { tool: orders.update, operation: write }
+            agent: { autonomy_level: 1, risk: medium }
+            expect: pending
+            reason: autonomy_requires_approval
+          - name: a write at level 2 goes alone only where the tool can roll it back
+            request: { tool: orders.update, operation: write }
+            agent: { autonomy_level: 2, risk: medium, compensable: true }
+            expect: allow
+            reason: allowed_by_autonomy
+          - name: a write at level 2 on a tool without a compensating action waits
+            request: { tool: orders.update, operation: write }
+            agent: { autonomy_level: 2, risk: low }
+            expect: pending
+            reason: autonomy_requires_approval
           - name: critical actions always need two approvers
             request: { tool: db.admin, operation: execute }
             agent: { autonomy_level: 3, risk: critical }

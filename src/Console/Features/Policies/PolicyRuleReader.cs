@@ -11,7 +11,7 @@ namespace Warden.Features.Policies;
 /// <summary>Compiles one rule of a policy document: its match, its condition and its effect, each value checked where it is written.</summary>
 internal static class PolicyRuleReader
 {
-    private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role", "review"];
     private static readonly string[] MatchFields =
         ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "destinations", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
@@ -73,6 +73,9 @@ internal static class PolicyRuleReader
         var approvers = Find(rule, "approvers");
         var expiry = Find(rule, "expiry_minutes");
         var role = Find(rule, "role");
+        var review = Find(rule, "review");
+        if (PolicyYamlNodes.Scalar(effectNode, "effect") != "allow")
+            OnlyFor(review, "allow");
         switch (PolicyYamlNodes.Scalar(effectNode, "effect"))
         {
             case "mask":
@@ -88,7 +91,7 @@ internal static class PolicyRuleReader
                 if (requires.Count > 0)
                     throw Fail(PolicyYamlErrors.InvalidValueCode, effectNode.Start,
                                $"rule '{id}' has 'require', so it applies to requests that lack it; its effect must be deny or require_approval.");
-                return PolicyEffect.Allow;
+                return review is null ? PolicyEffect.Allow : ReadReview(review);
             case "deny":
                 OnlyFor(approvers ?? expiry ?? role, "require_approval");
                 var text = message is null ? null : PolicyYamlNodes.Scalar(message, "message").Trim();
@@ -108,6 +111,14 @@ internal static class PolicyRuleReader
                            $"unknown effect '{PolicyYamlNodes.Scalar(effectNode, "effect")}'; expected allow, deny, require_approval or mask.");
         }
     }
+
+    /// <summary>The <c>review</c> of an allow rule: <c>after</c>, the action runs at once and a person reviews it afterwards.</summary>
+    private static PolicyEffect ReadReview(YamlNode node) => PolicyYamlNodes.Scalar(node, "review").Trim().ToLowerInvariant() switch
+    {
+        "after" => PolicyEffect.AllowWithReview,
+        "none" => PolicyEffect.Allow,
+        var other => throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"unknown review '{other}'; expected after (reviewed after the action ran) or none."),
+    };
 
     private static string Lacking(IReadOnlyList<PolicyRequirement> requires) => string.Join(" and ", requires.Select(r => r switch
     {

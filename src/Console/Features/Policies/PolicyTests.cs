@@ -25,7 +25,11 @@ public sealed record PolicyTestCase(
     DecisionOutcome Expect,
     string? ExpectRule,
     bool ExpectNoRule,
-    string? ExpectReason);
+    string? ExpectReason)
+{
+    /// <summary>The tested tool declares a compensating action (<c>agent: { compensable: true }</c>), which autonomy level 2 asks of writes that go alone.</summary>
+    public bool Compensable { get; init; }
+}
 
 public sealed record PolicyTestResult(PolicyTestCase Case, bool Passed, DecisionOutcome Outcome, string? Rule, string Reason, string? Failure);
 
@@ -37,7 +41,7 @@ internal static class PolicyTestReader
 
     private static readonly string[] CaseFields = ["name", "request", "agent", "expect", "rule", "reason"];
     private static readonly string[] RequestFields = ["tool", "operation", "resource", "amount", "records", "currency", "findings", "at"];
-    private static readonly string[] AgentFields = ["autonomy_level", "segment", "risk"];
+    private static readonly string[] AgentFields = ["autonomy_level", "segment", "risk", "compensable"];
 
     public static PolicyTestCase Read(YamlNode node)
     {
@@ -73,6 +77,7 @@ internal static class PolicyTestReader
         var level = 0;
         var segment = "default";
         var risk = RiskTier.Low;
+        var compensable = false;
         if (Find(test, "agent") is { } agentNode)
         {
             var agent = Mapping(agentNode, "'agent'");
@@ -84,6 +89,13 @@ internal static class PolicyTestReader
             if (Find(agent, "risk") is { } riskNode)
                 risk = ParseRisk(PolicyYamlNodes.Scalar(riskNode, "risk").Trim())
                     ?? throw Fail(PolicyYamlErrors.InvalidValueCode, riskNode.Start, "'risk' is low, medium, high or critical.");
+            if (Find(agent, "compensable") is { } compensableNode)
+                compensable = PolicyYamlNodes.Scalar(compensableNode, "compensable").Trim().ToLowerInvariant() switch
+                {
+                    "true" or "yes" => true,
+                    "false" or "no" => false,
+                    var other => throw Fail(PolicyYamlErrors.InvalidValueCode, compensableNode.Start, $"'compensable' is true or false, not '{other}'."),
+                };
         }
 
         var expectNode = Required(test, "expect", node);
@@ -97,7 +109,7 @@ internal static class PolicyTestReader
         var rule = Find(test, "rule") is { } ruleNode ? PolicyYamlNodes.Scalar(ruleNode, "rule").Trim() : null;
         var reason = Find(test, "reason") is { } reasonNode ? PolicyYamlNodes.Scalar(reasonNode, "reason").Trim() : null;
         return new PolicyTestCase(name, node.Start.Line, decisionRequest, level, segment, risk, findings, at, expect,
-                                  rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason);
+                                  rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason) { Compensable = compensable };
     }
 }
 
@@ -130,7 +142,10 @@ public static class PolicyTestRunner
             [Everything],
             int.MaxValue,
             new ImpactCaps());
-        var decision = DecisionEngine.Decide(new DecisionContext(agent, ContainmentView.None, UsageView.None, test.Request, test.Findings, policy, test.At));
+        var decision = DecisionEngine.Decide(new DecisionContext(agent, ContainmentView.None, UsageView.None, test.Request, test.Findings, policy, test.At)
+        {
+            Compensation = test.Compensable ? ToolCompensation.Declared : ToolCompensation.None,
+        });
         var reason = decision.PrimaryReason.Code;
         string? failure = null;
         if (decision.Outcome != test.Expect)

@@ -1,4 +1,5 @@
 using Warden.Domain.Tools;
+using Warden.Features.Decisions;
 using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Tools;
@@ -14,6 +15,7 @@ public static class ToolRegistration
             .ValidateOnStart();
         services.AddSingleton<ToolHooks>();
         services.AddStateView<ToolHooks>();
+        services.AddSingleton<IToolCompensations, ToolCompensations>();
         services.AddDecisionState<ToolHook>(h => h.Tool);
         services.AddHttpClient(ToolWebhooks.HttpClientName).ConfigurePrimaryHttpMessageHandler(ToolWebhookHandler.Create);
         services.AddSingleton<ToolWebhookSignature>();

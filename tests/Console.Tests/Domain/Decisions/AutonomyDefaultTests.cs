@@ -13,13 +13,14 @@ public sealed class AutonomyDefaultTests
     [InlineData(0, "erp.invoices", OperationKind.Delete, DecisionOutcome.Pending)]
     [InlineData(1, "crm.notes", OperationKind.Write, DecisionOutcome.Allow)]
     [InlineData(1, "erp.invoices", OperationKind.Write, DecisionOutcome.Pending)]
-    [InlineData(2, "erp.invoices", OperationKind.Delete, DecisionOutcome.Allow)]
+    [InlineData(2, "erp.invoices", OperationKind.Delete, DecisionOutcome.Pending)]
     [InlineData(2, "payments.send", OperationKind.Execute, DecisionOutcome.Pending)]
     [InlineData(3, "payments.send", OperationKind.Execute, DecisionOutcome.Allow)]
     [InlineData(3, "erp.invoices", OperationKind.Read, DecisionOutcome.Allow)]
     public void Decide_AtEachLevel_FollowsItsDefault(int level, string tool, OperationKind operation, DecisionOutcome expected)
     {
         var resource = tool switch { "crm.notes" => "crm/a", "erp.invoices" => "erp/invoices/1", _ => "payments/p1" };
+        // What a tool declares about undoing its actions is unknown here: level 2 holds such writes (AutonomyLevelTests covers the rest).
         var context = Default.WithAgent(a => a with { AutonomyLevel = level }).WithRequest(tool, operation, resource).Build();
 
         var decision = DecisionEngine.Decide(context);

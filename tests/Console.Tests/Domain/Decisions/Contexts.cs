@@ -36,6 +36,7 @@ internal sealed record ContextBuilder
     public IReadOnlyList<GuardrailFinding> Findings { get; init; } = [];
     public Policy Policy { get; init; } = new("test-1", []);
     public DateTimeOffset Now { get; init; } = Noon;
+    public ToolCompensation Compensation { get; init; } = ToolCompensation.Unknown;
 
     public static ContextBuilder Default => new();
 
@@ -46,7 +47,9 @@ internal sealed record ContextBuilder
 
     public ContextBuilder WithRules(params PolicyRule[] rules) => this with { Policy = new Policy("test-1", rules) };
 
-    public DecisionContext Build() => new(Agent, Containment, Usage, Request, Findings, Policy, Now);
+    public ContextBuilder WithCompensation(ToolCompensation compensation) => this with { Compensation = compensation };
+
+    public DecisionContext Build() => new(Agent, Containment, Usage, Request, Findings, Policy, Now) { Compensation = Compensation };
 }
 
 internal static class Rules
@@ -59,6 +62,9 @@ internal static class Rules
 
     public static PolicyRule Allow(string id, PolicyMatch? match = null) =>
         new(id, $"{id} description", match ?? PolicyMatch.Any, PolicyEffect.Allow);
+
+    public static PolicyRule AllowReviewedAfter(string id, PolicyMatch? match = null) =>
+        new(id, $"{id} description", match ?? PolicyMatch.Any, PolicyEffect.AllowWithReview);
 
     public static ContainmentView Containing(AgentId? agent = null, UserId? owner = null, string? segment = null, bool everything = false) => new(
         everything,

@@ -50,9 +50,10 @@ public sealed class PromotionFlowTests(WardenAppFactory app) : IClassFixture<War
         });
 
     [Fact]
-    public async Task Promotion_ApprovedToLevelTwo_LetsTheAgentsNextMediumRiskRequestThroughWithoutApproval()
+    public async Task Promotion_ApprovedToLevelTwo_LetsTheAgentsNextMediumRiskRequestOfARollbackableToolThroughWithoutApproval()
     {
         var agent = await RegisterAsync(app);
+        await ActionReviewScenario.DeclareCompensationAsync(app, "crm.update");
         await PromoteAsync(agent.Id);
         (await OutcomeAsync(agent, MediumWrite())).ShouldBe("pending");
 
@@ -136,6 +137,7 @@ public sealed class PromotionFlowTests(WardenAppFactory app) : IClassFixture<War
     public async Task CriticalViolation_DemotesTheAgentToZeroForItsVeryNextRequest()
     {
         var agent = await RegisterAsync(app);
+        await ActionReviewScenario.DeclareCompensationAsync(app, "crm.update");
         await PromoteAsync(agent.Id);
         await PromoteAsync(agent.Id);
         (await OutcomeAsync(agent, MediumWrite())).ShouldBe("allow");

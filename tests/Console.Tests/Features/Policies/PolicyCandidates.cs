@@ -55,7 +55,7 @@ internal static class PolicyCandidates
     {
         var saved = await app.AsUserAsync<PolicyService, Result<PolicyVersionView>>(DemoAccounts.Officer, s => s.SaveAsync(yaml, "test version"));
         saved.IsSuccess.ShouldBeTrue(saved.IsFailure ? saved.Error.ToString() : null);
-        saved.Value.Publishable.ShouldBeTrue($"version {saved.Value.Id} has problems or failing tests");
+        saved.Value.Publishable.ShouldBeTrue($"version {saved.Value.Id} has problems or failing tests: {saved.Value}");
         return saved.Value.Id;
     }
 

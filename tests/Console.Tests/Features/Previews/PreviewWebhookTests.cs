@@ -136,6 +136,8 @@ public sealed class PreviewWebhookTests(PreviewWebhookAppFactory app) : IClassFi
     {
         await using var tool = await FakeTool.StartAsync();
         await HookAsync(Void, tool.At("/fail"));
+        // A policy may name only tools some agent declares: the agent exists before the rule does.
+        await RegisterAsync(app, Draft());
         await PolicyCandidates.PublishAsync(app, PolicyCandidates.Prepended("previews-1", """
               - id: voids-need-a-preview
                 match: { tools: [ledger.void] }

@@ -10,7 +10,7 @@ namespace Warden.Features.Decisions.Stages;
 /// usage lock, against the containment set and the policy in force as they are at this moment (read
 /// after screening, as late as possible).
 /// </summary>
-public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment) : IDecisionStage
+public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment, IToolCompensations compensations) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -23,10 +23,15 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
         var request = attempt.Request;
         var now = attempt.Now;
         attempt.Policy = current;
+        var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
         attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
         {
             attempt.Usage = seen;
-            return DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now) { PreviewDeclared = attempt.PreviewDeclared });
+            return DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now)
+            {
+                PreviewDeclared = attempt.PreviewDeclared,
+                Compensation = compensation,
+            });
         }, cancellationToken);
         var agent = attempt.Agent;
         if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained

@@ -12,6 +12,25 @@ namespace Warden.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ActionReviews",
+                columns: table => new
+                {
+                    DecisionId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    OpenedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    ReviewedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionReviews", x => x.DecisionId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentBaselines",
                 columns: table => new
                 {
@@ -1076,6 +1095,16 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ActionReviews_AgentId_State",
+                table: "ActionReviews",
+                columns: new[] { "AgentId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionReviews_State_OpenedAt",
+                table: "ActionReviews",
+                columns: new[] { "State", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AgentChangeRequests_AgentId",
                 table: "AgentChangeRequests",
                 column: "AgentId",
@@ -1478,6 +1507,9 @@ namespace Warden.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ActionReviews");
+
             migrationBuilder.DropTable(
                 name: "AgentBaselines");
 

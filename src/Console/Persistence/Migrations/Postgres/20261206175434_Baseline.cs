@@ -13,6 +13,25 @@ namespace Warden.Persistence.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ActionReviews",
+                columns: table => new
+                {
+                    DecisionId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    ReviewedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActionReviews", x => x.DecisionId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AgentBaselines",
                 columns: table => new
                 {
@@ -1077,6 +1096,16 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ActionReviews_AgentId_State",
+                table: "ActionReviews",
+                columns: new[] { "AgentId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActionReviews_State_OpenedAt",
+                table: "ActionReviews",
+                columns: new[] { "State", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AgentChangeRequests_AgentId",
                 table: "AgentChangeRequests",
                 column: "AgentId",
@@ -1479,6 +1508,9 @@ namespace Warden.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ActionReviews");
+
             migrationBuilder.DropTable(
                 name: "AgentBaselines");
 
