@@ -163,8 +163,8 @@ public sealed class ApprovalTriageJourneyTests(ConsoleFixture console)
             " const badge = document.querySelector(\"[data-testid='approvals-badge']\")?.innerText.trim();" +
             " const tab = document.querySelector('.mud-tab')?.innerText ?? '';" +
             " return header.startsWith(rows + ' waiting') && badge === String(rows) && tab.includes(String(rows)); }");
-        var count = await page.GetByTestId("queue-row").CountAsync();
-        (await page.GetByTestId("approvals-badge").InnerTextAsync()).Trim().ShouldBe(count.ToString(CultureInfo.InvariantCulture));
+        // The check above reads the four counts in one pass of the page: the demo agents keep sending
+        // requests, so counts read one after the other here could straddle a new arrival.
     }
 
     private async Task<string> HoldAsync(string agent, object body)
@@ -172,7 +172,17 @@ public sealed class ApprovalTriageJourneyTests(ConsoleFixture console)
         using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };
         var token = await DemoAgentApi.TokenAsync(http, agent);
         var answer = await DemoAgentApi.DecideAsync(http, token, body);
+        // The demo agents act on their own in this server and share the agent's rate limit with the test.
+        for (var attempt = 0; attempt < 3 && RateLimited(answer); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            answer = await DemoAgentApi.DecideAsync(http, token, body);
+        }
         answer.GetProperty("outcome").GetString().ShouldBe("pending", answer.ToString());
         return answer.GetProperty("approval").GetProperty("id").GetString()!;
     }
+
+    private static bool RateLimited(System.Text.Json.JsonElement answer) =>
+        answer.TryGetProperty("reasons", out var reasons)
+        && reasons.EnumerateArray().Any(r => r.GetProperty("code").GetString() == "rate_limited");
 }

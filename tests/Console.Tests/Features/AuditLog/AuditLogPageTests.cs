@@ -27,6 +27,7 @@ public sealed class AuditLogPageTests : BunitContext, IClassFixture<WardenAppFac
         Services.AddMudServices();
         Services.AddScoped(_ => _appScope.ServiceProvider.GetRequiredService<AuditLogService>());
         Services.AddScoped(_ => _appScope.ServiceProvider.GetRequiredService<AuditVerificationService>());
+        Services.AddScoped(_ => _appScope.ServiceProvider.GetRequiredService<Warden.Features.AuditLog.Stream.AuditStreamStatus>());
         Services.AddSingleton(app.Services.GetRequiredService<AuditDecisionDialog>());
         _authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
