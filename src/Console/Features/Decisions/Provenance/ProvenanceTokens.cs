@@ -13,7 +13,7 @@ namespace Warden.Features.Decisions.Provenance;
 /// grant key and verified with the same key set (<c>GET /api/v1/grants/keys</c>). It has no expiry: a
 /// recipient may check an output long after it was released, with a retired key if need be.
 /// </summary>
-public sealed class ProvenanceTokens(GrantKeys keys, GrantIssuer issuer) : IProvenanceSigner
+public sealed class ProvenanceTokens(GrantKeys keys, GrantIssuer issuer, SignedDocuments documents) : IProvenanceSigner
 {
     public const string Type = "warden-provenance+jwt";
     public const string Audience = "warden-recipients";
@@ -24,8 +24,6 @@ public sealed class ProvenanceTokens(GrantKeys keys, GrantIssuer issuer) : IProv
     public string Sign(ReleaseClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        var key = keys.Signing;
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = key.Algorithm, ["kid"] = key.Id, ["typ"] = Type });
         var payload = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(payload))
         {
@@ -49,10 +47,7 @@ public sealed class ProvenanceTokens(GrantKeys keys, GrantIssuer issuer) : IProv
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        var signingInput = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload.WrittenSpan));
-        Span<byte> signature = stackalloc byte[key.SignatureLength];
-        var written = key.Sign(signingInput, signature);
-        return Encoding.ASCII.GetString(signingInput) + "." + Base64Url.EncodeToString(signature[..written]);
+        return documents.Sign(Type, payload.WrittenSpan);
     }
 
     /// <summary>The claims of a provenance token signed with one of Warden's keys, or why it is refused (a code and a sentence).</summary>
