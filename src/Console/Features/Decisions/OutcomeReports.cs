@@ -20,7 +20,7 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class OutcomeReports(
     IDbContextFactory<WardenDbContext> contexts, GrantTokens grants, DecisionJournal journal, AgentTokenGate gate, LiveAgents agents,
-    SeverityTable severities, EventPublisher events, TimeProvider clock)
+    SeverityTable severities, EventPublisher events, Warden.Features.Guardrails.Masking masking, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -141,14 +141,15 @@ public sealed class OutcomeReports(
         return (record, status, now);
     }
 
-    private static void Fill(DecisionRecord record, string status, OutcomeReportBody body, DateTimeOffset now)
+    /// <summary>The outcome goes into the record; the agent's free-text detail is stored masked, like the request it answers.</summary>
+    private void Fill(DecisionRecord record, string status, OutcomeReportBody body, DateTimeOffset now)
     {
         record.GrantUsedAt = now;
         record.State = DecisionState.Completed;
         record.OutcomeStatus = status;
         record.OutcomeRecords = body.Records;
         record.OutcomeAmount = body.Amount;
-        record.OutcomeDetail = body.Detail?.Trim();
+        record.OutcomeDetail = body.Detail is null ? null : masking.Text(body.Detail.Trim());
         record.OutcomeAt = now;
     }
 }

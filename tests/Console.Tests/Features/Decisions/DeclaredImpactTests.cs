@@ -108,6 +108,31 @@ public sealed class DeclaredImpactTests(WardenAppFactory app) : IClassFixture<Wa
     }
 
     [Fact]
+    public async Task AnOutcomesDetail_IsStoredAndAuditedMasked()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        var allowed = await JsonOf(await DecideAsync(client, Body()));
+        var id = allowed.GetProperty("id").GetString()!;
+
+        using var reported = await client.PostAsJsonAsync($"/api/v1/decisions/{id}/outcome",
+            new { grant = allowed.GetProperty("grant").GetProperty("token").GetString(), status = "failed", detail = "bounced: olivia@example.com, card 4111 1111 1111 1111" },
+            AgentApiClient.Json, TestContext.Current.CancellationToken);
+
+        reported.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var db = Contexts().CreateDbContext();
+        var record = await db.Decisions.AsNoTracking().SingleAsync(d => d.Id == id, TestContext.Current.CancellationToken);
+        record.OutcomeDetail.ShouldNotBeNull();
+        record.OutcomeDetail.ShouldStartWith("bounced: [email:");
+        record.OutcomeDetail.ShouldNotContain("olivia@example.com");
+        record.OutcomeDetail.ShouldNotContain("4111");
+        var outcomeEvent = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Kind == "decision.outcome_reported" && e.Subject == agent.Id).SingleAsync(TestContext.Current.CancellationToken);
+        outcomeEvent.Data.ShouldNotContain("olivia@example.com");
+        JsonDocument.Parse(outcomeEvent.Data).RootElement.GetProperty("detail").GetString().ShouldBe(record.OutcomeDetail);
+    }
+
+    [Fact]
     public async Task AnHonestOutcome_IsNoViolation()
     {
         var agent = await RegisterAsync(app, Capped());
