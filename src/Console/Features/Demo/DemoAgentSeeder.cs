@@ -47,9 +47,8 @@ public sealed class DemoAgentSeeder(
                     db.Set<AgentCredential>().Add(new AgentCredential { AgentId = demo.Id.Value, SecretIssuedAt = now });
             }
         }
-        await DemoPreviews.SeedHookAsync(db, cancellationToken);
-        await DemoReviews.SeedAsync(db, cancellationToken);
-        await audit.SaveWithAuditAsync(db, cancellationToken);
+        AuditEntry?[] hooks = [await DemoPreviews.SeedHookAsync(db, cancellationToken), await DemoReviews.SeedAsync(db, cancellationToken)];
+        await audit.AppendAsync(db, [.. AgentChangeAudit.PendingIn(db), .. hooks.OfType<AuditEntry>()], cancellationToken);
     }
 
     private static async Task RegisterAsync(WardenDbContext db, DemoAgent demo, DateTimeOffset now, CancellationToken cancellationToken)

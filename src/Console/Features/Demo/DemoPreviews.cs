@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Tools;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
 namespace Warden.Features.Demo;
@@ -19,12 +20,14 @@ public static class DemoPreviews
     /// <summary>The demo payment tool's hook: the agent sends a preview with each payment.</summary>
     public static ToolHook Hook() => new(Tool, PreviewSource.Agent, null, null, null);
 
-    /// <summary>Declares the <see cref="Hook"/> once, unless an officer already declared the tool's hook.</summary>
-    public static async Task SeedHookAsync(WardenDbContext db, CancellationToken cancellationToken)
+    /// <summary>Declares the <see cref="Hook"/> once, unless an officer already declared the tool's hook; the event to audit it by, or null.</summary>
+    public static async Task<AuditEntry?> SeedHookAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (!await db.ToolHooks.AnyAsync(h => h.Tool == Tool, cancellationToken))
-            db.ToolHooks.Add(Hook());
+        if (await db.ToolHooks.AnyAsync(h => h.Tool == Tool, cancellationToken))
+            return null;
+        db.ToolHooks.Add(Hook());
+        return DemoHooks.Saved(Hook());
     }
 
     /// <summary>The preview sent with a demo request, or null for tools without one.</summary>

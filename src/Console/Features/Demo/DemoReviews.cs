@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
 using Warden.Domain.Tools;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Persistence;
 
 namespace Warden.Features.Demo;
@@ -49,10 +50,12 @@ public static class DemoReviews
     public static readonly ToolHook EscalationHook =
         new("tickets.escalate", PreviewSource.None, null, new Uri("https://helpdesk.demo.invalid/escalations/undo"), null);
 
-    /// <summary>Declares the escalation's compensating action once, in the demo seeder's transaction.</summary>
-    public static async Task SeedAsync(WardenDbContext db, CancellationToken cancellationToken)
+    /// <summary>Declares the escalation's compensating action once, in the demo seeder's transaction; the event to audit it by, or null.</summary>
+    public static async Task<AuditEntry?> SeedAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
-        if (!await db.ToolHooks.AnyAsync(h => h.Tool == EscalationHook.Tool, cancellationToken))
-            db.ToolHooks.Add(EscalationHook);
+        if (await db.ToolHooks.AnyAsync(h => h.Tool == EscalationHook.Tool, cancellationToken))
+            return null;
+        db.ToolHooks.Add(EscalationHook);
+        return DemoHooks.Saved(EscalationHook);
     }
 }

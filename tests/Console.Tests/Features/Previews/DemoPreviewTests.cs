@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain.Tools;
 using Warden.Features.Decisions.Previews;
 using Warden.Features.Demo;
 using Warden.Features.Tools;
+using Warden.Persistence;
 using Warden.Tests.Support;
 using static Warden.Tests.Features.Decisions.AgentApiClient;
 
@@ -22,6 +24,16 @@ public sealed class DemoPreviewTests(WardenAppFactory app) : IClassFixture<Warde
 
         hook.ShouldNotBeNull();
         hook.Preview.ShouldBe(PreviewSource.Agent);
+    }
+
+    [Fact]
+    public async Task TheHooksTheDemoSeeds_AreAuditedOnce_AsAnOfficersDeclarationWouldBe()
+    {
+        await using var db = app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContext();
+        var saved = await db.AuditEvents.AsNoTracking().Where(e => e.Kind == "tool.hook_saved").Select(e => e.Subject).ToListAsync(TestContext.Current.CancellationToken);
+
+        saved.Count(s => s == "tool:" + DemoPreviews.Tool).ShouldBe(1);
+        saved.Count(s => s == "tool:" + DemoReviews.EscalationHook.Tool).ShouldBe(1);
     }
 
     [Fact]
