@@ -66,6 +66,7 @@ internal static class Harness
         var random = new Random(seed);
         var revoke = new List<double>();
         var clientSeen = new List<double>();
+        var tripCall = new List<double>();
         long afterTrip = 0, allowedAfterTrip = 0, total = 0;
         var containmentIds = new List<string>();
         var run = Stopwatch.StartNew();
@@ -74,8 +75,10 @@ internal static class Harness
             using var stop = new CancellationTokenSource();
             var loops = Enumerable.Range(0, senders).Select(_ => SendUntilAsync(host.BaseAddress, token, stop.Token)).ToList();
             await Task.Delay(random.Next(2, 15));
+            var calling = Stopwatch.GetTimestamp();
             var result = await host.AsUserAsync<ContainmentService, Result<TripResult>>(officer, s => s.TripAsync(ContainmentScope.Agent, id, "containment benchmark"));
             var returned = Stopwatch.GetTimestamp();
+            tripCall.Add(Stopwatch.GetElapsedTime(calling, returned).TotalMilliseconds);
             if (result.IsFailure)
                 throw new InvalidOperationException(result.Error.Message);
             containmentIds.Add(result.Value.ContainmentId);
@@ -112,6 +115,7 @@ internal static class Harness
         Row("trip committed → tokens refused, clients disabled (server)", revoke);
         Row("trip committed → first refused request (server)", serverRefusal);
         Row("trip returned → first refusal seen by the agent (client)", clientSeen);
+        Row("trip call, from the officer's call to its return (access check, commit, what follows)", tripCall);
         Console.WriteLine($"Load average (1, 5, 15 min) at end: {MachineInfo.LoadAverage()}");
         return allowedAfterTrip == 0 ? 0 : 1;
     }

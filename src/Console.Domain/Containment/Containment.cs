@@ -58,6 +58,10 @@ public sealed class Containment
     public DateTimeOffset? CommittedAt { get; private set; }
     public DateTimeOffset? CredentialsRevokedAt { get; private set; }
     public DateTimeOffset? FirstRefusedAt { get; private set; }
+    public DateTimeOffset? LastRefusedAt { get; private set; }
+
+    /// <summary>Requests refused while it was in force (as far as the instances counted them).</summary>
+    public long RefusalCount { get; private set; }
     public DateTimeOffset? ReleasedAt { get; private set; }
     public string? ReleaseReason { get; private set; }
     public IReadOnlyList<ReleaseApproval> ReleaseApprovals => _releaseApprovals;
@@ -156,10 +160,16 @@ public sealed class Containment
 
     public void CredentialsRevoked(DateTimeOffset at) => CredentialsRevokedAt ??= at;
 
-    public void Refused(DateTimeOffset at)
+    public void Refused(DateTimeOffset at) => Refused(new RefusalTally(at, at, 1));
+
+    /// <summary>Adds the refusals one instance counted since its last flush.</summary>
+    public void Refused(RefusalTally tally)
     {
-        if (FirstRefusedAt is null || at < FirstRefusedAt)
-            FirstRefusedAt = at;
+        if (FirstRefusedAt is null || tally.First < FirstRefusedAt)
+            FirstRefusedAt = tally.First;
+        if (LastRefusedAt is null || tally.Last > LastRefusedAt)
+            LastRefusedAt = tally.Last;
+        RefusalCount += tally.Count;
     }
 
     /// <summary>
@@ -184,4 +194,10 @@ public sealed class Containment
         ReleaseReason = text;
         return true;
     }
+}
+
+/// <summary>Refusals counted for one containment: the earliest, the latest and how many.</summary>
+public readonly record struct RefusalTally(DateTimeOffset First, DateTimeOffset Last, long Count)
+{
+    public RefusalTally With(DateTimeOffset at) => new(at < First ? at : First, at > Last ? at : Last, Count + 1);
 }

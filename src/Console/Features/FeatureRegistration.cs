@@ -14,6 +14,7 @@ using Warden.Features.Decisions.Grants;
 using Warden.Features.Decisions.Provenance;
 using Warden.Features.Demo;
 using Warden.Features.Guardrails;
+using Warden.Features.Incidents;
 using Warden.Features.Evidence;
 using Warden.Features.Gateway;
 using Warden.Features.Policies;
@@ -72,6 +73,7 @@ public static class FeatureRegistration
         services.AddGateway(configuration);
         services.AddToolHooks(configuration);
         services.AddRollback();
+        services.AddIncidents(configuration);
         services.AddSingleton<Warden.Features.Decisions.Previews.IToolPreviews, ToolPreviews>();
         return services;
     }

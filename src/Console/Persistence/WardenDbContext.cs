@@ -85,6 +85,12 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     /// <summary>Rollbacks of actions that ran, one per decision, through the tool's compensating action.</summary>
     public DbSet<Warden.Domain.Rollback.RollbackRequest> Rollbacks => Set<Warden.Domain.Rollback.RollbackRequest>();
 
+    /// <summary>Incidents opened by trips, one per containment, with their runbook, notes and review.</summary>
+    public DbSet<Warden.Domain.Incidents.Incident> Incidents => Set<Warden.Domain.Incidents.Incident>();
+
+    /// <summary>Tabletop exercises: drills on paper over one runbook.</summary>
+    public DbSet<Warden.Domain.Incidents.TabletopExercise> TabletopExercises => Set<Warden.Domain.Incidents.TabletopExercise>();
+
     /// <summary>Identity's schema (version 3 has passkeys); the app and the design-time factories both use it.</summary>
     public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 

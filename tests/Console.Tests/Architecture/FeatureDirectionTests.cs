@@ -23,7 +23,8 @@ public sealed class FeatureDirectionTests
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
         /* 10 */ ["Evidence"],
-        /* 11 */ ["Dashboard", "Administration", "Demo", "Setup"],
+        /* 11 */ ["Incidents"],
+        /* 12 */ ["Dashboard", "Administration", "Demo", "Setup"],
     ]);
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

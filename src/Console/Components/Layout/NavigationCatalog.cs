@@ -24,6 +24,7 @@ public static class NavigationCatalog
         new("Approvals", "/approvals", Icons.Material.Filled.FactCheck, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Reviews", "/reviews", Icons.Material.Filled.RateReview, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Containment", "/containment", Icons.Material.Filled.DoNotDisturbOn, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
+        new("Incidents", "/incidents", Icons.Material.Filled.ReportProblem, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Guardrails", "/guardrails", Icons.Material.Filled.Shield, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),

@@ -75,7 +75,7 @@ public sealed class ContainmentEngine(
         }
     }
 
-    /// <summary>Writes the first refusals noted since the last flush onto their containments.</summary>
+    /// <summary>Writes the refusals noted since the last flush (first, last, count) onto their containments.</summary>
     public async Task FlushRefusalsAsync(CancellationToken cancellationToken)
     {
         var refusals = registry.TakeRefusals();

@@ -17,7 +17,7 @@ public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> conte
 {
     private readonly Lock _write = new();
     private readonly ConcurrentDictionary<string, string> _containedBy = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _firstRefusals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RefusalTally> _refusals = new(StringComparer.Ordinal);
     private volatile ContainmentSet _current = ContainmentSet.Empty;
 
     public ContainmentSet Current => _current;
@@ -212,16 +212,16 @@ public sealed class ContainmentRegistry(IDbContextFactory<WardenDbContext> conte
     }
 
     public void NoteRefusalOf(string containmentId, DateTimeOffset at) =>
-        _firstRefusals.AddOrUpdate(containmentId, at, (_, earlier) => earlier <= at ? earlier : at);
+        _refusals.AddOrUpdate(containmentId, static (_, at) => new RefusalTally(at, at, 1), static (_, tally, at) => tally.With(at), at);
 
-    /// <summary>Takes the refusals noted since the last call, for persisting.</summary>
-    public IReadOnlyList<KeyValuePair<string, DateTimeOffset>> TakeRefusals()
+    /// <summary>Takes the refusals noted since the last call (first, last and count per trip), for persisting.</summary>
+    public IReadOnlyList<KeyValuePair<string, RefusalTally>> TakeRefusals()
     {
-        var taken = new List<KeyValuePair<string, DateTimeOffset>>();
-        foreach (var key in _firstRefusals.Keys)
+        var taken = new List<KeyValuePair<string, RefusalTally>>();
+        foreach (var key in _refusals.Keys)
         {
-            if (_firstRefusals.TryRemove(key, out var at))
-                taken.Add(new(key, at));
+            if (_refusals.TryRemove(key, out var tally))
+                taken.Add(new(key, tally));
         }
         return taken;
     }

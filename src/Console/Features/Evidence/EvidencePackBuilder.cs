@@ -29,7 +29,8 @@ public sealed class EvidencePackBuilder(
     PublishedPolicy policy,
     IOptions<EvidenceOptions> options,
     IOptions<DirectoryOptions> directory,
-    Warden.Features.Guardrails.Masking masking)
+    Warden.Features.Guardrails.Masking masking,
+    IEnumerable<IEvidenceSection> moreSections)
 {
     public async Task<EvidenceBuildResult> BuildAsync(EvidencePackSpec spec, string folder, IProgress<int>? progress, CancellationToken cancellationToken)
     {
@@ -155,6 +156,8 @@ public sealed class EvidencePackBuilder(
         var violations = await sections.ViolationsAsync(cancellationToken);
         await sections.MetricsAsync(decisions, denied, violations, latencies, toContain, cancellationToken);
         sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);
+        foreach (var section in moreSections.OrderBy(s => s.Order))
+            await section.WriteAsync(doc, new EvidenceSectionScope(spec.PeriodStart, spec.PeriodEnd, scope.AgentIds), cancellationToken);
         sections.AppendixVolumes(chain.EventsInScope, export, volumes);
 
         var embedded = Manifest(spec, scope, chain, completeness, key, [export, .. volumes]);

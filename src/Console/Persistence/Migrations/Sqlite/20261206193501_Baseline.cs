@@ -334,6 +334,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                     CommittedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CredentialsRevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FirstRefusedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastRefusedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RefusalCount = table.Column<long>(type: "INTEGER", nullable: false),
                     ReleasedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ReleaseReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
@@ -528,6 +530,43 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Incidents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ContainmentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    RunbookKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    TargetLabel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    AgentOwnerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    TrippedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TrippedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OpenedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DetectedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DetectionKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    DetectionReference = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    DetectionSummary = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    OwnerName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    WhatHappened = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RootCause = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Actions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ReviewedById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Incidents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Notifications",
                 columns: table => new
                 {
@@ -711,6 +750,28 @@ namespace Warden.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_StoredKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TabletopExercises",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RunbookKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ScheduledFor = table.Column<long>(type: "INTEGER", nullable: false),
+                    ScheduledById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ScheduledByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Participants = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Findings = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CompletedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TabletopExercises", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -972,6 +1033,54 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "IncidentNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    ById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    ByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    IncidentId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentNotes_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentSteps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    DoneById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    DoneByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IncidentId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentSteps_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -1059,6 +1168,30 @@ namespace Warden.Persistence.Migrations.Sqlite
                         principalTable: "PolicyVersions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TabletopSteps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    DoneById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    DoneByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExerciseId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TabletopSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TabletopSteps_TabletopExercises_ExerciseId",
+                        column: x => x.ExerciseId,
+                        principalTable: "TabletopExercises",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1391,6 +1524,32 @@ namespace Warden.Persistence.Migrations.Sqlite
                 column: "StartedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_IncidentNotes_IncidentId",
+                table: "IncidentNotes",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_AgentOwnerId_OpenedAt",
+                table: "Incidents",
+                columns: new[] { "AgentOwnerId", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_ContainmentId",
+                table: "Incidents",
+                column: "ContainmentId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_State_OpenedAt",
+                table: "Incidents",
+                columns: new[] { "State", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentSteps_IncidentId",
+                table: "IncidentSteps",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Notifications_DeliveredAt_AbandonedAt_NextAttemptAt",
                 table: "Notifications",
                 columns: new[] { "DeliveredAt", "AbandonedAt", "NextAttemptAt" });
@@ -1487,6 +1646,16 @@ namespace Warden.Persistence.Migrations.Sqlite
                 column: "Name",
                 unique: true,
                 filter: "\"RetiredAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TabletopExercises_ScheduledFor",
+                table: "TabletopExercises",
+                column: "ScheduledFor");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TabletopSteps_ExerciseId",
+                table: "TabletopSteps",
+                column: "ExerciseId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_TokenIssuances_AgentId_IssuedAt",
@@ -1589,6 +1758,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "HousekeepingRuns");
 
             migrationBuilder.DropTable(
+                name: "IncidentNotes");
+
+            migrationBuilder.DropTable(
+                name: "IncidentSteps");
+
+            migrationBuilder.DropTable(
                 name: "Notifications");
 
             migrationBuilder.DropTable(
@@ -1619,6 +1794,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "StoredKeys");
 
             migrationBuilder.DropTable(
+                name: "TabletopSteps");
+
+            migrationBuilder.DropTable(
                 name: "TokenIssuances");
 
             migrationBuilder.DropTable(
@@ -1646,10 +1824,16 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "EvidencePacks");
 
             migrationBuilder.DropTable(
+                name: "Incidents");
+
+            migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");
 
             migrationBuilder.DropTable(
                 name: "PolicyVersions");
+
+            migrationBuilder.DropTable(
+                name: "TabletopExercises");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictApplications");

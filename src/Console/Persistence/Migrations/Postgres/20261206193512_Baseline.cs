@@ -335,6 +335,8 @@ namespace Warden.Persistence.Migrations.Postgres
                     CommittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CredentialsRevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FirstRefusedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastRefusedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RefusalCount = table.Column<long>(type: "bigint", nullable: false),
                     ReleasedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ReleaseReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
@@ -529,6 +531,43 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Incidents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ContainmentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Type = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    RunbookKey = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Target = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    TargetLabel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    AgentOwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    TrippedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TrippedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DetectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DetectionKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    DetectionReference = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    DetectionSummary = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    OwnerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    WhatHappened = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RootCause = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Actions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    ReviewedById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Incidents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Notifications",
                 columns: table => new
                 {
@@ -712,6 +751,28 @@ namespace Warden.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_StoredKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TabletopExercises",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RunbookKey = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ScheduledFor = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ScheduledById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    ScheduledByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Participants = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Findings = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CompletedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TabletopExercises", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -973,6 +1034,54 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "IncidentNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    ById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    ByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    IncidentId = table.Column<string>(type: "character varying(40)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentNotes_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentSteps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    DoneById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    DoneByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IncidentId = table.Column<string>(type: "character varying(40)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentSteps_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -1060,6 +1169,30 @@ namespace Warden.Persistence.Migrations.Postgres
                         principalTable: "PolicyVersions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TabletopSteps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Index = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    DoneById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    DoneByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExerciseId = table.Column<string>(type: "character varying(40)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TabletopSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TabletopSteps_TabletopExercises_ExerciseId",
+                        column: x => x.ExerciseId,
+                        principalTable: "TabletopExercises",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -1392,6 +1525,32 @@ namespace Warden.Persistence.Migrations.Postgres
                 column: "StartedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_IncidentNotes_IncidentId",
+                table: "IncidentNotes",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_AgentOwnerId_OpenedAt",
+                table: "Incidents",
+                columns: new[] { "AgentOwnerId", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_ContainmentId",
+                table: "Incidents",
+                column: "ContainmentId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_State_OpenedAt",
+                table: "Incidents",
+                columns: new[] { "State", "OpenedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentSteps_IncidentId",
+                table: "IncidentSteps",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Notifications_DeliveredAt_AbandonedAt_NextAttemptAt",
                 table: "Notifications",
                 columns: new[] { "DeliveredAt", "AbandonedAt", "NextAttemptAt" });
@@ -1488,6 +1647,16 @@ namespace Warden.Persistence.Migrations.Postgres
                 column: "Name",
                 unique: true,
                 filter: "\"RetiredAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TabletopExercises_ScheduledFor",
+                table: "TabletopExercises",
+                column: "ScheduledFor");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TabletopSteps_ExerciseId",
+                table: "TabletopSteps",
+                column: "ExerciseId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_TokenIssuances_AgentId_IssuedAt",
@@ -1590,6 +1759,12 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "HousekeepingRuns");
 
             migrationBuilder.DropTable(
+                name: "IncidentNotes");
+
+            migrationBuilder.DropTable(
+                name: "IncidentSteps");
+
+            migrationBuilder.DropTable(
                 name: "Notifications");
 
             migrationBuilder.DropTable(
@@ -1620,6 +1795,9 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "StoredKeys");
 
             migrationBuilder.DropTable(
+                name: "TabletopSteps");
+
+            migrationBuilder.DropTable(
                 name: "TokenIssuances");
 
             migrationBuilder.DropTable(
@@ -1647,10 +1825,16 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "EvidencePacks");
 
             migrationBuilder.DropTable(
+                name: "Incidents");
+
+            migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");
 
             migrationBuilder.DropTable(
                 name: "PolicyVersions");
+
+            migrationBuilder.DropTable(
+                name: "TabletopExercises");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictApplications");
