@@ -8,13 +8,14 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 CONFIGURATION=Release
 RESULTS="$PWD/TestResults"
 PROJECT_TIMEOUT="${WARDEN_TEST_TIMEOUT_SECONDS:-900}"
-SYSTEM_PACKAGES=(chromium fonts-dejavu-core poppler-utils postgresql-15)
+SYSTEM_PACKAGES=(chromium fonts-dejavu-core poppler-utils postgresql-15 python3-aiosmtpd)
 POSTGRES_BIN="${WARDEN_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 
 ensure_system_packages() {
     local missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-    for package in fonts-dejavu-core poppler-utils; do
+    # python3-aiosmtpd: the alert tests deliver e-mail to a real SMTP server (tests/smtp-sink.py).
+    for package in fonts-dejavu-core poppler-utils python3-aiosmtpd; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     # The cluster tests start their own PostgreSQL 15 from these binaries (no server is left running).

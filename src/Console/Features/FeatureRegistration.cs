@@ -61,11 +61,7 @@ public static class FeatureRegistration
         services.AddBehaviourMonitoring(configuration);
         services.AddGovernanceMetrics(configuration);
         services.AddApprovals(configuration);
-        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
-        services.AddHttpClient(WebhookDeliveryJob.HttpClientName);
-        services.AddSingleton<Notifier>();
-        services.AddTransient<WebhookDeliveryJob>();
-        services.AddTransient<NotificationSweepJob>();
+        services.AddNotifications(configuration);
         services.AddSingleton<DemoAgentSeeder>();
         services.AddSingleton<DemoUpstream>();
         services.AddHostedService<DemoAgentRunner>();
@@ -98,7 +94,7 @@ public static class FeatureRegistration
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         var directory = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value;
         jobs.AddOrUpdate<DirectoryUpkeepJob>(DirectoryUpkeepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), directory.UpkeepCron);
-        jobs.AddOrUpdate<NotificationSweepJob>(NotificationSweepJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        app.Services.ScheduleNotifications();
         return app;
     }
 }

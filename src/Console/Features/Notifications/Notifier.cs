@@ -22,12 +22,15 @@ public sealed class Notifier(IOptions<NotificationOptions> options, IBackgroundJ
         options.Value.ConsoleUrl is { Length: > 0 } url ? url.TrimEnd('/') + path : path;
 
     /// <summary>Adds a notification to <paramref name="db"/>; it is sent once the caller's transaction commits.</summary>
-    public string? Queue(WardenDbContext db, string kind, string subject, object body, DateTimeOffset now)
+    public string? Queue(WardenDbContext db, string kind, string subject, object body, DateTimeOffset now) =>
+        Queue(db, "ntf_" + Guid.CreateVersion7(now).ToString("N"), kind, subject, body, now);
+
+    /// <summary>As <see cref="Queue(WardenDbContext, string, string, object, DateTimeOffset)"/>, under an id the caller derived (to announce something once).</summary>
+    public string? Queue(WardenDbContext db, string id, string kind, string subject, object body, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (!Enabled)
             return null;
-        var id = "ntf_" + Guid.CreateVersion7(now).ToString("N");
         var payload = JsonSerializer.Serialize(new { id, type = kind, occurredAt = now, data = body }, Json);
         db.Notifications.Add(new OutboundNotification
         {
@@ -50,7 +53,10 @@ public sealed class Notifier(IOptions<NotificationOptions> options, IBackgroundJ
                 continue;
             try
             {
-                jobs.Enqueue<WebhookDeliveryJob>(job => job.DeliverAsync(id, CancellationToken.None));
+                if (options.Value.WebhookEnabled)
+                    jobs.Enqueue<WebhookDeliveryJob>(job => job.DeliverAsync(id, CancellationToken.None));
+                if (options.Value.AlertsEnabled)
+                    jobs.Enqueue<AlertFanOut>(job => job.FanOutAsync(id, CancellationToken.None));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -17,4 +17,7 @@ public sealed class OutboundNotification
     public DateTimeOffset? DeliveredAt { get; set; }
     public DateTimeOffset? AbandonedAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>When it was turned into alert deliveries for people and chat channels (once, see <see cref="AlertFanOut"/>).</summary>
+    public DateTimeOffset? FannedOutAt { get; set; }
 }

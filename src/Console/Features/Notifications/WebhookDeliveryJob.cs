@@ -33,7 +33,7 @@ public sealed class WebhookDeliveryJob(
     public async Task DeliverAsync(string id, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled)
+        if (!settings.WebhookEnabled)
             return;
         await using var db = contexts.CreateDbContext();
         // Claim the row for this attempt: a retry and the sweep arriving together post it once. The
@@ -103,26 +103,54 @@ public sealed class WebhookDeliveryJob(
     }
 }
 
-/// <summary>Every minute: sends what was committed but never handed over (or whose retry was lost).</summary>
-public sealed class NotificationSweepJob(IDbContextFactory<WardenDbContext> contexts, Notifier notifier, TimeProvider clock)
+/// <summary>
+/// Every minute: sends what was committed but never handed over (or whose retry was lost): webhook
+/// posts, fan-outs of alerts and alert deliveries.
+/// </summary>
+public sealed class NotificationSweepJob(
+    IDbContextFactory<WardenDbContext> contexts, IBackgroundJobClient jobs, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string RecurringJobId = "notification-sweep";
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+
+    // Older notifications are not announced late (for example all of them when e-mail is first configured).
+    private static readonly TimeSpan Stale = TimeSpan.FromDays(1);
 
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 30)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!notifier.Enabled)
-            return;
+        var settings = options.Value;
         var due = clock.GetUtcNow() - Grace;
         await using var db = contexts.CreateDbContext();
-        var ids = await db.Notifications.AsNoTracking()
-            .Where(n => n.DeliveredAt == null && n.AbandonedAt == null && n.NextAttemptAt <= due)
-            .OrderBy(n => n.NextAttemptAt)
+        if (settings.WebhookEnabled)
+        {
+            var ids = await db.Notifications.AsNoTracking()
+                .Where(n => n.DeliveredAt == null && n.AbandonedAt == null && n.NextAttemptAt <= due)
+                .OrderBy(n => n.NextAttemptAt)
+                .Select(n => n.Id)
+                .Take(500)
+                .ToListAsync(cancellationToken);
+            foreach (var id in ids)
+                jobs.Enqueue<WebhookDeliveryJob>(job => job.DeliverAsync(id, CancellationToken.None));
+        }
+        if (!settings.AlertsEnabled)
+            return;
+        var unfanned = await db.Notifications.AsNoTracking()
+            .Where(n => n.FannedOutAt == null && n.CreatedAt <= due && n.CreatedAt >= due - Stale)
+            .OrderBy(n => n.CreatedAt)
             .Select(n => n.Id)
             .Take(500)
             .ToListAsync(cancellationToken);
-        notifier.Dispatch(ids);
+        foreach (var id in unfanned)
+            jobs.Enqueue<AlertFanOut>(job => job.FanOutAsync(id, CancellationToken.None));
+        var deliveries = await db.Set<AlertDelivery>().AsNoTracking()
+            .Where(d => d.DeliveredAt == null && d.AbandonedAt == null && d.NextAttemptAt <= due)
+            .OrderBy(d => d.NextAttemptAt)
+            .Select(d => d.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        foreach (var id in deliveries)
+            jobs.Enqueue<AlertDeliveryJob>(job => job.DeliverAsync(id, CancellationToken.None));
     }
 }
