@@ -40,7 +40,12 @@ public sealed class AlertFixture : IAsyncLifetime
             ["Notifications:Smtp:Security"] = "None",
             ["Notifications:Smtp:From"] = "Warden <warden@warden.example>",
             ["Notifications:ConsoleUrl"] = ConsoleUrl,
+            // Every wait one second (an array setting overrides only the indexes it names).
             ["Notifications:RetryDelaysSeconds:0"] = "1",
+            ["Notifications:RetryDelaysSeconds:1"] = "1",
+            ["Notifications:RetryDelaysSeconds:2"] = "1",
+            ["Notifications:RetryDelaysSeconds:3"] = "1",
+            ["Notifications:RetryDelaysSeconds:4"] = "1",
             ["Jobs:SchedulePollingSeconds"] = "1",
         };
         foreach (var (key, value) in more ?? [])

@@ -1,3 +1,6 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using Warden.Domain;
 using Warden.Features.Notifications;
 using Warden.Tests.Features.Approvals;
@@ -26,6 +29,7 @@ public sealed class AlertRetryTests
         status.IsSuccess.ShouldBeTrue(status.Error.ToString());
         status.Value.Failing.ShouldContain(f => f.Id == failing.Id && f.Channel == AlertChannels.Email && f.LastError != null);
         status.Value.Channels.Single(c => c.Channel == AlertChannels.Email).Failing.ShouldBeGreaterThan(0);
+        await ShowsFailingAsync(app, failing.Id);
 
         await smtp.StartServerAsync();
 
@@ -38,6 +42,22 @@ public sealed class AlertRetryTests
         mails.ShouldHaveSingleItem().Text.ShouldContain($"{AlertFixture.ConsoleUrl}/approvals/{held.RequestId}");
     }
 
+    /// <summary>The delivery panel an officer sees on Notifications names the failing delivery and its error.</summary>
+    private static async Task ShowsFailingAsync(WardenAppFactory app, string deliveryId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        ActingAs.Authenticate(scope.ServiceProvider, await app.PrincipalForAsync(DemoAccounts.Officer));
+        await using var ui = new BunitContext();
+        ui.JSInterop.Mode = JSRuntimeMode.Loose;
+        ui.Services.AddMudServices();
+        ui.Services.AddScoped(_ => scope.ServiceProvider.GetRequiredService<AlertService>());
+
+        var panel = ui.Render<AlertDeliveryPanel>();
+
+        panel.WaitForAssertion(() => panel.Find($"[data-testid='alert-failing-{deliveryId}']").TextContent.ShouldContain(DemoAccounts.Officer), TimeSpan.FromSeconds(5));
+        panel.Find("[data-testid='alert-delivery-failing']").TextContent.ShouldContain("retried");
+    }
+
     private static async Task<T?> WaitForAsync<T>(Func<Task<T?>> probe)
         where T : class
     {
@@ -45,7 +65,7 @@ public sealed class AlertRetryTests
         {
             if (await probe() is { } found)
                 return found;
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
         }
         return null;
     }
