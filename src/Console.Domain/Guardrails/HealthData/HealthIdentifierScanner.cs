@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Warden.Domain.Guardrails.PersonalData;
 
@@ -14,6 +15,12 @@ public sealed partial class HealthIdentifierScanner : IScanner
 {
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
 
+    // The words a labelled identifier needs; a text without any of them skips the label patterns.
+    private static readonly SearchValues<string> RecordWords =
+        SearchValues.Create(["mrn", "record", "patient", "chart"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> PlanWords =
+        SearchValues.Create(["member", "subscriber", "beneficiar", "medicare", "medicaid", "plan", "insurance"], StringComparison.OrdinalIgnoreCase);
+
     public string Name => "phi";
 
     public void Scan(ScanText text, ICollection<Finding> findings)
@@ -25,9 +32,10 @@ public sealed partial class HealthIdentifierScanner : IScanner
         var field = text.IsPropertyName ? null : text.FieldName;
         if (field is not null && MrnField().IsMatch(field) && WholeIdentifier().Match(text.Value) is { Success: true } whole)
             findings.Add(text.Finding(FindingKinds.MedicalRecordNumber, 0.9, Shape(whole.Value), whole.Index, whole.Length, Name));
-        else
+        else if (text.Value.AsSpan().IndexOfAny(RecordWords) >= 0)
             Labelled(MrnLabel(), FindingKinds.MedicalRecordNumber, 0.9, text, findings);
-        Labelled(PlanLabel(), FindingKinds.HealthPlanId, 0.8, text, findings);
+        if (text.Value.AsSpan().IndexOfAny(PlanWords) >= 0)
+            Labelled(PlanLabel(), FindingKinds.HealthPlanId, 0.8, text, findings);
         if (text.Digits >= 10)
             ProviderIds(text, field, findings);
         if (text.Digits >= 7 && text.Uppercase >= 2)
