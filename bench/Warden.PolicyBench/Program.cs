@@ -4,6 +4,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using Warden.PolicyBench;
 
+if (args.Contains("--phi-cost"))
+{
+    HealthScannerCost.Run(rounds: 5, calls: 100_000);
+    return;
+}
+
 if (args.Contains("--scrub-only"))
 {
     OutputScrubTiming.Run(calls: 200_000);

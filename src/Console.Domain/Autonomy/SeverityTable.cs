@@ -35,6 +35,7 @@ public sealed class SeverityTable(
         ["secret"] = ViolationSeverity.Critical,
         ["injection"] = ViolationSeverity.High,
         ["pii"] = ViolationSeverity.Medium,
+        ["phi"] = ViolationSeverity.High,
     };
 
     public static SeverityTable Default { get; } = new(DefaultCodes, DefaultFindingFamilies, ViolationSeverity.Medium);

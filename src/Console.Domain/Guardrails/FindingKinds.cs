@@ -13,6 +13,15 @@ public static class FindingKinds
     /// <summary>Personal data in a request that also names a destination outside the agent's scopes.</summary>
     public const string Outbound = "pii.outbound";
 
+    /// <summary>A medical record number, written with its label (<c>MRN: 00123456</c>) or in a field named like one.</summary>
+    public const string MedicalRecordNumber = "phi.mrn";
+    /// <summary>A US National Provider Identifier: ten digits that pass its check digit, next to "NPI" or in a field named like one.</summary>
+    public const string ProviderId = "phi.npi";
+    /// <summary>A DEA registration number (two letters, seven digits with their check digit).</summary>
+    public const string DeaNumber = "phi.dea";
+    /// <summary>A health plan member or beneficiary number written with its label.</summary>
+    public const string HealthPlanId = "phi.health_plan";
+
     public const string PrivateKey = "secret.private_key";
     public const string CloudKey = "secret.cloud_key";
     public const string Bearer = "secret.bearer";
@@ -40,6 +49,8 @@ public static class FindingKinds
     public const string DetectorUnavailable = "guardrail.detector_unavailable";
 
     public const string PiiFamily = "pii";
+    /// <summary>Protected health information: identifiers that tie a record to a patient or a prescriber.</summary>
+    public const string PhiFamily = "phi";
     public const string SecretFamily = "secret";
     public const string InjectionFamily = "injection";
     public const string GuardrailFamily = "guardrail";
@@ -50,6 +61,9 @@ public static class FindingKinds
         var dot = kind.IndexOf('.', StringComparison.Ordinal);
         return dot < 0 ? kind : kind[..dot];
     }
+
+    /// <summary>Whether a family is data about a person that masking hides: personal data and health information.</summary>
+    public static bool IsPersonal(string family) => family is PiiFamily or PhiFamily;
 
     public static string CustomPii(string name) => CustomPiiPrefix + name;
 }

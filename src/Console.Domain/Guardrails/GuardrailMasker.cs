@@ -50,7 +50,7 @@ public sealed class GuardrailMasker
         ArgumentNullException.ThrowIfNull(findings);
         if (findings.Any(LeftUnread))
             return MaskJson(document);
-        var spans = findings.Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0).ToList();
+        var spans = findings.Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.PhiFamily or FindingKinds.SecretFamily && f.Length > 0).ToList();
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -88,7 +88,7 @@ public sealed class GuardrailMasker
         if (list.Exists(LeftUnread))
             return string.Create(CultureInfo.InvariantCulture, $"[unchecked:{text.Length} chars]");
         var spans = list
-            .Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.SecretFamily && f.Length > 0 && f.Start + f.Length <= text.Length)
+            .Where(f => f.Family is FindingKinds.PiiFamily or FindingKinds.PhiFamily or FindingKinds.SecretFamily && f.Length > 0 && f.Start + f.Length <= text.Length)
             .OrderBy(f => f.Start).ThenByDescending(f => f.Length)
             .ToList();
         if (spans.Count == 0)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Warden.Domain.Decisions;
+using Warden.Domain.Guardrails.HealthData;
 using Warden.Domain.Guardrails.Injection;
 using Warden.Domain.Guardrails.Packs;
 using Warden.Domain.Guardrails.PersonalData;
@@ -41,7 +42,7 @@ public sealed class GuardrailScanner
         var phrases = PackScanner.InjectionPhrases(options.InjectionPack);
         return
         [
-            new EmailScanner(), new PhoneScanner(), new CardScanner(), new IbanScanner(), new SsnScanner(), new IpAddressScanner(),
+            new EmailScanner(), new PhoneScanner(), new CardScanner(), new IbanScanner(), new SsnScanner(), new IpAddressScanner(), new HealthIdentifierScanner(),
             PackScanner.CustomPersonalData(options.CustomPersonalDataPack),
             new PrivateKeyScanner(), new CloudKeyScanner(), new BearerTokenScanner(), new JwtScanner(), new ConnectionStringScanner(),
             new HighEntropyScanner(), new KeyValueSecretScanner(),

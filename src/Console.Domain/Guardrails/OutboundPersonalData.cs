@@ -23,7 +23,7 @@ public static class OutboundPersonalData
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(inScope);
-        var personal = findings.Where(f => f.Family == FindingKinds.PiiFamily && f.Kind != FindingKinds.Outbound).ToList();
+        var personal = findings.Where(f => FindingKinds.IsPersonal(f.Family) && f.Kind != FindingKinds.Outbound).ToList();
         if (personal.Count == 0)
             return [];
         var destinations = new List<(string Location, string Host)>();

@@ -38,7 +38,7 @@ public static class OutputScrubbing
         {
             if (finding.Kind == FindingKinds.Outbound || !Counted(finding, rules))
                 continue;
-            if (finding.Length <= 0 || finding.Family is not (FindingKinds.PiiFamily or FindingKinds.SecretFamily))
+            if (finding.Length <= 0 || finding.Family is not (FindingKinds.PiiFamily or FindingKinds.PhiFamily or FindingKinds.SecretFamily))
                 throw new OutputScrubException($"A {finding.Kind} finding at {finding.Location} has no position in the output, so it cannot be masked.");
             masked.Add(finding);
         }

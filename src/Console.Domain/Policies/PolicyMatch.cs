@@ -20,6 +20,8 @@ public sealed record PolicyMatch
     public int? MinRecords { get; init; }
     public IReadOnlyList<int> AutonomyLevels { get; init; } = [];
     public IReadOnlyList<string> Segments { get; init; } = [];
+    /// <summary>Agent ids: a rule that names agents is the agent layer of the policy, applying to those agents only.</summary>
+    public IReadOnlyList<string> Agents { get; init; } = [];
     /// <summary>
     /// Guardrail finding kinds: a family (<c>pii</c>, <c>secret</c>, <c>injection</c>) matches every kind in it,
     /// a full kind (<c>pii.email</c>) only itself; any one present (at <see cref="MinConfidence"/> or above) matches.
@@ -61,6 +63,8 @@ public sealed record PolicyMatch
         if (AutonomyLevels.Count > 0 && !Contains(AutonomyLevels, agent.AutonomyLevel))
             return false;
         if (Segments.Count > 0 && !Contains(Segments, agent.Segment))
+            return false;
+        if (Agents.Count > 0 && !Contains(Agents, agent.Id.Value))
             return false;
         if (Findings.Count > 0 && !AnyFinding(context.Findings))
             return false;

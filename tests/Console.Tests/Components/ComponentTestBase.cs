@@ -46,6 +46,7 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Decisions.DecisionExplanationService>();
         AddFromApp<Warden.Features.Policies.PolicyService>();
         AddFromApp<Warden.Features.Policies.PolicyReplayService>();
+        AddFromApp<Warden.Features.Policies.Packs.PolicyPackService>();
         AddFromApp<Warden.Features.Policies.PolicyPublicationService>();
         AddFromApp<Warden.Features.Autonomy.AutonomyService>();
         AddFromApp<Warden.Features.Autonomy.ActionReviewService>();

@@ -45,6 +45,20 @@ public sealed class PoliciesPageTests(WardenAppFactory app) : ComponentTestBase(
         page.FindAll("[data-testid='read-only-notice']").Count.ShouldBe(readOnly ? 1 : 0);
     }
 
+    [Fact]
+    public async Task PacksTab_OfficerAdoptsAPack_TheEditorHoldsTheDraftThatAdoptsIt()
+    {
+        await SignInAsync(DemoAccounts.Officer);
+        var page = Render<PoliciesPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid='policy-in-force']"), Patience);
+
+        await Tab(page, "Packs").ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => page.Find("[data-testid='pack-tests-retail']").TextContent.ShouldContain("pass"), Patience);
+        await page.Find("[data-testid='pack-adopt-retail']").ClickAsync(new MouseEventArgs());
+
+        page.WaitForAssertion(() => (page.Find("textarea[data-testid='policy-editor']").GetAttribute("value") ?? string.Empty).ShouldContain("id: retail, version: 1"), Patience);
+    }
+
     private static IElement Tab(IRenderedComponent<PoliciesPage> page, string name) =>
         page.FindAll("[role='tab']").Single(t => t.TextContent.Trim() == name);
 }

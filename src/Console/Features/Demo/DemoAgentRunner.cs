@@ -18,7 +18,8 @@ public sealed class DemoAgentRunner(IServer server, IOptions<DemoOptions> option
     private const int MaxWaitingPerAgent = 3;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly (string Agent, string Tool, string Operation, string Resource, object Parameters)[] Scenarios =
+    /// <summary>What the demo agents do, one entry drawn at random per step; the policy pack replay decides each again.</summary>
+    internal static readonly (string Agent, string Tool, string Operation, string Resource, object Parameters)[] Scenarios =
     [
         ("support", "tickets.read", "read", "helpdesk/tickets/{n}", new { }),
         ("support", "tickets.read", "read", "helpdesk/tickets/{n}", new { }),

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Warden.Features.Policies.Packs;
 using Warden.Persistence;
 
 namespace Warden.Features.Policies;
@@ -14,7 +15,7 @@ public sealed class PolicyChecker(IDbContextFactory<WardenDbContext> contexts, P
         var document = loader.Compile(yaml);
         if (document.Policy is not { } policy)
             return new PolicyCheck(document.Problems, []);
-        var problems = PolicyValidator.Check(document, await CatalogAsync(ct));
+        var problems = PolicyValidator.Check(document, await CatalogAsync(ct)).Concat(PackAdoption.Check(document)).ToList();
         return new PolicyCheck(problems, PolicyTestRunner.Run(policy, document.Tests));
     }
 

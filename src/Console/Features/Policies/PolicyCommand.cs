@@ -36,7 +36,7 @@ public static class PolicyCommand
         }
 
         var document = new PolicyYamlLoader().Compile(yaml);
-        var problems = document.Problems.Count > 0 ? document.Problems : PolicyValidator.Check(document, catalog: null);
+        var problems = document.Problems.Count > 0 ? document.Problems : PolicyValidator.Check(document, catalog: null).Concat(Packs.PackAdoption.Check(document)).ToList();
         foreach (var problem in problems)
             await output.WriteLineAsync($"{path}:{problem.Line}:{problem.Column}: {problem.Message}");
         if (document.Policy is not { } policy)

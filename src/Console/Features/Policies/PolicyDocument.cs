@@ -29,6 +29,9 @@ public sealed record PolicyDocument(
     IReadOnlyList<PolicyTestCase> Tests,
     IReadOnlyList<PolicyProblem> Problems)
 {
+    /// <summary>The packs the document adopts; their rules are compiled into <see cref="Policy"/> after the document's own.</summary>
+    public IReadOnlyList<Packs.AdoptedPack> Packs { get; init; } = [];
+
     public static PolicyDocument Failed(params PolicyProblem[] problems) => new(null, string.Empty, [], [], [], problems);
 
     public bool IsValid => Policy is not null && Problems.Count == 0;

@@ -8,6 +8,7 @@ public static class PolicyRegistration
     /// <summary>The policy document reader, its versions and publications, replay, and the refresher that keeps the policy in force current.</summary>
     public static IServiceCollection AddPolicyDocuments(this IServiceCollection services)
     {
+        services.AddSingleton(Packs.PolicyPacks.Shipped);
         services.AddSingleton<PolicyYamlLoader>();
         services.AddSingleton<PublishedPolicy>();
         services.AddSingleton<PolicyReplay>();
@@ -20,6 +21,7 @@ public static class PolicyRegistration
         services.AddScoped<PolicyService>();
         services.AddScoped<PolicyReplayService>();
         services.AddScoped<PolicyPublicationService>();
+        services.AddScoped<Packs.PolicyPackService>();
         return services;
     }
 }

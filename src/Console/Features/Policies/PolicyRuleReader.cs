@@ -11,9 +11,9 @@ namespace Warden.Features.Policies;
 /// <summary>Compiles one rule of a policy document: its match, its condition and its effect, each value checked where it is written.</summary>
 internal static class PolicyRuleReader
 {
-    private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role", "review"];
+    private static readonly string[] RuleFields = ["id", "description", "match", "when", "require", "effect", "message", "approvers", "expiry_minutes", "role", "review", "rationale"];
     private static readonly string[] MatchFields =
-        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "findings", "min_confidence", "destinations", "time_window"];
+        ["tools", "operations", "resources", "risk_tiers", "min_amount", "min_records", "autonomy_levels", "segments", "agents", "findings", "min_confidence", "destinations", "time_window"];
     private static readonly string[] WindowFields = ["days", "start", "end", "time_zone"];
 
     public static PolicyRule Read(YamlNode node, out YamlNode idNode, List<PolicyReference> references)
@@ -40,7 +40,8 @@ internal static class PolicyRuleReader
         }
         if (Find(rule, "require") is { } requireNode)
             match = match with { Requires = ReadRequirements(requireNode) };
-        return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match));
+        var rationale = Find(rule, "rationale") is { } r ? PolicyYamlNodes.Scalar(r, "rationale").Trim() : null;
+        return new PolicyRule(id, description, match, ReadEffect(rule, node, id, match)) { Rationale = string.IsNullOrEmpty(rationale) ? null : rationale };
     }
 
     /// <summary>The <c>require</c> of a rule: one requirement or a list of impact, records, amount and preview.</summary>
@@ -174,10 +175,13 @@ internal static class PolicyRuleReader
                 ? level
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"autonomy level '{text}' is not 0, 1, 2 or 3.")),
             Segments = List(match, "segments", (n, text) => Referenced(references, "segment", text, n)),
+            Agents = List(match, "agents", (n, text) => AgentId.TryParse(text, out var agent)
+                ? agent.Value
+                : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start, $"'{text}' is not an agent id such as agt_01JD5X7Q2W3E4R5T6Y7U8I9O0P.")),
             Findings = List(match, "findings", (n, text) => FindingPattern(text)
                 ? text
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
-                             $"unknown finding kind '{text}'; expected a family (pii, secret, injection) or a kind in one, such as pii.email or secret.jwt.")),
+                             $"unknown finding kind '{text}'; expected a family (pii, phi, secret, injection) or a kind in one, such as pii.email, phi.mrn or secret.jwt.")),
             MinConfidence = Find(match, "min_confidence") is { } confidence ? Confidence(confidence) : null,
             Destinations = List(match, "destinations", (n, text) => DestinationPattern(text)
                 ? text.ToLowerInvariant()
@@ -199,7 +203,7 @@ internal static class PolicyRuleReader
     public static bool FindingPattern(string text)
     {
         var family = Warden.Domain.Guardrails.FindingKinds.Family(text);
-        return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
+        return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.PhiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
                    or Warden.Domain.Guardrails.FindingKinds.InjectionFamily
                && (text.Length == family.Length || (text.Length > family.Length + 1 && text[(family.Length + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '-')));
     }

@@ -3,6 +3,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Decisions;
 using Warden.Domain.People;
 using Warden.Domain.Policies;
+using Warden.Domain.Previews;
 using YamlDotNet.RepresentationModel;
 using static Warden.Features.Policies.PolicyRuleReader;
 using static Warden.Features.Policies.PolicyYamlNodes;
@@ -29,6 +30,9 @@ public sealed record PolicyTestCase(
 {
     /// <summary>The tested tool declares a compensating action (<c>agent: { compensable: true }</c>), which autonomy level 2 asks of writes that go alone.</summary>
     public bool Compensable { get; init; }
+
+    /// <summary>The agent's tags (<c>agent: { tags: [clearance:secret] }</c>), which <c>when</c> expressions read with <c>agent.HasTag</c>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }
 
 public sealed record PolicyTestResult(PolicyTestCase Case, bool Passed, DecisionOutcome Outcome, string? Rule, string Reason, string? Failure);
@@ -40,8 +44,8 @@ internal static class PolicyTestReader
     public static readonly DateTimeOffset DefaultAt = new(2026, 1, 7, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly string[] CaseFields = ["name", "request", "agent", "expect", "rule", "reason"];
-    private static readonly string[] RequestFields = ["tool", "operation", "resource", "amount", "records", "currency", "findings", "at"];
-    private static readonly string[] AgentFields = ["autonomy_level", "segment", "risk", "compensable"];
+    private static readonly string[] RequestFields = ["tool", "operation", "resource", "amount", "records", "currency", "findings", "at", "preview"];
+    private static readonly string[] AgentFields = ["autonomy_level", "segment", "risk", "compensable", "tags"];
 
     public static PolicyTestCase Read(YamlNode node)
     {
@@ -72,16 +76,21 @@ internal static class PolicyTestReader
             Find(request, "currency") is { } currency ? PolicyYamlNodes.Scalar(currency, "currency").Trim() : null,
             Declared: (recordsNode is null ? ImpactFigures.None : ImpactFigures.Records) | (amountNode is null ? ImpactFigures.None : ImpactFigures.Amount));
         var decisionRequest = new DecisionRequest(RequiredScalar(request, "tool", node), kind,
-            Find(request, "resource") is { } resource ? PolicyYamlNodes.Scalar(resource, "resource").Trim() : "test/resource", impact);
+            Find(request, "resource") is { } resource ? PolicyYamlNodes.Scalar(resource, "resource").Trim() : "test/resource", impact)
+        {
+            Preview = Find(request, "preview") is { } previewNode && Flag(previewNode, "preview") ? PreviewPresence.Given : PreviewPresence.Absent,
+        };
 
         var level = 0;
         var segment = "default";
         var risk = RiskTier.Low;
         var compensable = false;
+        IReadOnlyList<string> tags = [];
         if (Find(test, "agent") is { } agentNode)
         {
             var agent = Mapping(agentNode, "'agent'");
             CheckFields(agent, AgentFields, "'agent'");
+            tags = List(agent, "tags", (_, text) => text);
             if (Find(agent, "autonomy_level") is { } levelNode && (level = Integer(levelNode, "autonomy_level")) > 3)
                 throw Fail(PolicyYamlErrors.InvalidValueCode, levelNode.Start, $"autonomy level {level} is not 0, 1, 2 or 3.");
             if (Find(agent, "segment") is { } segmentNode)
@@ -90,12 +99,7 @@ internal static class PolicyTestReader
                 risk = ParseRisk(PolicyYamlNodes.Scalar(riskNode, "risk").Trim())
                     ?? throw Fail(PolicyYamlErrors.InvalidValueCode, riskNode.Start, "'risk' is low, medium, high or critical.");
             if (Find(agent, "compensable") is { } compensableNode)
-                compensable = PolicyYamlNodes.Scalar(compensableNode, "compensable").Trim().ToLowerInvariant() switch
-                {
-                    "true" or "yes" => true,
-                    "false" or "no" => false,
-                    var other => throw Fail(PolicyYamlErrors.InvalidValueCode, compensableNode.Start, $"'compensable' is true or false, not '{other}'."),
-                };
+                compensable = Flag(compensableNode, "compensable");
         }
 
         var expectNode = Required(test, "expect", node);
@@ -109,8 +113,15 @@ internal static class PolicyTestReader
         var rule = Find(test, "rule") is { } ruleNode ? PolicyYamlNodes.Scalar(ruleNode, "rule").Trim() : null;
         var reason = Find(test, "reason") is { } reasonNode ? PolicyYamlNodes.Scalar(reasonNode, "reason").Trim() : null;
         return new PolicyTestCase(name, node.Start.Line, decisionRequest, level, segment, risk, findings, at, expect,
-                                  rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason) { Compensable = compensable };
+                                  rule is "none" ? null : rule, rule == "none", string.IsNullOrEmpty(reason) ? null : reason) { Compensable = compensable, Tags = tags };
     }
+
+    private static bool Flag(YamlNode node, string field) => PolicyYamlNodes.Scalar(node, field).Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" => true,
+        "false" or "no" => false,
+        var other => throw Fail(PolicyYamlErrors.InvalidValueCode, node.Start, $"'{field}' is true or false, not '{other}'."),
+    };
 }
 
 /// <summary>
@@ -135,7 +146,7 @@ public static class PolicyTestRunner
             AgentId.Parse("agt_0000000000000000000000TEST"),
             new UserId("policy-test"),
             test.Segment,
-            [],
+            test.Tags,
             AgentStatus.Active,
             test.AutonomyLevel,
             [new ToolDeclaration(test.Request.Tool, [test.Request.Operation], test.Risk)],

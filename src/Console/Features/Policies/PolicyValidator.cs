@@ -60,7 +60,7 @@ public static class PolicyValidator
     {
         ArgumentNullException.ThrowIfNull(match);
         return match.Tools.Count == 0 && match.Operations.Count == 0 && match.Resources.Count == 0 && match.RiskTiers.Count == 0
-               && match.MinAmount is null && match.MinRecords is null && match.AutonomyLevels.Count == 0 && match.Segments.Count == 0
+               && match.MinAmount is null && match.MinRecords is null && match.AutonomyLevels.Count == 0 && match.Segments.Count == 0 && match.Agents.Count == 0
                && match.Findings.Count == 0 && match.Destinations.Count == 0 && match.Window is null && match.When is null && match.Requires.Count == 0;
     }
 
@@ -74,6 +74,7 @@ public static class PolicyValidator
                && Subset(wide.RiskTiers, narrow.RiskTiers)
                && Subset(wide.AutonomyLevels, narrow.AutonomyLevels)
                && Subset(wide.Segments, narrow.Segments)
+               && Subset(wide.Agents, narrow.Agents)
                && Subset(wide.Requires, narrow.Requires)
                && Subset(wide.Destinations, narrow.Destinations)
                && (wide.Resources.Count == 0 || (narrow.Resources.Count > 0 && narrow.Resources.All(n => wide.Resources.Any(w => ScopeCovers(w, n)))))

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Warden.Domain.Guardrails;
+using Warden.Domain.Guardrails.HealthData;
+
+namespace Warden.PolicyBench;
+
+/// <summary>
+/// What the health identifier scanner adds to a scan: the built-in scanners with and without it over
+/// the same typical 2 KB parameters, in alternating rounds so both see the same machine load.
+/// </summary>
+internal static class HealthScannerCost
+{
+    public static void Run(int rounds, int calls)
+    {
+        var typical = GuardrailFixture.Typical(16);
+        var options = new GuardrailOptions();
+        var with = new GuardrailScanner(options, GuardrailScanner.BuiltInScanners(options));
+        var without = new GuardrailScanner(options, GuardrailScanner.BuiltInScanners(options).Where(s => s is not HealthIdentifierScanner).ToList());
+        for (var i = 0; i < 20_000; i++)
+        {
+            with.Scan(typical[i & 15]);
+            without.Scan(typical[i & 15]);
+        }
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var (name, scanner) in new[] { ("without phi", without), ("with phi", with) })
+            {
+                var ticks = new long[calls];
+                for (var i = 0; i < calls; i++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    scanner.Scan(typical[i & 15]);
+                    ticks[i] = Stopwatch.GetTimestamp() - start;
+                }
+                Array.Sort(ticks);
+                double Micro(double quantile) => ticks[(int)Math.Min(calls - 1, quantile * calls)] * 1_000_000.0 / Stopwatch.Frequency;
+                System.Console.WriteLine($"round {round}, {name} ({scanner.Scanners.Count} scanners), {calls:N0} scans: p50 {Micro(0.50):F2} µs, p99 {Micro(0.99):F2} µs");
+            }
+        }
+    }
+}
