@@ -17,6 +17,7 @@ using Warden.Features.Guardrails;
 using Warden.Features.Evidence;
 using Warden.Features.Gateway;
 using Warden.Features.Policies;
+using Warden.Features.RedTeam;
 using Warden.Features.Rollback;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -72,6 +73,7 @@ public static class FeatureRegistration
         services.AddGateway(configuration);
         services.AddToolHooks(configuration);
         services.AddRollback();
+        services.AddRedTeam(configuration);
         services.AddSingleton<Warden.Features.Decisions.Previews.IToolPreviews, ToolPreviews>();
         return services;
     }

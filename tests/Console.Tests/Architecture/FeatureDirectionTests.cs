@@ -23,7 +23,7 @@ public sealed class FeatureDirectionTests
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
         /* 10 */ ["Evidence"],
-        /* 11 */ ["Dashboard", "Administration", "Demo", "Setup"],
+        /* 11 */ ["Dashboard", "Administration", "Demo", "Setup", "RedTeam"],
     ]);
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

@@ -25,6 +25,7 @@ public static class NavigationCatalog
         new("Reviews", "/reviews", Icons.Material.Filled.RateReview, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Containment", "/containment", Icons.Material.Filled.DoNotDisturbOn, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
+        new("Red team", "/red-team", Icons.Material.Filled.BugReport, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Guardrails", "/guardrails", Icons.Material.Filled.Shield, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Gateway", "/gateway", Icons.Material.Filled.Hub, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),

@@ -29,7 +29,8 @@ public sealed class EvidencePackBuilder(
     PublishedPolicy policy,
     IOptions<EvidenceOptions> options,
     IOptions<DirectoryOptions> directory,
-    Warden.Features.Guardrails.Masking masking)
+    Warden.Features.Guardrails.Masking masking,
+    IEnumerable<IEvidenceSectionWriter> featureSections)
 {
     public async Task<EvidenceBuildResult> BuildAsync(EvidencePackSpec spec, string folder, IProgress<int>? progress, CancellationToken cancellationToken)
     {
@@ -154,6 +155,8 @@ public sealed class EvidencePackBuilder(
         await sections.AutonomyAsync(cancellationToken);
         var violations = await sections.ViolationsAsync(cancellationToken);
         await sections.MetricsAsync(decisions, denied, violations, latencies, toContain, cancellationToken);
+        foreach (var section in featureSections)
+            await section.WriteAsync(doc, new EvidenceSectionScope(spec.PeriodStart, spec.PeriodEnd, [.. scope.Agents.Select(a => a.Id)]), cancellationToken);
         sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);
         sections.AppendixVolumes(chain.EventsInScope, export, volumes);
 
