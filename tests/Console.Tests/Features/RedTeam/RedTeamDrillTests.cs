@@ -161,6 +161,27 @@ public sealed class RedTeamDrillTests(WardenAppFactory app) : IClassFixture<Ward
             .ShouldBe(["redteam.case_added", "redteam.case_deleted"], ignoreOrder: true);
     }
 
+    [Fact]
+    public async Task Schedule_IsValidated_ListedForReaders_AndItsJobRunsADrillAsTheSchedule()
+    {
+        var agent = await RegisterAsync(app, Exposed());
+
+        var bad = await app.AsUserAsync<RedTeamService, Result>(DemoAccounts.Officer, s => s.ScheduleAsync(agent.Id, "every monday", Ct));
+        var good = await app.AsUserAsync<RedTeamService, Result>(DemoAccounts.Officer, s => s.ScheduleAsync(agent.Id, "0 3 * * 1", Ct));
+        var listed = await app.AsUserAsync<RedTeamService, Result<IReadOnlyList<DrillSchedule>>>(DemoAccounts.Auditor, s => s.GetSchedulesAsync(Ct));
+        await app.Services.GetRequiredService<RedTeamDrillJob>().RunAsync(agent.Id, Ct);
+        var latest = await app.AsUserAsync<RedTeamService, Result<DrillReport?>>(DemoAccounts.Auditor, s => s.GetLatestAsync(agent.Id, Ct));
+        var removed = await app.AsUserAsync<RedTeamService, Result>(DemoAccounts.Officer, s => s.UnscheduleAsync(agent.Id, Ct));
+        var after = await app.AsUserAsync<RedTeamService, Result<IReadOnlyList<DrillSchedule>>>(DemoAccounts.Auditor, s => s.GetSchedulesAsync(Ct));
+
+        bad.Error.Code.ShouldBe("redteam.schedule_invalid");
+        good.IsSuccess.ShouldBeTrue(good.Error.ToString());
+        listed.Value.ShouldContain(s => s.AgentId == agent.Id && s.Cron == "0 3 * * 1");
+        latest.Value.ShouldNotBeNull().RunBy.ShouldBe("schedule");
+        removed.IsSuccess.ShouldBeTrue(removed.Error.ToString());
+        after.Value.ShouldNotContain(s => s.AgentId == agent.Id);
+    }
+
     private Task<Result<string>> RequestPromotionAsync(string agentId) =>
         app.AsUserAsync<AutonomyService, Result<string>>(DemoAccounts.Owner, s => s.RequestPromotionAsync(agentId, "pilot with daily reviews"));
 
