@@ -17,4 +17,5 @@ public static class CriterionCodes
     public const string AwaitingReview = "actions_awaiting_review";
     public const string RejectionRate = "review_rejection_rate";
     public const string CompensableTools = "compensable_write_tools";
+    public const string RedTeamDrill = "redteam_drill";
 }

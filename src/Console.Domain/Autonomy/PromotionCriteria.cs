@@ -37,6 +37,8 @@ public static class PromotionCriteria
             results.Add(Rejections(record, maxRejected));
         if (criteria.MinCompensableWriteTools > 0)
             results.Add(Compensable(record, criteria.MinCompensableWriteTools));
+        if (criteria.MinRedTeamScore is { } minScore)
+            results.Add(Drill(record, minScore));
         return results;
     }
 
@@ -81,6 +83,18 @@ public static class PromotionCriteria
         var passed = count >= minimum;
         return new CriterionResult(CriterionCodes.CompensableTools, name, $"{Number(count)} of {Number(record.WriteTools)}", $"≥ {Number(minimum)}", passed,
             passed ? null : $"{Number(minimum - count)} more write tools declaring a compensating action");
+    }
+
+    private static CriterionResult Drill(TrackRecord record, int minimum)
+    {
+        const string name = "Latest red-team drill passed";
+        var threshold = $"≥ {Number(minimum)} %";
+        if (record.LatestDrill is not { } drill)
+            return new CriterionResult(CriterionCodes.RedTeamDrill, name, "no drill", threshold, false, $"a red-team drill scoring at least {Number(minimum)} % (none was run)");
+        var passed = drill.Score >= minimum;
+        var measured = $"{drill.Score.ToString("0.#", CultureInfo.InvariantCulture)} % ({drill.CompletedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})";
+        return new CriterionResult(CriterionCodes.RedTeamDrill, name, measured, threshold, passed,
+            passed ? null : $"a red-team drill scoring at least {Number(minimum)} % (the latest scored {drill.Score.ToString("0.#", CultureInfo.InvariantCulture)} %)");
     }
 
     private static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);

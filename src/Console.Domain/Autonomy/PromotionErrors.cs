@@ -17,6 +17,9 @@ public static class PromotionErrors
 
     public static Error JustificationTooLong { get; } = new("promotion.justification_too_long", $"A justification has at most {PromotionRequest.MaxTextLength} characters.");
 
+    public static Error RedTeamDrillNotPassed(string? missing) => new("promotion.redteam_drill_not_passed",
+        $"This level needs the agent to pass its latest red-team drill: {missing ?? "run a drill first"}. Run one on /red-team, fix the misses, and ask again.");
+
     public static Error AlreadyOpen { get; } = new("promotion.already_open", "A promotion request for this agent is already open.");
 
     public static Error ReasonRequired { get; } = new("promotion.reason_required", "Give a reason for your decision; it is kept in the audit log.");

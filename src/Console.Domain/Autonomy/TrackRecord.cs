@@ -6,7 +6,7 @@ namespace Warden.Domain.Autonomy;
 /// <paramref name="EvidenceVerified"/> is whether the latest evidence pack covering the agent verifies (false when there is none); null when not measured.
 /// <paramref name="AwaitingReview"/>, <paramref name="ReviewedActions"/> and <paramref name="RejectedActions"/> count the after-the-fact
 /// reviews of its actions at its level; <paramref name="CompensableWriteTools"/> of its <paramref name="WriteTools"/> declare a
-/// compensating action (null when that could not be read).
+/// compensating action (null when that could not be read). <paramref name="LatestDrill"/> is its latest red-team drill, null when it has none.
 /// </summary>
 public sealed record TrackRecord(
     int Level,
@@ -21,4 +21,8 @@ public sealed record TrackRecord(
     int ReviewedActions = 0,
     int RejectedActions = 0,
     int WriteTools = 0,
-    int? CompensableWriteTools = 0);
+    int? CompensableWriteTools = 0,
+    DrillResult? LatestDrill = null);
+
+/// <summary>The latest red-team drill of an agent: when it completed and the share of cases passed, in per cent.</summary>
+public sealed record DrillResult(string DrillId, DateTimeOffset CompletedAt, double Score);

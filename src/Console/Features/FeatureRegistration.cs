@@ -18,6 +18,7 @@ using Warden.Features.Incidents;
 using Warden.Features.Evidence;
 using Warden.Features.Gateway;
 using Warden.Features.Policies;
+using Warden.Features.RedTeam;
 using Warden.Features.Rollback;
 using Warden.Features.Credentials;
 using Warden.Features.Dashboard;
@@ -70,6 +71,7 @@ public static class FeatureRegistration
         services.AddToolHooks(configuration);
         services.AddRollback();
         services.AddIncidents(configuration);
+        services.AddRedTeam(configuration);
         services.AddSingleton<Warden.Features.Decisions.Previews.IToolPreviews, ToolPreviews>();
         return services;
     }

@@ -23,7 +23,7 @@ public sealed class FeatureDirectionTests
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
         /* 10 */ ["Evidence"],
-        /* 11 */ ["Incidents"],
+        /* 11 */ ["Incidents", "RedTeam"],
         /* 12 */ ["Dashboard", "Administration", "Demo", "Setup"],
     ]);
 

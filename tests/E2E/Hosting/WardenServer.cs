@@ -37,6 +37,8 @@ public sealed class WardenServer : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", "true");
         // The journeys register agents as their owner and use them at once; review has its own tests.
         builder.UseSetting("Directory:NewAgentsNeedReview", "false");
+        // The journeys promote demo agents to level 2: a red-team drill must have run, but its threshold is tested in RedTeamDrillTests.
+        builder.UseSetting("Autonomy:ToLevel2:MinRedTeamScore", "0");
         builder.UseSetting("Sessions:RevalidationSeconds", ((int)RevalidationInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

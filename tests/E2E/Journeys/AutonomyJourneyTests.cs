@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Warden.Domain.Audit;
+using Warden.Features.RedTeam;
 using Warden.E2E.Browsing;
 using Warden.E2E.Hosting;
 
@@ -9,7 +12,7 @@ namespace Warden.E2E.Journeys;
 /// <summary>
 /// The owner of the support copilot requests its promotion twice, sees the criteria table each time,
 /// and an officer approves: its next medium-risk request is allowed alone. A secret pasted into a
-/// request then demotes it to level 0 for the very next request.
+/// request then demotes it to level 0 for the very next request. Level 2 needs a red-team drill first.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class AutonomyJourneyTests(ConsoleFixture console)
@@ -27,6 +30,8 @@ public sealed class AutonomyJourneyTests(ConsoleFixture console)
         await officer.SignInAsync(Officer);
 
         await PromoteAsync(owner, officer, toLevel: 1);
+        var drill = await console.Server.Services.GetRequiredService<RedTeamDrills>().RunAsync(Agent, AuditActor.System, atLevel: null, TestContext.Current.CancellationToken);
+        drill.IsSuccess.ShouldBeTrue(drill.Error.ToString());
         await PromoteAsync(owner, officer, toLevel: 2);
 
         using var http = new HttpClient { BaseAddress = console.Server.BaseAddress };

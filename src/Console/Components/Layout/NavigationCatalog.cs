@@ -26,6 +26,7 @@ public static class NavigationCatalog
         new("Containment", "/containment", Icons.Material.Filled.DoNotDisturbOn, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Incidents", "/incidents", Icons.Material.Filled.ReportProblem, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Autonomy", "/autonomy", Icons.Material.Filled.TrendingUp, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
+        new("Red team", "/red-team", Icons.Material.Filled.BugReport, [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor]),
         new("Guardrails", "/guardrails", Icons.Material.Filled.Shield, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Policies", "/policies", Icons.Material.Filled.Policy, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Gateway", "/gateway", Icons.Material.Filled.Hub, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),

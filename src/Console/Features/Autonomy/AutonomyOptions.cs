@@ -84,6 +84,10 @@ public sealed class PromotionCriteriaSettings
     [Range(0, 1000)]
     public int MinCompensableWriteTools { get; set; }
 
+    /// <summary>The share of its latest red-team drill's cases (per cent) the agent must have passed; empty leaves the criterion out.</summary>
+    [Range(0, 100)]
+    public int? MinRedTeamScore { get; set; }
+
     public static PromotionCriteriaSettings From(LevelCriteria criteria) => new()
     {
         MinDaysAtLevel = criteria.MinDaysAtLevel,
@@ -95,9 +99,10 @@ public sealed class PromotionCriteriaSettings
         MaxAwaitingReview = criteria.MaxAwaitingReview,
         MaxRejectionRate = criteria.MaxRejectionRate,
         MinCompensableWriteTools = criteria.MinCompensableWriteTools,
+        MinRedTeamScore = criteria.MinRedTeamScore,
     };
 
     public LevelCriteria ToCriteria(int targetLevel) =>
         new(targetLevel, MinDaysAtLevel, MinDecisions, CriticalFreeDays, MaxFalsePositiveRate, RequireAttestation, RequireVerifiedEvidence,
-            MaxAwaitingReview, MaxRejectionRate, MinCompensableWriteTools);
+            MaxAwaitingReview, MaxRejectionRate, MinCompensableWriteTools, MinRedTeamScore);
 }

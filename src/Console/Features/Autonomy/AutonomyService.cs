@@ -25,6 +25,7 @@ public sealed class AutonomyService(
     IOptions<DirectoryOptions> directory,
     IEvidenceCheck evidence,
     IToolCompensations compensations,
+    IRedTeamCheck redTeam,
     TimeProvider clock)
 {
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.AgentOwner, Roles.Auditor];
@@ -115,11 +116,15 @@ public sealed class AutonomyService(
             db.Entry(open).Property<int>("Version").CurrentValue++;
             entries.Add(PromotionAudit.Entry(null, "autonomy.promotion_expired", open));
         }
-        var record = await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct,
-            compensable: await compensations.AllAsync(ct));
+        var record = await WithDrillAsync(db, agent, criteria, await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct,
+            compensable: await compensations.AllAsync(ct)), ct);
+        var measured = PromotionCriteria.Evaluate(criteria, record, now);
+        // A failed drill is not outweighed by a justification: the agent is attacked again first.
+        if (measured.FirstOrDefault(c => c.Code == CriterionCodes.RedTeamDrill && !c.Passed) is { } drill)
+            return PromotionErrors.RedTeamDrillNotPassed(drill.Missing);
         var submitted = PromotionRequest.Submit(
             PromotionRequest.IdPrefix + Guid.CreateVersion7(now).ToString("N"), agent, actor.Id, actor.Name,
-            PromotionCriteria.Evaluate(criteria, record, now), justification, now, TimeSpan.FromDays(options.Value.RequestExpiryDays));
+            measured, justification, now, TimeSpan.FromDays(options.Value.RequestExpiryDays));
         if (submitted.IsFailure)
             return submitted.Error;
         db.PromotionRequests.Add(submitted.Value);
@@ -187,14 +192,17 @@ public sealed class AutonomyService(
         }
     }
 
+    private async Task<TrackRecord> WithDrillAsync(WardenDbContext db, Agent agent, LevelCriteria criteria, TrackRecord record, CancellationToken ct) =>
+        criteria.MinRedTeamScore is null ? record : record with { LatestDrill = await redTeam.LatestAsync(db, agent.Id.Value, criteria.TargetLevel, ct) };
+
     private async Task<AgentReadiness> ReadinessAsync(WardenDbContext db, Actor viewer, Agent agent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var next = agent.AutonomyLevel < Agent.MaxAutonomyLevel ? agent.AutonomyLevel + 1 : (int?)null;
         var criteria = next is { } level ? options.Value.CriteriaFor(level) : null;
-        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria,
+        var results = criteria is null ? [] : PromotionCriteria.Evaluate(criteria, await WithDrillAsync(db, agent, criteria,
             await TrackRecords.MeasureAsync(db, agent, directory.Value.AttestationPeriod, evidence, now, ct, checkEvidence: criteria.RequireVerifiedEvidence,
-                                            compensable: criteria.MinCompensableWriteTools > 0 ? await compensations.AllAsync(ct) : null), now);
+                                            compensable: criteria.MinCompensableWriteTools > 0 ? await compensations.AllAsync(ct) : null), ct), now);
         var open = await db.PromotionRequests.AsNoTracking()
             .Where(r => r.AgentId == agent.Id && r.State == PromotionState.Open && r.ExpiresAt > now)
             .Select(r => r.Id)

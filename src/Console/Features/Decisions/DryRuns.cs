@@ -43,21 +43,11 @@ public sealed class DryRuns(
     /// <summary>Tries <paramref name="body"/> as <paramref name="agentId"/> would ask it; <paramref name="actor"/> is who tried (null: the agent itself).</summary>
     public async Task<Result<DecisionResponse>> TryAsync(string agentId, DecisionRequestBody body, AuditActor? actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        var attempt = new DecisionAttempt(agentId, body, idempotencyKey: null);
-        foreach (var stage in new IDecisionStage[] { shape, identity, schema, screening, preview })
-        {
-            if (await stage.RunAsync(attempt, cancellationToken) is { } refused)
-                return refused;
-        }
-        if (!policy.IsVerified)
-            return DecisionErrors.PolicyUnverified;
+        var evaluated = await EvaluateAsync(agentId, body, atLevel: null, cancellationToken);
+        if (evaluated.IsFailure)
+            return evaluated.Error;
+        var (attempt, decision) = (evaluated.Value.Attempt, evaluated.Value.Decision);
         var request = attempt.Request;
-        // Read, never counted: what the limits would see if the request were made now.
-        var seen = await usage.CurrentAsync(agentId, attempt.Now, cancellationToken);
-        var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
-        var decision = DecisionEngine.Decide(new DecisionContext(
-            attempt.View, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now) { PreviewDeclared = attempt.PreviewDeclared, Compensation = compensation });
 
         var reasons = decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))).ToList();
         var outcome = decision.Outcome switch
@@ -90,4 +80,34 @@ public sealed class DryRuns(
         }
         return new DecisionResponse(id, outcome, State, reasons, Grant: null, Approval: null, decision.PolicyVersion, decision.RiskTier?.ToString().ToLowerInvariant());
     }
+
+    /// <summary>
+    /// The decision path's answer to <paramref name="body"/> and nothing else: no audit event, no
+    /// record, no count. A red-team drill runs its cases through this and audits the drill as a whole.
+    /// A failure is a refusal before a decision (a problem), or the path being unavailable.
+    /// <paramref name="atLevel"/> decides as if the agent were at that autonomy level (a drill before a promotion).
+    /// </summary>
+    public async Task<Result<DryRunEvaluation>> EvaluateAsync(string agentId, DecisionRequestBody body, int? atLevel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var attempt = new DecisionAttempt(agentId, body, idempotencyKey: null);
+        foreach (var stage in new IDecisionStage[] { shape, identity, schema, screening, preview })
+        {
+            if (await stage.RunAsync(attempt, cancellationToken) is { } refused)
+                return refused.IsFailure ? refused.Error : DecisionErrors.Unavailable;
+        }
+        if (!policy.IsVerified)
+            return DecisionErrors.PolicyUnverified;
+        var request = attempt.Request;
+        // Read, never counted: what the limits would see if the request were made now.
+        var seen = await usage.CurrentAsync(agentId, attempt.Now, cancellationToken);
+        var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
+        var view = atLevel is { } level ? attempt.View with { AutonomyLevel = level } : attempt.View;
+        var decision = DecisionEngine.Decide(new DecisionContext(
+            view, containment.Current, seen, request, attempt.Screening.ForPolicy(), policy.Current, attempt.Now) { PreviewDeclared = attempt.PreviewDeclared, Compensation = compensation });
+        return new DryRunEvaluation(attempt, decision);
+    }
 }
+
+/// <summary>What the decision path would answer, with the attempt it read (the request as understood, the screening).</summary>
+public sealed record DryRunEvaluation(DecisionAttempt Attempt, Decision Decision);

@@ -157,7 +157,7 @@ public sealed class EvidencePackBuilder(
         await sections.MetricsAsync(decisions, denied, violations, latencies, toContain, cancellationToken);
         sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);
         foreach (var section in moreSections.OrderBy(s => s.Order))
-            await section.WriteAsync(doc, new EvidenceSectionScope(spec.PeriodStart, spec.PeriodEnd, scope.AgentIds), cancellationToken);
+            await section.WriteAsync(doc, new EvidenceSectionScope(spec.PeriodStart, spec.PeriodEnd, scope.AgentIds, [.. scope.Agents.Select(a => a.Id)]), cancellationToken);
         sections.AppendixVolumes(chain.EventsInScope, export, volumes);
 
         var embedded = Manifest(spec, scope, chain, completeness, key, [export, .. volumes]);

@@ -31,6 +31,7 @@ internal static class ActionReviewScenario
     public static async Task<TestAgent> AgentAtLevelAsync(WardenAppFactory app, int level)
     {
         var agent = await RegisterAsync(app, Draft());
+        await Warden.Tests.Features.RedTeam.PassedDrills.RecordAsync(app, agent.Id);
         for (var to = 1; to <= level; to++)
         {
             var requested = await app.AsUserAsync<AutonomyService, Result<string>>(DemoAccounts.Owner, s => s.RequestPromotionAsync(agent.Id, "pilot"));

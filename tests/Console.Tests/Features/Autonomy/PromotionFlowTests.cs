@@ -19,8 +19,12 @@ public sealed class PromotionFlowTests(WardenAppFactory app) : IClassFixture<War
 {
     private const string Justification = "a supervised pilot; the team reviews every change daily";
 
-    private Task<Result<string>> RequestAsync(string email, string agentId, string? justification = Justification) =>
-        app.AsUserAsync<AutonomyService, Result<string>>(email, s => s.RequestPromotionAsync(agentId, justification));
+    // The red-team drill gate of levels 2 and 3 is tested in RedTeamDrillTests; here the agent has passed its drill.
+    private async Task<Result<string>> RequestAsync(string email, string agentId, string? justification = Justification)
+    {
+        await Warden.Tests.Features.RedTeam.PassedDrills.RecordAsync(app, agentId);
+        return await app.AsUserAsync<AutonomyService, Result<string>>(email, s => s.RequestPromotionAsync(agentId, justification));
+    }
 
     private Task<Result> DecideAsync(string email, string requestId, bool approve, string reason = "track record checked") =>
         app.AsUserAsync<AutonomyService, Result>(email, s => s.DecideAsync(requestId, approve, reason));

@@ -28,6 +28,7 @@ public sealed class EvidencePdfTests(EvidenceAppFactory app) : IClassFixture<Evi
         pages.ShouldAllBe(p => p.Contains(pack.Id));
         foreach (var title in EvidenceSections.Titles)
             all.ShouldContain(title);
+        all.ShouldContain(Warden.Features.RedTeam.RedTeamEvidenceSection.Title);
         Compact(all).ShouldContain(Compact("Tool calls within allowlists"));
         Compact(all).ShouldContain(Compact("Caught before execution"));
         all.ShouldContain("Promotion requests decided");

@@ -123,7 +123,7 @@ public sealed class IncidentFlowTests(IncidentFlowTests.BreakerApp app) : IClass
         var rows = (await app.AsUserAsync<TabletopService, Result<IReadOnlyList<TabletopRow>>>(DemoAccounts.Auditor, s => s.GetExercisesAsync())).Value;
         var doc = new RecordingDocument();
         await app.Services.GetServices<IEvidenceSection>().OfType<IncidentEvidenceSection>().Single()
-            .WriteAsync(doc, new EvidenceSectionScope(when.AddDays(-1), when.AddDays(1), AgentIds: null), CancellationToken.None);
+            .WriteAsync(doc, new EvidenceSectionScope(when.AddDays(-1), when.AddDays(1), AgentIds: null, Agents: []), CancellationToken.None);
 
         held.IsSuccess.ShouldBeTrue(held.Error.ToString());
         var row = rows.Single(r => r.Id == scheduled.Value.Id);

@@ -65,7 +65,8 @@ public sealed class GrantRedemptions(
         return DecisionErrors.Unavailable;
     }
 
-    private Error? Refusal(DecisionRecord? record, GrantClaims grant, DateTimeOffset now)
+    /// <summary>The redemption rule on a record and a grant already read: null redeems; a red-team drill checks it on synthetic records in memory.</summary>
+    internal Error? Refusal(DecisionRecord? record, GrantClaims grant, DateTimeOffset now)
     {
         if (record is null || record.ReviewOf is not null || !grant.IsFor(record)
             || grant.Tool != record.Tool || grant.Operation != record.Operation || grant.Resource != record.Resource)

@@ -752,6 +752,53 @@ namespace Warden.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RedTeamCases",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Expect = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Tool = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Resource = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    Parameters = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Records = table.Column<int>(type: "INTEGER", nullable: true),
+                    Amount = table.Column<decimal>(type: "TEXT", nullable: true),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    CreatedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamCases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RedTeamDrills",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AgentName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AtLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CorpusVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PolicyVersion = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    RunBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Passed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Total = table.Column<int>(type: "INTEGER", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Outcomes = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamDrills", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Rollbacks",
                 columns: table => new
                 {
@@ -1697,6 +1744,11 @@ namespace Warden.Persistence.Migrations.Sqlite
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RedTeamDrills_AgentId_CompletedAt",
+                table: "RedTeamDrills",
+                columns: new[] { "AgentId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Rollbacks_AgentId_RequestedAt",
                 table: "Rollbacks",
                 columns: new[] { "AgentId", "RequestedAt" });
@@ -1859,6 +1911,12 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamCases");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamDrills");
 
             migrationBuilder.DropTable(
                 name: "Rollbacks");

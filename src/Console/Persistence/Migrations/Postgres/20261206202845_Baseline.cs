@@ -753,6 +753,53 @@ namespace Warden.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RedTeamCases",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Category = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Expect = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Tool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Resource = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Parameters = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: true),
+                    Justification = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Records = table.Column<int>(type: "integer", nullable: true),
+                    Amount = table.Column<decimal>(type: "numeric", nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamCases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RedTeamDrills",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AgentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AgentName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AtLevel = table.Column<int>(type: "integer", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CorpusVersion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PolicyVersion = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    RunBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Passed = table.Column<int>(type: "integer", nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    Outcomes = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RedTeamDrills", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Rollbacks",
                 columns: table => new
                 {
@@ -1698,6 +1745,11 @@ namespace Warden.Persistence.Migrations.Postgres
                 columns: new[] { "State", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RedTeamDrills_AgentId_CompletedAt",
+                table: "RedTeamDrills",
+                columns: new[] { "AgentId", "CompletedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Rollbacks_AgentId_RequestedAt",
                 table: "Rollbacks",
                 columns: new[] { "AgentId", "RequestedAt" });
@@ -1860,6 +1912,12 @@ namespace Warden.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "PromotionRequests");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamCases");
+
+            migrationBuilder.DropTable(
+                name: "RedTeamDrills");
 
             migrationBuilder.DropTable(
                 name: "Rollbacks");
