@@ -22,8 +22,9 @@ public sealed class FeatureDirectionTests
         /* 7  */ ["Autonomy", "Rollback"],
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
-        /* 10 */ ["Evidence"],
-        /* 11 */ ["Dashboard", "Administration", "Demo", "Setup"],
+        /* 10 */ ["Compliance"],
+        /* 11 */ ["Evidence"],
+        /* 12 */ ["Dashboard", "Administration", "Demo", "Setup"],
     ]);
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

@@ -28,7 +28,7 @@ internal sealed class AppendixVolume
         _path = path;
         var part = $"appendix volume {number} of {of}";
         _doc = renderer.Create(new EvidenceDocumentInfo(spec.PackId, $"{spec.Title}: {part}", scopeLabel, spec.GeneratedAt) { Part = part });
-        _doc.Heading($"{EvidenceSections.Titles[9]}, volume {number} of {of}");
+        _doc.Heading($"{EvidenceSections.Titles[^1]}, volume {number} of {of}");
         _doc.Paragraph($"Evidence pack {spec.PackId} ({scopeLabel}, {EvidenceText.Time(spec.PeriodStart)} to {EvidenceText.Time(spec.PeriodEnd)}). " +
                        "Audit events of the period within the pack's scope, in sequence order; personal data is masked. The pack's PDF lists " +
                        "every volume with its range and SHA-256, and the signed manifest.json vouches for each.");

@@ -27,7 +27,7 @@ internal sealed class EvidenceSections(
     [
         "1. Agent directory", "2. Policies in force", "3. Decisions summary", "4. Approvals", "5. Containment",
         "6. Autonomy promotions and demotions", "7. Violations", "8. Metrics", "9. Audit-chain verification",
-        "Appendix A. Audit events of the period",
+        "10. Compliance coverage", "Appendix A. Audit events of the period",
     ];
 
     private DateTimeOffset Start => spec.PeriodStart;
@@ -265,7 +265,7 @@ internal sealed class EvidenceSections(
     /// <summary>Where the appendix is: one line per volume with the events it lists and its SHA-256, so a reader knows it is whole.</summary>
     public void AppendixVolumes(long eventsInScope, EvidenceManifestArtifact export, IReadOnlyList<EvidenceManifestArtifact> volumes)
     {
-        doc.Heading(Titles[9]);
+        doc.Heading(Titles[^1]);
         if (volumes.Count == 0)
         {
             doc.Paragraph("No audit events in this period and scope.");

@@ -1556,6 +1556,10 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Property<long?>("CustomStart")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -1656,6 +1660,10 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<long>("ExportBytes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
                         .IsRequired()

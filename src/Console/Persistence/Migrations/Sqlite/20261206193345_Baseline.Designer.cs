@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261206175430_Baseline")]
+    [Migration("20261206193345_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1559,6 +1559,10 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Property<long?>("CustomStart")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -1659,6 +1663,10 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<long>("ExportBytes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
                         .IsRequired()

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261206175434_Baseline")]
+    [Migration("20261206193355_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -1572,6 +1572,10 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("CustomStart")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -1672,6 +1676,10 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<long>("ExportBytes")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
 
                     b.Property<string>("Key")
                         .IsRequired()
