@@ -31,6 +31,7 @@ public static class NavigationCatalog
         new("Tool hooks", "/tools", Icons.Material.Filled.Webhook, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Audit log", "/audit", Icons.Material.Filled.ReceiptLong, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator, Roles.AgentOwner]),
+        new("Compliance", "/compliance", Icons.Material.Filled.Rule, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Administration", "/admin/users", Icons.Material.Filled.AdminPanelSettings, [Roles.Administrator]),
     ];
 

@@ -21,6 +21,7 @@ public static class ComplianceRegistration
             [.. ComplianceCatalogLoader.Embedded(), .. ComplianceOptions.ExtraFiles(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComplianceOptions>>().Value)],
             sp.GetServices<IComplianceCheck>().Select(c => c.Id).ToHashSet(StringComparer.Ordinal)));
         services.AddSingleton<ComplianceEvaluator>();
+        services.AddScoped<ComplianceService>();
         services.AddHostedService<ComplianceCatalogCheck>();
         return services;
     }

@@ -101,6 +101,20 @@ public sealed class ComplianceCoverageTests(EvidenceAppFactory app) : IClassFixt
         after.ShouldBe((current.Completeness + lapsed.Completeness) / 200.0, 1e-9);
     }
 
+    [Fact]
+    public async Task Overview_ForAnAuditor_ShowsEveryFrameworkFromOneRunOfTheChecks()
+    {
+        var overview = await app.AsUserAsync<ComplianceService, Result<ComplianceOverview>>(DemoAccounts.Auditor, s => s.GetOverviewAsync(30, Ct));
+
+        overview.IsSuccess.ShouldBeTrue();
+        overview.Value.Frameworks.Count.ShouldBe(5);
+        var audit = overview.Value.Controls.Controls.Single(c => c.Control.Id == "audit-integrity");
+        audit.Status.ShouldBe(CoverageStatus.NotCovered);
+        audit.Reason.ShouldContain("an evidence pack verifies it");
+        var containment = overview.Value.Frameworks.Single(f => f.Framework.Id == "eu-ai-act").Requirements.Single(r => r.Requirement.Id == "Art. 14(4)(e)");
+        containment.Controls.Single().Status.ShouldBe(containment.Status);
+    }
+
     private DateTimeOffset Now() => app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
     private async Task<EvidencePackRow> AgentPackAsync(string agent)
