@@ -5,6 +5,7 @@ using Warden.Features.Agents;
 using Warden.Features.Approvals;
 using Warden.Features.Autonomy;
 using Warden.Features.Behaviour;
+using Warden.Features.Compliance;
 using Warden.Features.Metrics;
 using Warden.Features.AuditLog;
 using Warden.Features.AuditLog.Stream;
@@ -66,6 +67,7 @@ public static class FeatureRegistration
         services.AddSingleton<DemoAgentSeeder>();
         services.AddSingleton<DemoUpstream>();
         services.AddHostedService<DemoAgentRunner>();
+        services.AddCompliance(configuration);
         services.AddEvidencePacks(configuration);
         services.AddGateway(configuration);
         services.AddToolHooks(configuration);

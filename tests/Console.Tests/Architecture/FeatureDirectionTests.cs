@@ -22,9 +22,10 @@ public sealed class FeatureDirectionTests
         /* 7  */ ["Autonomy", "Rollback"],
         /* 8  */ ["Behaviour"],
         /* 9  */ ["Metrics"],
-        /* 10 */ ["Evidence"],
-        /* 11 */ ["Incidents", "RedTeam"],
-        /* 12 */ ["Dashboard", "Administration", "Demo", "Setup"],
+        /* 10 */ ["Compliance"],
+        /* 11 */ ["Evidence"],
+        /* 12 */ ["Incidents", "RedTeam"],
+        /* 13 */ ["Dashboard", "Administration", "Demo", "Setup"],
     ]);
 
     private static readonly Lazy<FeatureGraph> Warden = new(() => FeatureDependencies.Of(typeof(FeatureRegistration).Assembly, "Warden.Features"));

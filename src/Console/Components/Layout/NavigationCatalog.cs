@@ -33,6 +33,7 @@ public static class NavigationCatalog
         new("Tool hooks", "/tools", Icons.Material.Filled.Webhook, [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner]),
         new("Audit log", "/audit", Icons.Material.Filled.ReceiptLong, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Evidence", "/evidence", Icons.Material.Filled.PictureAsPdf, [Roles.SecurityOfficer, Roles.Auditor, Roles.Administrator, Roles.AgentOwner]),
+        new("Compliance", "/compliance", Icons.Material.Filled.Rule, [Roles.SecurityOfficer, Roles.Auditor]),
         new("Notifications", "/notifications", Icons.Material.Filled.NotificationsActive, AllRoles),
         new("Administration", "/admin/users", Icons.Material.Filled.AdminPanelSettings, [Roles.Administrator]),
     ];

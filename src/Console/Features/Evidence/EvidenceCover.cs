@@ -18,13 +18,13 @@ internal static class EvidenceCover
             new("Chain head hash", chain.LastSequence == 0 ? "—" : chain.HeadHash),
             new("Chain verification", chain.Verified ? "verified" : "BROKEN: " + chain.Verification),
             new("Signing key", $"{key.Algorithm}, fingerprint {key.Fingerprint}"),
-            new("Completeness", $"{completeness.Score} %"),
+            new("Audit readiness (controls covered)", $"{completeness.Score} %"),
             new("Recipients", string.Join(", ", spec.RecipientRoles)),
         ]);
         doc.Paragraph("How to verify: the manifest.json beside this PDF lists the SHA-256 of this file, of the audit-event export and of every appendix volume, " +
                       "and manifest.sig signs it with the key above. Run `evidence verify <folder>` or use the verification on the " +
                       "Evidence page. A copy of the manifest (without this file's own hash) is attached to this PDF.");
-        doc.Paragraph("Completeness: " + completeness.Notes);
+        doc.Paragraph("Audit readiness, from the compliance checks of section 10 on this pack's records: " + completeness.Notes);
         doc.Paragraph("Contents: " + string.Join("; ", EvidenceSections.Titles) + ".");
     }
 }

@@ -13,6 +13,7 @@ public sealed class EvidenceDefinition
     public string Name { get; private set; } = string.Empty;
     public EvidenceScope Scope { get; private set; }
     public string? ScopeTarget { get; private set; }
+    public string? Framework { get; private set; }
     public EvidencePeriodKind Period { get; private set; }
     public DateTimeOffset? CustomStart { get; private set; }
     public DateTimeOffset? CustomEnd { get; private set; }
@@ -42,6 +43,7 @@ public sealed class EvidenceDefinition
         Name = draft.Name.Trim();
         Scope = draft.Scope;
         ScopeTarget = draft.Scope == EvidenceScope.Everything ? null : draft.ScopeTarget?.Trim();
+        Framework = string.IsNullOrWhiteSpace(draft.Framework) ? null : draft.Framework.Trim();
         Period = draft.Period;
         CustomStart = draft.Period == EvidencePeriodKind.Custom ? draft.CustomStart : null;
         CustomEnd = draft.Period == EvidencePeriodKind.Custom ? draft.CustomEnd : null;
@@ -64,4 +66,8 @@ public sealed record EvidenceDefinitionDraft(
     string Cron,
     string TimeZone,
     IReadOnlyList<string> RecipientRoles,
-    int RetentionDays);
+    int RetentionDays)
+{
+    /// <summary>The compliance framework the packs are made for; null for all of Warden's controls.</summary>
+    public string? Framework { get; init; }
+}

@@ -15,6 +15,7 @@ public sealed class EvidenceDefinitionService(
     IDbContextFactory<WardenDbContext> contexts,
     AuditWriter audit,
     IRecurringJobManager recurring,
+    Warden.Features.Compliance.ComplianceCatalog compliance,
     TimeProvider clock)
 {
     private static readonly string[] ReadersOfDefinitions = [Roles.SecurityOfficer, Roles.Administrator, Roles.Auditor];
@@ -35,7 +36,7 @@ public sealed class EvidenceDefinitionService(
         var actor = await access.RequireToActAsync(EvidenceAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
-        var problems = EvidenceDefinitionRules.Validate(draft);
+        var problems = Problems(draft);
         if (problems.Count > 0)
             return EvidenceErrors.Invalid(problems);
         var definition = EvidenceDefinition.Create(EvidenceDefinition.IdPrefix + Guid.CreateVersion7().ToString("N")[..20], draft, actor.Value.Email, clock.GetUtcNow());
@@ -52,7 +53,7 @@ public sealed class EvidenceDefinitionService(
         var actor = await access.RequireToActAsync(EvidenceAccess.Managers);
         if (actor.IsFailure)
             return actor.Error;
-        var problems = EvidenceDefinitionRules.Validate(draft);
+        var problems = Problems(draft);
         if (problems.Count > 0)
             return EvidenceErrors.Invalid(problems);
         await using var db = contexts.CreateDbContext();
@@ -89,13 +90,21 @@ public sealed class EvidenceDefinitionService(
             new RecurringJobOptions { TimeZone = zone });
     }
 
+    private List<string> Problems(EvidenceDefinitionDraft draft)
+    {
+        var problems = EvidenceDefinitionRules.Validate(draft).ToList();
+        if (!string.IsNullOrWhiteSpace(draft.Framework) && compliance.Framework(draft.Framework.Trim()) is null)
+            problems.Add($"Framework: '{draft.Framework}' is not one of {string.Join(", ", compliance.Frameworks.Select(f => f.Id))}.");
+        return problems;
+    }
+
     private static EvidenceDefinitionRow Row(EvidenceDefinition d) =>
-        new(d.Id, d.Name, d.Scope, d.ScopeTarget, d.Period, d.CustomStart, d.CustomEnd, d.Cron, d.TimeZone, d.Recipients, d.RetentionDays);
+        new(d.Id, d.Name, d.Scope, d.ScopeTarget, d.Period, d.CustomStart, d.CustomEnd, d.Cron, d.TimeZone, d.Recipients, d.RetentionDays) { Framework = d.Framework };
 
     private static AuditEntry Entry(Actor actor, string kind, EvidenceDefinition d) =>
         AuditEntry.Of(AuditActor.Person(actor.Id.Value, actor.Email), kind, d.Id, new
         {
             name = d.Name, scope = d.Scope.ToString(), target = d.ScopeTarget, period = d.Period.ToString(), cron = d.Cron, timeZone = d.TimeZone,
-            recipients = d.RecipientRoles, retentionDays = d.RetentionDays,
+            recipients = d.RecipientRoles, retentionDays = d.RetentionDays, framework = d.Framework,
         });
 }

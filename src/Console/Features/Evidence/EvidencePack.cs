@@ -18,6 +18,10 @@ public sealed class EvidencePack
     public string Title { get; private set; } = string.Empty;
     public EvidenceScope Scope { get; private set; }
     public string? ScopeTarget { get; private set; }
+
+    /// <summary>The compliance framework the pack is made for (its coverage shows that framework's requirements); null for all controls.</summary>
+    public string? Framework { get; private set; }
+
     public DateTimeOffset PeriodStart { get; private set; }
     public DateTimeOffset PeriodEnd { get; private set; }
     public string RecipientRoles { get; private set; } = string.Empty;
@@ -50,6 +54,7 @@ public sealed class EvidencePack
             Title = spec.Title,
             Scope = spec.Scope,
             ScopeTarget = spec.ScopeTarget,
+            Framework = spec.Framework,
             PeriodStart = spec.PeriodStart,
             PeriodEnd = spec.PeriodEnd,
             RecipientRoles = string.Join(',', spec.RecipientRoles),
@@ -60,7 +65,7 @@ public sealed class EvidencePack
         };
     }
 
-    public EvidencePackSpec Spec => new(Id, Key, DefinitionId, Title, Scope, ScopeTarget, PeriodStart, PeriodEnd, Recipients, RequestedAt);
+    public EvidencePackSpec Spec => new(Id, Key, DefinitionId, Title, Scope, ScopeTarget, PeriodStart, PeriodEnd, Recipients, RequestedAt) { Framework = Framework };
 
     public bool CanRetry => Status == EvidencePackStatus.Failed;
 
@@ -107,7 +112,11 @@ public sealed record EvidencePackSpec(
     DateTimeOffset PeriodStart,
     DateTimeOffset PeriodEnd,
     IReadOnlyList<string> RecipientRoles,
-    DateTimeOffset GeneratedAt);
+    DateTimeOffset GeneratedAt)
+{
+    /// <summary>The compliance framework whose requirements the coverage section shows; null for all of Warden's controls.</summary>
+    public string? Framework { get; init; }
+}
 
 public sealed record EvidenceCompleteness(int Score, string Notes);
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Warden.Domain.Audit;
 using Warden.Features.Agents;
 using Warden.Features.AuditLog;
+using Warden.Features.Compliance;
 using Warden.Features.Evidence.Rendering;
 using Warden.Features.Policies;
 using Warden.Persistence;
@@ -30,7 +31,8 @@ public sealed class EvidencePackBuilder(
     IOptions<EvidenceOptions> options,
     IOptions<DirectoryOptions> directory,
     Warden.Features.Guardrails.Masking masking,
-    IEnumerable<IEvidenceSection> moreSections)
+    IEnumerable<IEvidenceSection> moreSections,
+    ComplianceEvaluator compliance)
 {
     public async Task<EvidenceBuildResult> BuildAsync(EvidencePackSpec spec, string folder, IProgress<int>? progress, CancellationToken cancellationToken)
     {
@@ -142,12 +144,13 @@ public sealed class EvidencePackBuilder(
     {
         using var doc = renderer.Create(new EvidenceDocumentInfo(spec.PackId, spec.Title, scope.Label, spec.GeneratedAt));
         var sections = new EvidenceSections(contexts, spec, scope, doc, masking, options.Value.BatchSize);
-        var attestation = directory.Value.AttestationPeriod;
-        var unattested = scope.Agents.Count(a => a.LastAttestedAt + attestation < spec.PeriodEnd && a.RegisteredAt < spec.PeriodEnd);
-        var completeness = EvidenceCompletenessRules.Score(verification.IsIntact, unattested);
+        // Audit readiness is the coverage of the pack's controls, computed from its records before the cover names it.
+        var coverage = await compliance.EvaluateAsync(new ComplianceScope(spec.PeriodStart, spec.PeriodEnd, scope.AgentIds, verification.IsIntact),
+            spec.Framework, cancellationToken);
+        var completeness = new EvidenceCompleteness(coverage.Score, coverage.Summary);
 
         EvidenceCover.Write(doc, spec, scope.Label, chain, key, completeness);
-        sections.AgentDirectory(attestation, out _);
+        sections.AgentDirectory(directory.Value.AttestationPeriod, out _);
         await sections.PoliciesAsync(policy.Current, cancellationToken);
         var (decisions, denied) = await sections.DecisionsAsync(cancellationToken);
         var latencies = await sections.ApprovalsAsync(cancellationToken);
@@ -158,6 +161,7 @@ public sealed class EvidencePackBuilder(
         sections.ChainVerification(verification, chain.FirstSequence, chain.LastSequence);
         foreach (var section in moreSections.OrderBy(s => s.Order))
             await section.WriteAsync(doc, new EvidenceSectionScope(spec.PeriodStart, spec.PeriodEnd, scope.AgentIds, [.. scope.Agents.Select(a => a.Id)]), cancellationToken);
+        EvidenceCoverageSection.Write(doc, EvidenceSections.Titles[^2], coverage, compliance.Catalog);
         sections.AppendixVolumes(chain.EventsInScope, export, volumes);
 
         var embedded = Manifest(spec, scope, chain, completeness, key, [export, .. volumes]);

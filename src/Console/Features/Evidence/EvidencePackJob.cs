@@ -31,7 +31,7 @@ public sealed partial class EvidencePackJob(
             var (start, end) = definition.Period == EvidencePeriodKind.Custom && definition.CustomStart is { } s && definition.CustomEnd is { } e
                 ? (s, e)
                 : EvidencePeriods.LastCompleted(definition.Period, EvidenceDefinitionRules.TryZone(definition.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc, now);
-            var spec = EvidencePeriods.Spec(definition.Id, definition.Name, definition.Scope, definition.ScopeTarget, start, end, definition.Recipients, now);
+            var spec = EvidencePeriods.Spec(definition.Id, definition.Name, definition.Scope, definition.ScopeTarget, start, end, definition.Recipients, now, definition.Framework);
             packId = spec.PackId;
             if (!await db.EvidencePacks.AnyAsync(p => p.Key == spec.Key, cancellationToken))
             {

@@ -23,13 +23,13 @@ public static class EvidencePeriods
     }
 
     public static EvidencePackSpec Spec(string? definitionId, string title, EvidenceScope scope, string? target,
-        DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string> recipients, DateTimeOffset now)
+        DateTimeOffset start, DateTimeOffset end, IReadOnlyList<string> recipients, DateTimeOffset now, string? framework = null)
     {
         var key = string.Create(CultureInfo.InvariantCulture,
-            $"{definitionId ?? "on-demand"}|{scope}|{target}|{start.UtcTicks}|{end.UtcTicks}");
+            $"{definitionId ?? "on-demand"}|{scope}|{target}|{start.UtcTicks}|{end.UtcTicks}{(framework is null ? string.Empty : "|" + framework)}");
         var id = EvidencePack.IdPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
         var fullTitle = $"{title}: {EvidenceText.Day(start)} to {EvidenceText.Day(end.AddTicks(-1))}";
-        return new EvidencePackSpec(id, key, definitionId, fullTitle, scope, target, start, end, recipients, now);
+        return new EvidencePackSpec(id, key, definitionId, fullTitle, scope, target, start, end, recipients, now) { Framework = framework };
     }
 
     private static DateTime Monday(DateTime day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));

@@ -39,11 +39,17 @@ public sealed record EvidenceDefinitionRow(
     IReadOnlyList<string> RecipientRoles,
     int RetentionDays)
 {
-    public EvidenceDefinitionDraft ToDraft() => new(Name, Scope, ScopeTarget, Period, CustomStart, CustomEnd, Cron, TimeZone, RecipientRoles, RetentionDays);
+    public string? Framework { get; init; }
+
+    public EvidenceDefinitionDraft ToDraft() => new(Name, Scope, ScopeTarget, Period, CustomStart, CustomEnd, Cron, TimeZone, RecipientRoles, RetentionDays) { Framework = Framework };
 }
 
 /// <summary>An on-demand pack: a scope and a range, built now.</summary>
-public sealed record EvidenceRequest(EvidenceScope Scope, string? ScopeTarget, DateTimeOffset Start, DateTimeOffset End);
+public sealed record EvidenceRequest(EvidenceScope Scope, string? ScopeTarget, DateTimeOffset Start, DateTimeOffset End)
+{
+    /// <summary>The compliance framework the pack is made for; null for all of Warden's controls.</summary>
+    public string? Framework { get; init; }
+}
 
 public enum EvidenceArtifact
 {

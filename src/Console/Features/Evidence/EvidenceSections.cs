@@ -27,7 +27,7 @@ internal sealed class EvidenceSections(
     [
         "1. Agent directory", "2. Policies in force", "3. Decisions summary", "4. Approvals", "5. Containment",
         "6. Autonomy promotions and demotions", "7. Violations", "8. Metrics", "9. Audit-chain verification",
-        "10. Incidents and tabletop exercises", "11. Red-team drills", "Appendix A. Audit events of the period",
+        "10. Incidents and tabletop exercises", "11. Red-team drills", "12. Compliance coverage", "Appendix A. Audit events of the period",
     ];
 
     private DateTimeOffset Start => spec.PeriodStart;

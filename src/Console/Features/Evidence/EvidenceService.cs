@@ -21,6 +21,7 @@ public sealed class EvidenceService(
     EvidenceProgress progress,
     AuditWriter audit,
     IBackgroundJobClient jobs,
+    Warden.Features.Compliance.ComplianceCatalog compliance,
     TimeProvider clock)
 {
     public async Task<Result<IReadOnlyList<EvidencePackRow>>> GetPacksAsync(CancellationToken cancellationToken = default)
@@ -57,7 +58,11 @@ public sealed class EvidenceService(
         string[] recipients = request.Scope is EvidenceScope.Owner or EvidenceScope.Agent
             ? [.. EvidenceAccess.DefaultRecipients, Roles.AgentOwner]
             : EvidenceAccess.DefaultRecipients;
-        var spec = EvidencePeriods.Spec(null, "Evidence pack", request.Scope, request.ScopeTarget?.Trim(), request.Start, end, recipients, now);
+        var framework = string.IsNullOrWhiteSpace(request.Framework) ? null : compliance.Framework(request.Framework.Trim());
+        if (framework is null && !string.IsNullOrWhiteSpace(request.Framework))
+            return EvidenceErrors.Invalid([$"Framework: '{request.Framework}' is not one of {string.Join(", ", compliance.Frameworks.Select(f => f.Id))}."]);
+        var spec = EvidencePeriods.Spec(null, framework is null ? "Evidence pack" : $"Evidence pack for {framework.Name}", request.Scope, request.ScopeTarget?.Trim(),
+            request.Start, end, recipients, now, framework?.Id);
         await using var db = contexts.CreateDbContext();
         var existing = await db.EvidencePacks.AsNoTracking().SingleOrDefaultAsync(p => p.Key == spec.Key, cancellationToken);
         if (existing is not null)
@@ -67,7 +72,7 @@ public sealed class EvidenceService(
         db.EvidencePacks.Add(pack);
         await audit.AppendAsync(db, [AuditEntry.Of(Audited(actor.Value), "evidence.requested", pack.Id, new
         {
-            scope = request.Scope.ToString(), target = request.ScopeTarget, start = request.Start, end,
+            scope = request.Scope.ToString(), target = request.ScopeTarget, start = request.Start, end, framework = framework?.Id,
         })], cancellationToken);
         jobs.Enqueue<EvidencePackJob>(job => job.RunAsync(pack.Id, CancellationToken.None));
         return Row(pack);

@@ -14,6 +14,7 @@ internal sealed class EvidenceDefinitionConfiguration : IEntityTypeConfiguration
         builder.Property(d => d.Name).HasMaxLength(120).IsRequired();
         builder.Property(d => d.Scope).HasConversion<string>().HasMaxLength(12);
         builder.Property(d => d.ScopeTarget).HasMaxLength(450);
+        builder.Property(d => d.Framework).HasMaxLength(60);
         builder.Property(d => d.Period).HasConversion<string>().HasMaxLength(12);
         builder.Property(d => d.Cron).HasMaxLength(100).IsRequired();
         builder.Property(d => d.TimeZone).HasMaxLength(100).IsRequired();
@@ -37,6 +38,7 @@ internal sealed class EvidencePackConfiguration : IEntityTypeConfiguration<Evide
         builder.Property(p => p.Title).HasMaxLength(300).IsRequired();
         builder.Property(p => p.Scope).HasConversion<string>().HasMaxLength(12);
         builder.Property(p => p.ScopeTarget).HasMaxLength(450);
+        builder.Property(p => p.Framework).HasMaxLength(60);
         builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(12);
         builder.Property(p => p.RecipientRoles).HasMaxLength(200).IsRequired();
         builder.Property(p => p.RequestedBy).HasMaxLength(256).IsRequired();

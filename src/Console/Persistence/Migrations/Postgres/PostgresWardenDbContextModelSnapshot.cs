@@ -1765,6 +1765,10 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("CustomStart")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -1865,6 +1869,10 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<long>("ExportBytes")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
 
                     b.Property<string>("Key")
                         .IsRequired()

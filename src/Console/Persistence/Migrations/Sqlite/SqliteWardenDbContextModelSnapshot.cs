@@ -1752,6 +1752,10 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Property<long?>("CustomStart")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -1852,6 +1856,10 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<long>("ExportBytes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Framework")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Key")
                         .IsRequired()
