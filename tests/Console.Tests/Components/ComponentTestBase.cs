@@ -56,6 +56,8 @@ public abstract class ComponentTestBase : BunitContext, IClassFixture<WardenAppF
         AddFromApp<Warden.Features.Behaviour.BehaviourService>();
         AddFromApp<Warden.Features.Gateway.GatewayService>();
         AddFromApp<Warden.Features.Rollback.RollbackService>();
+        AddFromApp<Warden.Features.Incidents.IncidentService>();
+        AddFromApp<Warden.Features.Incidents.TabletopService>();
         Services.AddSingleton(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>());
         Services.AddSingleton(app.Services.GetRequiredService<Warden.Features.Containment.ContainmentRegistry>());
         Services.AddSingleton(app.Services.GetRequiredService<ApprovalFeed>());
