@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Warden.Testing;
 
 namespace Warden.E2E.Hosting;
 
@@ -16,10 +17,20 @@ public sealed class ConsoleFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    public WardenServer Server { get; } = new();
+    public ConsoleFixture()
+    {
+        Mail = SmtpSink.Reserve();
+        Server = new WardenServer(Mail.Port);
+    }
+
+    public WardenServer Server { get; }
+
+    /// <summary>The mail server the console sends its e-mail alerts to.</summary>
+    public SmtpSink Mail { get; }
 
     public async ValueTask InitializeAsync()
     {
+        await Mail.StartServerAsync();
         Server.StartServer();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -47,6 +58,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             await _browser.DisposeAsync();
         _playwright?.Dispose();
         await Server.DisposeAsync();
+        await Mail.DisposeAsync();
     }
 }
 

@@ -15,9 +15,12 @@ public sealed class WardenServer : WebApplicationFactory<Program>
     public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(15);
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("warden-e2e-").FullName;
+    private readonly int _smtpPort;
 
-    public WardenServer()
+    /// <param name="smtpPort">The local SMTP server that receives the console's e-mail alerts.</param>
+    public WardenServer(int smtpPort)
     {
+        _smtpPort = smtpPort;
         Port = FreePort.Next();
         UseKestrel(Port);
     }
@@ -39,6 +42,11 @@ public sealed class WardenServer : WebApplicationFactory<Program>
         builder.UseSetting("Directory:NewAgentsNeedReview", "false");
         // The journeys promote demo agents to level 2: a red-team drill must have run, but its threshold is tested in RedTeamDrillTests.
         builder.UseSetting("Autonomy:ToLevel2:MinRedTeamScore", "0");
+        builder.UseSetting("Notifications:ConsoleUrl", BaseAddress.ToString().TrimEnd('/'));
+        builder.UseSetting("Notifications:Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Notifications:Smtp:Port", _smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Notifications:Smtp:Security", "None");
+        builder.UseSetting("Notifications:Smtp:From", "Warden <warden@warden.example>");
         builder.UseSetting("Sessions:RevalidationSeconds", ((int)RevalidationInterval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -106,6 +106,8 @@ public sealed class IncidentOpener(
             await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.System, "incident.opened", incident.Id, new
             {
                 incident = incident.Id,
+                title = incident.Title,
+                agent = incident.AgentId,
                 containment = trip.Id,
                 type = incident.Type.ToString(),
                 runbook = incident.RunbookKey,

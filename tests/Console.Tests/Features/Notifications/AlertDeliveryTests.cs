@@ -4,6 +4,7 @@ using Warden.Domain;
 using Warden.Domain.Containment;
 using Warden.Features.Containment;
 using Warden.Features.Notifications;
+using Warden.Testing;
 using Warden.Tests.Features.Approvals;
 using Warden.Tests.Support;
 

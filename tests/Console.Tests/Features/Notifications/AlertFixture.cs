@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Features.Notifications;
 using Warden.Persistence;
+using Warden.Testing;
 using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Notifications;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Warden.Domain;
 using Warden.Features.Notifications;
+using Warden.Testing;
 using Warden.Tests.Features.Approvals;
 using Warden.Tests.Support;
 

@@ -2,18 +2,17 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MimeKit;
-using Warden.Tests.Support;
-
-namespace Warden.Tests.Features.Notifications;
+namespace Warden.Testing;
 
 /// <summary>One message as the SMTP server received it.</summary>
-internal sealed record ReceivedMail(string EnvelopeTo, string Subject, string Text, string? AlertId, string? Event);
+public sealed record ReceivedMail(string EnvelopeTo, string Subject, string Text, string? AlertId, string? Event);
 
 /// <summary>
 /// A real SMTP server in its own process: Debian's python3-aiosmtpd with a handler that writes each
 /// message to a folder (tests/smtp/smtp_sink.py). It can be started later on a port reserved now.
+/// Shared by the alert tests and the browser journeys (linked into both projects).
 /// </summary>
-internal sealed class SmtpSink : IAsyncDisposable
+public sealed class SmtpSink : IAsyncDisposable
 {
     private const string Python = "/usr/bin/python3";
     private readonly string _folder = Directory.CreateTempSubdirectory("warden-smtp-").FullName;
@@ -50,7 +49,7 @@ internal sealed class SmtpSink : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        start.Environment["PYTHONPATH"] = Path.Combine(RepositoryRoot.Path, "tests", "smtp");
+        start.Environment["PYTHONPATH"] = HandlerFolder();
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
@@ -71,6 +70,18 @@ internal sealed class SmtpSink : IAsyncDisposable
             }
         }
         throw new TimeoutException("The SMTP sink did not start listening.");
+    }
+
+    /// <summary>The folder of smtp_sink.py, found upwards from the test binaries.</summary>
+    private static string HandlerFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var folder = Path.Combine(dir.FullName, "tests", "smtp");
+            if (File.Exists(Path.Combine(folder, "smtp_sink.py")))
+                return folder;
+        }
+        throw new InvalidOperationException("tests/smtp/smtp_sink.py was not found above " + AppContext.BaseDirectory);
     }
 
     public IReadOnlyList<ReceivedMail> Messages()
