@@ -3,7 +3,9 @@ namespace Warden.Domain.Agents;
 /// <summary>
 /// An allowlist pattern over slash-separated resource paths: <c>*</c> stands for one whole segment,
 /// <c>**</c> (last segment only) for any remainder. <c>crm/accounts/*</c> allows
-/// <c>crm/accounts/42</c> but not <c>crm/accounts/42/notes</c>.
+/// <c>crm/accounts/42</c> but not <c>crm/accounts/42/notes</c>. A resource with a dot segment
+/// (<c>.</c>, <c>..</c>, also percent-encoded) or a backslash matches no pattern: the tool could resolve
+/// it outside the pattern (<c>crm/x/../../secrets</c> is not under <c>crm/**</c>).
 /// </summary>
 public sealed record ResourceScope
 {
@@ -41,6 +43,8 @@ public sealed record ResourceScope
     public bool Matches(string resource)
     {
         var parts = resource.Split('/');
+        if (Array.Exists(parts, Escapes))
+            return false;
         for (var i = 0; i < _segments.Length; i++)
         {
             if (_segments[i] == "**")
@@ -88,6 +92,22 @@ public sealed record ResourceScope
     public override int GetHashCode() => Pattern.GetHashCode(StringComparison.Ordinal);
 
     public override string ToString() => Pattern;
+
+    /// <summary>
+    /// True for a segment a tool could read as a step up or across the tree: <c>.</c> or <c>..</c>, a
+    /// backslash, or a percent-encoded dot, slash or backslash.
+    /// </summary>
+    private static bool Escapes(string part)
+    {
+        if (part is "." or "..")
+            return true;
+        if (part.Contains('\\', StringComparison.Ordinal))
+            return true;
+        if (!part.Contains('%', StringComparison.Ordinal))
+            return false;
+        var decoded = Uri.UnescapeDataString(part);
+        return decoded is "." or ".." || decoded.Contains('/', StringComparison.Ordinal) || decoded.Contains('\\', StringComparison.Ordinal) || decoded.Contains('%', StringComparison.Ordinal);
+    }
 
     private static bool IsSegmentChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 }

@@ -1,3 +1,4 @@
+using Warden.Features.Compliance;
 using Warden.Domain.Containment;
 using Warden.Features.Evidence;
 using Warden.Infrastructure.Events;
@@ -19,6 +20,8 @@ public static class IncidentRegistration
         services.AddScoped<IncidentService>();
         services.AddScoped<TabletopService>();
         services.AddSingleton<IEvidenceSection, IncidentEvidenceSection>();
+        services.AddComplianceCheck<IncidentsReviewedCheck>();
+        services.AddComplianceCheck<TabletopExercisedCheck>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Warden.Features.Compliance;
 using Warden.Features.Autonomy;
 
 namespace Warden.Features.RedTeam;
@@ -15,6 +16,7 @@ public static class RedTeamRegistration
         services.AddTransient<RedTeamDrillJob>();
         services.AddScoped<RedTeamService>();
         services.AddSingleton<Warden.Features.Evidence.IEvidenceSection, RedTeamEvidenceSection>();
+        services.AddComplianceCheck<RedTeamDrilledCheck>();
         return services;
     }
 }

@@ -15,6 +15,16 @@ public sealed class ResourceScopeTests
     [InlineData("crm/accounts/42", "CRM/accounts/42", false)]
     [InlineData("crm/*/notes", "crm/7/notes", true)]
     [InlineData("crm/*", "crm/", false)]
+    [InlineData("crm/**", "crm/x/../../../secrets/master", false)]
+    [InlineData("crm/**", "crm/..", false)]
+    [InlineData("crm/*/notes", "crm/../notes", false)]
+    [InlineData("crm/**", "crm/./accounts", false)]
+    [InlineData("crm/**", "crm/x/%2e%2e/%2E%2E/secrets", false)]
+    [InlineData("crm/**", "crm/x/..%2f..%2fsecrets", false)]
+    [InlineData("crm/**", "crm/x/%252e%252e/secrets", false)]
+    [InlineData("crm/**", "crm/x\\..\\..\\secrets", false)]
+    [InlineData("crm/**", "crm/files/Q3%20report..pdf", true)]
+    [InlineData("crm/**", "crm/accounts/42.json", true)]
     public void Matches_FollowsSegmentRules(string pattern, string resource, bool expected)
     {
         var scope = ResourceScope.Create(pattern).Value;

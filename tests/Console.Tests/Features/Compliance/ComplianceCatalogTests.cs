@@ -10,6 +10,8 @@ public sealed class ComplianceCatalogTests
         "agents.owned", "attestations.current", "credentials.short_lived", "policies.second_officer", "decisions.recorded",
         "approvals.separated", "containment.exercised", "autonomy.justified", "violations.reviewed", "guardrails.screened",
         "behaviour.baselined", "audit.chain_verified",
+        // Registered by the Incidents and RedTeam features through AddComplianceCheck.
+        "incidents.reviewed", "tabletop.exercised", "redteam.drilled",
     ];
 
     private const string Controls = """

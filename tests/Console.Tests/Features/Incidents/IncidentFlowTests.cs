@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.Containment;
 using Warden.Domain.Incidents;
+using Warden.Features.Compliance;
 using Warden.Features.Containment;
 using Warden.Features.Evidence;
 using Warden.Features.Evidence.Rendering;
@@ -124,6 +125,10 @@ public sealed class IncidentFlowTests(IncidentFlowTests.BreakerApp app) : IClass
         var doc = new RecordingDocument();
         await app.Services.GetServices<IEvidenceSection>().OfType<IncidentEvidenceSection>().Single()
             .WriteAsync(doc, new EvidenceSectionScope(when.AddDays(-1), when.AddDays(1), AgentIds: null, Agents: []), CancellationToken.None);
+        var checks = app.Services.GetServices<IComplianceCheck>().ToDictionary(c => c.Id);
+        var period = new ComplianceScope(when.AddDays(-1), when.AddDays(1), new HashSet<string> { agent.Id }, ChainVerified: null);
+        var rehearsed = await checks["tabletop.exercised"].EvaluateAsync(period, CancellationToken.None);
+        var reviewed = await checks["incidents.reviewed"].EvaluateAsync(period, CancellationToken.None);
 
         held.IsSuccess.ShouldBeTrue(held.Error.ToString());
         var row = rows.Single(r => r.Id == scheduled.Value.Id);
@@ -136,6 +141,9 @@ public sealed class IncidentFlowTests(IncidentFlowTests.BreakerApp app) : IClass
         doc.Text.ShouldContain(nameof(IncidentType.Injection));
         doc.Text.ShouldContain(scheduled.Value.Id);
         doc.Text.ShouldContain("The DPO contact was out of date");
+        rehearsed.Status.ShouldBe(CoverageStatus.Met, rehearsed.Reason);
+        reviewed.Status.ShouldNotBe(CoverageStatus.Met, reviewed.Reason);
+        reviewed.Reason.ShouldContain("closed with a review");
     }
 
     private async Task<Incident> IncidentOfAsync(string agentId)

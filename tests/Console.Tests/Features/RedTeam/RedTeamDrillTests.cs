@@ -38,7 +38,7 @@ public sealed class RedTeamDrillTests(WardenAppFactory app) : IClassFixture<Ward
         [RedTeamCategories.Exfiltration] = 3,
         [RedTeamCategories.Secrets] = 5,
         [RedTeamCategories.PersonalData] = 4,
-        [RedTeamCategories.ScopeEscalation] = 4,
+        [RedTeamCategories.ScopeEscalation] = 5,
         [RedTeamCategories.BudgetAbuse] = 4,
         [RedTeamCategories.ToolMisuse] = 2,
         [RedTeamCategories.GrantReplay] = 6,
