@@ -8,12 +8,12 @@ public sealed class RoleNavigationTests(ConsoleFixture console)
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-        { "admin@warden.example", ["dashboard", "agents", "evidence", "admin-users", "ops-jobs"] },
-        { "officer@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
-        { "officer2@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
-        { "owner@warden.example", ["dashboard", "agents", "reviews", "containment", "autonomy", "policies", "gateway", "tools", "evidence"] },
-        { "owner2@warden.example", ["dashboard", "agents", "reviews", "containment", "autonomy", "policies", "gateway", "tools", "evidence"] },
-        { "auditor@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "autonomy", "guardrails", "policies", "gateway", "tools", "audit", "evidence"] },
+        { "admin@warden.example", ["dashboard", "agents", "evidence", "notifications", "admin-users", "ops-jobs"] },
+        { "officer@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "incidents", "autonomy", "red-team", "guardrails", "policies", "gateway", "tools", "audit", "evidence", "compliance", "notifications"] },
+        { "officer2@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "incidents", "autonomy", "red-team", "guardrails", "policies", "gateway", "tools", "audit", "evidence", "compliance", "notifications"] },
+        { "owner@warden.example", ["dashboard", "agents", "reviews", "containment", "incidents", "autonomy", "red-team", "policies", "gateway", "tools", "evidence", "notifications"] },
+        { "owner2@warden.example", ["dashboard", "agents", "reviews", "containment", "incidents", "autonomy", "red-team", "policies", "gateway", "tools", "evidence", "notifications"] },
+        { "auditor@warden.example", ["dashboard", "agents", "approvals", "reviews", "containment", "incidents", "autonomy", "red-team", "guardrails", "policies", "gateway", "tools", "audit", "evidence", "compliance", "notifications"] },
     };
 
     [Theory]
