@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Warden.Features.Notifications;
+using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Approvals;
 
@@ -19,12 +15,11 @@ internal sealed record Delivery(string Id, string Event, string Body, bool Signa
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LocalEndpoint _endpoint = null!;
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
-    private WebhookReceiver(WebApplication app, string secret)
+    private WebhookReceiver(string secret)
     {
-        _app = app;
         Secret = secret;
     }
 
@@ -32,17 +27,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/warden";
+    public string Url => _endpoint.BaseAddress + "/hooks/warden";
 
     public static async Task<WebhookReceiver> StartAsync(string secret)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app, secret);
-        app.MapPost("/hooks/warden", receiver.ReceiveAsync);
-        await app.StartAsync();
+        var receiver = new WebhookReceiver(secret);
+        receiver._endpoint = await LocalEndpoint.StartAsync(app =>
+        {
+            app.MapPost("/hooks/warden", receiver.ReceiveAsync);
+        });
         return receiver;
     }
 
@@ -61,9 +54,5 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         context.Response.StatusCode = status;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
 }

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Notifications;
 
@@ -18,25 +14,21 @@ internal sealed record ChatPost(string Channel, JsonElement Body, int Status);
 /// </summary>
 internal sealed class ChatReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LocalEndpoint _endpoint = null!;
     private readonly ConcurrentDictionary<string, int> _posts = new(StringComparer.Ordinal);
-
-    private ChatReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<ChatPost> Posts { get; } = new();
 
     public string UrlOf(string channel) =>
-        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/" + channel;
+        _endpoint.BaseAddress + "/hooks/" + channel;
 
     public static async Task<ChatReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new ChatReceiver(app);
-        app.MapPost("/hooks/{channel}", receiver.ReceiveAsync);
-        await app.StartAsync();
+        var receiver = new ChatReceiver();
+        receiver._endpoint = await LocalEndpoint.StartAsync(app =>
+        {
+            app.MapPost("/hooks/{channel}", receiver.ReceiveAsync);
+        });
         return receiver;
     }
 
@@ -48,9 +40,5 @@ internal sealed class ChatReceiver : IAsyncDisposable
         context.Response.StatusCode = status;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
 }

@@ -4,12 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
@@ -190,53 +186,49 @@ public sealed class PreviewWebhookTests(PreviewWebhookAppFactory app) : IClassFi
     {
         public const string Summary = "Post 40.00 EUR to entry 7";
 
-        private readonly WebApplication _app;
-
-        private FakeTool(WebApplication app) => _app = app;
+        private LocalEndpoint _endpoint = null!;
 
         public ConcurrentQueue<Received> Received { get; } = new();
 
         public decimal Amount { get; set; } = 40m;
 
-        public Uri At(string path) => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + path);
+        public Uri At(string path) => new(_endpoint.BaseAddress + path);
 
         public static async Task<FakeTool> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var tool = new FakeTool(app);
-            app.MapPost("/ok", async context =>
+            var tool = new FakeTool();
+            tool._endpoint = await LocalEndpoint.StartAsync(app =>
             {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsJsonAsync(new
+                app.MapPost("/ok", async context =>
                 {
-                    summary = Summary, changes = $"- entry 7: 0.00\n+ entry 7: {tool.Amount:0.00}", records = new[] { "ledger/entries/7" }, amount = tool.Amount, currency = "EUR",
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsJsonAsync(new
+                    {
+                        summary = Summary, changes = $"- entry 7: 0.00\n+ entry 7: {tool.Amount:0.00}", records = new[] { "ledger/entries/7" }, amount = tool.Amount, currency = "EUR",
+                    });
+                });
+                app.MapPost("/fail", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    context.Response.StatusCode = 500;
+                    await context.Response.WriteAsync("upstream exploded");
+                });
+                app.MapPost("/garbage", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsync("<html>not json</html>");
+                });
+                app.MapPost("/shapeless", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsJsonAsync(new { diff = "no summary here" });
+                });
+                app.MapPost("/slow", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 });
             });
-            app.MapPost("/fail", async context =>
-            {
-                await tool.RecordAsync(context);
-                context.Response.StatusCode = 500;
-                await context.Response.WriteAsync("upstream exploded");
-            });
-            app.MapPost("/garbage", async context =>
-            {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsync("<html>not json</html>");
-            });
-            app.MapPost("/shapeless", async context =>
-            {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsJsonAsync(new { diff = "no summary here" });
-            });
-            app.MapPost("/slow", async context =>
-            {
-                await tool.RecordAsync(context);
-                await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-            });
-            await app.StartAsync();
             return tool;
         }
 
@@ -248,10 +240,6 @@ public sealed class PreviewWebhookTests(PreviewWebhookAppFactory app) : IClassFi
                 context.Request.Headers[ToolWebhooks.SignatureHeader].ToString(), buffer.ToArray()));
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
     }
 }

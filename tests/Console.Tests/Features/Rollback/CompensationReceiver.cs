@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Warden.Tests.Support;
 
 namespace Warden.Tests.Features.Rollback;
 
@@ -24,10 +20,8 @@ internal sealed class CompensationReceiver : IAsyncDisposable
 {
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(4);
 
-    private readonly WebApplication _app;
+    private LocalEndpoint _endpoint = null!;
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
-
-    private CompensationReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<CompensationCall> Calls { get; } = new();
 
@@ -35,7 +29,7 @@ internal sealed class CompensationReceiver : IAsyncDisposable
     public TimeSpan OkDelay { get; set; } = TimeSpan.Zero;
 
     public Uri Url(string path) =>
-        new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + path);
+        new(_endpoint.BaseAddress + path);
 
     /// <summary>An address where nothing listens.</summary>
     public static Uri Down()
@@ -51,13 +45,11 @@ internal sealed class CompensationReceiver : IAsyncDisposable
 
     public static async Task<CompensationReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new CompensationReceiver(app);
-        app.MapPost("/{mode}", receiver.ReceiveAsync);
-        await app.StartAsync();
+        var receiver = new CompensationReceiver();
+        receiver._endpoint = await LocalEndpoint.StartAsync(app =>
+        {
+            app.MapPost("/{mode}", receiver.ReceiveAsync);
+        });
         return receiver;
     }
 
@@ -106,9 +98,5 @@ internal sealed class CompensationReceiver : IAsyncDisposable
         await context.Response.WriteAsync(body);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
 }

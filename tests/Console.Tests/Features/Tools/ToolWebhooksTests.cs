@@ -3,12 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warden.Features.Tools;
 using Warden.Tests.Support;
@@ -134,54 +130,50 @@ public sealed class ToolWebhooksTests(WardenAppFactory app) : IClassFixture<Ward
     /// <summary>A tool's endpoints on Kestrel: one that answers, and one for each way of failing.</summary>
     private sealed class FakeTool : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-
-        private FakeTool(WebApplication app) => _app = app;
+        private LocalEndpoint _endpoint = null!;
 
         public ConcurrentQueue<Received> Received { get; } = new();
 
-        public Uri At(string path) => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + path);
+        public Uri At(string path) => new(_endpoint.BaseAddress + path);
 
         public static async Task<FakeTool> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var tool = new FakeTool(app);
-            app.MapPost("/ok", async context =>
+            var tool = new FakeTool();
+            tool._endpoint = await LocalEndpoint.StartAsync(app =>
             {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsJsonAsync(new { summary = "moves 40 EUR" });
+                app.MapPost("/ok", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsJsonAsync(new { summary = "moves 40 EUR" });
+                });
+                app.MapPost("/moved", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    context.Response.StatusCode = 307;
+                    context.Response.Headers.Location = "/ok";
+                });
+                app.MapPost("/fail", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    context.Response.StatusCode = 500;
+                    await context.Response.WriteAsync("upstream exploded");
+                });
+                app.MapPost("/garbage", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsync("<html>not json</html>");
+                });
+                app.MapPost("/huge", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await context.Response.WriteAsync("[\"" + new string('x', ToolWebhooks.MaxBodyBytes + 10) + "\"]");
+                });
+                app.MapPost("/slow", async context =>
+                {
+                    await tool.RecordAsync(context);
+                    await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                });
             });
-            app.MapPost("/moved", async context =>
-            {
-                await tool.RecordAsync(context);
-                context.Response.StatusCode = 307;
-                context.Response.Headers.Location = "/ok";
-            });
-            app.MapPost("/fail", async context =>
-            {
-                await tool.RecordAsync(context);
-                context.Response.StatusCode = 500;
-                await context.Response.WriteAsync("upstream exploded");
-            });
-            app.MapPost("/garbage", async context =>
-            {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsync("<html>not json</html>");
-            });
-            app.MapPost("/huge", async context =>
-            {
-                await tool.RecordAsync(context);
-                await context.Response.WriteAsync("[\"" + new string('x', ToolWebhooks.MaxBodyBytes + 10) + "\"]");
-            });
-            app.MapPost("/slow", async context =>
-            {
-                await tool.RecordAsync(context);
-                await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-            });
-            await app.StartAsync();
             return tool;
         }
 
@@ -193,10 +185,6 @@ public sealed class ToolWebhooksTests(WardenAppFactory app) : IClassFixture<Ward
                 context.Request.Headers[ToolWebhooks.SignatureHeader].ToString(), buffer.ToArray()));
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
     }
 }
