@@ -6,7 +6,8 @@ namespace Warden.PolicyBench;
 
 /// <summary>
 /// What the health identifier scanner adds to a scan: the built-in scanners with and without it over
-/// the same typical 2 KB parameters, in alternating rounds so both see the same machine load.
+/// the same typical 2 KB parameters, in alternating rounds so both see the same machine load (the
+/// order flips every round), and the health identifier scanner alone: its own cost.
 /// </summary>
 internal static class HealthScannerCost
 {
@@ -16,14 +17,17 @@ internal static class HealthScannerCost
         var options = new GuardrailOptions();
         var with = new GuardrailScanner(options, GuardrailScanner.BuiltInScanners(options));
         var without = new GuardrailScanner(options, GuardrailScanner.BuiltInScanners(options).Where(s => s is not HealthIdentifierScanner).ToList());
+        var alone = new GuardrailScanner(options, [new HealthIdentifierScanner()]);
         for (var i = 0; i < 20_000; i++)
         {
             with.Scan(typical[i & 15]);
             without.Scan(typical[i & 15]);
+            alone.Scan(typical[i & 15]);
         }
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var (name, scanner) in new[] { ("without phi", without), ("with phi", with) })
+            var sets = new[] { ("without phi", without), ("with phi", with), ("phi alone", alone) };
+            foreach (var (name, scanner) in round % 2 == 1 ? sets : [sets[1], sets[0], sets[2]])
             {
                 var ticks = new long[calls];
                 for (var i = 0; i < calls; i++)
