@@ -37,13 +37,14 @@ public sealed class IncidentEvidenceSection(IDbContextFactory<WardenDbContext> c
         var open = incidents.Count(i => i.State == IncidentState.Open);
         doc.Paragraph($"{incidents.Count} incidents opened in the period ({open} still open). Each trip of a kill switch or circuit breaker opens one; " +
                       "time-to-contain is measured from the first anomaly or violation that led to it (detection), to the trip and to the first refused request.");
-        var table = doc.Table([new("Incident", 2.6), new("Type", 1.6), new("Target", 2), new("Opened", 1.8), new("Detection → trip", 1.4),
+        // An empty period says so in the paragraph above; a table of headers alone would read like a rendering fault.
+        var table = incidents.Count == 0 ? null : doc.Table([new("Incident", 2.6), new("Type", 1.6), new("Target", 2), new("Opened", 1.8), new("Detection → trip", 1.4),
             new("Detection → first refusal", 1.4), new("Refused", 0.9), new("State", 1), new("Review", 3)]);
         foreach (var i in incidents)
         {
             var trip = trips.GetValueOrDefault(i.ContainmentId);
             var ttc = TimeToContain.Of(i.DetectedAt, i.TrippedAt, trip?.CommittedAt, trip?.FirstRefusedAt);
-            table.Row($"{i.Id}\n{masking.Text(i.Title)}", i.Type.ToString(), masking.Text(i.TargetLabel), EvidenceText.Time(i.OpenedAt),
+            table!.Row($"{i.Id}\n{masking.Text(i.Title)}", i.Type.ToString(), masking.Text(i.TargetLabel), EvidenceText.Time(i.OpenedAt),
                 Span(ttc.DetectionToTrip), Span(ttc.DetectionToFirstRefusal), (trip?.RefusalCount ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 i.State.ToString(),
                 i.State == IncidentState.Closed ? masking.Text($"{i.ReviewedByName}: root cause {i.RootCause}; actions {i.Actions}") : "not reviewed yet");
@@ -54,9 +55,9 @@ public sealed class IncidentEvidenceSection(IDbContextFactory<WardenDbContext> c
             .Where(t => t.ScheduledFor >= scope.PeriodStart && t.ScheduledFor < scope.PeriodEnd)
             .OrderBy(t => t.ScheduledFor).Take(MaxRows).ToListAsync(cancellationToken);
         doc.Paragraph($"{exercises.Count} tabletop exercises scheduled in the period, {exercises.Count(t => t.State == TabletopState.Completed)} held.");
-        var drills = doc.Table([new("Exercise", 3), new("Scenario", 2), new("Scheduled", 1.8), new("State", 1.1), new("Participants", 2.5), new("Found", 3.5)]);
+        var drills = exercises.Count == 0 ? null : doc.Table([new("Exercise", 3), new("Scenario", 2), new("Scheduled", 1.8), new("State", 1.1), new("Participants", 2.5), new("Found", 3.5)]);
         foreach (var t in exercises)
-            drills.Row($"{t.Id}\n{masking.Text(t.Title)}", Runbooks.Find(t.RunbookKey)?.Title ?? t.RunbookKey, EvidenceText.Time(t.ScheduledFor), t.State.ToString(),
+            drills!.Row($"{t.Id}\n{masking.Text(t.Title)}", Runbooks.Find(t.RunbookKey)?.Title ?? t.RunbookKey, EvidenceText.Time(t.ScheduledFor), t.State.ToString(),
                 masking.Text(t.Participants), masking.Text(t.Findings ?? string.Empty));
     }
 

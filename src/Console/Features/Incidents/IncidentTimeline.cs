@@ -38,10 +38,11 @@ internal static class IncidentTimeline
     {
         if (trip.RefusalCount > 0 && trip.FirstRefusedAt is { } first)
         {
-            var count = trip.RefusalCount.ToString(CultureInfo.InvariantCulture);
-            entries.Add(new(first, "refusal", "First request refused", $"{count} requests refused while contained"));
+            var refused = trip.RefusalCount == 1 ? "1 request refused while contained"
+                : $"{trip.RefusalCount.ToString(CultureInfo.InvariantCulture)} requests refused while contained";
+            entries.Add(new(first, "refusal", "First request refused", refused));
             if (trip.LastRefusedAt is { } last && last > first)
-                entries.Add(new(last, "refusal", "Last request refused", $"{count} requests refused while contained"));
+                entries.Add(new(last, "refusal", "Last request refused", refused));
         }
         else if (trip.FirstRefusedAt is { } only)
         {
