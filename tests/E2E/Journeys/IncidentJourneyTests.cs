@@ -29,6 +29,20 @@ public sealed partial class IncidentJourneyTests(ConsoleFixture console)
     {
         var started = DateTimeOffset.UtcNow;
         await ProbeUntilTrippedAsync();
+        try
+        {
+            await ReviewAndCloseAsync(started);
+        }
+        catch
+        {
+            // The other journeys act as this demo agent: a failure here must not leave it contained for them.
+            await ReleaseLeftoverAsync();
+            throw;
+        }
+    }
+
+    private async Task ReviewAndCloseAsync(DateTimeOffset started)
+    {
 
         var mail = await IncidentMailAsync(started);
         var link = IncidentLink().Match(mail.Text);
@@ -44,8 +58,8 @@ public sealed partial class IncidentJourneyTests(ConsoleFixture console)
         await officer.GetByTestId("timeline-trip").WaitForAsync();
         (await officer.GetByTestId("ttc-detection-trip").InnerTextAsync()).ShouldNotBe("—");
         (await officer.GetByTestId("incident-steps").Locator("[data-testid^='incident-step-tick-']").CountAsync()).ShouldBeGreaterThan(0);
-        await officer.GetByTestId("incident-step-tick-0").ClickAsync();
-        await officer.Locator(".mud-snackbar", new() { HasText = "Step ticked." }).WaitForAsync();
+        // The first click can land before the page is interactive; a ticked step loses its button.
+        await officer.GetByTestId("incident-step-tick-0").ClickUntilVisibleAsync(officer.Locator(".mud-snackbar", new() { HasText = "Step ticked." }));
         await officer.SaveScreenshotAsync("incident-1-opened");
 
         // The incident names its containment; the officer releases it from the containment page.
@@ -118,6 +132,17 @@ public sealed partial class IncidentJourneyTests(ConsoleFixture console)
         mail.Event == "incident.opened"
         && mail.EnvelopeTo.Contains(to, StringComparison.OrdinalIgnoreCase)
         && mail.Text.Contains(Agent, StringComparison.Ordinal);
+
+    private async Task ReleaseLeftoverAsync()
+    {
+        var officer = await console.OpenPageAsync();
+        await officer.SignInAsync(Officer);
+        await officer.GotoAsync("/containment");
+        var rows = officer.Locator($"[data-testid='containment-row'][data-target='{Agent}']");
+        foreach (var id in await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.getAttribute('data-containment'))"))
+            await ReleaseAsync(officer, id);
+        await officer.Context.CloseAsync();
+    }
 
     private static async Task ReleaseAsync(IPage page, string containment)
     {
