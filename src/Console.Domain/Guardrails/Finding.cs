@@ -25,6 +25,7 @@ public sealed record Finding(string Kind, string Location, double Confidence, st
     {
         FindingKinds.SecretFamily => FindingSeverity.Critical,
         FindingKinds.InjectionFamily => FindingSeverity.High,
+        FindingKinds.DestructiveFamily => FindingSeverity.High,
         FindingKinds.GuardrailFamily => FindingSeverity.High,
         _ => FindingSeverity.Medium,
     };

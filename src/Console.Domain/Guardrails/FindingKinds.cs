@@ -39,6 +39,11 @@ public static class FindingKinds
     /// <summary>Words that set instructions aside, switch the model's persona or address it with authority, found near each other whatever the wording.</summary>
     public const string Structural = "injection.structural";
 
+    /// <summary>SQL that drops a table, database or schema, or empties a table (<c>TRUNCATE</c>, <c>DELETE FROM</c> with no <c>WHERE</c>).</summary>
+    public const string DestructiveSql = "destructive.sql";
+    /// <summary>A shell command that wipes the root, home or a system folder, formats or overwrites a disk, a fork bomb, or a forced push to main.</summary>
+    public const string DestructiveShell = "destructive.shell";
+
     /// <summary>More input than the scanner reads: what was not read was not checked, so a policy should fail closed.</summary>
     public const string InputTruncated = "guardrail.input_truncated";
     /// <summary>A pattern ran out of time on a value; the value is unchecked.</summary>
@@ -53,6 +58,8 @@ public static class FindingKinds
     public const string PhiFamily = "phi";
     public const string SecretFamily = "secret";
     public const string InjectionFamily = "injection";
+    /// <summary>Commands that destroy data in one stroke (dropped tables, wiped disks).</summary>
+    public const string DestructiveFamily = "destructive";
     public const string GuardrailFamily = "guardrail";
 
     public static string Family(string kind)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Warden.Domain.Decisions;
+using Warden.Domain.Guardrails.Commands;
 using Warden.Domain.Guardrails.HealthData;
 using Warden.Domain.Guardrails.Injection;
 using Warden.Domain.Guardrails.Packs;
@@ -47,6 +48,7 @@ public sealed class GuardrailScanner
             new PrivateKeyScanner(), new CloudKeyScanner(), new BearerTokenScanner(), new JwtScanner(), new ConnectionStringScanner(),
             new HighEntropyScanner(), new KeyValueSecretScanner(),
             phrases, new StructuralInjectionScanner(), new HiddenTextScanner(), new EncodedPayloadScanner(phrases), new ExfiltrationScanner(options.AllowedHosts),
+            new DestructiveCommandScanner(),
         ];
     }
 
@@ -57,7 +59,8 @@ public sealed class GuardrailScanner
     /// replaces personal data and secrets only): what stored and shown texts are masked with.
     /// </summary>
     public GuardrailScanner ForMasking() => new(_options, Scanners.Where(s => s is not
-        (HiddenTextScanner or EncodedPayloadScanner or ExfiltrationScanner or StructuralInjectionScanner or PackScanner { IsPhrases: true })).ToList());
+        (HiddenTextScanner or EncodedPayloadScanner or ExfiltrationScanner or StructuralInjectionScanner or DestructiveCommandScanner
+        or PackScanner { IsPhrases: true })).ToList());
 
     public IReadOnlyList<IScanner> Scanners { get; }
 

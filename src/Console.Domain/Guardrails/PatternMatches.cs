@@ -35,7 +35,10 @@ public static class PatternMatches
     /// The matches of <paramref name="pattern"/> in <paramref name="text"/>, for a <c>foreach</c> without
     /// allocating a callback; a timeout ends the loop and leaves a <see cref="FindingKinds.ScanTimeout"/> finding.
     /// </summary>
-    public static MatchLoop In(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner) => new(pattern, text, findings, scanner);
+    public static MatchLoop In(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner) => new(pattern, text, findings, scanner, text?.Value);
+
+    /// <summary>As <see cref="In(Regex, ScanText, ICollection{Finding}, string)"/>, over the text with full-width letters folded (<see cref="ScanText.Folded"/>).</summary>
+    public static MatchLoop InFolded(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner) => new(pattern, text, findings, scanner, text?.Folded);
 
     public static Finding TimedOut(ScanText text, string scanner)
     {
@@ -43,7 +46,7 @@ public static class PatternMatches
         return text.Finding(FindingKinds.ScanTimeout, 1.0, $"{scanner} ran out of time on {text.Value.Length} chars", 0, 0, scanner);
     }
 
-    public struct MatchLoop(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner)
+    public struct MatchLoop(Regex pattern, ScanText text, ICollection<Finding> findings, string scanner, string? input)
     {
         private Match? _current;
 
@@ -55,7 +58,7 @@ public static class PatternMatches
         {
             try
             {
-                _current = _current is null ? pattern.Match(text.Value) : _current.NextMatch();
+                _current = _current is null ? pattern.Match(input ?? string.Empty) : _current.NextMatch();
                 return _current.Success;
             }
             catch (RegexMatchTimeoutException)

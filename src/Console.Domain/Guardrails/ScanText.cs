@@ -20,6 +20,7 @@ public sealed class ScanText
     private int _colons;
     private bool _lettersThenDigits;
     private bool _nonAscii;
+    private string? _folded;
 
     public ScanText(string value, string location = "$", string? fieldName = null, bool isPropertyName = false)
         : this(value, location, string.Empty, fieldName, isPropertyName)
@@ -55,6 +56,29 @@ public sealed class ScanText
     public int Colons => Counted()._colons;
     /// <summary>Two letters followed by two digits somewhere, as an IBAN starts.</summary>
     public bool HasLettersThenDigits => Counted()._lettersThenDigits;
+
+    /// <summary>
+    /// The value with full-width forms (<c>ｉｇｎｏｒｅ</c>) and the ideographic space folded to ASCII,
+    /// one character for one, so a match's position is its position in the value; the value itself
+    /// when it holds none.
+    /// </summary>
+    public string Folded => _folded ??= HasNonAscii ? Fold(Value) : Value;
+
+    private static string Fold(string value)
+    {
+        var first = value.AsSpan().IndexOfAnyInRange('！', '～');
+        var space = value.IndexOf('　', StringComparison.Ordinal);
+        if (first < 0 && space < 0)
+            return value;
+        return string.Create(value.Length, value, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is >= '！' and <= '～' ? (char)(c - 0xFEE0) : c == '　' ? ' ' : c;
+            }
+        });
+    }
 
     public bool Contains(char c) => Value.Contains(c, StringComparison.Ordinal);
 

@@ -5,8 +5,8 @@ using Warden.Domain.Guardrails.Packs;
 namespace Warden.Domain.Guardrails.Injection;
 
 /// <summary>
-/// Base64 (or base64url) blobs that decode to readable text carrying instructions, also when encoded
-/// twice. Images (<c>data:image/…</c>, PNG, JPEG, GIF, WebP, PDF bytes) and binary data are not payloads.
+/// Base64 (or base64url) and hexadecimal blobs that decode to readable text carrying instructions,
+/// also when encoded twice. Images (<c>data:image/…</c>, PNG, JPEG, GIF, WebP, PDF bytes) and binary data are not payloads.
 /// </summary>
 public sealed partial class EncodedPayloadScanner(PackScanner phrases) : IScanner
 {
@@ -43,9 +43,12 @@ public sealed partial class EncodedPayloadScanner(PackScanner phrases) : IScanne
 
     private (double Confidence, string Excerpt)? Inspect(string blob, int depth)
     {
-        if (Decode(blob) is not { } decoded)
+        var hex = IsHex(blob);
+        var decoded = hex ? DecodeHex(blob) : Decode(blob);
+        if (decoded is null)
             return null;
-        var layers = depth == 1 ? "base64" : $"base64 ×{depth}";
+        var encoding = hex ? "hex" : "base64";
+        var layers = depth == 1 ? encoding : $"{encoding} ×{depth}";
         var pattern = phrases.Matching(decoded).FirstOrDefault();
         if (pattern is not null)
             return (0.9, $"{layers} ({blob.Length} chars) decodes to an instruction ({pattern.Id})");
@@ -77,7 +80,30 @@ public sealed partial class EncodedPayloadScanner(PackScanner phrases) : IScanne
             if (data.StartsWith(magic))
                 return null;
         }
-        var decoded = Encoding.UTF8.GetString(data);
+        return Readable(Encoding.UTF8.GetString(data));
+    }
+
+    /// <summary>An even number of hexadecimal digits, all of one case (a mix is more likely base64).</summary>
+    private static bool IsHex(string blob) =>
+        blob.Length % 2 == 0 && (!blob.AsSpan().ContainsAnyExcept(LowerHex) || !blob.AsSpan().ContainsAnyExcept(UpperHex));
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> UpperHex = System.Buffers.SearchValues.Create("0123456789ABCDEF");
+
+    /// <summary>The hexadecimal blob as text, or null when it is not UTF-8 text (a digest, a key, binary data).</summary>
+    internal static string? DecodeHex(string blob)
+    {
+        var bytes = Convert.FromHexString(blob);
+        foreach (var magic in BinaryMagic)
+        {
+            if (bytes.AsSpan().StartsWith(magic))
+                return null;
+        }
+        return Readable(Encoding.UTF8.GetString(bytes));
+    }
+
+    private static string? Readable(string decoded)
+    {
         var printable = decoded.Count(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
         return printable >= decoded.Length * 0.9 && decoded.Count(char.IsLetter) >= decoded.Length * 0.5 ? decoded : null;
     }

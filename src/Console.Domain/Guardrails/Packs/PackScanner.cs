@@ -39,7 +39,9 @@ public sealed class PackScanner : IScanner
             return;
         foreach (var group in _combined)
         {
-            foreach (var match in PatternMatches.In(group.Joined, text, findings, Name))
+            // Phrases are also read through full-width letters (ｉｇｎｏｒｅ ａｌｌ ｐｒｅｖｉｏｕｓ…), which models read as ASCII.
+            var matches = _phrases ? PatternMatches.InFolded(group.Joined, text, findings, Name) : PatternMatches.In(group.Joined, text, findings, Name);
+            foreach (var match in matches)
                 Report(text, findings, group, match);
         }
     }
@@ -49,7 +51,7 @@ public sealed class PackScanner : IScanner
         var pattern = Identify(group, match.Value);
         if (pattern is null || AlreadyReported(findings, text, pattern, match))
             return;
-        var confidence = _phrases ? QuotedDiscussion.Adjust(text.Value, match.Index, match.Length, pattern.Confidence) : pattern.Confidence;
+        var confidence = _phrases ? QuotedDiscussion.Adjust(text.Folded, match.Index, match.Length, pattern.Confidence) : pattern.Confidence;
         var excerpt = _phrases ? Excerpts.Phrase(match.Value) : Excerpts.Prefixed(match.Value, 0);
         findings.Add(text.Finding(pattern.Kind, confidence, excerpt, match.Index, match.Length, Name) with { PatternId = pattern.Id });
     }

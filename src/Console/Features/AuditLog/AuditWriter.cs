@@ -65,6 +65,32 @@ public sealed partial class AuditWriter(
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
+        await AppendInTurnAsync(db, entries, changed, wanted: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, but asks <paramref name="wanted"/> first, in the chain's turn (on
+    /// PostgreSQL inside the transaction, under the chain's lock): when it answers false nothing is
+    /// saved and this returns false. Instances that race to record the same thing (one incident per
+    /// trip, say) then take turns and the later one sees the earlier's rows, instead of failing on a
+    /// unique index.
+    /// </summary>
+    public async Task<bool> AppendIfAsync(
+        WardenDbContext db, Func<WardenDbContext, CancellationToken, Task<bool>> wanted, IReadOnlyList<AuditEntry> entries,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+            throw new ArgumentException("A conditional append needs at least one event.", nameof(entries));
+        return await AppendInTurnAsync(db, entries, ChangedState(db), wanted, cancellationToken);
+    }
+
+    private async Task<bool> AppendInTurnAsync(
+        WardenDbContext db, IReadOnlyList<AuditEntry> entries, StateChanges? changed, Func<WardenDbContext, CancellationToken, Task<bool>>? wanted,
+        CancellationToken cancellationToken)
+    {
         await _lock.WaitAsync(cancellationToken);
         IDbContextTransaction? transaction = null;
         List<object>? added = null;
@@ -73,6 +99,8 @@ public sealed partial class AuditWriter(
             if (_shared && db.Database.CurrentTransaction is null)
                 transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (head, current) = await TurnAsync(db, cancellationToken);
+            if (wanted is not null && !await wanted(db, cancellationToken))
+                return false;
             added = Chain(db, head, entries);
             var advanced = await AdvanceAsync(db, changed, current, added, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
@@ -80,6 +108,7 @@ public sealed partial class AuditWriter(
                 await transaction.CommitAsync(cancellationToken);
             Committed(added, advanced ?? current, advanced);
             sink.Append(added);
+            return true;
         }
         catch
         {

@@ -60,9 +60,9 @@ public sealed class HttpDetector(HttpClient http, DetectorSettings settings) : I
     private Finding Check(Reported reported)
     {
         var kind = reported.Kind?.Trim() ?? string.Empty;
-        if (kind.Length is 0 or > 64 || FindingKinds.Family(kind) is not (FindingKinds.PiiFamily or FindingKinds.PhiFamily or FindingKinds.SecretFamily or FindingKinds.InjectionFamily)
+        if (kind.Length is 0 or > 64 || FindingKinds.Family(kind) is not (FindingKinds.PiiFamily or FindingKinds.PhiFamily or FindingKinds.SecretFamily or FindingKinds.InjectionFamily or FindingKinds.DestructiveFamily)
             || kind.Length == FindingKinds.Family(kind).Length)
-            throw new DetectorException($"reported the kind '{Shorten(kind)}', which is not pii.*, phi.*, secret.* or injection.*");
+            throw new DetectorException($"reported the kind '{Shorten(kind)}', which is not pii.*, phi.*, secret.*, injection.* or destructive.*");
         if (reported.Confidence is not (>= 0 and <= 1))
             throw new DetectorException("reported a confidence outside 0..1");
         var location = string.IsNullOrWhiteSpace(reported.Location) ? "$" : reported.Location.Trim();

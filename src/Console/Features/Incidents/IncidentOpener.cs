@@ -14,8 +14,9 @@ namespace Warden.Features.Incidents;
 /// <summary>
 /// Opens one incident per trip from the durable containment records, off the trip's path: a trip on
 /// this instance only wakes it, and a short sweep finds the trips of other instances (and of a
-/// restart). The incident and its <c>incident.opened</c> event commit together; a unique index on the
-/// containment makes a second instance's attempt fail, so each trip opens exactly one incident.
+/// restart). The incident and its <c>incident.opened</c> event commit together, in the audit chain's
+/// turn after checking that no other instance opened it first (a unique index on the containment
+/// backs this), so each trip opens exactly one incident.
 /// Drills open none.
 /// </summary>
 public sealed class IncidentOpener(
@@ -101,30 +102,25 @@ public sealed class IncidentOpener(
         var incident = Incident.Open(NewId(now), trip.Id, new TripFacts(trip.Scope, trip.Source, trip.TrippedByName, trip.Reason),
             trip.Target, trip.TargetLabel, trip.TrippedAt, agent, tripper, detection, now);
         db.Incidents.Add(incident);
-        try
+        // In the chain's turn: an instance that opened this trip's incident first has committed it.
+        return await audit.AppendIfAsync(db, (turn, ct) => NoIncidentYetAsync(turn, trip.Id, ct), [AuditEntry.Of(AuditActor.System, "incident.opened", incident.Id, new
         {
-            await audit.AppendAsync(db, [AuditEntry.Of(AuditActor.System, "incident.opened", incident.Id, new
-            {
-                incident = incident.Id,
-                title = incident.Title,
-                agent = incident.AgentId,
-                containment = trip.Id,
-                type = incident.Type.ToString(),
-                runbook = incident.RunbookKey,
-                target = incident.TargetLabel,
-                owner = incident.OwnerName,
-                detectedAt = incident.DetectedAt,
-                detection = incident.DetectionReference,
-                detectionToTripMs = incident.DetectionToTrip?.TotalMilliseconds,
-            })], cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // Another instance opened this trip's incident first (the unique index on the containment).
-            return false;
-        }
+            incident = incident.Id,
+            title = incident.Title,
+            agent = incident.AgentId,
+            containment = trip.Id,
+            type = incident.Type.ToString(),
+            runbook = incident.RunbookKey,
+            target = incident.TargetLabel,
+            owner = incident.OwnerName,
+            detectedAt = incident.DetectedAt,
+            detection = incident.DetectionReference,
+            detectionToTripMs = incident.DetectionToTrip?.TotalMilliseconds,
+        })], cancellationToken);
     }
+
+    private static async Task<bool> NoIncidentYetAsync(WardenDbContext db, string containmentId, CancellationToken cancellationToken) =>
+        !await db.Incidents.AsNoTracking().AnyAsync(i => i.ContainmentId == containmentId, cancellationToken);
 
     /// <summary>The agents the trip stopped, as its audit event recorded them.</summary>
     private static async Task<IReadOnlyList<string>> AgentsOfAsync(WardenDbContext db, Trip trip, CancellationToken cancellationToken)

@@ -3,10 +3,10 @@ namespace Warden.Features.Policies;
 /// <summary>The policy a fresh installation publishes before an officer writes their own.</summary>
 public static class DefaultPolicy
 {
-    public const string Version = "default-4";
+    public const string Version = "default-5";
 
     public const string Yaml = """
-        version: "default-4"
+        version: "default-5"
         rules:
           - id: deny-prod-deletes
             description: Nobody deletes production data alone.
@@ -50,6 +50,19 @@ public static class DefaultPolicy
             effect: require_approval
             approvers: 2
             expiry_minutes: 30
+
+          - id: large-amounts-need-two
+            description: Any action that moves 10,000 or more, through whatever tool, needs two approvers.
+            match: { min_amount: 10000 }
+            effect: require_approval
+            approvers: 2
+            expiry_minutes: 30
+
+          - id: destructive-commands-need-review
+            description: SQL that drops or empties a table and shell commands that wipe a file system or a disk wait for an officer.
+            match: { findings: [destructive] }
+            effect: require_approval
+            approvers: 1
 
           - id: bulk-changes-need-approval
             description: Changing a thousand records or more at once needs approval.
@@ -114,6 +127,25 @@ public static class DefaultPolicy
             request: { tool: payments.send, operation: execute, amount: 200, currency: EUR }
             agent: { autonomy_level: 3, risk: medium }
             expect: allow
+          - name: a large amount through a tool the payment rules do not name needs two approvers
+            request: { tool: erp.transfer, operation: execute, amount: 25000, currency: EUR }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: pending
+            rule: large-amounts-need-two
+          - name: a moderate amount through another tool at level 3 goes alone
+            request: { tool: erp.transfer, operation: execute, amount: 2500, currency: EUR }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: allow
+          - name: a dropped table waits for an officer even at level 3
+            request: { tool: db.query, operation: execute, findings: [destructive.sql] }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: pending
+            rule: destructive-commands-need-review
+          - name: a wiped file system waits for an officer even at level 3
+            request: { tool: shell.run, operation: execute, findings: [destructive.shell] }
+            agent: { autonomy_level: 3, risk: medium }
+            expect: pending
+            rule: destructive-commands-need-review
           - name: bulk writes need approval
             request: { tool: crm.update, operation: write, records: 1000 }
             agent: { autonomy_level: 3 }

@@ -181,7 +181,7 @@ internal static class PolicyRuleReader
             Findings = List(match, "findings", (n, text) => FindingPattern(text)
                 ? text
                 : throw Fail(PolicyYamlErrors.InvalidValueCode, n.Start,
-                             $"unknown finding kind '{text}'; expected a family (pii, phi, secret, injection) or a kind in one, such as pii.email, phi.mrn or secret.jwt.")),
+                             $"unknown finding kind '{text}'; expected a family (pii, phi, secret, injection, destructive) or a kind in one, such as pii.email, phi.mrn or secret.jwt.")),
             MinConfidence = Find(match, "min_confidence") is { } confidence ? Confidence(confidence) : null,
             Destinations = List(match, "destinations", (n, text) => DestinationPattern(text)
                 ? text.ToLowerInvariant()
@@ -204,7 +204,7 @@ internal static class PolicyRuleReader
     {
         var family = Warden.Domain.Guardrails.FindingKinds.Family(text);
         return family is Warden.Domain.Guardrails.FindingKinds.PiiFamily or Warden.Domain.Guardrails.FindingKinds.PhiFamily or Warden.Domain.Guardrails.FindingKinds.SecretFamily
-                   or Warden.Domain.Guardrails.FindingKinds.InjectionFamily
+                   or Warden.Domain.Guardrails.FindingKinds.InjectionFamily or Warden.Domain.Guardrails.FindingKinds.DestructiveFamily
                && (text.Length == family.Length || (text.Length > family.Length + 1 && text[(family.Length + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '-')));
     }
 
