@@ -16,8 +16,18 @@ internal static class EventSeeder
     private static readonly string[] Columns = ["$s", "$at", "$ak", "$aid", "$an", "$k", "$sub", "$d", "$ph", "$h"];
     private static readonly string[] Agents = ["agt_demo_codereview", "agt_demo_payments", "agt_demo_support"];
 
-    public static void Seed(string dataDirectory, int count, DateTimeOffset start, DateTimeOffset end, AuditCheckpointSigner signer)
+    /// <summary>The actor, kind and subject of the <c>i</c>-th event.</summary>
+    public delegate (AuditActor Actor, string Kind, string Subject) Shape(int i);
+
+    private static (AuditActor Actor, string Kind, string Subject) EvidenceShape(int i)
     {
+        var agent = Agents[i % Agents.Length];
+        return (AuditActor.Agent(agent, agent), Kinds[i % Kinds.Length], agent);
+    }
+
+    public static void Seed(string dataDirectory, int count, DateTimeOffset start, DateTimeOffset end, AuditCheckpointSigner signer, Shape? shape = null)
+    {
+        shape ??= EvidenceShape;
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "warden.db")};Pooling=False");
         connection.Open();
         using (var pragma = connection.CreateCommand())
@@ -44,17 +54,16 @@ internal static class EventSeeder
         insert.Prepare();
         for (var i = 0; i < count; i++)
         {
-            var agent = Agents[i % Agents.Length];
-            var actor = AuditActor.Agent(agent, agent);
+            var (actor, kind, subject) = shape(i);
             // Stored audit data is masked already: personal data appears as the placeholders the masking service writes.
             var data = string.Create(CultureInfo.InvariantCulture,
                 $$"""{"decision":"dec_{{i:D10}}","tool":"payments.refund","outcome":"allow","customer":"[email:{{i % 977:x8}}]","card":"[card:{{i % 10000:x8}}]","amount":{{i % 500}}.25}""");
-            var e = AuditEvent.Chain(++sequence, hash, start.AddTicks(step * i), actor, Kinds[i % Kinds.Length], agent, data);
+            var e = AuditEvent.Chain(++sequence, hash, start.AddTicks(step * i), actor, kind, subject, data);
             hash = e.Hash;
             p[0].Value = e.Sequence;
             p[1].Value = e.At.UtcTicks;
             p[2].Value = e.ActorKind.ToString();
-            p[3].Value = e.ActorId;
+            p[3].Value = (object?)e.ActorId ?? DBNull.Value;
             p[4].Value = e.ActorName;
             p[5].Value = e.Kind;
             p[6].Value = e.Subject;

@@ -11,7 +11,7 @@ internal static class MachineDescription
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        var load = LoadAverage();
         return string.Join(Environment.NewLine,
             $"CPU:     {cpu ?? RuntimeInformation.ProcessArchitecture.ToString()} ({Environment.ProcessorCount} cores)",
             string.Create(CultureInfo.InvariantCulture, $"RAM:     {memoryGiB:F1} GiB"),
@@ -19,4 +19,7 @@ internal static class MachineDescription
             $".NET:    {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}",
             $"Load:    {load}");
     }
+
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

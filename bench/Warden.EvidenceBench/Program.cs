@@ -8,6 +8,7 @@ namespace Warden.EvidenceBench;
 
 /// <summary>
 /// dotnet run -c Release --project bench/Warden.EvidenceBench -- --events 100000,1000000 [--per-volume 25000]
+/// (or -- --audit-grid 1000000 [--runs 20]: the audit log page over every filter, see <see cref="AuditGridBench"/>)
 /// Seeds a fresh database per size, builds one pack over all its events with the app's own builder,
 /// verifies the pack, and prints time and peak memory (also above the working set before the build).
 /// </summary>
@@ -15,6 +16,13 @@ internal static class Harness
 {
     public static async Task Main(string[] args)
     {
+        if (args.SkipWhile(a => a != "--audit-grid").Skip(1).FirstOrDefault() is { } gridEvents)
+        {
+            Console.WriteLine(MachineDescription.Describe());
+            var runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
+            await AuditGridBench.RunAsync(int.Parse(gridEvents, CultureInfo.InvariantCulture), runs);
+            return;
+        }
         var sizes = args.SkipWhile(a => a != "--events").Skip(1).FirstOrDefault()?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList()
                     ?? [100_000, 1_000_000];
         var perVolume = args.SkipWhile(a => a != "--per-volume").Skip(1).FirstOrDefault();

@@ -32,7 +32,8 @@ public sealed record AuditPage(IReadOnlyList<AuditEventRow> Events, bool HasOlde
 
 /// <summary>
 /// Reads the log a page at a time by sequence (keyset, never offset), so every page of a log of
-/// millions costs the same: each filter runs on an index that ends in the sequence.
+/// millions costs the same: each filter runs on an index that ends in the sequence, a filter that
+/// spans several index ranges (two actor columns, several subjects or kinds) as one read per range.
 /// </summary>
 public sealed class AuditLogService(AccessGuard access, IDbContextFactory<WardenDbContext> contexts)
 {
@@ -47,27 +48,122 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
 
         await using var db = contexts.CreateDbContext();
         var subjects = await SubjectsAsync(db, query.Subject, cancellationToken);
-        var filtered = Filter(db.AuditEvents.AsNoTracking(), query, subjects);
+        var branches = await BranchesAsync(db, query, subjects, cancellationToken);
         List<AuditEvent> page;
         bool hasOlder, hasNewer;
         if (query.After is { } after && query.Before is null)
         {
-            page = await filtered.Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(PageSize + 1).ToListAsync(cancellationToken);
+            page = await ReadAsync(branches, after, newer: true, PageSize + 1, cancellationToken);
             hasNewer = page.Count > PageSize;
             page = page.Take(PageSize).Reverse().ToList();
             var oldest = page.Count > 0 ? page[^1].Sequence : 0;
-            hasOlder = page.Count > 0 && await filtered.AnyAsync(e => e.Sequence < oldest, cancellationToken);
+            hasOlder = page.Count > 0 && (await ReadAsync(branches, oldest, newer: false, 1, cancellationToken)).Count > 0;
         }
         else
         {
             var before = query.Before ?? long.MaxValue;
-            page = await filtered.Where(e => e.Sequence < before).OrderByDescending(e => e.Sequence).Take(PageSize + 1).ToListAsync(cancellationToken);
+            page = await ReadAsync(branches, before, newer: false, PageSize + 1, cancellationToken);
             hasOlder = page.Count > PageSize;
             page = page.Take(PageSize).ToList();
             var newest = page.Count > 0 ? page[0].Sequence : long.MaxValue;
-            hasNewer = page.Count > 0 && await filtered.AnyAsync(e => e.Sequence > newest, cancellationToken);
+            hasNewer = page.Count > 0 && (await ReadAsync(branches, newest, newer: true, 1, cancellationToken)).Count > 0;
         }
         return new AuditPage(page.Select(ToRow).ToList(), hasOlder, hasNewer);
+    }
+
+    /// <summary>
+    /// The first <paramref name="take"/> events past <paramref name="bound"/> (older, newest first; or
+    /// newer, oldest first). Each branch is read on its own index in sequence order and the branches
+    /// merged, so a filter that matches half a million events still reads a page per branch instead of
+    /// sorting them all (an <c>OR</c> of two columns, or a range of kinds, cannot be read in sequence
+    /// order from one index).
+    /// </summary>
+    private static async Task<List<AuditEvent>> ReadAsync(
+        IReadOnlyList<IQueryable<AuditEvent>> branches, long bound, bool newer, int take, CancellationToken cancellationToken)
+    {
+        var read = new List<AuditEvent>();
+        foreach (var branch in branches)
+        {
+            var ordered = newer
+                ? branch.Where(e => e.Sequence > bound).OrderBy(e => e.Sequence)
+                : branch.Where(e => e.Sequence < bound).OrderByDescending(e => e.Sequence);
+            read.AddRange(await ordered.Take(take).ToListAsync(cancellationToken));
+        }
+        if (branches.Count == 1)
+            return read;
+        var merged = read.DistinctBy(e => e.Sequence);
+        return [.. (newer ? merged.OrderBy(e => e.Sequence) : merged.OrderByDescending(e => e.Sequence)).Take(take)];
+    }
+
+    /// <summary>
+    /// The filter as branches whose union is the filter: one per subject id when the subject filter
+    /// names several, else one per actor column (id, name) when there is an actor filter, else one per
+    /// kind in the kind-prefix range; every other filter applies inside each branch.
+    /// </summary>
+    private static async Task<IReadOnlyList<IQueryable<AuditEvent>>> BranchesAsync(
+        WardenDbContext db, AuditQuery query, List<string>? subjects, CancellationToken cancellationToken)
+    {
+        var events = db.AuditEvents.AsNoTracking();
+        var actor = string.IsNullOrWhiteSpace(query.Actor) ? null : query.Actor.Trim();
+        var prefix = string.IsNullOrWhiteSpace(query.KindPrefix) ? null : query.KindPrefix.Trim();
+        if (query.From is { } from)
+            events = events.Where(e => e.At >= from);
+        if (query.To is { } to)
+            events = events.Where(e => e.At < to);
+
+        if (subjects is not null)
+        {
+            var rest = WithKinds(actor is null ? events : events.Where(e => e.ActorId == actor || e.ActorName == actor), prefix);
+            return subjects.Distinct(StringComparer.Ordinal).Select(subject => rest.Where(e => e.Subject == subject)).ToList();
+        }
+        if (actor is not null)
+        {
+            var rest = WithKinds(events, prefix);
+            return [rest.Where(e => e.ActorId == actor), rest.Where(e => e.ActorName == actor)];
+        }
+        if (prefix is not null)
+        {
+            var kinds = await KindsAsync(db, prefix, cancellationToken);
+            return kinds.Count == 0 ? [WithKinds(events, prefix)] : kinds.Select(kind => events.Where(e => e.Kind == kind)).ToList();
+        }
+        return [events];
+    }
+
+    /// <summary>The kinds in the log that start with <paramref name="prefix"/>, one index seek each (the log has a few dozen kinds).</summary>
+    private static async Task<List<string>> KindsAsync(WardenDbContext db, string prefix, CancellationToken cancellationToken)
+    {
+        var kinds = new List<string>();
+        var high = prefix + char.MaxValue;
+        var after = prefix;
+        var inclusive = true;
+        while (kinds.Count <= MaxKindBranches)
+        {
+            var from = after;
+            var log = db.AuditEvents.AsNoTracking();
+#pragma warning disable CA1309 // EF translates string.Compare to the column's own (binary) comparison; CompareOrdinal has no translation.
+            log = inclusive ? log.Where(e => string.Compare(e.Kind, from) >= 0) : log.Where(e => string.Compare(e.Kind, from) > 0);
+            var next = await log.Where(e => string.Compare(e.Kind, high) < 0)
+#pragma warning restore CA1309
+                .OrderBy(e => e.Kind).Select(e => e.Kind).FirstOrDefaultAsync(cancellationToken);
+            if (next is null)
+                return kinds;
+            kinds.Add(next);
+            (after, inclusive) = (next, false);
+        }
+        return []; // Too many kinds to read one by one: the range is read as one branch.
+    }
+
+    private const int MaxKindBranches = 64;
+
+    private static IQueryable<AuditEvent> WithKinds(IQueryable<AuditEvent> events, string? prefix)
+    {
+        if (prefix is null)
+            return events;
+        // A range rather than LIKE, so the (Kind, Sequence) index serves it on every provider.
+        var high = prefix + char.MaxValue;
+#pragma warning disable CA1309 // EF translates string.Compare to the column's own (binary) comparison; CompareOrdinal has no translation.
+        return events.Where(e => string.Compare(e.Kind, prefix) >= 0 && string.Compare(e.Kind, high) < 0);
+#pragma warning restore CA1309
     }
 
     /// <summary>
@@ -84,33 +180,6 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         var email = subject.ToUpperInvariant();
         var people = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == email || u.DisplayName == subject).Select(u => u.Id).ToListAsync(cancellationToken);
         return [subject, .. agents.Select(a => a.Value), .. people];
-    }
-
-    private static IQueryable<AuditEvent> Filter(IQueryable<AuditEvent> events, AuditQuery query, List<string>? subjects)
-    {
-        if (subjects is [var only])
-            events = events.Where(e => e.Subject == only);
-        else if (subjects is not null)
-            events = events.Where(e => subjects.Contains(e.Subject));
-        if (!string.IsNullOrWhiteSpace(query.Actor))
-        {
-            var actor = query.Actor.Trim();
-            events = events.Where(e => e.ActorId == actor || e.ActorName == actor);
-        }
-        if (!string.IsNullOrWhiteSpace(query.KindPrefix))
-        {
-            // A range rather than LIKE, so the (Kind, Sequence) index serves it on every provider.
-            var low = query.KindPrefix.Trim();
-            var high = low + char.MaxValue;
-#pragma warning disable CA1309 // EF translates string.Compare to the column's own (binary) comparison; CompareOrdinal has no translation.
-            events = events.Where(e => string.Compare(e.Kind, low) >= 0 && string.Compare(e.Kind, high) < 0);
-#pragma warning restore CA1309
-        }
-        if (query.From is { } from)
-            events = events.Where(e => e.At >= from);
-        if (query.To is { } to)
-            events = events.Where(e => e.At < to);
-        return events;
     }
 
     private static AuditEventRow ToRow(AuditEvent e) =>

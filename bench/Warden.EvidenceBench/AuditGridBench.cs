@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Domain.Audit;
+using Warden.Features.AuditLog;
+using Warden.Infrastructure.Identity;
+
+namespace Warden.EvidenceBench;
+
+/// <summary>
+/// The audit log page over a seeded log: every filter the page offers, alone and combined, the newest
+/// page, a deep page (older than 90 % of the log) and the "newer" direction, each read through the
+/// app's own <see cref="AuditLogService"/> as the demo auditor. Prints p50 and p95 per case.
+/// dotnet run -c Release --project bench/Warden.EvidenceBench -- --audit-grid 1000000 [--runs 20]
+/// </summary>
+internal static class AuditGridBench
+{
+    private const int Days = 30;
+    private const string Heavy = "agt_bench_heavy";
+    private const string Officer = "usr_bench_officer";
+
+    /// <summary>
+    /// A third of the events come from one busy agent, one in a hundred from the system, one in a
+    /// thousand from an officer, the rest from 997 agents; seven in ten are decisions, one approvals,
+    /// one agent changes, and one in five thousand a trip.
+    /// </summary>
+    private static (AuditActor, string, string) Shape(int i)
+    {
+        var actor = i % 1000 == 1 ? AuditActor.Person(Officer, "Bench Officer")
+            : i % 100 == 2 ? AuditActor.System
+            : i % 3 == 0 ? AuditActor.Agent(Heavy, Heavy)
+            : AuditActor.Agent(AgentOf(i), AgentOf(i));
+        var kind = (i % 10) switch
+        {
+            < 4 => "decision.allowed",
+            4 => "decision.denied",
+            5 => "decision.pending",
+            6 => "decision.outcome_reported",
+            7 => "approval.voted",
+            8 => "agent.updated",
+            _ => i % 5000 == 9 ? "containment.tripped" : "policy.saved",
+        };
+        var subject = kind.StartsWith("decision.", StringComparison.Ordinal) ? $"dec_{i:D10}"
+            : kind == "agent.updated" ? AgentOf(i)
+            : kind == "approval.voted" ? $"apr_{i / 10:D9}"
+            : kind == "containment.tripped" ? $"cnt_{i:D10}" : "policy";
+        return (actor, kind, subject);
+    }
+
+    private static string AgentOf(int i) => string.Create(CultureInfo.InvariantCulture, $"agt_bench_{i % 997:D4}");
+
+    public static async Task RunAsync(int events, int runs)
+    {
+        await using var host = new BenchHost();
+        _ = host.Services;
+        var end = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        var start = end.AddDays(-Days);
+        var seedWatch = Stopwatch.StartNew();
+        EventSeeder.Seed(host.DataDirectory, events, start, end, host.Services.GetRequiredService<AuditCheckpointKey>().Signer, Shape);
+        Console.WriteLine($"Seeded {events:N0} events over {Days} days in {seedWatch.Elapsed.TotalSeconds:0.0} s.");
+        Console.WriteLine($"Load average (1, 5, 15 min) at start: {MachineDescription.LoadAverage()}");
+
+        await using var scope = host.Services.CreateAsyncScope();
+        await SignInAsync(scope.ServiceProvider, "auditor@warden.example");
+        var log = scope.ServiceProvider.GetRequiredService<AuditLogService>();
+        var deep = events / 10L;
+        var day = new DateTime(2026, 11, 10, 0, 0, 0, DateTimeKind.Utc);
+        var cases = new List<(string Name, AuditQuery Query)>
+        {
+            ("no filter", new()),
+            ("actor: busy agent (33 %)", new(Actor: Heavy)),
+            ("actor: one of 997 agents (0.07 %)", new(Actor: AgentOf(4))),
+            ("actor: officer by name (0.1 %)", new(Actor: "Bench Officer")),
+            ("actor: system (1 %)", new(Actor: "system")),
+            ("kind: decision. (70 %)", new(KindPrefix: "decision.")),
+            ("kind: approval. (10 %)", new(KindPrefix: "approval.")),
+            ("kind: containment. (0.02 %)", new(KindPrefix: "containment.")),
+            ("kind: decision.denied (10 %)", new(KindPrefix: "decision.denied")),
+            ("subject: an agent (agent.updated, 0.01 %)", new(Subject: AgentOf(8))),
+            ("subject: one decision", new(Subject: $"dec_{events / 2 / 10 * 10:D10}")),
+            ("actor busy + kind approval.", new(Actor: Heavy, KindPrefix: "approval.")),
+            ("actor officer + kind decision.", new(Actor: "Bench Officer", KindPrefix: "decision.")),
+            ("one day (3 %)", new(From: day, To: day.AddDays(1))),
+            ("one day + actor one agent", new(Actor: AgentOf(4), From: day, To: day.AddDays(1))),
+            ("one day + kind approval.", new(KindPrefix: "approval.", From: day, To: day.AddDays(1))),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine($"| case | page | rows | p50 ms | p95 ms | max ms |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        var worst = 0.0;
+        foreach (var (name, query) in cases)
+        {
+            foreach (var (page, paged) in new[] { ("newest", query), ("older than 90 %", query with { Before = deep }), ("newer than 10 %", query with { After = deep }) })
+            {
+                var (rows, timings) = await TimeAsync(log, paged, runs);
+                var p95 = Percentile(timings, 0.95);
+                worst = Math.Max(worst, p95);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {page} | {rows} | {Percentile(timings, 0.5):0.0} | {p95:0.0} | {timings.Max():0.0} |"));
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worst p95: {worst:0.0} ms (target 50 ms per 50-row page)."));
+        Console.WriteLine($"Load average (1, 5, 15 min) at end: {MachineDescription.LoadAverage()}");
+    }
+
+    private static async Task<(int Rows, List<double> Timings)> TimeAsync(AuditLogService log, AuditQuery query, int runs)
+    {
+        var rows = 0;
+        var timings = new List<double>(runs);
+        for (var run = -2; run < runs; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            var page = await log.GetPageAsync(query);
+            watch.Stop();
+            if (page.IsFailure)
+                throw new InvalidOperationException(page.Error.ToString());
+            rows = page.Value.Events.Count;
+            if (run >= 0)
+                timings.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return (rows, timings);
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static async Task SignInAsync(IServiceProvider services, string email)
+    {
+        var user = await services.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
+                   ?? throw new InvalidOperationException($"No demo user {email}.");
+        var principal = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
+        ((IHostEnvironmentAuthenticationStateProvider)services.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+    }
+}
