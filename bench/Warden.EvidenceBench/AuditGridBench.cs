@@ -13,7 +13,7 @@ namespace Warden.EvidenceBench;
 /// The audit log page over a seeded log: every filter the page offers, alone and combined, the newest
 /// page, a deep page (older than 90 % of the log) and the "newer" direction, each read through the
 /// app's own <see cref="AuditLogService"/> as the demo auditor. Prints p50 and p95 per case.
-/// dotnet run -c Release --project bench/Warden.EvidenceBench -- --audit-grid 1000000 [--runs 20]
+/// dotnet run -c Release --project bench/Warden.EvidenceBench -- --audit-grid 1000000 [--runs 20] [--only "day"]
 /// </summary>
 internal static class AuditGridBench
 {
@@ -51,7 +51,7 @@ internal static class AuditGridBench
 
     private static string AgentOf(int i) => string.Create(CultureInfo.InvariantCulture, $"agt_bench_{i % 997:D4}");
 
-    public static async Task RunAsync(int events, int runs)
+    public static async Task RunAsync(int events, int runs, string? only = null)
     {
         await using var host = new BenchHost();
         _ = host.Services;
@@ -83,6 +83,9 @@ internal static class AuditGridBench
             ("actor busy + kind approval.", new(Actor: Heavy, KindPrefix: "approval.")),
             ("actor officer + kind decision.", new(Actor: "Bench Officer", KindPrefix: "decision.")),
             ("one day (3 %)", new(From: day, To: day.AddDays(1))),
+            ("seven days (23 %)", new(From: day, To: day.AddDays(7))),
+            ("the whole log's period", new(From: start, To: end)),
+            ("from a day on, no end (50 %)", new(From: day)),
             ("one day + actor one agent", new(Actor: AgentOf(4), From: day, To: day.AddDays(1))),
             ("one day + kind approval.", new(KindPrefix: "approval.", From: day, To: day.AddDays(1))),
         };
@@ -91,7 +94,7 @@ internal static class AuditGridBench
         Console.WriteLine($"| case | page | rows | p50 ms | p95 ms | max ms |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|");
         var worst = 0.0;
-        foreach (var (name, query) in cases)
+        foreach (var (name, query) in cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (var (page, paged) in new[] { ("newest", query), ("older than 90 %", query with { Before = deep }), ("newer than 10 %", query with { After = deep }) })
             {

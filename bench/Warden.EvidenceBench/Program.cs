@@ -20,7 +20,7 @@ internal static class Harness
         {
             Console.WriteLine(MachineDescription.Describe());
             var runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
-            await AuditGridBench.RunAsync(int.Parse(gridEvents, CultureInfo.InvariantCulture), runs);
+            await AuditGridBench.RunAsync(int.Parse(gridEvents, CultureInfo.InvariantCulture), runs, args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault());
             return;
         }
         var sizes = args.SkipWhile(a => a != "--events").Skip(1).FirstOrDefault()?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList()

@@ -106,10 +106,14 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         var events = db.AuditEvents.AsNoTracking();
         var actor = string.IsNullOrWhiteSpace(query.Actor) ? null : query.Actor.Trim();
         var prefix = string.IsNullOrWhiteSpace(query.KindPrefix) ? null : query.KindPrefix.Trim();
-        if (query.From is { } from)
-            events = events.Where(e => e.At >= from);
-        if (query.To is { } to)
-            events = events.Where(e => e.At < to);
+        if (query.From is not null || query.To is not null)
+        {
+            events = InPeriod(events, query);
+            if (await PeriodSequencesAsync(db, query, cancellationToken) is not { } bounds)
+                return [events.Where(_ => false)];
+            if (bounds.First > 0)
+                events = events.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
+        }
 
         if (subjects is not null)
         {
@@ -154,6 +158,43 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     }
 
     private const int MaxKindBranches = 64;
+
+    /// <summary>
+    /// The first and last sequence of the events in the query's period, so that every branch seeks its
+    /// own index to the period instead of walking the log from the newest event back or sorting the
+    /// period; null when the period holds no event. Reading them exactly is a pass over the period's
+    /// entries of the time index, worth it for a narrow period only: when the sequences at the
+    /// period's two ends on the time index (two seeks) are more than <see cref="MaxPeriodScan"/> apart,
+    /// the answer is (0, 0), no bounds.
+    /// </summary>
+    private static async Task<SequenceRange?> PeriodSequencesAsync(WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var period = InPeriod(db.AuditEvents.AsNoTracking(), query);
+        var earliest = await period.OrderBy(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
+        if (earliest is null)
+            return null;
+        var latest = await period.OrderByDescending(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken) ?? earliest.Value;
+        if (Math.Abs(latest - earliest.Value) > MaxPeriodScan)
+            return new SequenceRange(0, 0);
+        return await PeriodBounds(db.AuditEvents.AsNoTracking(), query).Select(r => (SequenceRange?)r).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private const int MaxPeriodScan = 50_000;
+
+    /// <summary>The first and last sequence of the events in the query's period (one row, or none when the period is empty).</summary>
+    internal static IQueryable<SequenceRange> PeriodBounds(IQueryable<AuditEvent> events, AuditQuery query) =>
+        InPeriod(events, query).GroupBy(_ => 1).Select(g => new SequenceRange(g.Min(e => e.Sequence), g.Max(e => e.Sequence)));
+
+    internal sealed record SequenceRange(long First, long Last);
+
+    private static IQueryable<AuditEvent> InPeriod(IQueryable<AuditEvent> events, AuditQuery query)
+    {
+        if (query.From is { } from)
+            events = events.Where(e => e.At >= from);
+        if (query.To is { } to)
+            events = events.Where(e => e.At < to);
+        return events;
+    }
 
     private static IQueryable<AuditEvent> WithKinds(IQueryable<AuditEvent> events, string? prefix)
     {

@@ -44,7 +44,7 @@ public sealed class IncidentEvidenceSection(IDbContextFactory<WardenDbContext> c
         {
             var trip = trips.GetValueOrDefault(i.ContainmentId);
             var ttc = TimeToContain.Of(i.DetectedAt, i.TrippedAt, trip?.CommittedAt, trip?.FirstRefusedAt);
-            table!.Row($"{i.Id}\n{masking.Text(i.Title)}", i.Type.ToString(), masking.Text(i.TargetLabel), EvidenceText.Time(i.OpenedAt),
+            table!.Row($"{i.Id}\n{masking.Text(i.Title)}", IncidentWords.Type(i.Type), masking.Text(i.TargetLabel), EvidenceText.Time(i.OpenedAt),
                 Span(ttc.DetectionToTrip), Span(ttc.DetectionToFirstRefusal), (trip?.RefusalCount ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 i.State.ToString(),
                 i.State == IncidentState.Closed ? masking.Text($"{i.ReviewedByName}: root cause {i.RootCause}; actions {i.Actions}") : "not reviewed yet");

@@ -4,6 +4,20 @@ namespace Warden.Features.Incidents;
 
 internal static class IncidentWords
 {
+    /// <summary>The incident's type as people say it (the enum name stays in the audit data).</summary>
+    public static string Type(Warden.Domain.Incidents.IncidentType type) => type switch
+    {
+        Warden.Domain.Incidents.IncidentType.BreakerAnomaly => "Anomaly breaker",
+        Warden.Domain.Incidents.IncidentType.BreakerViolations => "Violation breaker",
+        Warden.Domain.Incidents.IncidentType.BreakerBudget => "Budget breaker",
+        Warden.Domain.Incidents.IncidentType.ManualKill => "Stopped by hand",
+        Warden.Domain.Incidents.IncidentType.GlobalKill => "Global kill switch",
+        Warden.Domain.Incidents.IncidentType.Injection => "Prompt injection",
+        Warden.Domain.Incidents.IncidentType.DataExfiltration => "Data exfiltration",
+        Warden.Domain.Incidents.IncidentType.CredentialCompromise => "Credential compromise",
+        _ => type.ToString(),
+    };
+
     public static string Span(TimeSpan? span) => span switch
     {
         null => "—",

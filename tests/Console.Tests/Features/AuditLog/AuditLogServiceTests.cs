@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.Audit;
@@ -120,6 +121,9 @@ public sealed class AuditLogServiceTests(WardenAppFactory app) : IClassFixture<W
             (new AuditQuery(KindPrefix: prefix), all),
             (new AuditQuery(Actor: actor, KindPrefix: prefix + "al"), all.Where(e => (e.ActorId == actor || e.ActorName == actor) && e.Kind == prefix + "alpha")),
             (new AuditQuery(Subject: "s3", KindPrefix: prefix), all.Where(e => e.Subject == "s3")),
+            (new AuditQuery(KindPrefix: prefix, From: DateTimeOffset.UtcNow.AddHours(-1), To: DateTimeOffset.UtcNow.AddHours(1)), all),
+            (new AuditQuery(Actor: actor, From: DateTimeOffset.UtcNow.AddHours(-1)), all.Where(e => e.ActorId == actor || e.ActorName == actor)),
+            (new AuditQuery(KindPrefix: prefix, To: DateTimeOffset.UtcNow.AddDays(-1)), all.Where(e => false)),
         })
         {
             var want = expected.Select(e => e.Sequence).ToList();
@@ -141,6 +145,23 @@ public sealed class AuditLogServiceTests(WardenAppFactory app) : IClassFixture<W
             back.Events.Select(e => e.Sequence).ShouldBe(pages[^2].Events.Select(e => e.Sequence), $"{query}: back to newer");
             back.HasNewer.ShouldBe(pages.Count > 2);
             back.HasOlder.ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public void ThePeriodsSequenceBounds_AreOneAggregateReadOnBothProviders()
+    {
+        var query = new AuditQuery(From: DateTimeOffset.UnixEpoch, To: DateTimeOffset.UnixEpoch.AddDays(1));
+        using var sqlite = new Warden.Persistence.SqliteWardenDbContext(
+            Warden.Persistence.DesignTimeModel.Options<Warden.Persistence.SqliteWardenDbContext>(b => b.UseSqlite("Data Source=:memory:")));
+        using var postgres = new Warden.Persistence.PostgresWardenDbContext(
+            Warden.Persistence.DesignTimeModel.Options<Warden.Persistence.PostgresWardenDbContext>(b => b.UseNpgsql("Host=localhost;Database=x")));
+
+        foreach (var sql in new[] { AuditLogService.PeriodBounds(sqlite.AuditEvents, query).ToQueryString(), AuditLogService.PeriodBounds(postgres.AuditEvents, query).ToQueryString() })
+        {
+            sql.ShouldContain("MIN(");
+            sql.ShouldContain("MAX(");
+            sql.ShouldNotContain("ORDER BY", Case.Insensitive);
         }
     }
 
