@@ -84,31 +84,68 @@ projects=(tests/*/*.csproj)
 total=0 passed=0 failed=0 skipped=0
 broken=()
 
+# Warden.Tests runs as two processes side by side. Its tests that start the app run one class at a
+# time within a process (Hangfire keeps its configuration in static state), which leaves the second
+# core idle; a second process has statics of its own. Each shard lists what it runs; the last one
+# runs everything the others do not, so no test is left out or run twice.
+APP_SHARD_A=(Features.Decisions Features.AuditLog Features.Approvals Features.Evidence Features.Containment Features.Gateway Features.Agents)
+shard_filters() {
+    [[ $1 == Warden.Tests ]] || { echo ""; return; }
+    local include="" exclude="" namespace
+    for namespace in "${APP_SHARD_A[@]}"; do
+        include+="${include:+|}FullyQualifiedName~Warden.Tests.$namespace."
+        exclude+="${exclude:+&}FullyQualifiedName!~Warden.Tests.$namespace."
+    done
+    printf '%s\n%s\n' "$include" "$exclude"
+}
+
+# Runs one shard of a project (an empty filter: all of it) into its own results folder.
+run_shard() {
+    local project=$1 name=$2 shard=$3 filter=$4
+    local args=(dotnet test "$project" "${build[@]}" -c "$CONFIGURATION" --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS/$name/$shard")
+    [[ -n $filter ]] && args+=(--filter "$filter")
+    timeout --kill-after=30 "$PROJECT_TIMEOUT" "${args[@]}"
+}
+
 for project in "${projects[@]}"; do
     name=$(basename "$project" .csproj)
-    trx="$RESULTS/$name/$name.trx"
     build=(--no-build)
     # A project outside the solution, or any project after a failed solution build, builds on its own.
     [[ $solution_built == true ]] && grep -qxF "$project" <<<"$in_solution" || build=()
     echo "=== $name"
-    exit_code=0
-    timeout --kill-after=30 "$PROJECT_TIMEOUT" dotnet test "$project" "${build[@]}" -c "$CONFIGURATION" \
-        --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS/$name" || exit_code=$?
+    mapfile -t filters < <(shard_filters "$name")
+    pids=()
+    for i in "${!filters[@]}"; do
+        run_shard "$project" "$name" "shard-$i" "${filters[$i]}" &
+        pids+=($!)
+    done
+    exit_codes=()
+    for pid in "${pids[@]}"; do
+        code=0
+        wait "$pid" || code=$?
+        exit_codes+=("$code")
+    done
 
-    if [[ ! -f "$trx" ]]; then
-        broken+=("$name (exit code $exit_code, no results)")
-        continue
-    fi
-    if ! read -r t p f s < <(trx_counts "$trx"); then
-        broken+=("$name (unreadable results file $trx)")
-        continue
-    fi
-    total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    if [[ $exit_code -ne 0 && $f -eq 0 ]]; then
-        broken+=("$name (exit code $exit_code with no failed test: crash, abort or time-out)")
-    elif [[ $t -eq 0 ]]; then
-        broken+=("$name (no tests ran)")
-    fi
+    for i in "${!filters[@]}"; do
+        label=$name
+        [[ ${#filters[@]} -gt 1 ]] && label="$name (shard $((i + 1)) of ${#filters[@]})"
+        trx="$RESULTS/$name/shard-$i/$name.trx"
+        exit_code=${exit_codes[$i]}
+        if [[ ! -f "$trx" ]]; then
+            broken+=("$label (exit code $exit_code, no results)")
+            continue
+        fi
+        if ! read -r t p f s < <(trx_counts "$trx"); then
+            broken+=("$label (unreadable results file $trx)")
+            continue
+        fi
+        total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+        if [[ $exit_code -ne 0 && $f -eq 0 ]]; then
+            broken+=("$label (exit code $exit_code with no failed test: crash, abort or time-out)")
+        elif [[ $t -eq 0 ]]; then
+            broken+=("$label (no tests ran)")
+        fi
+    done
 done
 
 [[ ${#projects[@]} -gt 0 ]] || broken+=("tests/ (no test projects found)")

@@ -32,11 +32,19 @@ public sealed class RedTeamService(
     public static readonly string[] Officers = [Roles.SecurityOfficer];
     public static readonly string[] Readers = [Roles.SecurityOfficer, Roles.Auditor, Roles.AgentOwner];
 
+    /// <summary>Officers drill any agent; an owner drills the agents they own or back up, before asking to promote one.</summary>
+    public static readonly string[] Drillers = [Roles.SecurityOfficer, Roles.AgentOwner];
+
     public async Task<Result<DrillReport>> RunDrillAsync(string agentId, CancellationToken ct = default)
     {
-        var actor = await access.RequireToActAsync(Officers);
+        var actor = await access.RequireToActAsync(Drillers);
         if (actor.IsFailure)
             return actor.Error;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (await VisibleAgentsAsync(db, actor.Value, ct) is { } visible && !visible.Contains(agentId))
+                return new Error("redteam.agent_not_found", $"No agent '{agentId}' of yours to drill.");
+        }
         return await drills.RunAsync(agentId, AuditActor.Person(actor.Value.Id.Value, actor.Value.Email), atLevel: null, ct);
     }
 

@@ -142,6 +142,23 @@ public sealed class RedTeamDrillTests(WardenAppFactory app) : IClassFixture<Ward
     }
 
     [Fact]
+    public async Task AnOwner_DrillsTheirOwnAgent_ButNotAnotherOwners_AndAnAuditorDrillsNone()
+    {
+        var agent = await RegisterAsync(app, Exposed());
+
+        var byOwner = await app.AsUserAsync<RedTeamService, Result<DrillReport>>(DemoAccounts.Owner, s => s.RunDrillAsync(agent.Id, Ct));
+        var byOtherOwner = await app.AsUserAsync<RedTeamService, Result<DrillReport>>(DemoAccounts.Owner2, s => s.RunDrillAsync(agent.Id, Ct));
+        var byAuditor = await app.AsUserAsync<RedTeamService, Result<DrillReport>>(DemoAccounts.Auditor, s => s.RunDrillAsync(agent.Id, Ct));
+
+        byOwner.IsSuccess.ShouldBeTrue(byOwner.Error.ToString());
+        byOwner.Value.AgentId.ShouldBe(agent.Id);
+        byOtherOwner.Error.Code.ShouldBe("redteam.agent_not_found");
+        byAuditor.Error.Code.ShouldBe("access.forbidden");
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(Ct);
+        (await db.Set<RedTeamDrillRun>().Where(d => d.AgentId == agent.Id).Select(d => d.RunBy).ToListAsync(Ct)).ShouldBe([DemoAccounts.Owner]);
+    }
+
+    [Fact]
     public async Task OwnCases_AreValidated_Audited_AndRunWithTheCorpus()
     {
         var agent = await RegisterAsync(app, Exposed());
