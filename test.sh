@@ -90,7 +90,10 @@ broken=()
 # runs everything the others do not, so no test is left out or run twice.
 APP_SHARD_A=(Features.Decisions Features.AuditLog Features.Approvals Features.Evidence Features.Containment Features.Gateway Features.Agents)
 shard_filters() {
-    [[ $1 == Warden.Tests ]] || { echo ""; return; }
+    if [[ $1 != Warden.Tests ]]; then
+        echo ""
+        return
+    fi
     local include="" exclude="" namespace
     for namespace in "${APP_SHARD_A[@]}"; do
         include+="${include:+|}FullyQualifiedName~Warden.Tests.$namespace."
@@ -103,50 +106,61 @@ shard_filters() {
 run_shard() {
     local project=$1 name=$2 shard=$3 filter=$4
     local args=(dotnet test "$project" "${build[@]}" -c "$CONFIGURATION" --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS/$name/$shard")
-    [[ -n $filter ]] && args+=(--filter "$filter")
+    if [[ -n $filter ]]; then args+=(--filter "$filter"); fi
     timeout --kill-after=30 "$PROJECT_TIMEOUT" "${args[@]}"
 }
 
-for project in "${projects[@]}"; do
+# Warden.Tests runs first, on its own; the other projects (browsers, app processes, PostgreSQL: they
+# wait more than they compute) then run side by side.
+labels=() trxs=() pids=()
+start_project() {
+    local project=$1 name filters i label
     name=$(basename "$project" .csproj)
     build=(--no-build)
     # A project outside the solution, or any project after a failed solution build, builds on its own.
-    [[ $solution_built == true ]] && grep -qxF "$project" <<<"$in_solution" || build=()
+    if [[ $solution_built != true ]] || ! grep -qxF "$project" <<<"$in_solution"; then build=(); fi
     echo "=== $name"
     mapfile -t filters < <(shard_filters "$name")
-    pids=()
-    for i in "${!filters[@]}"; do
-        run_shard "$project" "$name" "shard-$i" "${filters[$i]}" &
-        pids+=($!)
-    done
-    exit_codes=()
-    for pid in "${pids[@]}"; do
-        code=0
-        wait "$pid" || code=$?
-        exit_codes+=("$code")
-    done
-
     for i in "${!filters[@]}"; do
         label=$name
-        [[ ${#filters[@]} -gt 1 ]] && label="$name (shard $((i + 1)) of ${#filters[@]})"
-        trx="$RESULTS/$name/shard-$i/$name.trx"
-        exit_code=${exit_codes[$i]}
-        if [[ ! -f "$trx" ]]; then
-            broken+=("$label (exit code $exit_code, no results)")
+        if [[ ${#filters[@]} -gt 1 ]]; then label="$name (shard $((i + 1)) of ${#filters[@]})"; fi
+        run_shard "$project" "$name" "shard-$i" "${filters[$i]}" &
+        pids+=($!) labels+=("$label") trxs+=("$RESULTS/$name/shard-$i/$name.trx")
+    done
+}
+
+# Waits for every started shard and adds up its results file.
+collect() {
+    local i code t p f s
+    for i in "${!pids[@]}"; do
+        code=0
+        wait "${pids[$i]}" || code=$?
+        if [[ ! -f ${trxs[$i]} ]]; then
+            broken+=("${labels[$i]} (exit code $code, no results)")
             continue
         fi
-        if ! read -r t p f s < <(trx_counts "$trx"); then
-            broken+=("$label (unreadable results file $trx)")
+        if ! read -r t p f s < <(trx_counts "${trxs[$i]}"); then
+            broken+=("${labels[$i]} (unreadable results file ${trxs[$i]})")
             continue
         fi
         total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-        if [[ $exit_code -ne 0 && $f -eq 0 ]]; then
-            broken+=("$label (exit code $exit_code with no failed test: crash, abort or time-out)")
+        if [[ $code -ne 0 && $f -eq 0 ]]; then
+            broken+=("${labels[$i]} (exit code $code with no failed test: crash, abort or time-out)")
         elif [[ $t -eq 0 ]]; then
-            broken+=("$label (no tests ran)")
+            broken+=("${labels[$i]} (no tests ran)")
         fi
     done
+    labels=() trxs=() pids=()
+}
+
+for project in "${projects[@]}"; do
+    if [[ $(basename "$project" .csproj) == Warden.Tests ]]; then start_project "$project"; fi
 done
+collect
+for project in "${projects[@]}"; do
+    if [[ $(basename "$project" .csproj) != Warden.Tests ]]; then start_project "$project"; fi
+done
+collect
 
 [[ ${#projects[@]} -gt 0 ]] || broken+=("tests/ (no test projects found)")
 [[ $solution_built == true ]] || broken+=("Console.sln (build failed)")
