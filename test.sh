@@ -110,8 +110,16 @@ run_shard() {
     timeout --kill-after=30 "$PROJECT_TIMEOUT" "${args[@]}"
 }
 
-# Warden.Tests runs first, on its own; the other projects (browsers, app processes, PostgreSQL: they
-# wait more than they compute) then run side by side.
+# Projects run in three rounds, the shards of a round side by side: Warden.Tests (two shards) with the
+# client tests (small, in process); then the end-to-end journeys alone (browsers are slowed by any
+# neighbour); then the two-instance suite alone (its instances must follow each other within 250 ms).
+round_of() {
+    case "$1" in
+        Warden.Tests | Warden.Client.Tests) echo 1 ;;
+        Warden.E2E) echo 2 ;;
+        *) echo 3 ;;
+    esac
+}
 labels=() trxs=() pids=()
 start_project() {
     local project=$1 name filters i label
@@ -153,14 +161,12 @@ collect() {
     labels=() trxs=() pids=()
 }
 
-for project in "${projects[@]}"; do
-    if [[ $(basename "$project" .csproj) == Warden.Tests ]]; then start_project "$project"; fi
+for round in 1 2 3; do
+    for project in "${projects[@]}"; do
+        if [[ $(round_of "$(basename "$project" .csproj)") == "$round" ]]; then start_project "$project"; fi
+    done
+    collect
 done
-collect
-for project in "${projects[@]}"; do
-    if [[ $(basename "$project" .csproj) != Warden.Tests ]]; then start_project "$project"; fi
-done
-collect
 
 [[ ${#projects[@]} -gt 0 ]] || broken+=("tests/ (no test projects found)")
 [[ $solution_built == true ]] || broken+=("Console.sln (build failed)")
