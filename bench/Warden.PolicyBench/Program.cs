@@ -6,7 +6,13 @@ using Warden.PolicyBench;
 
 if (args.Contains("--phi-cost"))
 {
-    HealthScannerCost.Run(rounds: 5, calls: 100_000);
+    ScannerCost.Run<Warden.Domain.Guardrails.HealthData.HealthIdentifierScanner>("phi", rounds: 5, calls: 100_000);
+    return;
+}
+
+if (args.Contains("--destructive-cost"))
+{
+    ScannerCost.Run<Warden.Domain.Guardrails.Commands.DestructiveCommandScanner>("destructive", rounds: 5, calls: 100_000);
     return;
 }
 

@@ -91,17 +91,23 @@ public sealed class GuardrailScanner
     private void RunAll(ScanText text, List<Finding> findings)
     {
         foreach (var scanner in Scanners)
-        {
-            // A match timeout is wall-clock time: a garbage collection or a descheduled thread can
-            // spend it without the pattern being slow. One more try tells a pause from a pathological
-            // input; a second timeout stays a finding and the request is refused.
-            var before = findings.Count;
-            RunOne(scanner, text, findings);
-            if (!TimedOut(findings, before))
-                continue;
-            findings.RemoveRange(before, findings.Count - before);
-            RunOne(scanner, text, findings);
-        }
+            Run(scanner, text, findings);
+    }
+
+    /// <summary>
+    /// Runs one scanner as every scan does. A match timeout is wall-clock time: a garbage collection
+    /// or a descheduled thread can spend it without the pattern being slow. One more try tells a
+    /// pause from a pathological input; a second timeout stays a finding and the request is refused.
+    /// </summary>
+    public static void Run(IScanner scanner, ScanText text, List<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var before = findings.Count;
+        RunOne(scanner, text, findings);
+        if (!TimedOut(findings, before))
+            return;
+        findings.RemoveRange(before, findings.Count - before);
+        RunOne(scanner, text, findings);
     }
 
     /// <summary>Runs one scanner; a timeout or a fault leaves a finding instead of an exception.</summary>

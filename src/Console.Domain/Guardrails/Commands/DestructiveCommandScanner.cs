@@ -15,23 +15,53 @@ public sealed partial class DestructiveCommandScanner : IScanner
 {
     private const int MinLength = 8;
 
-    // Any of these words, whatever the case, before a pattern runs: most values hold none of them.
-    private static readonly SearchValues<string> Keywords = SearchValues.Create(
-        ["drop", "truncate", "delete", "alter", "rm ", "rm\t", "mkfs", "dd ", "of=", ":(){", "format ", "del ", "rd ", "rmdir", "remove-item", "push"],
-        StringComparison.OrdinalIgnoreCase);
+    // The words every pattern starts with, whatever the case. The patterns run only on a value where
+    // one of them stands as a word of its own, followed by whitespace of any kind (mkfs also by a dot):
+    // most values hold none, and "form", "address", "delivery" or "details" do not count.
+    private static readonly string[] Words =
+        ["drop", "truncate", "delete", "alter", "rm", "rmdir", "mkfs", "dd", "--no-preserve-root", ":(", "format", "del", "rd", "remove-item", "git"];
+
+    private static readonly SearchValues<string> Keywords = SearchValues.Create(Words, StringComparison.OrdinalIgnoreCase);
 
     public string Name => "destructive-command";
 
     public void Scan(ScanText text, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Value.Length < MinLength || text.Spaces == 0 || text.Value.AsSpan().IndexOfAny(Keywords) < 0)
+        if (text.Value.Length < MinLength || !HoldsACommandWord(text.Value))
             return;
         foreach (var match in PatternMatches.In(Sql(), text, findings, Name))
             Report(text, findings, FindingKinds.DestructiveSql, match, SqlConfidence(text.Value, match));
         foreach (var match in PatternMatches.In(Shell(), text, findings, Name))
             Report(text, findings, FindingKinds.DestructiveShell, match, match.Groups["push"].Success ? 0.7 : 0.9);
     }
+
+    /// <summary>Whether one of the command words stands as a word of its own somewhere in the value.</summary>
+    private static bool HoldsACommandWord(string value)
+    {
+        for (var from = 0; from < value.Length;)
+        {
+            var found = value.AsSpan(from).IndexOfAny(Keywords);
+            if (found < 0)
+                return false;
+            var at = from + found;
+            if (at == 0 || !IsWordCharacter(value[at - 1]))
+            {
+                foreach (var word in Words)
+                {
+                    if (value.AsSpan(at).StartsWith(word, StringComparison.OrdinalIgnoreCase) && EndsTheWord(value, at + word.Length, word))
+                        return true;
+                }
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+
+    private static bool IsWordCharacter(char c) => char.IsLetterOrDigit(c) || c is '_' or '-';
+
+    private static bool EndsTheWord(string value, int end, string word) =>
+        word is ":(" or "--no-preserve-root" || end == value.Length || char.IsWhiteSpace(value[end]) || (word == "mkfs" && value[end] == '.');
 
     private void Report(ScanText text, ICollection<Finding> findings, string kind, Match match, double confidence) =>
         findings.Add(text.Finding(kind, confidence, Excerpts.Phrase(match.Value), match.Index, match.Length, Name));

@@ -109,9 +109,10 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         if (query.From is not null || query.To is not null)
         {
             events = InPeriod(events, query);
-            if (await PeriodSequencesAsync(db, query, cancellationToken) is not { } bounds)
+            var period = await PeriodSequencesAsync(db, query, cancellationToken);
+            if (period.IsEmpty)
                 return [events.Where(_ => false)];
-            if (bounds.First > 0)
+            if (period.Bounds is { } bounds)
                 events = events.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
         }
 
@@ -162,24 +163,27 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     /// <summary>
     /// The first and last sequence of the events in the query's period, so that every branch seeks its
     /// own index to the period instead of walking the log from the newest event back or sorting the
-    /// period; null when the period holds no event. Reading them exactly is a pass over the period's
-    /// entries of the time index, worth it for a narrow period only: when the sequences at the
-    /// period's two ends on the time index (two seeks) are more than <see cref="MaxPeriodScan"/> apart,
-    /// the answer is (0, 0), no bounds.
+    /// period. Reading them exactly is a pass over the period's entries of the time index, worth it
+    /// for a narrow period only: when the sequences at the period's two ends on the time index (two
+    /// seeks) are more than <see cref="MaxPeriodScan"/> apart, the period has no bounds.
     /// </summary>
-    private static async Task<SequenceRange?> PeriodSequencesAsync(WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
+    private static async Task<PeriodSequences> PeriodSequencesAsync(WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
     {
         var period = InPeriod(db.AuditEvents.AsNoTracking(), query);
         var earliest = await period.OrderBy(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
         if (earliest is null)
-            return null;
+            return new PeriodSequences(IsEmpty: true, Bounds: null);
         var latest = await period.OrderByDescending(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken) ?? earliest.Value;
         if (Math.Abs(latest - earliest.Value) > MaxPeriodScan)
-            return new SequenceRange(0, 0);
-        return await PeriodBounds(db.AuditEvents.AsNoTracking(), query).Select(r => (SequenceRange?)r).SingleOrDefaultAsync(cancellationToken);
+            return new PeriodSequences(IsEmpty: false, Bounds: null);
+        var bounds = await PeriodBounds(db.AuditEvents.AsNoTracking(), query).SingleOrDefaultAsync(cancellationToken);
+        return new PeriodSequences(IsEmpty: bounds is null, bounds);
     }
 
     private const int MaxPeriodScan = 50_000;
+
+    /// <summary>Whether a period holds any event, and its first and last sequence when they were worth reading.</summary>
+    private readonly record struct PeriodSequences(bool IsEmpty, SequenceRange? Bounds);
 
     /// <summary>The first and last sequence of the events in the query's period (one row, or none when the period is empty).</summary>
     internal static IQueryable<SequenceRange> PeriodBounds(IQueryable<AuditEvent> events, AuditQuery query) =>

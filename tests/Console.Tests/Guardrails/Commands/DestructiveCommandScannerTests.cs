@@ -18,6 +18,7 @@ public sealed class DestructiveCommandScannerTests
     [InlineData("DELETE FROM users;")]
     [InlineData("delete from \"public\".\"sessions\"")]
     [InlineData("ALTER TABLE accounts DROP COLUMN balance")]
+    [InlineData("DROP\tTABLE\ncustomers;")]
     [InlineData("SELECT 1; DROP TABLE students; -- Robert')")]
     public void Sql_ThatDropsOrEmptiesATable_IsFound(string text)
     {
@@ -45,6 +46,9 @@ public sealed class DestructiveCommandScannerTests
     [InlineData("Remove-Item C:\\ -Recurse -Force")]
     [InlineData("git push --force origin main")]
     [InlineData("git push -f origin HEAD:master")]
+    [InlineData("rm\n-rf /")]
+    [InlineData("rm\t-rf\t~")]
+    [InlineData(":(){:|:&};:")]
     public void Shell_ThatWipesAFileSystemOrADisk_IsFound(string text)
     {
         Scans.Kinds(Scanner, text).ShouldContain(FindingKinds.DestructiveShell);

@@ -110,7 +110,8 @@ public sealed class StructuralInjectionScannerTests
     {
         var text = string.Concat(Enumerable.Repeat("you ignore’ rules -- ’’ AI: \u202e ", 4_000)) + "'";
 
-        Should.NotThrow(() => Scans.Run(Scanner, text));
+        // The scanner itself, not through Scans.Run, which (as every scan) turns an exception into a finding.
+        Should.NotThrow(() => Scanner.Scan(new ScanText(text, "$.value"), new List<Finding>()));
     }
 
     [Fact]
