@@ -43,12 +43,24 @@ public class WardenAppFactory : WebApplicationFactory<Program>
             ["Directory:NewAgentsNeedReview"] = "false",
             ["Demo:Password"] = DemoAccounts.Password,
             ["Urls"] = "http://localhost",
+            ["AgentIdentity:SigningCertificatePath"] = TestTokenKeys.SigningPath,
+            ["AgentIdentity:EncryptionCertificatePath"] = TestTokenKeys.EncryptionPath,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// Settings that leave the token keys to the app, which generates them into its key store as it
+    /// does by default (the other test apps share two key files made once, see <see cref="TestTokenKeys"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> GeneratedTokenKeys { get; } = new Dictionary<string, string?>
+    {
+        ["AgentIdentity:SigningCertificatePath"] = string.Empty,
+        ["AgentIdentity:EncryptionCertificatePath"] = string.Empty,
+    };
 
     /// <summary>An app with other settings, or started on the data folder of an earlier one.</summary>
     public static WardenAppFactory With(IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null) =>

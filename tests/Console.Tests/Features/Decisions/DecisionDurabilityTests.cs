@@ -382,6 +382,8 @@ public sealed partial class DecisionDurabilityTests : IAsyncDisposable
             start.ArgumentList.Add($"--Database:DataDirectory={dataDirectory}");
             start.ArgumentList.Add("--Demo:RunAgents=false");
             start.ArgumentList.Add("--Jobs:Storage=InMemory");
+            start.ArgumentList.Add($"--AgentIdentity:SigningCertificatePath={TestTokenKeys.SigningPath}");
+            start.ArgumentList.Add($"--AgentIdentity:EncryptionCertificatePath={TestTokenKeys.EncryptionPath}");
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
             var process = new Process { StartInfo = start };

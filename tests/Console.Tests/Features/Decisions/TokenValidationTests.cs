@@ -19,8 +19,11 @@ namespace Warden.Tests.Features.Decisions;
 /// header and claims of a token the app really issued, changed in one respect only.
 /// </summary>
 [Collection(AppCollection.Name)]
-public sealed class TokenValidationTests(WardenAppFactory app) : IClassFixture<WardenAppFactory>
+public sealed class TokenValidationTests(TokenValidationTests.StoredKeysApp app) : IClassFixture<TokenValidationTests.StoredKeysApp>
 {
+    /// <summary>The app with its token keys generated into its key store, as by default.</summary>
+    public sealed class StoredKeysApp() : WardenAppFactory(GeneratedTokenKeys);
+
     private static readonly TimeProvider Clock = TimeProvider.System;
 
     [Fact]

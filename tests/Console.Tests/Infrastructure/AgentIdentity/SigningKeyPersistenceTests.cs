@@ -14,7 +14,7 @@ public sealed class SigningKeyPersistenceTests
         try
         {
             string token;
-            await using (var before = WardenAppFactory.With(dataDirectory: dataDirectory))
+            await using (var before = WardenAppFactory.With(WardenAppFactory.GeneratedTokenKeys, dataDirectory))
             {
                 var agentId = await before.RegisterAgentAsync();
                 var answer = await before.RequestTokenAsync(agentId, await before.IssueSecretAsync(agentId));
@@ -22,7 +22,7 @@ public sealed class SigningKeyPersistenceTests
                 token = answer.AccessToken!;
             }
 
-            await using var after = WardenAppFactory.With(dataDirectory: dataDirectory);
+            await using var after = WardenAppFactory.With(WardenAppFactory.GeneratedTokenKeys, dataDirectory);
             _ = after.Server;
 
             File.Exists(Path.Combine(dataDirectory, "keys", "signing.pfx")).ShouldBeFalse();

@@ -189,6 +189,8 @@ public sealed class StartupFailureTests : IDisposable
         start.Environment["Database__DataDirectory"] = _dataDirectory.FullName;
         start.Environment["Jobs__Storage"] = "InMemory";
         start.Environment["Demo__Enabled"] = "false";
+        start.Environment["AgentIdentity__SigningCertificatePath"] = TestTokenKeys.SigningPath;
+        start.Environment["AgentIdentity__EncryptionCertificatePath"] = TestTokenKeys.EncryptionPath;
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
 
