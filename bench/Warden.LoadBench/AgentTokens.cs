@@ -8,16 +8,16 @@ public static class AgentTokens
 {
     public const string DemoSecret = "Warden-Demo-Agent-1";
 
-    public static async Task<IReadOnlyDictionary<string, string>> GetAsync(HttpClient client, IEnumerable<string> agentIds, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> GetAsync(HttpClient client, IEnumerable<(string Id, string Secret)> agents, CancellationToken cancellationToken)
     {
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var agentId in agentIds)
+        foreach (var (agentId, secret) in agents)
         {
             using var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials",
                 ["client_id"] = agentId,
-                ["client_secret"] = DemoSecret,
+                ["client_secret"] = secret,
             });
             using var response = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), form, cancellationToken);
             if (!response.IsSuccessStatusCode)

@@ -33,15 +33,32 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string DataDirectory => _dataDirectory;
 
-    public static async Task<AppProcess> StartAsync(LoadSettings settings, CancellationToken cancellationToken)
+    /// <summary>The CPU time the app process has used so far (user and system, every thread).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>A new, empty data folder for <see cref="StartAsync"/>.</summary>
+    public static string NewDataDirectory()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "warden-loadbench-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dataDirectory);
+        return dataDirectory;
+    }
+
+    /// <summary>Starts the app on <paramref name="dataDirectory"/> (deleted on dispose unless kept).</summary>
+    public static async Task<AppProcess> StartAsync(LoadSettings settings, string dataDirectory, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot();
         var dll = Path.Combine(root, "src", "Console", "bin", settings.Configuration, "net10.0", "Warden.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"Build the app first: dotnet build -c {settings.Configuration} Console.sln", dll);
 
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "warden-loadbench-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dataDirectory);
         var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{settings.Port}"));
 
         var start = new ProcessStartInfo("dotnet")
@@ -174,7 +191,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -17,6 +17,9 @@ public sealed record LoadResult(
     long Unfinished,
     IReadOnlyDictionary<string, long> Mix)
 {
+    /// <summary>The app process's CPU time over the measured requests, in milliseconds per request (null when not measured).</summary>
+    public double? CpuMillisecondsPerRequest { get; init; }
+
     /// <summary>Percentiles that count unfinished requests at the time they were given up are lower bounds.</summary>
     public bool LowerBound => Unfinished > 0;
 }

@@ -22,6 +22,12 @@ public sealed record LoadSettings
     public string Configuration { get; init; } = "Release";
     public bool KeepDatabase { get; init; }
 
+    /// <summary>How many load agents the mixed decisions are spread over.</summary>
+    public int Agents { get; init; } = 16;
+
+    /// <summary>The earlier harness: reads from the three demo agents, mostly refused by their rate limits.</summary>
+    public bool DemoAgents { get; init; }
+
     public static LoadSettings Parse(string[] args)
     {
         var settings = new LoadSettings();
@@ -39,6 +45,8 @@ public sealed record LoadSettings
                 "--port" => settings with { Port = NextInt() },
                 "--configuration" => settings with { Configuration = Next() },
                 "--keep-database" => settings with { KeepDatabase = true },
+                "--agents" => settings with { Agents = NextInt() },
+                "--demo-agents" => settings with { DemoAgents = true },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}."),
             };
         }

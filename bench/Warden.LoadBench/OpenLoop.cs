@@ -12,8 +12,10 @@ namespace Warden.LoadBench;
 /// </summary>
 public static class OpenLoop
 {
-    public static async Task<LoadResult> RunAsync(HttpClient client, Scenario scenario, int connections, int rate, TimeSpan duration, TimeSpan drain, CancellationToken cancellationToken)
+    public static async Task<LoadResult> RunAsync(HttpClient client, Scenario scenario, int connections, int rate, TimeSpan duration, TimeSpan drain, CancellationToken cancellationToken,
+        Func<TimeSpan>? processorTime = null)
     {
+        var cpuAtStart = processorTime?.Invoke();
         var total = (int)(rate * duration.TotalSeconds);
         var latencies = new long[total];
         var errors = new bool[total];
@@ -72,6 +74,7 @@ public static class OpenLoop
         if (await Task.WhenAny(all, Task.Delay(drain, cancellationToken)) != all)
             await giveUp.CancelAsync();
         await all;
+        var cpu = processorTime is null ? (TimeSpan?)null : processorTime() - cpuAtStart!.Value;
 
         var seconds = (Interlocked.Read(ref lastAnswer) - start) / (double)Stopwatch.Frequency;
         var answered = total - unfinished.Count(u => u);
@@ -79,7 +82,10 @@ public static class OpenLoop
         return new LoadResult(
             scenario.Name, $"open {rate:N0}/s", connections, seconds, total, answered / seconds,
             Latency.Percentile(latencies, 50), Latency.Percentile(latencies, 99), Latency.Percentile(latencies, 100),
-            errors.Count(e => e), total - answered, new Dictionary<string, long>(mix, StringComparer.Ordinal));
+            errors.Count(e => e), total - answered, new Dictionary<string, long>(mix, StringComparer.Ordinal))
+        {
+            CpuMillisecondsPerRequest = cpu is null || answered == 0 ? null : cpu.Value.TotalMilliseconds / answered,
+        };
     }
 
     private static void InterlockedMax(ref long target, long value)

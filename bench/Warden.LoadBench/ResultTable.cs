@@ -9,13 +9,13 @@ public static class ResultTable
     public static string Render(IReadOnlyList<LoadResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| endpoint | load | conns | measured s | requests | req/s | p50 ms | p99 ms | max ms | errors |");
-        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("| endpoint | load | conns | measured s | requests | req/s | p50 ms | p99 ms | max ms | errors | app CPU ms/req |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var bound = r.LowerBound ? "≥ " : "";
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Scenario} | {r.Mode} | {r.Connections} | {r.Seconds:F1} | {r.Requests:N0} | {r.PerSecond:N0} | {bound}{r.P50:F2} | {bound}{r.P99:F2} | {bound}{r.Max:F1} | {r.Errors:N0} |");
+                $"| {r.Scenario} | {r.Mode} | {r.Connections} | {r.Seconds:F1} | {r.Requests:N0} | {r.PerSecond:N0} | {bound}{r.P50:F2} | {bound}{r.P99:F2} | {bound}{r.Max:F1} | {r.Errors:N0} | {(r.CpuMillisecondsPerRequest is { } cpu ? cpu.ToString("F3", CultureInfo.InvariantCulture) : "–")} |");
         }
         return table.ToString();
     }

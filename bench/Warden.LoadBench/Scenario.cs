@@ -81,12 +81,15 @@ public sealed class DecisionScenario : Scenario
         return request;
     }
 
-    public override string Classify(HttpStatusCode status, ReadOnlySpan<byte> body)
+    public override string Classify(HttpStatusCode status, ReadOnlySpan<byte> body) => Describe(status, body);
+
+    /// <summary>The status code, and for a decision its outcome and first reason code.</summary>
+    public static string Describe(HttpStatusCode status, ReadOnlySpan<byte> body)
     {
         var outcome = ValueAfter(body, OutcomeProperty);
         var code = ValueAfter(body, CodeProperty);
         return outcome is null
-            ? base.Classify(status, body)
+            ? ((int)status).ToString(CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"{(int)status} {outcome}{(code is null ? "" : " (" + code + ")")}");
     }
 
@@ -98,5 +101,53 @@ public sealed class DecisionScenario : Scenario
         var rest = body[(at + property.Length)..];
         var end = rest.IndexOf((byte)'"');
         return end < 0 ? null : Encoding.UTF8.GetString(rest[..end]);
+    }
+}
+
+/// <summary>
+/// <c>POST /api/v1/decisions</c> in a stated mix, round-robin over agents whose limits do not refuse
+/// the load (<see cref="BenchAgents"/>): of every 50 requests, 45 reads of an account in scope
+/// (allowed, with a grant), 4 deletes of production records (in scope, denied by the default policy's
+/// <c>deny-prod-deletes</c>) and 1 change to an account (held for an officer at autonomy level 0).
+/// Every one is a durable decision with its audit event. The denies are policy refusals, not scope
+/// violations: at this rate a violation a second would trip the violation breaker within a second and
+/// contain the agent, as it should, and the rest of the run would measure refusals of a contained agent.
+/// </summary>
+public sealed class MixedDecisionScenario(IReadOnlyList<string> tokens)
+    : Scenario("POST /api/v1/decisions (mix)", HttpStatusCode.OK)
+{
+    public const int AllowShare = 45;
+    public const int DenyShare = 4;
+    public const int HoldShare = 1;
+    private const int Cycle = AllowShare + DenyShare + HoldShare;
+
+    private static readonly Uri Path = new("/api/v1/decisions", UriKind.Relative);
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly byte[] GrantProperty = "\"grant\":{"u8.ToArray();
+
+    public override HttpRequestMessage Create(long sequence)
+    {
+        var token = tokens[(int)(sequence % tokens.Count)];
+        var slot = (int)(sequence % Cycle);
+        var body = slot < AllowShare
+            ? Body(BenchAgents.ReadTool, "read", $"crm/accounts/{sequence}")
+            : slot < AllowShare + DenyShare
+                ? Body(BenchAgents.DeleteTool, "delete", $"prod/records/{sequence}")
+                : Body(BenchAgents.ChangeTool, "write", $"crm/accounts/{sequence}");
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = Json;
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private static string Body(string tool, string operation, string resource) =>
+        "{\"tool\":\"" + tool + "\",\"operation\":\"" + operation + "\",\"resource\":\"" + resource
+        + "\",\"parameters\":{\"note\":\"load\"},\"impact\":{\"records\":1}}";
+
+    public override string Classify(HttpStatusCode status, ReadOnlySpan<byte> body)
+    {
+        var key = DecisionScenario.Describe(status, body);
+        return body.IndexOf(GrantProperty) >= 0 ? key + " with grant" : key;
     }
 }

@@ -1,15 +1,19 @@
-using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
+using Warden.Features.Agents;
 using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Hosting;
-using Warden.Persistence;
 
 namespace Warden.Features.Decisions;
 
+/// <summary>
+/// <c>GET /api/v1/agents/me</c>, answered from the agent as the decision path sees it (<see cref="LiveAgents"/>):
+/// the same copy, so what an agent reads about itself is what its next decision is made with, and an agent
+/// whose settings were changed outside Warden is refused here as its decisions are.
+/// </summary>
 internal static class AgentSelfEndpoint
 {
     public static async Task<IResult> GetAsync(
-        HttpContext context, AgentTokenGate gate, AgentCallLimiter limiter, IDbContextFactory<WardenDbContext> contexts)
+        HttpContext context, AgentTokenGate gate, AgentCallLimiter limiter, LiveAgents agents)
     {
         var agent = DecisionEndpoints.Authenticate(context, gate);
         if (agent.IsFailure)
@@ -19,10 +23,9 @@ internal static class AgentSelfEndpoint
         if (!AgentId.TryParse(agent.Value, out var id))
             return ApiProblems.Unauthorized("unknown-agent", "The token does not belong to a registered agent.");
 
-        await using var db = contexts.CreateDbContext();
-        var found = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, context.RequestAborted);
+        var found = await agents.GetAsync(id, context.RequestAborted);
         if (found is null)
-            return ApiProblems.Unauthorized("unknown-agent", "The token does not belong to a registered agent.");
+            return DecisionEndpoints.ToProblem(agents.IsRefused(id) ? DecisionErrors.AgentSettingsUnverified : DecisionErrors.UnknownAgent);
         return Results.Ok(new AgentSelfResponse(
             found.Id.Value,
             found.Name,

@@ -55,7 +55,7 @@ public static class DecisionEndpoints
                 P.RateLimited, P.NotFound, P.DecisionUnavailable);
         api.MapGet("/agents/me", AgentSelfEndpoint.GetAsync).WithName("GetOwnAgent").WithSummary("The calling agent's profile, level, limits and containment state.")
             .Produces<AgentSelfResponse>(StatusCodes.Status200OK)
-            .ProducesProblemTypes(P.TokenRefused, P.UnknownAgent, P.Contained, P.RateLimited);
+            .ProducesProblemTypes(P.TokenRefused, P.UnknownAgent, P.AgentSettingsUnverified, P.Contained, P.RateLimited);
         return app;
     }
 

@@ -78,6 +78,37 @@ public sealed class AgentSettingsIntegrityTests(WardenAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task AgentsMe_AfterTheAgentsSettingsWereEditedWithSql_IsRefusedAsItsDecisionsAre_NotAnsweredWithTheEditedSettings()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using (var before = await client.GetAsync(new Uri("/api/v1/agents/me", UriKind.Relative), Cancel))
+            (await JsonOf(before)).GetProperty("rateLimitPerMinute").GetInt32().ShouldNotBe(1000000);
+
+        await SqlAsync("UPDATE Agents SET RateLimitPerMinute = 1000000 WHERE Id = {0}", agent.Id);
+        await ForgetCopiesAsync();
+        using var after = await client.GetAsync(new Uri("/api/v1/agents/me", UriKind.Relative), Cancel);
+
+        after.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await JsonOf(after)).GetProperty("type").GetString().ShouldNotBeNull().ShouldEndWith("agent-settings-unverified");
+    }
+
+    [Fact]
+    public async Task AgentsMe_AfterAnOfficerChangesTheAgentThroughWarden_ShowsTheChangeAtOnce()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using (var before = await client.GetAsync(new Uri("/api/v1/agents/me", UriKind.Relative), Cancel))
+            (await JsonOf(before)).GetProperty("rateLimitPerMinute").GetInt32().ShouldNotBe(77);
+
+        var saved = await app.AsUserAsync<AgentRegistryService, Result>(DemoAccounts.Officer, s => s.EditAsync(agent.Id, Draft(rateLimit: 77)));
+        using var after = await client.GetAsync(new Uri("/api/v1/agents/me", UriKind.Relative), Cancel);
+
+        saved.IsSuccess.ShouldBeTrue(saved.IsFailure ? saved.Error.ToString() : null);
+        (await JsonOf(after)).GetProperty("rateLimitPerMinute").GetInt32().ShouldBe(77);
+    }
+
+    [Fact]
     public async Task Decide_AfterAnOfficerSavesTheAgentAgainThroughWarden_IsDecidedAgain_AndTheAlertClears()
     {
         var agent = await RegisterAsync(app);
