@@ -15,9 +15,19 @@ namespace Warden;
 /// <summary>The composition root: what Program.cs calls, and what tests start through it.</summary>
 public static class WardenApp
 {
+    private const string ReloadStaticAssetsAtRuntime = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplicationBuilder AddWarden(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseStaticWebAssets();
+        // Outside Development, static assets are served as the build's manifest describes them, as a
+        // published app serves them. Without this, an app started from its build output (as the demo
+        // and deploy/local-cluster.sh start it) gets ASP.NET Core's hot-reload support in any
+        // environment: every static file re-hashed on every request for its ETag, no-cache on
+        // fingerprinted assets, and a fallback route that looks on disk for any unmatched path.
+        // An explicit ReloadStaticAssetsAtRuntime setting wins.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration[ReloadStaticAssetsAtRuntime] is null)
+            builder.Configuration[ReloadStaticAssetsAtRuntime] = "false";
         builder.AddWardenEdges();
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
