@@ -1,12 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Warden.Infrastructure.Identity;
 
 namespace Warden.ContainmentBench;
 
@@ -45,18 +41,9 @@ internal sealed class BenchHost : WebApplicationFactory<Program>
     /// Calls <paramref name="call"/> in a DI scope signed in as <paramref name="email"/>, as a circuit
     /// of a person who signed in just now with their second factor would (the demo people are enrolled).
     /// </summary>
-    public async Task<T> AsUserAsync<TService, T>(string email, Func<TService, Task<T>> call)
-        where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No user {email}.");
-        ClaimsPrincipal principal = await scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
-        ((ClaimsIdentity)principal.Identity!).AddClaims(ProofClaims.For(secondFactor: true, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow()));
-        var state = (IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
-        state.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
-        return await call(scope.ServiceProvider.GetRequiredService<TService>());
-    }
+    public Task<T> AsUserAsync<TService, T>(string email, Func<TService, Task<T>> call)
+        where TService : notnull =>
+        Warden.LoadBench.SignedInCalls.AsUserAsync(Services, email, call);
 
     public override async ValueTask DisposeAsync()
     {

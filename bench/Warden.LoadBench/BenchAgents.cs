@@ -1,15 +1,10 @@
 using System.Globalization;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.Agents;
 using Warden.Features.Agents;
 using Warden.Features.Credentials;
-using Warden.Infrastructure.Identity;
 
 namespace Warden.LoadBench;
 
@@ -94,17 +89,8 @@ public static class BenchAgents
         }
 
         /// <summary>Calls the service as the demo owner, signed in just now with a second factor.</summary>
-        public async Task<T> AsOwnerAsync<TService, T>(Func<TService, Task<T>> call)
-            where TService : notnull
-        {
-            await using var scope = Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = await users.FindByEmailAsync(Owner) ?? throw new InvalidOperationException($"No user {Owner}.");
-            ClaimsPrincipal principal = await scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
-            ((ClaimsIdentity)principal.Identity!).AddClaims(ProofClaims.For(secondFactor: true, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow()));
-            var state = (IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
-            state.SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
-            return await call(scope.ServiceProvider.GetRequiredService<TService>());
-        }
+        public Task<T> AsOwnerAsync<TService, T>(Func<TService, Task<T>> call)
+            where TService : notnull =>
+            SignedInCalls.AsUserAsync(Services, Owner, call);
     }
 }
