@@ -7,6 +7,13 @@ public static partial class ConsolePageExtensions
 {
     public const string DemoPassword = "Warden-Demo-1";
 
+    /// <summary>
+    /// The first sign-ins of a run meet a server that is still warming up while its demo agents run
+    /// (the password hash, the first render of each page, its scripts): their page loads get longer
+    /// than the 20 s every other step has.
+    /// </summary>
+    private static readonly PageWaitForURLOptions SignInNavigation = new() { Timeout = 60_000 };
+
     [GeneratedRegex(@"/Account/Login(\?|$)")]
     public static partial Regex LoginUrl();
 
@@ -22,13 +29,13 @@ public static partial class ConsolePageExtensions
         if (!LoginUrl().IsMatch(page.Url))
             await page.GotoAsync("/Account/Login");
         await page.SubmitLoginAsync(email, password);
-        await page.WaitForURLAsync(url => !LoginUrl().IsMatch(url));
+        await page.WaitForURLAsync(url => !LoginUrl().IsMatch(url), SignInNavigation);
         if (SecondFactorUrl().IsMatch(page.Url))
         {
             var code = await page.GetByTestId("demo-code-value").InnerTextAsync();
             await page.GetByLabel("Authenticator code", new() { Exact = true }).FillAsync(code);
             await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => !SecondFactorUrl().IsMatch(url));
+            await page.WaitForURLAsync(url => !SecondFactorUrl().IsMatch(url), SignInNavigation);
         }
         await page.GetByTestId("signed-in-user").WaitForAsync();
     }
