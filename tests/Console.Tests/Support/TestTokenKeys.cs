@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Warden.Infrastructure.AgentIdentity;
 
 namespace Warden.Tests.Support;
 
@@ -37,12 +37,8 @@ internal static class TestTokenKeys
 
     private static string Write(string folder, string name, X509KeyUsageFlags usage)
     {
-        using var rsa = RSA.Create(3072);
-        var request = new CertificateRequest($"CN=Warden test {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         var path = Path.Combine(folder, name);
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
+        File.WriteAllBytes(path, AgentIdentityKeys.NewKey(usage, $"Warden test {name}", TimeProvider.System));
         return path;
     }
 }

@@ -34,12 +34,14 @@ public static class AgentIdentityKeys
                 throw new StartupException($"The configured agent identity key '{configuredPath}' does not exist.");
             return Load(File.ReadAllBytes(configuredPath), password, configuredPath);
         }
-        var pkcs12 = keys.GetOrCreate(name, Purpose, () => Create(usage, subject, clock), () => File.Exists(legacyPath) ? File.ReadAllBytes(legacyPath) : null);
+        var pkcs12 = keys.GetOrCreate(name, Purpose, () => NewKey(usage, subject, clock), () => File.Exists(legacyPath) ? File.ReadAllBytes(legacyPath) : null);
         return Load(pkcs12, null, $"stored key '{name}'");
     }
 
-    private static byte[] Create(X509KeyUsageFlags usage, string subject, TimeProvider clock)
+    /// <summary>A new RSA-3072 key in a self-signed certificate for <paramref name="usage"/>, as PKCS#12 without a password.</summary>
+    public static byte[] NewKey(X509KeyUsageFlags usage, string subject, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         using var rsa = RSA.Create(3072);
         var request = new CertificateRequest($"CN={subject}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
