@@ -112,7 +112,7 @@ public static class WardenApp
         app.UseMiddleware<DatabaseFaults>();
         app.UseApiStatusProblems();
         app.UseTokenThrottle();
-        app.UseAuthentication();
+        app.UseWardenAuthentication();
         app.UseAuthorization();
         app.UseStrictJsonBodies();
         app.UseSecondFactorGate();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Warden.Domain.Audit;
 using Warden.Infrastructure.Cluster;
+using Warden.Infrastructure.Storage;
 using Warden.Persistence;
 
 namespace Warden.Features.AuditLog;
@@ -41,6 +42,8 @@ public sealed partial class AuditWriter(
     StateEpoch epoch,
     DecisionState decisionState,
     TimeProvider clock,
+    DatabaseConnection database,
+    IOptions<DatabaseOptions> databaseOptions,
     ILogger<AuditWriter> logger) : IHostedService, IDisposable
 {
     /// <summary>The advisory lock key of the audit chain (any constant the app uses for nothing else).</summary>
@@ -48,6 +51,11 @@ public sealed partial class AuditWriter(
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly bool _shared = epoch.IsShared;
+
+    // One instance on SQLite: the group commit's inserts are prepared statements on a connection of their own.
+    private readonly SqliteRowWriter? _rows = database.Provider == DatabaseProvider.Sqlite && !epoch.IsShared
+        ? new SqliteRowWriter(database, databaseOptions.Value.LockWaitSeconds)
+        : null;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _start = new();
     private ChainHead? _head;
@@ -186,6 +194,7 @@ public sealed partial class AuditWriter(
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        _rows?.Dispose();
         _lock.Dispose();
     }
 
@@ -267,7 +276,10 @@ public sealed partial class AuditWriter(
                     return null;
                 var added = Chain(db, head, accepted.SelectMany(p => p.Item.Entries).ToList());
                 var advanced = await AdvanceAsync(db, ChangedState(db, detect: false), current, added, CancellationToken.None);
-                await db.SaveChangesAsync(CancellationToken.None);
+                if (_rows?.TryCollect(db) is { } rows)
+                    _rows.Write(rows);
+                else
+                    await db.SaveChangesAsync(CancellationToken.None);
                 if (transaction is not null)
                     await transaction.CommitAsync(CancellationToken.None);
                 Committed(added, advanced ?? current, advanced);

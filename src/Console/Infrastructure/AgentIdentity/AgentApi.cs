@@ -1,5 +1,3 @@
-using OpenIddict.Validation.AspNetCore;
-
 namespace Warden.Infrastructure.AgentIdentity;
 
 /// <summary>Names the agent API's endpoints use: bearer tokens only, never the console's cookies.</summary>
@@ -7,8 +5,11 @@ public static class AgentApi
 {
     public const string Audience = "warden-api";
 
-    /// <summary>The only authentication scheme allowed on <c>/api/*</c>.</summary>
-    public const string AuthenticationScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+    /// <summary>
+    /// The only authentication scheme allowed on <c>/api/*</c>: OpenIddict's validation, with tokens
+    /// already validated remembered until they expire (<see cref="AgentBearerHandler"/>).
+    /// </summary>
+    public const string AuthenticationScheme = AgentBearerHandler.SchemeName;
 
     /// <summary>Authorization policy for <c>/api/*</c>: a validated agent access token, nothing else.</summary>
     public const string Policy = "AgentApi";

@@ -70,6 +70,9 @@ public static class AgentIdentityRegistration
                 validation.Configure(settings => settings.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30));
                 validation.UseAspNetCore();
             });
+        services.AddSingleton<ValidatedTokens>();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentBearerHandler>(
+            AgentBearerHandler.SchemeName, null);
         services.AddSingleton<IConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, ServerKeys>();
         services.AddSingleton<ServerKeysLoader>();
         services.AddStoredKeyUser<ServerKeysLoader>();

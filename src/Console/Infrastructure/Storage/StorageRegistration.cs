@@ -105,9 +105,17 @@ public static class StorageRegistration
 
 public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString, string DataDirectory);
 
-/// <summary>Durability settings SQLite keeps per connection: every acknowledged commit survives power loss.</summary>
+/// <summary>
+/// Durability settings SQLite keeps per connection: every acknowledged commit survives power loss. They
+/// live on the physical connection, which the pool hands out again and again, so each physical
+/// connection is set once, when it is first opened.
+/// </summary>
 internal sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectionInterceptor
 {
+    private static readonly object Set = new();
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _set = new();
+
     /// <summary>With the default lock wait (for tools and tests that open the database outside the app).</summary>
     public static readonly SqliteConnectionPragmas Instance = new(new DatabaseOptions().LockWaitSeconds);
 
@@ -123,8 +131,13 @@ internal sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectio
 
     private void Apply(DbConnection connection)
     {
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && _set.TryGetValue(handle, out _))
+            return;
         using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         command.ExecuteNonQuery();
+        if (handle is not null)
+            _set.AddOrUpdate(handle, Set);
     }
 }

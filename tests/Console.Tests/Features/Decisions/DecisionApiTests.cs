@@ -242,6 +242,40 @@ public sealed class DecisionApiTests(WardenAppFactory app) : IClassFixture<Warde
     }
 
     [Fact]
+    public async Task Decide_WithATokenAlreadyUsedBeforeTheAgentWasSuspended_Is401()
+    {
+        var agent = await RegisterAsync(app);
+        using var client = Client(app, agent.Token);
+        using (var before = await DecideAsync(client, Body()))
+            before.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var suspended = await app.AsUserAsync<AgentRegistryService, Result>(DemoAccounts.Officer, s => s.SuspendAsync(agent.Id, "incident"));
+        suspended.IsSuccess.ShouldBeTrue(suspended.Error.ToString());
+
+        using var after = await DecideAsync(client, Body());
+
+        after.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await ProblemType(after)).ShouldBe("urn:warden:problem:token-refused");
+    }
+
+    [Fact]
+    public async Task Decide_WithAnAlteredCopyOfATokenAlreadyUsed_Is401()
+    {
+        var agent = await RegisterAsync(app);
+        using (var client = Client(app, agent.Token))
+        using (var first = await DecideAsync(client, Body()))
+            first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var parts = agent.Token.Split('.');
+        var signature = parts[2].ToCharArray();
+        signature[10] = signature[10] == 'A' ? 'B' : 'A';
+        using var altered = Client(app, $"{parts[0]}.{parts[1]}.{new string(signature)}");
+
+        using var response = await DecideAsync(altered, Body());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldContain("invalid_token");
+    }
+
+    [Fact]
     public async Task Decide_SameIdempotencyKeyAndBody_ReturnsTheSameStoredAnswer()
     {
         var agent = await RegisterAsync(app);

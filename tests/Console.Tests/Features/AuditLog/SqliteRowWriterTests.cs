@@ -1,0 +1,196 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Audit;
+using Warden.Domain.Autonomy;
+using Warden.Domain.Decisions;
+using Warden.Features.AuditLog;
+using Warden.Features.Decisions;
+using DecisionState = Warden.Features.Decisions.DecisionState;
+using Warden.Infrastructure.Storage;
+using Warden.Tests.Support;
+
+namespace Warden.Tests.Features.AuditLog;
+
+/// <summary>The group commit's prepared inserts write exactly what EF Core's SaveChanges writes, or nothing.</summary>
+public sealed class SqliteRowWriterTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 6, 30, 15, 123, TimeSpan.FromHours(2));
+
+    private readonly SharedDatabase _database = new();
+
+    [Fact]
+    public async Task Write_StoresEveryColumnOfADecisionAsSaveChangesDoes()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_by_ef", idempotencyKey: "key-ef"));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using (var writer = Writer())
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_by_writer", idempotencyKey: "key-writer"));
+            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+        }
+
+        var byEf = await RowAsync("Decisions", "dec_by_ef");
+        var byWriter = await RowAsync("Decisions", "dec_by_writer");
+        byWriter.Count.ShouldBe(byEf.Count);
+        foreach (var (column, stored) in byEf.Where(c => c.Key is not ("Id" or "IdempotencyKey")))
+            byWriter[column].ShouldBe(stored, $"column {column}");
+        byWriter["Id"].ShouldBe(("text", "dec_by_writer"));
+        await using var read = _database.CreateDbContext();
+        var back = await read.Decisions.SingleAsync(d => d.Id == "dec_by_writer", TestContext.Current.CancellationToken);
+        back.Amount.ShouldBe(12.5m);
+        back.DecidedAt.ShouldBe(Now);
+        back.ViolationSeverity.ShouldBe(ViolationSeverity.High);
+        back.ImpactDeclared.ShouldBe(ImpactFigures.All);
+    }
+
+    [Fact]
+    public async Task Write_StoresEventsAndSealsAsSaveChangesDoes()
+    {
+        var signer = new AuditCheckpointSigner(new byte[32]);
+        var first = AuditEvent.Chain(1, AuditChain.GenesisHash, Now, AuditActor.Agent("agt_a", "Agent A"), "decision.allowed", "agt_a", "{\"n\":1}");
+        await using (var db = _database.CreateDbContext())
+        {
+            db.AuditEvents.Add(first);
+            db.AuditCheckpoints.Add(signer.Sign(1, first.Hash, Now));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var second = AuditEvent.Chain(2, first.Hash, Now, AuditActor.Agent("agt_a", "Agent A"), "decision.allowed", "agt_a", "{\"n\":1}");
+
+        using (var writer = Writer())
+        await using (var db = _database.CreateDbContext())
+        {
+            db.AuditCheckpoints.Add(signer.Sign(2, second.Hash, Now));
+            db.AuditEvents.Add(second);
+            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+        }
+
+        var one = await RowAsync("AuditEvents", 1L, key: "Sequence");
+        var two = await RowAsync("AuditEvents", 2L, key: "Sequence");
+        foreach (var (column, stored) in one.Where(c => c.Key is not ("Sequence" or "Hash" or "PreviousHash")))
+            two[column].ShouldBe(stored, $"column {column}");
+        two["PreviousHash"].ShouldBe(("text", first.Hash));
+        var sealOne = await RowAsync("AuditCheckpoints", 1L, key: "Sequence");
+        var sealTwo = await RowAsync("AuditCheckpoints", 2L, key: "Sequence");
+        sealTwo.Keys.ShouldBe(sealOne.Keys);
+        sealTwo["At"].ShouldBe(sealOne["At"]);
+        await using var read = _database.CreateDbContext();
+        var chain = await read.AuditEvents.OrderBy(e => e.Sequence).ToListAsync(TestContext.Current.CancellationToken);
+        chain.Select(e => e.Sequence).ShouldBe([1L, 2L]);
+        foreach (var e in chain)
+            AuditChain.HashOf(e.PreviousHash, e.Fields).ShouldBe(e.Hash, $"event {e.Sequence} read back hashes as it was chained");
+    }
+
+    [Fact]
+    public async Task Write_WhenOneRowBreaksAUniqueKey_ThrowsAsSaveChangesWouldAndWritesNoneOfTheRows()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_first", idempotencyKey: "same-key"));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var writer = Writer();
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_fine", idempotencyKey: "other-key"));
+            db.Decisions.Add(Decision("dec_duplicate", idempotencyKey: "same-key"));
+            var rows = writer.TryCollect(db).ShouldNotBeNull();
+            Should.Throw<DbUpdateException>(() => writer.Write(rows)).InnerException.ShouldBeOfType<SqliteException>();
+        }
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_after", idempotencyKey: "after-key"));
+            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+        }
+
+        await using var read = _database.CreateDbContext();
+        (await read.Decisions.Select(d => d.Id).OrderBy(id => id).ToListAsync(TestContext.Current.CancellationToken))
+            .ShouldBe(["dec_after", "dec_first"]);
+    }
+
+    [Fact]
+    public async Task TryCollect_LeavesChangesOtherThanInsertsToSaveChanges()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_existing", idempotencyKey: null));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        using var writer = Writer();
+
+        await using var changed = _database.CreateDbContext();
+        var existing = await changed.Decisions.SingleAsync(TestContext.Current.CancellationToken);
+        existing.State = DecisionState.Expired;
+        changed.Decisions.Add(Decision("dec_new", idempotencyKey: null));
+        writer.TryCollect(changed).ShouldBeNull();
+
+        await using var removed = _database.CreateDbContext();
+        removed.Decisions.Remove(await removed.Decisions.SingleAsync(TestContext.Current.CancellationToken));
+        writer.TryCollect(removed).ShouldBeNull();
+
+        await using var added = _database.CreateDbContext();
+        added.Decisions.Add(Decision("dec_only_insert", idempotencyKey: null));
+        writer.TryCollect(added).ShouldNotBeNull().Count.ShouldBe(1);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private SqliteRowWriter Writer() => new(new DatabaseConnection(DatabaseProvider.Sqlite, _database.ConnectionString, _database.Folder), lockWaitSeconds: 5);
+
+    private static DecisionRecord Decision(string id, string? idempotencyKey) => new()
+    {
+        Id = id,
+        AgentId = "agt_rows",
+        DecidedAt = Now,
+        Tool = "crm.read",
+        Operation = "read",
+        Resource = "crm/accounts/42",
+        Parameters = "{\"id\":42}",
+        Records = 3,
+        Amount = 12.5m,
+        Currency = "EUR",
+        ImpactDeclared = ImpactFigures.All,
+        Justification = "A customer asked.",
+        Outcome = DecisionOutcome.Allow,
+        State = DecisionState.Allowed,
+        Reasons = "[{\"code\":\"allowed_by_autonomy\"}]",
+        RiskTier = "low",
+        PolicyVersion = "default-5",
+        MatchedRuleId = "allow-reads",
+        OtherRuleIds = "a b",
+        IsViolation = true,
+        ViolationSeverity = ViolationSeverity.High,
+        RequestDigest = new string('a', 64),
+        IdempotencyKey = idempotencyKey,
+        RequiredApprovals = 2,
+        ExpiresAt = Now.AddMinutes(5),
+        OutcomeAmount = 0.0001m,
+    };
+
+    /// <summary>Every column of one row, as SQLite stores it: its storage class and its value.</summary>
+    private async Task<Dictionary<string, (string Type, object? Value)>> RowAsync(string table, object id, string key = "Id")
+    {
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var columns = new List<string>();
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+            await using var reader = await info.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+                columns.Add(reader.GetString(0));
+        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => $"typeof(\"{c}\"), \"{c}\""))} FROM \"{table}\" WHERE \"{key}\" = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var row = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        (await row.ReadAsync(TestContext.Current.CancellationToken)).ShouldBeTrue($"{table} has no row {id}");
+        return columns.Select((c, i) => (c, (row.GetString(2 * i), row.IsDBNull(2 * i + 1) ? null : row.GetValue(2 * i + 1))))
+            .ToDictionary(c => c.c, c => c.Item2);
+    }
+}
