@@ -119,8 +119,11 @@ public sealed class SqliteRowWriter(DatabaseConnection database, int lockWaitSec
         /// <summary>The insert for <paramref name="type"/>, or null when this writer cannot make it as EF Core would.</summary>
         public static Insert? For(IEntityType type)
         {
-            if (type.GetTableName() is not { } table || type.BaseType is not null || type.GetDerivedTypes().Any()
-                || type.IsOwned() || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned()) || type.GetComplexProperties().Any())
+            // Owned rows (an approval's votes) are their own entries in their own table; an owned type
+            // sharing this table (table splitting) would need its columns merged in, so it is left to SaveChanges.
+            if (type.GetTableName() is not { } table || type.BaseType is not null || type.GetDerivedTypes().Any() || type.IsOwned()
+                || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned() && n.TargetEntityType.GetTableName() == table)
+                || type.GetComplexProperties().Any())
                 return null;
             var store = StoreObjectIdentifier.Table(table, type.GetSchema());
             var columns = new List<(IProperty, RelationalTypeMapping, string)>();

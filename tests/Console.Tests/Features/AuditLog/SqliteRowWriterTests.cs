@@ -1,8 +1,11 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Warden.Domain.Agents;
+using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Domain.Autonomy;
 using Warden.Domain.Decisions;
+using Warden.Domain.People;
 using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 using DecisionState = Warden.Features.Decisions.DecisionState;
@@ -114,6 +117,33 @@ public sealed class SqliteRowWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_StoresANewApprovalRequestAsSaveChangesDoes_ItsVotesTableStayingEmpty()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.ApprovalRequests.Add(Approval("dec_held_ef"));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using (var writer = Writer())
+        await using (var db = _database.CreateDbContext())
+        {
+            db.ApprovalRequests.Add(Approval("dec_held_writer"));
+            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+        }
+
+        var byEf = await RowAsync("ApprovalRequests", "dec_held_ef", key: "DecisionId");
+        var byWriter = await RowAsync("ApprovalRequests", "dec_held_writer", key: "DecisionId");
+        foreach (var (column, stored) in byEf.Where(c => c.Key is not ("Id" or "DecisionId")))
+            byWriter[column].ShouldBe(stored, $"column {column}");
+        await using var read = _database.CreateDbContext();
+        var back = await read.ApprovalRequests.SingleAsync(r => r.DecisionId == "dec_held_writer", TestContext.Current.CancellationToken);
+        back.Votes.ShouldBeEmpty();
+        back.RequiredApprovals.ShouldBe(2);
+        back.EligibleRoles.ShouldBe([Roles.SecurityOfficer]);
+    }
+
+    [Fact]
     public async Task TryCollect_LeavesChangesOtherThanInsertsToSaveChanges()
     {
         await using (var db = _database.CreateDbContext())
@@ -171,6 +201,10 @@ public sealed class SqliteRowWriterTests : IDisposable
         ExpiresAt = Now.AddMinutes(5),
         OutcomeAmount = 0.0001m,
     };
+
+    private static ApprovalRequest Approval(string decisionId) => ApprovalRequest.Open(
+        decisionId, "agt_rows", new UserId("owner-1"), new UserId("owner-2"), requiredApprovals: 2, RiskTier.High, "hold-changes",
+        Now, Now.AddMinutes(30), [Roles.SecurityOfficer], previewDigest: new string('b', 64));
 
     /// <summary>Every column of one row, as SQLite stores it: its storage class and its value.</summary>
     private async Task<Dictionary<string, (string Type, object? Value)>> RowAsync(string table, object id, string key = "Id")
