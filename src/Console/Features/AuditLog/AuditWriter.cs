@@ -52,9 +52,9 @@ public sealed partial class AuditWriter(
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly bool _shared = epoch.IsShared;
 
-    // One instance on SQLite: the group commit's inserts are prepared statements on a connection of their own.
+    // One instance on SQLite: the group commit's inserts are prepared statements, not EF Core's save pipeline.
     private readonly SqliteRowWriter? _rows = database.Provider == DatabaseProvider.Sqlite && !epoch.IsShared
-        ? new SqliteRowWriter(database, databaseOptions.Value.LockWaitSeconds)
+        ? new SqliteRowWriter(database, new SqliteConnectionPragmas(databaseOptions.Value.LockWaitSeconds))
         : null;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _start = new();

@@ -9,21 +9,22 @@ using Warden.Infrastructure.Storage;
 namespace Warden.Features.AuditLog;
 
 /// <summary>
-/// Writes a group commit's new rows on SQLite with statements prepared once, on a connection of its
-/// own that stays open: the decision path's commit without EF Core's save pipeline (command batching
-/// and SQL generation on every save, and SQLite parsing that SQL again each time).
+/// Writes a group commit's new rows on SQLite with prepared statements, one per table and commit:
+/// the decision path's commit without EF Core's save pipeline (change tracking into command batches,
+/// and SQL generated again on every save).
 /// <para>
 /// It writes only inserts of entity types mapped to one table whose values are all known before the
 /// insert (no value the database generates). <see cref="TryCollect"/> says whether a context's changes
 /// are all of that kind; anything else goes through <c>SaveChanges</c>. The values written are the
 /// ones EF Core would write: the model's type mapping converts each value and makes each parameter.
+/// Each commit opens a connection from the pool, as a context does, so a database that cannot be
+/// opened (moved, replaced, its folder gone) refuses the commit instead of being written past.
 /// </para>
 /// <para>One caller at a time (the audit writer calls it under its lock).</para>
 /// </summary>
-public sealed class SqliteRowWriter(DatabaseConnection database, int lockWaitSeconds) : IDisposable
+public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectionPragmas pragmas) : IDisposable
 {
     private readonly Dictionary<IEntityType, Insert?> _inserts = [];
-    private SqliteConnection? _connection;
 
     /// <summary>
     /// The rows <paramref name="db"/> would insert, in the order they were added, when every change it
@@ -45,52 +46,35 @@ public sealed class SqliteRowWriter(DatabaseConnection database, int lockWaitSec
     /// <summary>Inserts <paramref name="rows"/> in one durable transaction; any failure rolls back all of them and throws.</summary>
     public void Write(List<(EntityEntry Entry, Insert Insert)> rows)
     {
-        var connection = Open();
+        using var connection = new SqliteConnection(database.ConnectionString);
+        connection.Open();
+        pragmas.Ensure(connection);
         using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        var commands = new Dictionary<Insert, SqliteCommand>();
         try
         {
             // Principals before dependents, as SaveChanges orders them: a row never precedes the row it refers to.
             foreach (var (entry, insert) in rows.OrderBy(r => r.Insert.Depth))
-                insert.Execute(connection, transaction, entry);
+            {
+                if (!commands.TryGetValue(insert, out var command))
+                    commands[insert] = command = insert.Prepare(connection, transaction);
+                insert.Execute(command, entry);
+            }
             transaction.Commit();
         }
-        catch (Exception ex)
+        catch (SqliteException ex)
         {
-            // The connection may be in any state after a failed write: the next write starts on a new one.
-            Reset();
             // Callers read a refused write as SaveChanges reports one (a unique key taken by a concurrent request, say).
-            if (ex is SqliteException)
-                throw new DbUpdateException(ex.Message, ex);
-            throw;
+            throw new DbUpdateException(ex.Message, ex);
         }
-    }
-
-    public void Dispose() => Reset();
-
-    private SqliteConnection Open()
-    {
-        if (_connection is { State: ConnectionState.Open } open)
-            return open;
-        Reset();
-        var connection = new SqliteConnection(database.ConnectionString);
-        connection.Open();
-        using (var pragmas = connection.CreateCommand())
+        finally
         {
-            pragmas.CommandText = $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={lockWaitSeconds * 1000};";
-            pragmas.ExecuteNonQuery();
+            foreach (var command in commands.Values)
+                command.Dispose();
         }
-        _connection = connection;
-        return connection;
     }
 
-    private void Reset()
-    {
-        foreach (var insert in _inserts.Values)
-            insert?.Dispose();
-        _inserts.Clear();
-        _connection?.Dispose();
-        _connection = null;
-    }
+    public void Dispose() => _inserts.Clear();
 
     private Insert? InsertFor(IEntityType type)
     {
@@ -99,12 +83,11 @@ public sealed class SqliteRowWriter(DatabaseConnection database, int lockWaitSec
         return insert;
     }
 
-    /// <summary>One entity type's prepared insert.</summary>
-    public sealed class Insert : IDisposable
+    /// <summary>One entity type's insert: its statement and how each column's value is read.</summary>
+    public sealed class Insert
     {
         private readonly string _sql;
         private readonly (IProperty Property, RelationalTypeMapping Mapping, string Parameter)[] _columns;
-        private SqliteCommand? _command;
 
         private Insert(string sql, (IProperty, RelationalTypeMapping, string)[] columns, int depth)
         {
@@ -140,30 +123,26 @@ public sealed class SqliteRowWriter(DatabaseConnection database, int lockWaitSec
             return new Insert(sql, [.. columns], DepthOf(type, []));
         }
 
-        internal void Execute(SqliteConnection connection, SqliteTransaction transaction, EntityEntry entry)
+        internal SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction)
         {
-            if (_command is null)
-            {
-                _command = connection.CreateCommand();
-                _command.CommandText = _sql;
-            }
-            _command.Transaction = transaction;
-            _command.Parameters.Clear();
+            var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            command.Transaction = transaction;
+            return command;
+        }
+
+        internal void Execute(SqliteCommand command, EntityEntry entry)
+        {
+            command.Parameters.Clear();
             var entity = entry.Entity;
             foreach (var (property, mapping, name) in _columns)
             {
                 var value = property.IsShadowProperty() ? entry.Property(property.Name).CurrentValue : property.GetGetter().GetClrValueUsingContainingEntity(entity);
                 // The mapping converts the value (its converter, an enum's number) and types the parameter, as it does for SaveChanges.
-                _command.Parameters.Add(mapping.CreateParameter(_command, name, value, property.IsNullable));
+                command.Parameters.Add(mapping.CreateParameter(command, name, value, property.IsNullable));
             }
-            if (_command.ExecuteNonQuery() != 1)
+            if (command.ExecuteNonQuery() != 1)
                 throw new DbUpdateException($"The insert into {entry.Metadata.GetTableName()} wrote no row.");
-        }
-
-        public void Dispose()
-        {
-            _command?.Dispose();
-            _command = null;
         }
 
         private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";

@@ -110,7 +110,7 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
 /// live on the physical connection, which the pool hands out again and again, so each physical
 /// connection is set once, when it is first opened.
 /// </summary>
-internal sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectionInterceptor
+public sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectionInterceptor
 {
     private static readonly object Set = new();
 
@@ -128,6 +128,9 @@ internal sealed class SqliteConnectionPragmas(int lockWaitSeconds) : DbConnectio
         Apply(connection);
         return Task.CompletedTask;
     }
+
+    /// <summary>Sets the connection's durability settings unless its physical connection already has them.</summary>
+    public void Ensure(DbConnection connection) => Apply(connection);
 
     private void Apply(DbConnection connection)
     {

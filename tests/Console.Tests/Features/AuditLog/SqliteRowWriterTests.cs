@@ -170,7 +170,7 @@ public sealed class SqliteRowWriterTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private SqliteRowWriter Writer() => new(new DatabaseConnection(DatabaseProvider.Sqlite, _database.ConnectionString, _database.Folder), lockWaitSeconds: 5);
+    private SqliteRowWriter Writer() => new(new DatabaseConnection(DatabaseProvider.Sqlite, _database.ConnectionString, _database.Folder), SqliteConnectionPragmas.Instance);
 
     private static DecisionRecord Decision(string id, string? idempotencyKey) => new()
     {
