@@ -1446,6 +1446,23 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Tag", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("AgentTags", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")
@@ -3210,6 +3227,15 @@ namespace Warden.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.HasOne("Warden.Domain.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Warden.Features.Evidence.EvidenceFileChunk", b =>

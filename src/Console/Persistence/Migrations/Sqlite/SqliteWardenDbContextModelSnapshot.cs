@@ -1433,6 +1433,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Tag", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("AgentTags", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")
@@ -3171,6 +3188,15 @@ namespace Warden.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.HasOne("Warden.Domain.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Warden.Features.Evidence.EvidenceFileChunk", b =>
