@@ -19,8 +19,11 @@ internal static class ApprovalsGridBench
     private const int AgentCount = 1000;
     private static readonly TimeSpan Deadline = TimeSpan.FromHours(4);
 
-    /// <summary>Twelve officers; the busiest casts 30 % of first votes, the quietest 0.1 %.</summary>
+    /// <summary>Twelve officers; the busiest casts 30 % of the votes, the quietest 0.1 % (a second vote is another officer, drawn alike).</summary>
     private static readonly double[] OfficerShares = [0.30, 0.20, 0.15, 0.10, 0.08, 0.06, 0.04, 0.03, 0.02, 0.015, 0.004, 0.001];
+
+    /// <summary>The busiest, a middle and the quietest officer: those the officer filter is read for.</summary>
+    private static readonly int[] CaseOfficers = [0, 5, 11];
 
     private static string Officer(int index) => string.Create(CultureInfo.InvariantCulture, $"usr_bench_officer_{index + 1:D2}");
 
@@ -34,6 +37,7 @@ internal static class ApprovalsGridBench
         var agents = await GridSeeder.AgentsAsync(host.Services, AgentCount, start.AddDays(-30));
         GridSeeder.Write(host.DataDirectory, Shape(requests, agents, start, now));
         Console.WriteLine($"Seeded {requests:N0} approval requests (and their decisions) for {AgentCount:N0} agents over {Days} days in {seedWatch.Elapsed.TotalSeconds:0.0} s.");
+        Console.WriteLine($"Votes cast: {string.Join(", ", CaseOfficers.Select(o => $"{Officer(o)} {VotesOf(host.DataDirectory, Officer(o)):N0}"))}.");
         Console.WriteLine($"Load average (1, 5, 15 min) at start: {MachineDescription.LoadAverage()}");
 
         await using var scope = host.Services.CreateAsyncScope();
@@ -49,7 +53,7 @@ internal static class ApprovalsGridBench
             ("outcome: cancelled (5 %)", new(State: ApprovalState.Cancelled)),
             ("agent: busy agent (25 %)", new(AgentId: agents[0])),
             ("agent: one of 999 agents (0.08 %)", new(AgentId: agents[5])),
-            ("officer: busiest (30 % of first votes)", new(OfficerId: Officer(0))),
+            ("officer: busiest (30 %)", new(OfficerId: Officer(0))),
             ("officer: middle (6 %)", new(OfficerId: Officer(5))),
             ("officer: quietest (0.1 %)", new(OfficerId: Officer(11))),
             ("one day (0.3 %)", new(From: day, To: day.AddDays(1))),
@@ -62,12 +66,18 @@ internal static class ApprovalsGridBench
             ("denied + seven days", new(State: ApprovalState.Denied, From: day, To: day.AddDays(7))),
         };
 
+        // The request a tenth of the way through the year: the page before it is older than 90 % of the history.
+        var tenth = requests / 10;
+        var deep = new ApprovalHistoryCursor(start.AddTicks((now - start).Ticks / requests * tenth), string.Create(CultureInfo.InvariantCulture, $"apr_bench{tenth:D10}"));
         GridTiming.Header();
         var worst = 0.0;
         foreach (var (name, filter) in cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
-            var (rows, timings) = await GridTiming.TimeAsync(async () => await HistoryAsync(approvals, filter), runs);
-            worst = Math.Max(worst, GridTiming.Row("history: " + name, "newest", rows, timings));
+            foreach (var (page, paged) in new[] { ("newest", filter), ("older than 90 %", filter with { Before = deep }), ("newer than 10 %", filter with { After = deep }) })
+            {
+                var (rows, timings) = await GridTiming.TimeAsync(async () => await HistoryAsync(approvals, paged), runs);
+                worst = Math.Max(worst, GridTiming.Row("history: " + name, page, rows, timings));
+            }
         }
         if (only is null)
         {
@@ -81,8 +91,18 @@ internal static class ApprovalsGridBench
         GridTiming.Footer(worst);
     }
 
+    private static long VotesOf(string dataDirectory, string officer)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "warden.db")};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM ApprovalVotes WHERE VoterId = $voter";
+        count.Parameters.AddWithValue("$voter", officer);
+        return (long)count.ExecuteScalar()!;
+    }
+
     private static async Task<int> HistoryAsync(ApprovalService approvals, ApprovalHistoryFilter filter) =>
-        Check(await approvals.GetHistoryAsync(filter)).Count;
+        Check(await approvals.GetHistoryAsync(filter)).Cards.Count;
 
     private static T Check<T>(Warden.Domain.Result<T> result) =>
         result.IsSuccess ? result.Value : throw new InvalidOperationException(result.Error.ToString());
@@ -106,7 +126,9 @@ internal static class ApprovalsGridBench
             var roll = random.NextDouble();
             var state = expires > end ? "Pending" : roll < 0.68 ? "Approved" : roll < 0.85 ? "Denied" : roll < 0.95 ? "Expired" : "Cancelled";
             var first = PickOfficer(random);
-            var second = (first + 1 + random.Next(OfficerShares.Length - 1)) % OfficerShares.Length;
+            var second = PickOfficer(random);
+            while (second == first)
+                second = PickOfficer(random);
             var cast = opened.AddMinutes(1 + random.Next(120));
             List<SeedVote> votes = (state, critical) switch
             {

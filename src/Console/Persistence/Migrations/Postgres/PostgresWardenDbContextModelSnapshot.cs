@@ -698,11 +698,13 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("DecisionId")
                         .IsUnique();
 
-                    b.HasIndex("OpenedAt");
-
-                    b.HasIndex("AgentId", "OpenedAt");
+                    b.HasIndex("OpenedAt", "Id");
 
                     b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("AgentId", "OpenedAt", "Id");
+
+                    b.HasIndex("State", "OpenedAt", "Id");
 
                     b.ToTable("ApprovalRequests", (string)null);
                 });
@@ -1744,15 +1746,18 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "DecidedAt");
-
                     b.HasIndex("AgentId", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("State", "ExpiresAt");
 
+                    b.HasIndex("AgentId", "DecidedAt", "Outcome");
+
                     b.HasIndex("AgentId", "ViolationSeverity", "DecidedAt");
+
+                    b.HasIndex("AgentId", "DecidedAt", "ReviewOf", "Outcome")
+                        .HasFilter("\"ReviewOf\" IS NOT NULL");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -3029,9 +3034,9 @@ namespace Warden.Persistence.Migrations.Postgres
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId");
+                            b1.HasIndex("RequestId", "VoterId");
 
-                            b1.HasIndex("VoterId", "CastAt");
+                            b1.HasIndex("VoterId", "RequestId");
 
                             b1.ToTable("ApprovalVotes", (string)null);
 

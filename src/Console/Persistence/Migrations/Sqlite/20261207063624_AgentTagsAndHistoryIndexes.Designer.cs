@@ -12,8 +12,8 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261207055659_AgentTags")]
-    partial class AgentTags
+    [Migration("20261207063624_AgentTagsAndHistoryIndexes")]
+    partial class AgentTagsAndHistoryIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -690,11 +690,13 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("DecisionId")
                         .IsUnique();
 
-                    b.HasIndex("OpenedAt");
-
-                    b.HasIndex("AgentId", "OpenedAt");
+                    b.HasIndex("OpenedAt", "Id");
 
                     b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("AgentId", "OpenedAt", "Id");
+
+                    b.HasIndex("State", "OpenedAt", "Id");
 
                     b.ToTable("ApprovalRequests", (string)null);
                 });
@@ -1734,15 +1736,18 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "DecidedAt");
-
                     b.HasIndex("AgentId", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("State", "ExpiresAt");
 
+                    b.HasIndex("AgentId", "DecidedAt", "Outcome");
+
                     b.HasIndex("AgentId", "ViolationSeverity", "DecidedAt");
+
+                    b.HasIndex("AgentId", "DecidedAt", "ReviewOf", "Outcome")
+                        .HasFilter("\"ReviewOf\" IS NOT NULL");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -3001,9 +3006,9 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId");
+                            b1.HasIndex("RequestId", "VoterId");
 
-                            b1.HasIndex("VoterId", "CastAt");
+                            b1.HasIndex("VoterId", "RequestId");
 
                             b1.ToTable("ApprovalVotes", (string)null);
 
