@@ -163,10 +163,6 @@ public sealed class ApprovalService(
             var officer = new UserId(filter.OfficerId);
             query = query.Where(r => r.Votes.Any(v => v.VoterId == officer));
         }
-        if (filter.From is { } from)
-            query = query.Where(r => r.OpenedAt >= from);
-        if (filter.To is { } to)
-            query = query.Where(r => r.OpenedAt < to);
         return query;
     }
 
@@ -177,24 +173,44 @@ public sealed class ApprovalService(
         var size = ApprovalHistoryFilter.PageSize;
         if (filter.After is { } after && filter.Before is null)
         {
-            var newer = await Keys(Newer(query, after).OrderBy(r => r.OpenedAt).ThenBy(r => r.Id)).Take(size + 1).ToListAsync(ct);
+            var newer = await Keys(Newer(query, filter, after).OrderBy(r => r.OpenedAt).ThenBy(r => r.Id)).Take(size + 1).ToListAsync(ct);
             var page = newer.Take(size).Reverse().ToList();
-            var hasOlder = page.Count > 0 && await Older(query, page[^1].Cursor).AnyAsync(ct);
+            var hasOlder = page.Count > 0 && await Older(query, filter, page[^1].Cursor).AnyAsync(ct);
             return (page, hasOlder, newer.Count > size);
         }
-        var older = filter.Before is { } before ? Older(query, before) : query;
-        var keys = await Keys(older.OrderByDescending(r => r.OpenedAt).ThenByDescending(r => r.Id)).Take(size + 1).ToListAsync(ct);
+        var keys = await Keys(Older(query, filter, filter.Before).OrderByDescending(r => r.OpenedAt).ThenByDescending(r => r.Id)).Take(size + 1).ToListAsync(ct);
         var shown = keys.Take(size).ToList();
-        var hasNewer = filter.Before is not null && shown.Count > 0 && await Newer(query, shown[0].Cursor).AnyAsync(ct);
+        var hasNewer = filter.Before is not null && shown.Count > 0 && await Newer(query, filter, shown[0].Cursor).AnyAsync(ct);
         return (shown, keys.Count > size, hasNewer);
+    }
+
+    // The requests of the filter's period older than the cursor (all of the period without one). Each
+    // side of the range is given once, the nearer of the period's end and the cursor: given both,
+    // SQLite bounds its index walk by one of them and may start at the far one.
+    private static IQueryable<ApprovalRequest> Older(IQueryable<ApprovalRequest> query, ApprovalHistoryFilter filter, ApprovalHistoryCursor? c)
+    {
+        if (filter.From is { } from)
+            query = query.Where(r => r.OpenedAt >= from);
+        if (filter.To is { } to && (c is null || to <= c.OpenedAt))
+            return query.Where(r => r.OpenedAt < to);
+        return c is null ? query : Before(query, c);
+    }
+
+    private static IQueryable<ApprovalRequest> Newer(IQueryable<ApprovalRequest> query, ApprovalHistoryFilter filter, ApprovalHistoryCursor c)
+    {
+        if (filter.To is { } to)
+            query = query.Where(r => r.OpenedAt < to);
+        if (filter.From is { } from && from > c.OpenedAt)
+            return query.Where(r => r.OpenedAt >= from);
+        return After(query, c);
     }
 
 #pragma warning disable CA1309 // EF translates string.Compare to the column's own comparison; CompareOrdinal has no translation.
     // "Opened before, or at the same tick with a smaller id"; the first test alone bounds the index range.
-    private static IQueryable<ApprovalRequest> Older(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
+    private static IQueryable<ApprovalRequest> Before(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
         query.Where(r => r.OpenedAt <= c.OpenedAt && (r.OpenedAt < c.OpenedAt || string.Compare(r.Id, c.Id) < 0));
 
-    private static IQueryable<ApprovalRequest> Newer(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
+    private static IQueryable<ApprovalRequest> After(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
         query.Where(r => r.OpenedAt >= c.OpenedAt && (r.OpenedAt > c.OpenedAt || string.Compare(r.Id, c.Id) > 0));
 #pragma warning restore CA1309
 
@@ -203,7 +219,8 @@ public sealed class ApprovalService(
 
     /// <summary>The keys of an officer's few requests, read by id and nothing else, so the database looks each up by its key.</summary>
     private static async Task<List<HistoryKey>> HistoryKeysAsync(WardenDbContext db, List<string> ids, CancellationToken ct) =>
-        await Keys(db.ApprovalRequests.AsNoTracking().Where(r => ids.Contains(r.Id))).ToListAsync(ct);
+        // One parameter holding the list (json_each on SQLite, an array on PostgreSQL), not one per id.
+        await Keys(db.ApprovalRequests.AsNoTracking().Where(r => EF.Parameter(ids).Contains(r.Id))).ToListAsync(ct);
 
     /// <summary>The page of <paramref name="keys"/> (an officer's few requests) that the filter and its cursor name, as <see cref="HistoryPageAsync"/> reads it.</summary>
     private static (List<HistoryKey> Keys, bool HasOlder, bool HasNewer) HistoryPage(List<HistoryKey> keys, ApprovalHistoryFilter filter)
