@@ -53,9 +53,9 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
             vote.Property(v => v.Reason).HasMaxLength(ApprovalRequest.MaxReasonLength);
             vote.Property(v => v.PreviewDigest).HasMaxLength(64);
             // An officer's requests (the history's officer filter, and one voter after another for its list),
-            // and whether an officer voted on a request (the same filter when the officer votes often).
+            // and whether an officer voted on a request (the same filter when the officer votes often). The
+            // request's own index stays on RequestId alone: a request's votes are read in the order they were cast.
             vote.HasIndex(nameof(ApprovalVote.VoterId), "RequestId");
-            vote.HasIndex("RequestId", nameof(ApprovalVote.VoterId));
         });
         builder.Navigation(r => r.Votes).HasField("_votes").UsePropertyAccessMode(PropertyAccessMode.Field);
     }

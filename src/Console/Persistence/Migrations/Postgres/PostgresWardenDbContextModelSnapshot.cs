@@ -3034,7 +3034,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId", "VoterId");
+                            b1.HasIndex("RequestId");
 
                             b1.HasIndex("VoterId", "RequestId");
 

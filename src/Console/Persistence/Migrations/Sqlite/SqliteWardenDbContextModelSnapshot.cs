@@ -3003,7 +3003,7 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId", "VoterId");
+                            b1.HasIndex("RequestId");
 
                             b1.HasIndex("VoterId", "RequestId");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Warden.Persistence.Migrations.Sqlite
+namespace Warden.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class AgentTagsAndHistoryIndexes : Migration
@@ -13,10 +13,6 @@ namespace Warden.Persistence.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_Decisions_AgentId_DecidedAt",
                 table: "Decisions");
-
-            migrationBuilder.DropIndex(
-                name: "IX_ApprovalVotes_RequestId",
-                table: "ApprovalVotes");
 
             migrationBuilder.DropIndex(
                 name: "IX_ApprovalVotes_VoterId_CastAt",
@@ -34,8 +30,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "AgentTags",
                 columns: table => new
                 {
-                    AgentId = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    Tag = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false)
+                    AgentId = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    Tag = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -58,11 +54,6 @@ namespace Warden.Persistence.Migrations.Sqlite
                 table: "Decisions",
                 columns: new[] { "AgentId", "DecidedAt", "ReviewOf", "Outcome" },
                 filter: "\"ReviewOf\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ApprovalVotes_RequestId_VoterId",
-                table: "ApprovalVotes",
-                columns: new[] { "RequestId", "VoterId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApprovalVotes_VoterId_RequestId",
@@ -91,7 +82,7 @@ namespace Warden.Persistence.Migrations.Sqlite
 
             // The agents registered before this table: one row per tag of each, from the tag list it keeps.
             migrationBuilder.Sql("""
-                INSERT INTO "AgentTags" ("Tag", "AgentId") SELECT DISTINCT tag.value, agent."Id" FROM "Agents" AS agent, json_each(agent."Tags") AS tag
+                INSERT INTO "AgentTags" ("Tag", "AgentId") SELECT DISTINCT tag, agent."Id" FROM "Agents" AS agent, unnest(agent."Tags") AS tag
                 """);
         }
 
@@ -108,10 +99,6 @@ namespace Warden.Persistence.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_Decisions_AgentId_DecidedAt_ReviewOf_Outcome",
                 table: "Decisions");
-
-            migrationBuilder.DropIndex(
-                name: "IX_ApprovalVotes_RequestId_VoterId",
-                table: "ApprovalVotes");
 
             migrationBuilder.DropIndex(
                 name: "IX_ApprovalVotes_VoterId_RequestId",
@@ -133,11 +120,6 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "IX_Decisions_AgentId_DecidedAt",
                 table: "Decisions",
                 columns: new[] { "AgentId", "DecidedAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ApprovalVotes_RequestId",
-                table: "ApprovalVotes",
-                column: "RequestId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApprovalVotes_VoterId_CastAt",

@@ -13,7 +13,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWardenDbContext))]
-    [Migration("20261207063952_AgentTagsAndHistoryIndexes")]
+    [Migration("20261207082049_AgentTagsAndHistoryIndexes")]
     partial class AgentTagsAndHistoryIndexes
     {
         /// <inheritdoc />
@@ -3037,7 +3037,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId", "VoterId");
+                            b1.HasIndex("RequestId");
 
                             b1.HasIndex("VoterId", "RequestId");
 

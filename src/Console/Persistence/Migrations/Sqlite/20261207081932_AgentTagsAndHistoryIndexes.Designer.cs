@@ -12,7 +12,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261207063624_AgentTagsAndHistoryIndexes")]
+    [Migration("20261207081932_AgentTagsAndHistoryIndexes")]
     partial class AgentTagsAndHistoryIndexes
     {
         /// <inheritdoc />
@@ -3006,7 +3006,7 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                             b1.HasKey("Id");
 
-                            b1.HasIndex("RequestId", "VoterId");
+                            b1.HasIndex("RequestId");
 
                             b1.HasIndex("VoterId", "RequestId");
 
