@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain.Audit;
 using Warden.Features.AuditLog;
-using Warden.Infrastructure.Identity;
 
 namespace Warden.EvidenceBench;
 
@@ -63,7 +60,7 @@ internal static class AuditGridBench
         Console.WriteLine($"Load average (1, 5, 15 min) at start: {MachineDescription.LoadAverage()}");
 
         await using var scope = host.Services.CreateAsyncScope();
-        await SignInAsync(scope.ServiceProvider, "auditor@warden.example");
+        await GridTiming.SignInAsync(scope.ServiceProvider, "auditor@warden.example");
         var log = scope.ServiceProvider.GetRequiredService<AuditLogService>();
         var deep = events / 10L;
         var day = new DateTime(2026, 11, 10, 0, 0, 0, DateTimeKind.Utc);
@@ -90,56 +87,22 @@ internal static class AuditGridBench
             ("one day + kind approval.", new(KindPrefix: "approval.", From: day, To: day.AddDays(1))),
         };
 
-        Console.WriteLine();
-        Console.WriteLine($"| case | page | rows | p50 ms | p95 ms | max ms |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        GridTiming.Header();
         var worst = 0.0;
         foreach (var (name, query) in cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (var (page, paged) in new[] { ("newest", query), ("older than 90 %", query with { Before = deep }), ("newer than 10 %", query with { After = deep }) })
             {
-                var (rows, timings) = await TimeAsync(log, paged, runs);
-                var p95 = Percentile(timings, 0.95);
-                worst = Math.Max(worst, p95);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {page} | {rows} | {Percentile(timings, 0.5):0.0} | {p95:0.0} | {timings.Max():0.0} |"));
+                var (rows, timings) = await GridTiming.TimeAsync(async () => await ReadAsync(log, paged), runs);
+                worst = Math.Max(worst, GridTiming.Row(name, page, rows, timings));
             }
         }
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worst p95: {worst:0.0} ms (target 50 ms per 50-row page)."));
-        Console.WriteLine($"Load average (1, 5, 15 min) at end: {MachineDescription.LoadAverage()}");
+        GridTiming.Footer(worst);
     }
 
-    private static async Task<(int Rows, List<double> Timings)> TimeAsync(AuditLogService log, AuditQuery query, int runs)
+    private static async Task<int> ReadAsync(AuditLogService log, AuditQuery query)
     {
-        var rows = 0;
-        var timings = new List<double>(runs);
-        for (var run = -2; run < runs; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            var page = await log.GetPageAsync(query);
-            watch.Stop();
-            if (page.IsFailure)
-                throw new InvalidOperationException(page.Error.ToString());
-            rows = page.Value.Events.Count;
-            if (run >= 0)
-                timings.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return (rows, timings);
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static async Task SignInAsync(IServiceProvider services, string email)
-    {
-        var user = await services.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
-                   ?? throw new InvalidOperationException($"No demo user {email}.");
-        var principal = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
-        ((IHostEnvironmentAuthenticationStateProvider)services.GetRequiredService<AuthenticationStateProvider>())
-            .SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
+        var page = await log.GetPageAsync(query);
+        return page.IsSuccess ? page.Value.Events.Count : throw new InvalidOperationException(page.Error.ToString());
     }
 }

@@ -8,6 +8,9 @@ internal sealed class BenchHost(IReadOnlyDictionary<string, string?>? settings =
 {
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("warden-bench-").FullName;
 
+    /// <summary>Leaves the seeded database behind (<c>--keep-database</c>), to read its query plans afterwards.</summary>
+    public static bool KeepDatabase { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(RepositoryRoot());
@@ -26,6 +29,11 @@ internal sealed class BenchHost(IReadOnlyDictionary<string, string?>? settings =
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepDatabase)
+        {
+            Console.WriteLine($"Database kept: {Path.Combine(DataDirectory, "warden.db")}");
+            return;
+        }
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

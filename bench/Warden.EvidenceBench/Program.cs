@@ -8,7 +8,10 @@ namespace Warden.EvidenceBench;
 
 /// <summary>
 /// dotnet run -c Release --project bench/Warden.EvidenceBench -- --events 100000,1000000 [--per-volume 25000]
-/// (or -- --audit-grid 1000000 [--runs 20]: the audit log page over every filter, see <see cref="AuditGridBench"/>)
+/// (or -- --audit-grid 1000000 [--runs 20]: the audit log page over every filter, see <see cref="AuditGridBench"/>;
+/// -- --approvals-grid 1000000: the approval history, see <see cref="ApprovalsGridBench"/>;
+/// -- --agent-page 1000000: the agent page's decisions, see <see cref="AgentPageBench"/>;
+/// --keep-database leaves the seeded database in its temporary folder)
 /// Seeds a fresh database per size, builds one pack over all its events with the app's own builder,
 /// verifies the pack, and prints time and peak memory (also above the working set before the build).
 /// </summary>
@@ -16,11 +19,25 @@ internal static class Harness
 {
     public static async Task Main(string[] args)
     {
+        var runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        BenchHost.KeepDatabase = args.Contains("--keep-database");
         if (args.SkipWhile(a => a != "--audit-grid").Skip(1).FirstOrDefault() is { } gridEvents)
         {
             Console.WriteLine(MachineDescription.Describe());
-            var runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
-            await AuditGridBench.RunAsync(int.Parse(gridEvents, CultureInfo.InvariantCulture), runs, args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault());
+            await AuditGridBench.RunAsync(int.Parse(gridEvents, CultureInfo.InvariantCulture), runs, only);
+            return;
+        }
+        if (args.SkipWhile(a => a != "--approvals-grid").Skip(1).FirstOrDefault() is { } gridRequests)
+        {
+            Console.WriteLine(MachineDescription.Describe());
+            await ApprovalsGridBench.RunAsync(int.Parse(gridRequests, CultureInfo.InvariantCulture), runs, only);
+            return;
+        }
+        if (args.SkipWhile(a => a != "--agent-page").Skip(1).FirstOrDefault() is { } pageDecisions)
+        {
+            Console.WriteLine(MachineDescription.Describe());
+            await AgentPageBench.RunAsync(int.Parse(pageDecisions, CultureInfo.InvariantCulture), runs, only);
             return;
         }
         var sizes = args.SkipWhile(a => a != "--events").Skip(1).FirstOrDefault()?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList()

@@ -30,6 +30,9 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<Agent> Agents => Set<Agent>();
 
+    /// <summary>Each agent's tags, one row per tag, kept in step with <see cref="Agent.Tags"/> by every save (the directory's tag filter reads these).</summary>
+    public DbSet<AgentTag> AgentTags => Set<AgentTag>();
+
     public DbSet<AgentChange> AgentChanges => Set<AgentChange>();
 
     public DbSet<AgentChangeRequest> AgentChangeRequests => Set<AgentChangeRequest>();
@@ -96,9 +99,17 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var detect = PrepareSave();
+        var (detect, tagged) = PrepareSave();
         try
         {
+            if (tagged is not null)
+            {
+                // The rows the database holds for the changed agents, whatever they were when the agents were read.
+                var ids = tagged.Stored;
+                if (ids.Count > 0)
+                    await AgentTags.Where(t => ids.Contains(t.AgentId)).LoadAsync(cancellationToken);
+                KeepTagsInStep(tagged.Tags);
+            }
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally
@@ -109,9 +120,16 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var detect = PrepareSave();
+        var (detect, tagged) = PrepareSave();
         try
         {
+            if (tagged is not null)
+            {
+                var ids = tagged.Stored;
+                if (ids.Count > 0)
+                    AgentTags.Where(t => ids.Contains(t.AgentId)).Load();
+                KeepTagsInStep(tagged.Tags);
+            }
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
         finally
@@ -121,20 +139,68 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     }
 
     // Changes are detected once here; the version bump, the save and its interceptors then read entry
-    // states without detecting again (each detection walks every tracked entity). Returns the setting to restore.
-    private bool PrepareSave()
+    // states without detecting again (each detection walks every tracked entity). Returns the setting
+    // to restore, and the agents whose tag rows may have to change (null when none).
+    private (bool Detect, TagChanges? Tagged) PrepareSave()
     {
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         if (detect)
             ChangeTracker.DetectChanges();
         ChangeTracker.AutoDetectChangesEnabled = false;
-        // Optimistic concurrency: a second writer that read the same version fails instead of overwriting.
+        TagChanges? tagged = null;
         foreach (var entry in ChangeTracker.Entries<Agent>())
         {
-            if (entry.State == EntityState.Modified)
+            if (entry.State == EntityState.Added)
+            {
+                (tagged ??= new()).Tags[entry.Entity.Id] = entry.Entity.Tags;
+            }
+            else if (entry.State == EntityState.Modified)
+            {
+                // Optimistic concurrency: a second writer that read the same version fails instead of overwriting.
                 entry.Property<int>("Version").CurrentValue++;
+                if (entry.Property(a => a.Tags).IsModified)
+                {
+                    (tagged ??= new()).Tags[entry.Entity.Id] = entry.Entity.Tags;
+                    tagged.Stored.Add(entry.Entity.Id);
+                }
+            }
         }
-        return detect;
+        return (detect, tagged);
+    }
+
+    /// <summary>The agents whose tags are saved, with their tags now, and those of them whose stored rows must be read first.</summary>
+    private sealed class TagChanges
+    {
+        public Dictionary<AgentId, IReadOnlyList<string>> Tags { get; } = [];
+        public List<AgentId> Stored { get; } = [];
+    }
+
+    /// <summary>
+    /// Makes the tracked tag rows of each agent in <paramref name="tags"/> match its tags: rows of
+    /// tags it no longer has are deleted, rows of new tags added. The rows stored in the database are
+    /// tracked by then; rows left tracked by a save that failed on this context are reused, not doubled.
+    /// </summary>
+    private void KeepTagsInStep(Dictionary<AgentId, IReadOnlyList<string>> tags)
+    {
+        var tracked = ChangeTracker.Entries<AgentTag>().Where(e => tags.ContainsKey(e.Entity.AgentId)).ToLookup(e => e.Entity.AgentId);
+        foreach (var (agent, now) in tags)
+        {
+            var wanted = now.ToHashSet(StringComparer.Ordinal);
+            foreach (var row in tracked[agent])
+            {
+                if (wanted.Remove(row.Entity.Tag))
+                {
+                    if (row.State == EntityState.Deleted)
+                        row.State = EntityState.Unchanged;
+                }
+                else
+                {
+                    row.State = row.State == EntityState.Added ? EntityState.Detached : EntityState.Deleted;
+                }
+            }
+            foreach (var tag in wanted)
+                AgentTags.Add(new AgentTag { AgentId = agent, Tag = tag });
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -25,7 +25,7 @@ public sealed class AgentDirectoryService(
             return actor.Error;
 
         await using var db = contexts.CreateDbContext();
-        var filtered = Filter(Visible(db.Agents.AsNoTracking(), actor.Value), query);
+        var filtered = Filter(db, Visible(db.Agents.AsNoTracking(), actor.Value), query);
         var total = await filtered.CountAsync(cancellationToken);
         var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var agents = await Sort(filtered, query)
@@ -113,7 +113,7 @@ public sealed class AgentDirectoryService(
         return agents.Where(a => a.OwnerId == actor.Id || a.BackupOwnerId == me || a.PendingOwnerId == me);
     }
 
-    private IQueryable<Agent> Filter(IQueryable<Agent> agents, AgentQuery query)
+    private IQueryable<Agent> Filter(WardenDbContext db, IQueryable<Agent> agents, AgentQuery query)
     {
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -137,7 +137,11 @@ public sealed class AgentDirectoryService(
         if (!string.IsNullOrWhiteSpace(query.Tag))
         {
             var tag = query.Tag.Trim().ToLowerInvariant();
-            agents = agents.Where(a => a.Tags.Contains(tag));
+            // The tag's rows in AgentTags (keyed by tag, then agent), not every agent's tag list.
+            agents = from agent in agents
+                     join tagged in db.AgentTags on agent.Id equals tagged.AgentId
+                     where tagged.Tag == tag
+                     select agent;
         }
         if (query.Risk is { } risk)
             agents = agents.Where(a => a.HighestRisk == risk);

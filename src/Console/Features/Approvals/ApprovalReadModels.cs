@@ -72,16 +72,41 @@ public sealed record ApprovalQueueView(IReadOnlyList<ApprovalCard> Cards, Approv
     public const int MaxCards = 500;
 }
 
-/// <summary>Which finished requests the history shows.</summary>
+/// <summary>
+/// Which finished requests the history shows, newest first, a page at a time: with neither cursor the
+/// newest page; <paramref name="Before"/> a request shown, the page older than it; <paramref name="After"/>, the page newer.
+/// </summary>
 public sealed record ApprovalHistoryFilter(
     ApprovalState? State = null,
     string? AgentId = null,
     string? OfficerId = null,
     DateTimeOffset? From = null,
-    DateTimeOffset? To = null)
+    DateTimeOffset? To = null,
+    ApprovalHistoryCursor? Before = null,
+    ApprovalHistoryCursor? After = null)
 {
-    public const int MaxRows = 200;
+    public const int PageSize = 50;
 }
+
+/// <summary>Where a request stands in the history's order (opened, then id): the keyset a page starts after.</summary>
+public sealed record ApprovalHistoryCursor(DateTimeOffset OpenedAt, string Id)
+{
+    public static ApprovalHistoryCursor Of(ApprovalCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        return new(card.OpenedAt, card.Id);
+    }
+
+    /// <summary>Whether this request comes after <paramref name="other"/> in the history's order (opened later, or at the same tick with a larger id).</summary>
+    public bool IsNewerThan(ApprovalHistoryCursor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return OpenedAt > other.OpenedAt || (OpenedAt == other.OpenedAt && string.CompareOrdinal(Id, other.Id) > 0);
+    }
+}
+
+/// <summary>A page of the history, newest first; HasOlder/HasNewer say whether the "older"/"newer" buttons lead anywhere.</summary>
+public sealed record ApprovalHistoryPage(IReadOnlyList<ApprovalCard> Cards, bool HasOlder, bool HasNewer);
 
 public sealed record OfficerLoad(string OfficerId, string Name, int Approvals, int Denials, int RubberStamps, int BusiestHour);
 

@@ -111,14 +111,48 @@ public sealed class ApprovalService(
         return new ApprovalWaiting(waiting, escalated);
     }
 
-    /// <summary>Finished requests (approved, denied, expired, cancelled), newest first.</summary>
-    public async Task<Result<IReadOnlyList<ApprovalCard>>> GetHistoryAsync(ApprovalHistoryFilter filter, CancellationToken ct = default)
+    /// <summary>
+    /// A page of finished requests (approved, denied, expired, cancelled), newest first, read by keyset
+    /// (opened, id) so that the page after a million requests costs what the first does.
+    /// </summary>
+    public async Task<Result<ApprovalHistoryPage>> GetHistoryAsync(ApprovalHistoryFilter filter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var access = await guard.RequireAsync(QueueReaders);
         if (access.IsFailure)
             return access.Error;
         await using var db = contexts.CreateDbContext();
+        var officerRequests = await OfficerRequestsAsync(db, filter.OfficerId, ct);
+        var (keys, hasOlder, hasNewer) = officerRequests is null
+            ? await HistoryPageAsync(HistoryQuery(db, filter), filter, ct)
+            : HistoryPage(await HistoryKeysAsync(db, officerRequests, ct), filter);
+        var ids = keys.Select(k => k.Id).ToList();
+        var requests = (await db.ApprovalRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct))
+            .OrderByDescending(r => r.OpenedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+        return new ApprovalHistoryPage(await CardsAsync(db, access.Value, requests, ct), hasOlder, hasNewer);
+    }
+
+    /// <summary>Below this many votes an officer's requests are read by key and ordered here; above, the history is walked newest first.</summary>
+    internal const int FewOfficerVotes = 5_000;
+
+    /// <summary>
+    /// The ids of the requests <paramref name="officerId"/> voted on when they are few (at most
+    /// <see cref="FewOfficerVotes"/>); null when there is no officer filter or the officer voted often, so
+    /// that walking the history newest first meets their requests soon.
+    /// </summary>
+    private static async Task<List<string>?> OfficerRequestsAsync(WardenDbContext db, string? officerId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(officerId))
+            return null;
+        var ids = await db.Database
+            .SqlQuery<string>($"""SELECT "RequestId" AS "Value" FROM "ApprovalVotes" WHERE "VoterId" = {officerId} LIMIT {FewOfficerVotes + 1}""")
+            .ToListAsync(ct);
+        return ids.Count <= FewOfficerVotes ? ids.Distinct(StringComparer.Ordinal).ToList() : null;
+    }
+
+    /// <summary>The finished requests the filter names (the officer filter as a test on each request's votes).</summary>
+    private static IQueryable<ApprovalRequest> HistoryQuery(WardenDbContext db, ApprovalHistoryFilter filter)
+    {
         var query = db.ApprovalRequests.AsNoTracking().Where(r => r.State != ApprovalState.Pending);
         if (filter.State is { } state)
             query = query.Where(r => r.State == state);
@@ -129,12 +163,94 @@ public sealed class ApprovalService(
             var officer = new UserId(filter.OfficerId);
             query = query.Where(r => r.Votes.Any(v => v.VoterId == officer));
         }
+        return query;
+    }
+
+    /// <summary>One page of keys past the filter's cursor, and whether more lie on either side; each read walks an index ending in (opened, id).</summary>
+    private static async Task<(List<HistoryKey> Keys, bool HasOlder, bool HasNewer)> HistoryPageAsync(
+        IQueryable<ApprovalRequest> query, ApprovalHistoryFilter filter, CancellationToken ct)
+    {
+        var size = ApprovalHistoryFilter.PageSize;
+        if (filter.After is { } after && filter.Before is null)
+        {
+            var newer = await Keys(Newer(query, filter, after).OrderBy(r => r.OpenedAt).ThenBy(r => r.Id)).Take(size + 1).ToListAsync(ct);
+            var page = newer.Take(size).Reverse().ToList();
+            var hasOlder = page.Count > 0 && await Older(query, filter, page[^1].Cursor).AnyAsync(ct);
+            return (page, hasOlder, newer.Count > size);
+        }
+        var keys = await Keys(Older(query, filter, filter.Before).OrderByDescending(r => r.OpenedAt).ThenByDescending(r => r.Id)).Take(size + 1).ToListAsync(ct);
+        var shown = keys.Take(size).ToList();
+        var hasNewer = filter.Before is not null && shown.Count > 0 && await Newer(query, filter, shown[0].Cursor).AnyAsync(ct);
+        return (shown, keys.Count > size, hasNewer);
+    }
+
+    // The requests of the filter's period older than the cursor (all of the period without one). Each
+    // side of the range is given once, the nearer of the period's end and the cursor: given both,
+    // SQLite bounds its index walk by one of them and may start at the far one.
+    private static IQueryable<ApprovalRequest> Older(IQueryable<ApprovalRequest> query, ApprovalHistoryFilter filter, ApprovalHistoryCursor? c)
+    {
         if (filter.From is { } from)
             query = query.Where(r => r.OpenedAt >= from);
+        if (filter.To is { } to && (c is null || to <= c.OpenedAt))
+            return query.Where(r => r.OpenedAt < to);
+        return c is null ? query : Before(query, c);
+    }
+
+    private static IQueryable<ApprovalRequest> Newer(IQueryable<ApprovalRequest> query, ApprovalHistoryFilter filter, ApprovalHistoryCursor c)
+    {
         if (filter.To is { } to)
             query = query.Where(r => r.OpenedAt < to);
-        var requests = await query.OrderByDescending(r => r.OpenedAt).Take(ApprovalHistoryFilter.MaxRows).ToListAsync(ct);
-        return Result.Success(await CardsAsync(db, access.Value, requests, ct));
+        if (filter.From is { } from && from > c.OpenedAt)
+            return query.Where(r => r.OpenedAt >= from);
+        return After(query, c);
+    }
+
+#pragma warning disable CA1309 // EF translates string.Compare to the column's own comparison; CompareOrdinal has no translation.
+    // "Opened before, or at the same tick with a smaller id"; the first test alone bounds the index range.
+    private static IQueryable<ApprovalRequest> Before(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
+        query.Where(r => r.OpenedAt <= c.OpenedAt && (r.OpenedAt < c.OpenedAt || string.Compare(r.Id, c.Id) < 0));
+
+    private static IQueryable<ApprovalRequest> After(IQueryable<ApprovalRequest> query, ApprovalHistoryCursor c) =>
+        query.Where(r => r.OpenedAt >= c.OpenedAt && (r.OpenedAt > c.OpenedAt || string.Compare(r.Id, c.Id) > 0));
+#pragma warning restore CA1309
+
+    private static IQueryable<HistoryKey> Keys(IQueryable<ApprovalRequest> query) =>
+        query.Select(r => new HistoryKey(r.Id, r.OpenedAt, r.State, r.AgentId));
+
+    /// <summary>The keys of an officer's few requests, read by id and nothing else, so the database looks each up by its key.</summary>
+    private static async Task<List<HistoryKey>> HistoryKeysAsync(WardenDbContext db, List<string> ids, CancellationToken ct) =>
+        // One parameter holding the list (json_each on SQLite, an array on PostgreSQL), not one per id.
+        await Keys(db.ApprovalRequests.AsNoTracking().Where(r => EF.Parameter(ids).Contains(r.Id))).ToListAsync(ct);
+
+    /// <summary>The page of <paramref name="keys"/> (an officer's few requests) that the filter and its cursor name, as <see cref="HistoryPageAsync"/> reads it.</summary>
+    private static (List<HistoryKey> Keys, bool HasOlder, bool HasNewer) HistoryPage(List<HistoryKey> keys, ApprovalHistoryFilter filter)
+    {
+        var matching = keys.Where(k => k.State != ApprovalState.Pending
+                && (filter.State is not { } state || k.State == state)
+                && (string.IsNullOrWhiteSpace(filter.AgentId) || k.AgentId == filter.AgentId)
+                && (filter.From is not { } from || k.OpenedAt >= from)
+                && (filter.To is not { } to || k.OpenedAt < to))
+            .OrderByDescending(k => k.OpenedAt).ThenByDescending(k => k.Id, StringComparer.Ordinal).ToList();
+        var size = ApprovalHistoryFilter.PageSize;
+        int first;
+        if (filter.After is { } after && filter.Before is null)
+        {
+            var newer = matching.FindLastIndex(k => k.Cursor.IsNewerThan(after));
+            if (newer < 0)
+                return ([], false, false);
+            first = Math.Max(0, newer + 1 - size);
+            return (matching.Skip(first).Take(newer + 1 - first).ToList(), newer + 1 < matching.Count, first > 0);
+        }
+        first = filter.Before is { } before ? matching.FindIndex(k => !k.Cursor.IsNewerThan(before) && k.Cursor != before) : 0;
+        if (first < 0)
+            return ([], false, false);
+        return (matching.Skip(first).Take(size).ToList(), matching.Count > first + size, first > 0);
+    }
+
+    /// <summary>What the history reads of a request to place it in its order before loading the page whole.</summary>
+    private sealed record HistoryKey(string Id, DateTimeOffset OpenedAt, ApprovalState State, string AgentId)
+    {
+        public ApprovalHistoryCursor Cursor => new(OpenedAt, Id);
     }
 
     /// <summary>One request, for deep links from notifications.</summary>
@@ -175,13 +291,26 @@ public sealed class ApprovalService(
         if (access.IsFailure)
             return access.Error;
         await using var db = contexts.CreateDbContext();
-        var voters = await db.ApprovalRequests.AsNoTracking()
-            .SelectMany(r => r.Votes)
-            .Select(v => new { v.VoterId, v.VoterName })
-            .Distinct()
-            .ToListAsync(ct);
-        return voters.GroupBy(v => v.VoterId.Value).Select(g => (g.Key, g.First().VoterName)).OrderBy(v => v.VoterName, StringComparer.OrdinalIgnoreCase).ToList();
+        // One seek of the votes' (voter, request) index per voter, from one voter to the next: a few
+        // dozen people, however many votes they cast.
+        var voters = new List<(string Id, string Name)>();
+        string? after = null;
+        while (voters.Count < MaxVoters)
+        {
+            var next = after is null
+                ? await db.Database.SqlQuery<VoterRow>($"""SELECT "VoterId", "VoterName" FROM "ApprovalVotes" ORDER BY "VoterId" LIMIT 1""").ToListAsync(ct)
+                : await db.Database.SqlQuery<VoterRow>($"""SELECT "VoterId", "VoterName" FROM "ApprovalVotes" WHERE "VoterId" > {after} ORDER BY "VoterId" LIMIT 1""").ToListAsync(ct);
+            if (next.Count == 0)
+                break;
+            voters.Add((next[0].VoterId, next[0].VoterName));
+            after = next[0].VoterId;
+        }
+        return voters.OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
+
+    private const int MaxVoters = 1_000;
+
+    private sealed record VoterRow(string VoterId, string VoterName);
 
     /// <summary>Queue depth, time to decision, per-officer counts and fatigue flags over the load window.</summary>
     public async Task<Result<ApprovalLoad>> GetLoadAsync(CancellationToken ct = default)

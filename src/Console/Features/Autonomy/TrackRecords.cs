@@ -34,7 +34,11 @@ internal static class TrackRecords
             .OrderByDescending(d => d.DecidedAt)
             .Select(d => (DateTimeOffset?)d.DecidedAt)
             .FirstOrDefaultAsync(ct);
-        var decisions = await db.Decisions.AsNoTracking().CountAsync(d => d.AgentId == id && d.DecidedAt >= levelSince && d.ReviewOf == null, ct);
+        // Every decision at the level less the reviews of outputs among them: the first is a count of the
+        // (agent, time) index alone, the second of the reviews' own small index. Testing ReviewOf row by
+        // row would read every decision a busy agent made at its level from the table.
+        var atLevel = db.Decisions.AsNoTracking().Where(d => d.AgentId == id && d.DecidedAt >= levelSince);
+        var decisions = await atLevel.CountAsync(ct) - await atLevel.CountAsync(d => d.ReviewOf != null, ct);
         var reviews = await db.GuardrailFindings.AsNoTracking()
             .Where(f => f.AgentId == id && f.Review != FindingReview.Unreviewed)
             .GroupBy(f => f.Review)

@@ -63,6 +63,19 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
     }
 }
 
+internal sealed class AgentTagConfiguration : IEntityTypeConfiguration<AgentTag>
+{
+    public void Configure(EntityTypeBuilder<AgentTag> builder)
+    {
+        builder.ToTable("AgentTags");
+        // Tag first: the directory's filter is an equality on the tag, then the agents that carry it.
+        builder.HasKey(t => new { t.Tag, t.AgentId });
+        builder.Property(t => t.Tag).HasMaxLength(40);
+        builder.Property(t => t.AgentId).HasConversion(id => id.Value, value => AgentId.Parse(value)).HasMaxLength(30);
+        builder.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class AgentChangeConfiguration : IEntityTypeConfiguration<AgentChange>
 {
     public void Configure(EntityTypeBuilder<AgentChange> builder)

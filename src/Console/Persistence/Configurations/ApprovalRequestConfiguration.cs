@@ -35,8 +35,10 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
         builder.Property(r => r.PreviewDigest).HasMaxLength(64);
         builder.HasIndex(r => r.DecisionId).IsUnique();
         builder.HasIndex(r => new { r.State, r.ExpiresAt });
-        builder.HasIndex(r => new { r.AgentId, r.OpenedAt });
-        builder.HasIndex(r => r.OpenedAt);
+        // The history's order is (opened, id): each of its filters walks an index that ends in it.
+        builder.HasIndex(r => new { r.AgentId, r.OpenedAt, r.Id });
+        builder.HasIndex(r => new { r.OpenedAt, r.Id });
+        builder.HasIndex(r => new { r.State, r.OpenedAt, r.Id });
 
         builder.OwnsMany(r => r.Votes, vote =>
         {
@@ -50,7 +52,10 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
             vote.Property(v => v.Verdict).HasConversion<string>().HasMaxLength(10);
             vote.Property(v => v.Reason).HasMaxLength(ApprovalRequest.MaxReasonLength);
             vote.Property(v => v.PreviewDigest).HasMaxLength(64);
-            vote.HasIndex(v => new { v.VoterId, v.CastAt });
+            // An officer's requests (the history's officer filter, and one voter after another for its list),
+            // and whether an officer voted on a request (the same filter when the officer votes often). The
+            // request's own index stays on RequestId alone: a request's votes are read in the order they were cast.
+            vote.HasIndex(nameof(ApprovalVote.VoterId), "RequestId");
         });
         builder.Navigation(r => r.Votes).HasField("_votes").UsePropertyAccessMode(PropertyAccessMode.Field);
     }

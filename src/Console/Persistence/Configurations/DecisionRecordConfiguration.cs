@@ -33,7 +33,11 @@ internal sealed class DecisionRecordConfiguration : IEntityTypeConfiguration<Dec
         builder.Property(d => d.ViolationSeverity).HasConversion<string>().HasMaxLength(10);
         builder.Property<int>("Version").IsConcurrencyToken();
         builder.HasIndex(d => new { d.AgentId, d.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
-        builder.HasIndex(d => new { d.AgentId, d.DecidedAt });
+        // An agent's decisions by time; the outcome rides along so that the agent page counts today's by outcome from the index alone.
+        builder.HasIndex(d => new { d.AgentId, d.DecidedAt, d.Outcome });
+        // The reviews of outputs only (a few in a hundred decisions, so the decision path rarely writes it):
+        // the agent page finds the reviews of its latest decisions, and the track record counts them, here.
+        builder.HasIndex(d => new { d.AgentId, d.DecidedAt, d.ReviewOf, d.Outcome }).HasFilter("\"ReviewOf\" IS NOT NULL");
         builder.HasIndex(d => new { d.State, d.ExpiresAt });
         builder.HasIndex(d => new { d.AgentId, d.ViolationSeverity, d.DecidedAt });
     }

@@ -128,12 +128,12 @@ public sealed class ApprovalFlowTests(WardenAppFactory app) : IClassFixture<Ward
             await Task.Delay(500, TestContext.Current.CancellationToken);
             state = (await app.AsUserAsync<ApprovalService, Result<ApprovalCard>>(DemoAccounts.Auditor, s => s.GetAsync(held.RequestId))).Value.State;
         }
-        var history = await app.AsUserAsync<ApprovalService, Result<IReadOnlyList<ApprovalCard>>>(
+        var history = await app.AsUserAsync<ApprovalService, Result<ApprovalHistoryPage>>(
             DemoAccounts.Officer, s => s.GetHistoryAsync(new ApprovalHistoryFilter(State: ApprovalState.Expired, AgentId: held.Agent.Id)));
         var queue = await app.AsUserAsync<ApprovalService, Result<IReadOnlyList<ApprovalCard>>>(DemoAccounts.Officer, s => s.GetQueueAsync());
 
         state.ShouldBe(ApprovalState.Expired);
-        history.Value.ShouldContain(c => c.Id == held.RequestId);
+        history.Value.Cards.ShouldContain(c => c.Id == held.RequestId);
         queue.Value.ShouldNotContain(c => c.Id == held.RequestId);
     }
 

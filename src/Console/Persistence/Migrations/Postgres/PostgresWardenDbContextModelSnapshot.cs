@@ -698,11 +698,13 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("DecisionId")
                         .IsUnique();
 
-                    b.HasIndex("OpenedAt");
-
-                    b.HasIndex("AgentId", "OpenedAt");
+                    b.HasIndex("OpenedAt", "Id");
 
                     b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("AgentId", "OpenedAt", "Id");
+
+                    b.HasIndex("State", "OpenedAt", "Id");
 
                     b.ToTable("ApprovalRequests", (string)null);
                 });
@@ -1446,6 +1448,23 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Tag", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("AgentTags", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")
@@ -1727,15 +1746,18 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "DecidedAt");
-
                     b.HasIndex("AgentId", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("State", "ExpiresAt");
 
+                    b.HasIndex("AgentId", "DecidedAt", "Outcome");
+
                     b.HasIndex("AgentId", "ViolationSeverity", "DecidedAt");
+
+                    b.HasIndex("AgentId", "DecidedAt", "ReviewOf", "Outcome")
+                        .HasFilter("\"ReviewOf\" IS NOT NULL");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -3014,7 +3036,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                             b1.HasIndex("RequestId");
 
-                            b1.HasIndex("VoterId", "CastAt");
+                            b1.HasIndex("VoterId", "RequestId");
 
                             b1.ToTable("ApprovalVotes", (string)null);
 
@@ -3210,6 +3232,15 @@ namespace Warden.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.HasOne("Warden.Domain.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Warden.Features.Evidence.EvidenceFileChunk", b =>

@@ -687,11 +687,13 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("DecisionId")
                         .IsUnique();
 
-                    b.HasIndex("OpenedAt");
-
-                    b.HasIndex("AgentId", "OpenedAt");
+                    b.HasIndex("OpenedAt", "Id");
 
                     b.HasIndex("State", "ExpiresAt");
+
+                    b.HasIndex("AgentId", "OpenedAt", "Id");
+
+                    b.HasIndex("State", "OpenedAt", "Id");
 
                     b.ToTable("ApprovalRequests", (string)null);
                 });
@@ -1433,6 +1435,23 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AgentChanges", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.Property<string>("Tag")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Tag", "AgentId");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("AgentTags", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")
@@ -1714,15 +1733,18 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId", "DecidedAt");
-
                     b.HasIndex("AgentId", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("State", "ExpiresAt");
 
+                    b.HasIndex("AgentId", "DecidedAt", "Outcome");
+
                     b.HasIndex("AgentId", "ViolationSeverity", "DecidedAt");
+
+                    b.HasIndex("AgentId", "DecidedAt", "ReviewOf", "Outcome")
+                        .HasFilter("\"ReviewOf\" IS NOT NULL");
 
                     b.ToTable("Decisions", (string)null);
                 });
@@ -2983,7 +3005,7 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                             b1.HasIndex("RequestId");
 
-                            b1.HasIndex("VoterId", "CastAt");
+                            b1.HasIndex("VoterId", "RequestId");
 
                             b1.ToTable("ApprovalVotes", (string)null);
 
@@ -3171,6 +3193,15 @@ namespace Warden.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("Warden.Features.Agents.AgentTag", b =>
+                {
+                    b.HasOne("Warden.Domain.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Warden.Features.Evidence.EvidenceFileChunk", b =>
