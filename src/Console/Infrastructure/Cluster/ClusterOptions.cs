@@ -25,4 +25,14 @@ public sealed class ClusterOptions
     /// <summary>How often the instance reads the state epoch even when no notification came.</summary>
     [Range(10, 5_000)]
     public int HeartbeatMilliseconds { get; set; } = 50;
+
+    /// <summary>
+    /// How long a request waits for this instance to catch up before it is refused (503): when its
+    /// view is past the bound, or when a change committed elsewhere overtook the request's decision.
+    /// Nothing is decided on an old view meanwhile: the request goes on only once a read of the epoch
+    /// that started after it arrived (or after the change) is reflected, so a slow follower costs
+    /// latency instead of refusals, and a lost database still refuses.
+    /// </summary>
+    [Range(0, 30_000)]
+    public int CatchUpMilliseconds { get; set; } = 2_000;
 }

@@ -18,13 +18,18 @@ public sealed class StateEpoch
     private long _confirmedAt;
     private TaskCompletionSource _advanced = NewSignal();
 
-    public StateEpoch(DatabaseConnection connection, IOptions<ClusterOptions> options)
+    private readonly ILogger<StateEpoch> _logger;
+    private long _lastRefusalLogged;
+
+    public StateEpoch(DatabaseConnection connection, IOptions<ClusterOptions> options, ILogger<StateEpoch> logger)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         IsShared = connection.Provider == DatabaseProvider.Postgres;
         Bound = TimeSpan.FromMilliseconds(options.Value.StalenessBoundMilliseconds);
         Heartbeat = TimeSpan.FromMilliseconds(options.Value.HeartbeatMilliseconds);
+        CatchUp = TimeSpan.FromMilliseconds(options.Value.CatchUpMilliseconds);
+        _logger = logger;
         _confirmedAt = IsShared ? 0 : Stopwatch.GetTimestamp();
     }
 
@@ -34,6 +39,9 @@ public sealed class StateEpoch
     public TimeSpan Bound { get; }
 
     public TimeSpan Heartbeat { get; }
+
+    /// <summary>How long a request waits for this instance to catch up before it is refused.</summary>
+    public TimeSpan CatchUp { get; }
 
     /// <summary>The newest epoch the in-memory views reflect.</summary>
     public long View => Volatile.Read(ref _view);
@@ -86,24 +94,34 @@ public sealed class StateEpoch
 
     /// <summary>
     /// Whether decisions may be made now. A view past the bound (the follower was late, not the
-    /// database) is confirmed once more by reading the epoch, waiting at most the bound; false when
-    /// that fails too, and the caller refuses.
+    /// database) is confirmed by reading the epoch, as often as needed within <see cref="CatchUp"/>,
+    /// until a read that started after this call is reflected: the view then holds every change
+    /// committed before the request arrived. False when no such read succeeds in time (the database
+    /// or the follower is down or too slow), and the caller refuses.
     /// </summary>
     public async ValueTask<bool> EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         if (IsCurrent)
             return true;
         if (_confirm is not { } confirm)
-            return false;
+            return Refused("no follower confirms it");
+        var asked = Stopwatch.GetTimestamp();
         try
         {
-            await confirm(cancellationToken).WaitAsync(Bound, cancellationToken);
+            while (true)
+            {
+                var left = CatchUp - Stopwatch.GetElapsedTime(asked);
+                if (left <= TimeSpan.Zero)
+                    return Refused("no read of the epoch was reflected in time");
+                await confirm(cancellationToken).WaitAsync(left, cancellationToken);
+                if (IsCurrent || Volatile.Read(ref _confirmedAt) >= asked)
+                    return true;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return Refused(ex is TimeoutException ? "no read of the epoch was reflected in time" : "the epoch could not be read");
         }
-        return IsCurrent;
     }
 
     private Func<CancellationToken, Task>? _confirm;
@@ -115,7 +133,7 @@ public sealed class StateEpoch
     public void Advanced(long epoch) => Confirmed(epoch, Stopwatch.GetTimestamp());
 
     /// <summary>
-    /// Waits until the views reflect <paramref name="epoch"/>; false if they do not within the bound.
+    /// Waits until the views reflect <paramref name="epoch"/>; false if they do not within <see cref="CatchUp"/>.
     /// Shared, it also reads the epoch once itself, so catching up does not wait for a notification
     /// that may never come.
     /// </summary>
@@ -123,7 +141,7 @@ public sealed class StateEpoch
     {
         if (View < epoch && _confirm is { } confirm)
             _ = confirm(cancellationToken).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bound.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(CatchUp.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             Task next;
@@ -135,16 +153,27 @@ public sealed class StateEpoch
             }
             var left = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
             if (left <= TimeSpan.Zero)
-                return false;
+                return View >= epoch || Refused($"its views did not reflect epoch {epoch} in time");
             try
             {
                 await next.WaitAsync(left, cancellationToken);
             }
             catch (TimeoutException)
             {
-                return View >= epoch;
+                return View >= epoch || Refused($"its views did not reflect epoch {epoch} in time");
             }
         }
+    }
+
+    /// <summary>Notes a refusal for being behind (one log line a second at most); always false.</summary>
+    private bool Refused(string why)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var last = Volatile.Read(ref _lastRefusalLogged);
+        if ((last == 0 || Stopwatch.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1))
+            && Interlocked.CompareExchange(ref _lastRefusalLogged, now, last) == last)
+            StateEpochLog.Behind(_logger, why, Age.TotalMilliseconds, View, Bound.TotalMilliseconds, CatchUp.TotalMilliseconds);
+        return false;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -158,4 +187,11 @@ public sealed class StaleStateException(long decidedUnder, long epoch)
     : Exception($"The decision was made under state epoch {decidedUnder}, but epoch {epoch} is in force; it is decided again.")
 {
     public long Epoch { get; } = epoch;
+}
+
+internal static partial class StateEpochLog
+{
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Decisions refused (503) because this instance is behind: {Why}. Its view (epoch {Epoch}) was confirmed {AgeMs:0} ms ago; bound {BoundMs} ms, catch-up wait {CatchUpMs} ms.")]
+    public static partial void Behind(ILogger logger, string why, double ageMs, long epoch, double boundMs, double catchUpMs);
 }
