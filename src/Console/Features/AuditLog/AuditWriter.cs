@@ -276,7 +276,7 @@ public sealed partial class AuditWriter(
                     return null;
                 var added = Chain(db, head, accepted.SelectMany(p => p.Item.Entries).ToList());
                 var advanced = await AdvanceAsync(db, ChangedState(db, detect: false), current, added, CancellationToken.None);
-                if (_rows?.TryCollect(db) is { } rows)
+                if (_rows?.TryCollectRows(db) is { } rows)
                     _rows.Write(rows);
                 else
                     await db.SaveChangesAsync(CancellationToken.None);

@@ -9,14 +9,18 @@ using Warden.Infrastructure.Storage;
 namespace Warden.Features.AuditLog;
 
 /// <summary>
-/// Writes a group commit's new rows on SQLite with prepared statements, one per table and commit:
-/// the decision path's commit without EF Core's save pipeline (change tracking into command batches,
-/// and SQL generated again on every save).
+/// Writes a group commit's rows on SQLite with prepared statements, one per table (and, for updates,
+/// per set of changed columns) and commit: the decision path's commit, and an outcome's with the review
+/// it commits with, without EF Core's save pipeline (change tracking into command batches, and SQL
+/// generated again on every save).
 /// <para>
-/// It writes only inserts of entity types mapped to one table whose values are all known before the
-/// insert (no value the database generates). <see cref="TryCollect"/> says whether a context's changes
-/// are all of that kind; anything else goes through <c>SaveChanges</c>. The values written are the
-/// ones EF Core would write: the model's type mapping converts each value and makes each parameter.
+/// It writes inserts of entity types mapped to one table whose values are all known before the insert
+/// (no value the database generates), and updates of such rows: the columns marked modified, by key,
+/// checked against the original value of every concurrency token, so an update that finds its row
+/// changed since it was read fails as <c>SaveChanges</c> fails it (<see cref="DbUpdateConcurrencyException"/>).
+/// <see cref="TryCollect"/> says whether a context's changes are all of that kind; anything else goes
+/// through <c>SaveChanges</c>. The values written are the ones EF Core would write: the model's type
+/// mapping converts each value and makes each parameter.
 /// Each commit opens a connection from the pool, as a context does, so a database that cannot be
 /// opened (moved, replaced, its folder gone) refuses the commit instead of being written past.
 /// </para>
@@ -25,40 +29,69 @@ namespace Warden.Features.AuditLog;
 public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectionPragmas pragmas) : IDisposable
 {
     private readonly Dictionary<IEntityType, Insert?> _inserts = [];
+    private readonly Dictionary<(IEntityType, string), Update?> _updates = [];
 
     /// <summary>
-    /// The rows <paramref name="db"/> would insert, in the order they were added, when every change it
-    /// tracks is an insert this writer can make; otherwise null.
+    /// The rows <paramref name="db"/> would insert, in the order they were added, and those it would
+    /// update, when every change it tracks is one this writer can make; otherwise null.
     /// </summary>
-    public List<(EntityEntry Entry, Insert Insert)>? TryCollect(DbContext db)
+    public List<(EntityEntry Entry, Insert Insert)>? TryCollect(DbContext db) => TryCollectRows(db)?.Inserts;
+
+    /// <inheritdoc cref="TryCollect"/>
+    public Rows? TryCollectRows(DbContext db)
     {
-        List<(EntityEntry, Insert)> rows = [];
+        var rows = new Rows();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             // Agents are left to SaveChanges, whose interceptor tells the live agent cache what changed.
-            if (entry.State != EntityState.Added || entry.Entity is Warden.Domain.Agents.Agent || InsertFor(entry.Metadata) is not { } insert)
+            if (entry.Entity is Warden.Domain.Agents.Agent)
                 return null;
-            rows.Add((entry, insert));
+            switch (entry.State)
+            {
+                case EntityState.Unchanged:
+                    continue;
+                case EntityState.Added when InsertFor(entry.Metadata) is { } insert:
+                    rows.Inserts.Add((entry, insert));
+                    continue;
+                case EntityState.Modified when UpdateFor(entry) is { } update:
+                    rows.Updates.Add((entry, update));
+                    continue;
+                default:
+                    return null;
+            }
         }
         return rows;
     }
 
     /// <summary>Inserts <paramref name="rows"/> in one durable transaction; any failure rolls back all of them and throws.</summary>
-    public void Write(List<(EntityEntry Entry, Insert Insert)> rows)
+    public void Write(List<(EntityEntry Entry, Insert Insert)> rows) => Write(new Rows { Inserts = rows });
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> in one durable transaction, the inserts first (principals before
+    /// dependents), then the updates; any failure rolls back all of them and throws.
+    /// </summary>
+    public void Write(Rows rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         using var connection = new SqliteConnection(database.ConnectionString);
         connection.Open();
         pragmas.Ensure(connection);
         using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-        var commands = new Dictionary<Insert, SqliteCommand>();
+        var commands = new Dictionary<object, SqliteCommand>();
         try
         {
             // Principals before dependents, as SaveChanges orders them: a row never precedes the row it refers to.
-            foreach (var (entry, insert) in rows.OrderBy(r => r.Insert.Depth))
+            foreach (var (entry, insert) in rows.Inserts.OrderBy(r => r.Insert.Depth))
             {
                 if (!commands.TryGetValue(insert, out var command))
-                    commands[insert] = command = insert.Prepare(connection, transaction);
+                    commands[insert] = command = Prepare(connection, transaction, insert.Sql);
                 insert.Execute(command, entry);
+            }
+            foreach (var (entry, update) in rows.Updates)
+            {
+                if (!commands.TryGetValue(update, out var command))
+                    commands[update] = command = Prepare(connection, transaction, update.Sql);
+                update.Execute(command, entry);
             }
             transaction.Commit();
         }
@@ -74,7 +107,19 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
         }
     }
 
-    public void Dispose() => _inserts.Clear();
+    public void Dispose()
+    {
+        _inserts.Clear();
+        _updates.Clear();
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
 
     private Insert? InsertFor(IEntityType type)
     {
@@ -83,18 +128,97 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
         return insert;
     }
 
+    private Update? UpdateFor(EntityEntry entry)
+    {
+        var type = entry.Metadata;
+        // The changed columns name the statement: a type updated the same way each time has one.
+        var changed = string.Join(',', entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name));
+        if (changed.Length == 0)
+            return null;
+        if (!_updates.TryGetValue((type, changed), out var update))
+            _updates[(type, changed)] = update = InsertFor(type) is null ? null : Update.For(type, [.. entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata)]);
+        return update;
+    }
+
+    /// <summary>What one commit writes: rows to insert, rows to update.</summary>
+    public sealed class Rows
+    {
+        public List<(EntityEntry Entry, Insert Insert)> Inserts { get; init; } = [];
+
+        public List<(EntityEntry Entry, Update Update)> Updates { get; } = [];
+    }
+
+    /// <summary>
+    /// One entity type's update of one set of columns: <c>UPDATE ... SET</c> the changed columns
+    /// <c>WHERE</c> the key and every concurrency token hold their original values. Only for types whose
+    /// inserts this writer makes (one table, no generated values); never of a key column.
+    /// </summary>
+    public sealed class Update
+    {
+        private readonly (IProperty Property, RelationalTypeMapping Mapping, string Parameter, bool Original)[] _columns;
+
+        private Update(string sql, (IProperty, RelationalTypeMapping, string, bool)[] columns)
+        {
+            Sql = sql;
+            _columns = columns;
+        }
+
+        internal string Sql { get; }
+
+        public static Update? For(IEntityType type, IReadOnlyList<IProperty> changed)
+        {
+            if (type.GetTableName() is not { } table || type.FindPrimaryKey() is not { } key || changed.Any(p => p.IsKey()))
+                return null;
+            var store = StoreObjectIdentifier.Table(table, type.GetSchema());
+            var columns = new List<(IProperty, RelationalTypeMapping, string, bool)>();
+            var set = new List<string>();
+            var where = new List<string>();
+            foreach (var property in changed)
+            {
+                if (property.GetColumnName(store) is not { } column || property.GetRelationalTypeMapping() is not { } mapping)
+                    return null;
+                set.Add($"{Quote(column)} = @p{columns.Count}");
+                columns.Add((property, mapping, $"@p{columns.Count}", false));
+            }
+            foreach (var property in key.Properties.Concat(type.GetProperties().Where(p => p.IsConcurrencyToken && !p.IsKey())))
+            {
+                if (property.GetColumnName(store) is not { } column || property.GetRelationalTypeMapping() is not { } mapping)
+                    return null;
+                // A nullable concurrency token that was null is matched with IS NULL, as EF Core does.
+                where.Add(property.IsNullable ? $"{Quote(column)} IS @p{columns.Count}" : $"{Quote(column)} = @p{columns.Count}");
+                columns.Add((property, mapping, $"@p{columns.Count}", true));
+            }
+            return new Update($"UPDATE {Quote(table)} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)};", [.. columns]);
+        }
+
+        internal void Execute(SqliteCommand command, EntityEntry entry)
+        {
+            command.Parameters.Clear();
+            foreach (var (property, mapping, name, original) in _columns)
+            {
+                var stored = entry.Property(property.Name);
+                var value = original ? stored.OriginalValue : stored.CurrentValue;
+                command.Parameters.Add(mapping.CreateParameter(command, name, value, property.IsNullable));
+            }
+            if (command.ExecuteNonQuery() != 1)
+                throw new DbUpdateConcurrencyException(
+                    $"The update of {entry.Metadata.GetTableName()} found no row with its key and the version it was read at: it changed or was deleted since.");
+        }
+    }
+
     /// <summary>One entity type's insert: its statement and how each column's value is read.</summary>
     public sealed class Insert
     {
-        private readonly string _sql;
         private readonly (IProperty Property, RelationalTypeMapping Mapping, string Parameter)[] _columns;
 
         private Insert(string sql, (IProperty, RelationalTypeMapping, string)[] columns, int depth)
         {
-            _sql = sql;
+            Sql = sql;
             _columns = columns;
             Depth = depth;
         }
+
+        internal string Sql { get; }
 
         /// <summary>How many foreign keys deep the type is: rows are written shallowest first.</summary>
         public int Depth { get; }
@@ -123,14 +247,6 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
             return new Insert(sql, [.. columns], DepthOf(type, []));
         }
 
-        internal SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = _sql;
-            command.Transaction = transaction;
-            return command;
-        }
-
         internal void Execute(SqliteCommand command, EntityEntry entry)
         {
             command.Parameters.Clear();
@@ -144,8 +260,6 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
             if (command.ExecuteNonQuery() != 1)
                 throw new DbUpdateException($"The insert into {entry.Metadata.GetTableName()} wrote no row.");
         }
-
-        private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
         private static int DepthOf(IEntityType type, HashSet<IEntityType> seen)
         {
@@ -161,4 +275,6 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
             return depth;
         }
     }
+
+    private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Warden.Features.Gateway;
 
 namespace Warden.Infrastructure.AgentIdentity;
 
@@ -18,8 +20,9 @@ internal static class AgentApiAuthenticationExtensions
 }
 
 /// <summary>
-/// ASP.NET Core's authentication middleware, except on <c>/api/*</c>. There every route's policy names
-/// the bearer scheme and nothing else (<see cref="AgentApi.AuthenticationScheme"/>), so the middleware's
+/// ASP.NET Core's authentication middleware, except on <c>/api/*</c> and the MCP gateway's path. There
+/// every route's policy names the bearer scheme and nothing else (<see cref="AgentApi.AuthenticationScheme"/>,
+/// which the gateway's MCP scheme forwards to), so the middleware's
 /// own work is wasted on each agent call: authenticating the console's cookie, and offering the request
 /// to every scheme that handles requests (OpenIddict's server answers only <c>/connect/token</c> and its
 /// discovery documents). An API request therefore starts anonymous and is authenticated once, by its
@@ -27,11 +30,12 @@ internal static class AgentApiAuthenticationExtensions
 /// per-request step the bearer scheme needs, OpenIddict validation's, runs when a token is not already
 /// known (<see cref="AgentBearerHandler"/>).
 /// </summary>
-internal sealed class AgentApiAuthentication(RequestDelegate next, IAuthenticationSchemeProvider schemes)
+internal sealed class AgentApiAuthentication(RequestDelegate next, IAuthenticationSchemeProvider schemes, IOptions<GatewayOptions> gateway)
 {
     private static readonly object DeferredKey = new();
 
     private readonly AuthenticationMiddleware _console = new(next, schemes);
+    private readonly PathString _gateway = new(gateway.Value.Path);
 
     /// <summary>
     /// Whether this request's authentication was left to its route (an agent API request), and not yet
@@ -41,7 +45,8 @@ internal sealed class AgentApiAuthentication(RequestDelegate next, IAuthenticati
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments(_gateway, StringComparison.OrdinalIgnoreCase))
             return _console.Invoke(context);
         context.Features.Set<IAuthenticationFeature>(new AuthenticationFeature
         {

@@ -144,7 +144,7 @@ public sealed class SqliteRowWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task TryCollect_LeavesChangesOtherThanInsertsToSaveChanges()
+    public async Task TryCollect_LeavesDeletesAndAgentsToSaveChanges_AndSkipsWhatIsUnchanged()
     {
         await using (var db = _database.CreateDbContext())
         {
@@ -153,19 +153,94 @@ public sealed class SqliteRowWriterTests : IDisposable
         }
         using var writer = Writer();
 
-        await using var changed = _database.CreateDbContext();
-        var existing = await changed.Decisions.SingleAsync(TestContext.Current.CancellationToken);
-        existing.State = DecisionState.Expired;
-        changed.Decisions.Add(Decision("dec_new", idempotencyKey: null));
-        writer.TryCollect(changed).ShouldBeNull();
-
         await using var removed = _database.CreateDbContext();
         removed.Decisions.Remove(await removed.Decisions.SingleAsync(TestContext.Current.CancellationToken));
-        writer.TryCollect(removed).ShouldBeNull();
+        writer.TryCollectRows(removed).ShouldBeNull();
 
-        await using var added = _database.CreateDbContext();
-        added.Decisions.Add(Decision("dec_only_insert", idempotencyKey: null));
-        writer.TryCollect(added).ShouldNotBeNull().Count.ShouldBe(1);
+        await using var agent = _database.CreateDbContext();
+        agent.Agents.Add(Warden.Tests.Domain.Agents.Agents.Active());
+        writer.TryCollectRows(agent).ShouldBeNull();
+
+        await using var read = _database.CreateDbContext();
+        _ = await read.Decisions.SingleAsync(TestContext.Current.CancellationToken);
+        read.Decisions.Add(Decision("dec_only_insert", idempotencyKey: null));
+        var rows = writer.TryCollectRows(read).ShouldNotBeNull();
+        rows.Inserts.Count.ShouldBe(1);
+        rows.Updates.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Write_UpdatesTheChangedColumnsAsSaveChangesDoes_WithAnInsertInTheSameCommit()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_outcome_ef", idempotencyKey: null));
+            db.Decisions.Add(Decision("dec_outcome_writer", idempotencyKey: null));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        await using (var db = _database.CreateDbContext())
+        {
+            ReportOutcome(await db.Decisions.SingleAsync(d => d.Id == "dec_outcome_ef", TestContext.Current.CancellationToken), db);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        using (var writer = Writer())
+        await using (var db = _database.CreateDbContext())
+        {
+            ReportOutcome(await db.Decisions.SingleAsync(d => d.Id == "dec_outcome_writer", TestContext.Current.CancellationToken), db);
+            db.Decisions.Add(Decision("dec_review", idempotencyKey: null));
+            var rows = writer.TryCollectRows(db).ShouldNotBeNull();
+            (rows.Inserts.Count, rows.Updates.Count).ShouldBe((1, 1));
+            writer.Write(rows);
+        }
+
+        var byEf = await RowAsync("Decisions", "dec_outcome_ef");
+        var byWriter = await RowAsync("Decisions", "dec_outcome_writer");
+        foreach (var (column, stored) in byEf.Where(c => c.Key != "Id"))
+            byWriter[column].ShouldBe(stored, $"column {column}");
+        byWriter["Version"].ShouldBe(("integer", 1L));
+        byWriter["OutcomeStatus"].ShouldBe(("text", "succeeded"));
+        (await RowAsync("Decisions", "dec_review"))["Id"].ShouldBe(("text", "dec_review"));
+    }
+
+    [Fact]
+    public async Task Write_WhenTheRowChangedSinceItWasRead_ThrowsAsSaveChangesWould_AndWritesNothingOfTheCommit()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            db.Decisions.Add(Decision("dec_raced", idempotencyKey: null));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        using var writer = Writer();
+        await using var first = _database.CreateDbContext();
+        await using var second = _database.CreateDbContext();
+        var firstRead = await first.Decisions.SingleAsync(TestContext.Current.CancellationToken);
+        var secondRead = await second.Decisions.SingleAsync(TestContext.Current.CancellationToken);
+
+        ReportOutcome(firstRead, first);
+        writer.Write(writer.TryCollectRows(first).ShouldNotBeNull());
+
+        ReportOutcome(secondRead, second, "failed");
+        second.Decisions.Add(Decision("dec_with_the_loser", idempotencyKey: null));
+        var rows = writer.TryCollectRows(second).ShouldNotBeNull();
+        Should.Throw<DbUpdateConcurrencyException>(() => writer.Write(rows));
+
+        await using var read = _database.CreateDbContext();
+        (await read.Decisions.SingleAsync(d => d.Id == "dec_raced", TestContext.Current.CancellationToken)).OutcomeStatus.ShouldBe("succeeded");
+        (await read.Decisions.AnyAsync(d => d.Id == "dec_with_the_loser", TestContext.Current.CancellationToken)).ShouldBeFalse();
+    }
+
+    /// <summary>What an outcome report changes on a decision: its outcome columns and its version.</summary>
+    private static void ReportOutcome(DecisionRecord decision, Warden.Persistence.WardenDbContext db, string status = "succeeded")
+    {
+        decision.State = DecisionState.Completed;
+        decision.GrantUsedAt = Now.AddSeconds(2);
+        decision.OutcomeStatus = status;
+        decision.OutcomeRecords = 4;
+        decision.OutcomeAmount = 1.25m;
+        decision.OutcomeDetail = "done";
+        decision.OutcomeAt = Now.AddSeconds(3);
+        db.Entry(decision).Property<int>("Version").CurrentValue++;
     }
 
     public void Dispose() => _database.Dispose();
