@@ -2,11 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Warden.Domain.Audit;
-using Warden.Features.AuditLog;
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Domain.Audit;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Credentials;
 
 namespace Warden.LoadBench;
