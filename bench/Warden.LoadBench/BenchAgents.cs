@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
 using Warden.Domain.Agents;
+using Warden.Domain.Audit;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Credentials;
 
 namespace Warden.LoadBench;
@@ -28,18 +31,25 @@ public static class BenchAgents
     public static string MaxRateDescription { get; } = string.Create(CultureInfo.InvariantCulture,
         $"{AgentProfile.MaxRateLimitPerMinute:N0} decisions a minute each, no caps or budgets");
 
-    public static async Task<IReadOnlyList<(string Id, string Secret)>> RegisterAsync(string dataDirectory, int count)
+    /// <param name="seedDecisions">Decisions of these agents already in the database before the app starts (<see cref="DecisionHistory"/>).</param>
+    public static async Task<IReadOnlyList<(string Id, string Secret)>> RegisterAsync(string dataDirectory, int count, int seedDecisions = 0)
     {
+        IReadOnlyList<(string Id, string Secret)> agents;
+        AuditCheckpointSigner signer;
         try
         {
             await using var host = new SetupHost(dataDirectory);
-            return await RegisterAsync(host, count);
+            agents = await RegisterAsync(host, count);
+            signer = host.Services.GetRequiredService<AuditCheckpointKey>().Signer;
         }
         finally
         {
-            // The child process opens the same file next.
+            // The seeding and then the child process open the same file next.
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
+        if (seedDecisions > 0)
+            DecisionHistory.Seed(dataDirectory, [.. agents.Select(a => a.Id)], seedDecisions, TimeProvider.System.GetUtcNow(), signer);
+        return agents;
     }
 
     private static async Task<IReadOnlyList<(string Id, string Secret)>> RegisterAsync(SetupHost host, int count)

@@ -25,6 +25,9 @@ public sealed record LoadSettings
     /// <summary>How many load agents the mixed decisions are spread over.</summary>
     public int Agents { get; init; } = 16;
 
+    /// <summary>Decisions (each with its audit event) already in the database when the app starts (<see cref="DecisionHistory"/>).</summary>
+    public int SeedDecisions { get; init; }
+
     /// <summary>The earlier harness: reads from the three demo agents, mostly refused by their rate limits.</summary>
     public bool DemoAgents { get; init; }
 
@@ -47,6 +50,7 @@ public sealed record LoadSettings
                 "--keep-database" => settings with { KeepDatabase = true },
                 "--agents" => settings with { Agents = NextInt() },
                 "--demo-agents" => settings with { DemoAgents = true },
+                "--seed-decisions" => settings with { SeedDecisions = NextInt() },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}."),
             };
         }

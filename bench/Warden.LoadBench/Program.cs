@@ -6,10 +6,12 @@ namespace Warden.LoadBench;
 
 // Load on the decision API of the real app, started as a child process over a fresh SQLite database.
 // Usage: dotnet run -c Release --project bench/Warden.LoadBench
-//        [-- --connections 32 --warmup 3 --duration 15 --rate 1000 --drain 10 --port 5391 --agents 16 --keep-database --demo-agents]
+//        [-- --connections 32 --warmup 3 --duration 15 --rate 1000 --drain 10 --port 5391 --agents 16 --keep-database --demo-agents
+//            --seed-decisions 1000000]
 // By default the decisions are a stated mix (MixedDecisionScenario) from agents whose limits do not
 // refuse the load; --demo-agents measures the earlier harness instead: reads from the three demo
-// agents, which past their rate limits are mostly rate_limited refusals.
+// agents, which past their rate limits are mostly rate_limited refusals. --seed-decisions N starts the
+// app on a database already holding N decisions of the load agents with their audit events.
 internal static class LoadHarness
 {
     public static async Task Main(string[] args)
@@ -28,9 +30,10 @@ internal static class LoadHarness
         if (!settings.DemoAgents)
         {
             var setup = Stopwatch.StartNew();
-            benchAgents = await BenchAgents.RegisterAsync(dataDirectory, settings.Agents);
+            benchAgents = await BenchAgents.RegisterAsync(dataDirectory, settings.Agents, settings.SeedDecisions);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Registered {benchAgents.Count} load agents ({BenchAgents.MaxRateDescription}) in {setup.Elapsed.TotalSeconds:F1} s."));
+                $"Registered {benchAgents.Count} load agents ({BenchAgents.MaxRateDescription}) and seeded {settings.SeedDecisions:N0} earlier decisions with their audit events in {setup.Elapsed.TotalSeconds:F1} s."));
+            Console.WriteLine($"Load average (1, 5, 15 min) after the setup: {MachineInfo.LoadAverage()}");
         }
 
         var results = new List<LoadResult>();
