@@ -115,7 +115,8 @@ public sealed class StateEpochReflectsTests
 {
     private static StateEpoch Shared() => new(
         new Warden.Infrastructure.Storage.DatabaseConnection(Warden.Infrastructure.Storage.DatabaseProvider.Postgres, "Host=unused", "/tmp"),
-        Microsoft.Extensions.Options.Options.Create(new ClusterOptions()));
+        Microsoft.Extensions.Options.Options.Create(new ClusterOptions()),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<StateEpoch>.Instance);
 
     [Fact]
     public async Task Reflects_MovesTheViewAndReleasesWaiters_ButDoesNotMakeAnUnconfirmedViewCurrent()
