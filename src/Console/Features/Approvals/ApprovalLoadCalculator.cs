@@ -36,9 +36,8 @@ public static class ApprovalLoadCalculator
         ArgumentNullException.ThrowIfNull(settings);
         var durations = decided.Order().ToList();
 
-        var stampBound = TimeSpan.FromSeconds(settings.RubberStampSeconds);
         var stamps = votes
-            .Where(v => v.Verdict == Verdict.Approve && v.CastAt - v.OpenedAt < stampBound)
+            .Where(v => IsRubberStamp(v, settings))
             .Select(v => new RubberStampFlag(v.VoterName, v.RequestId, agentNames.GetValueOrDefault(v.AgentId, v.AgentId),
                                              Math.Round((v.CastAt - v.OpenedAt).TotalSeconds, 1), v.CastAt))
             .OrderByDescending(f => f.CastAt)
@@ -74,6 +73,14 @@ public static class ApprovalLoadCalculator
             settings.LoadWindowDays,
             settings.RubberStampSeconds,
             settings.MaxApprovalsPerHour);
+    }
+
+    /// <summary>An approval cast sooner after its request opened than <see cref="ApprovalOptions.RubberStampSeconds"/>.</summary>
+    public static bool IsRubberStamp(LoadVote vote, ApprovalOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(vote);
+        ArgumentNullException.ThrowIfNull(settings);
+        return vote.Verdict == Verdict.Approve && vote.CastAt - vote.OpenedAt < TimeSpan.FromSeconds(settings.RubberStampSeconds);
     }
 
     // The most approvals within any sliding hour (a window starting at one of the approvals).

@@ -324,7 +324,8 @@ public sealed class ApprovalService(
         await using var db = contexts.CreateDbContext();
         var waiting = await CountWaitingAsync(db, now, ct);
         var (decided, votes) = await ApprovalLoadReader.ReadAsync(db, since, ct);
-        var agentNames = await AgentNamesAsync(db, votes.Select(v => v.AgentId), ct);
+        // Agents are named only where a fast approval is flagged.
+        var agentNames = await AgentNamesAsync(db, votes.Where(v => ApprovalLoadCalculator.IsRubberStamp(v, settings)).Select(v => v.AgentId), ct);
         return ApprovalLoadCalculator.Compute(decided, votes, agentNames, waiting.Waiting, waiting.Escalated, settings);
     }
 
