@@ -136,6 +136,22 @@ public sealed class ApprovalQueueTests(WardenAppFactory app) : ComponentTestBase
     }
 
     [Fact]
+    public async Task Page_ReadsTheLoadOnlyWhenItsTabIsOpened()
+    {
+        await ApprovalScenario.HoldAsync(App);
+        await SignInAsync(DemoAccounts.Officer);
+        RenderPopoverProvider();
+        var page = Render<ApprovalsPage>();
+        page.WaitForAssertion(() => page.FindAll("[data-testid='queue-row']").ShouldNotBeEmpty(), Patience);
+        page.FindAll("[data-testid='approval-load']").ShouldBeEmpty();
+
+        page.FindAll(".mud-tab")[2].Click();
+
+        page.WaitForAssertion(() => page.Find("[data-testid='approval-officers']").ShouldNotBeNull(), Patience);
+        page.Find("[data-testid='load-depth-value']").TextContent.Trim().ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public async Task BadgeAndDashboardTiles_ShowTheSameWaitingCount_AndFollowANewRequest()
     {
         await SignInAsync(DemoAccounts.Officer);

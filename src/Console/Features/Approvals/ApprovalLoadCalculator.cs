@@ -6,33 +6,49 @@ namespace Warden.Features.Approvals;
 /// <summary>Turns a window of requests into the load figures; pure, so its rules are tested directly.</summary>
 public static class ApprovalLoadCalculator
 {
+    /// <summary>The figures of whole requests, their votes read in the order the requests are given.</summary>
     public static ApprovalLoad Compute(
         IReadOnlyCollection<ApprovalRequest> requests, IReadOnlyDictionary<string, string> agentNames, int queueDepth, int escalated, ApprovalOptions settings)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        ArgumentNullException.ThrowIfNull(agentNames);
-        ArgumentNullException.ThrowIfNull(settings);
         var decided = requests
             .Where(r => r.State is ApprovalState.Approved or ApprovalState.Denied && r.ResolvedAt is not null)
             .Select(r => r.ResolvedAt!.Value - r.OpenedAt)
-            .Order()
             .ToList();
+        var votes = requests
+            .SelectMany(r => r.Votes.Select(v => new LoadVote(r.Id, r.AgentId, r.OpenedAt, v.VoterId.Value, v.VoterName, v.Verdict, v.CastAt)))
+            .ToList();
+        return Compute(decided, votes, agentNames, queueDepth, escalated, settings);
+    }
 
-        var stampBound = TimeSpan.FromSeconds(settings.RubberStampSeconds);
-        var votes = requests.SelectMany(r => r.Votes.Select(v => (Request: r, Vote: v))).ToList();
+    /// <summary>
+    /// The figures of the window's votes (every vote of every request opened in it, voided ones too),
+    /// in the order of their requests and, within one, as cast; <paramref name="decided"/> is how long
+    /// each approved or denied request took, in any order.
+    /// </summary>
+    public static ApprovalLoad Compute(
+        IReadOnlyList<TimeSpan> decided, IReadOnlyList<LoadVote> votes, IReadOnlyDictionary<string, string> agentNames, int queueDepth, int escalated,
+        ApprovalOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(decided);
+        ArgumentNullException.ThrowIfNull(votes);
+        ArgumentNullException.ThrowIfNull(agentNames);
+        ArgumentNullException.ThrowIfNull(settings);
+        var durations = decided.Order().ToList();
+
         var stamps = votes
-            .Where(x => x.Vote.Verdict == Verdict.Approve && x.Vote.CastAt - x.Request.OpenedAt < stampBound)
-            .Select(x => new RubberStampFlag(x.Vote.VoterName, x.Request.Id, agentNames.GetValueOrDefault(x.Request.AgentId, x.Request.AgentId),
-                                             Math.Round((x.Vote.CastAt - x.Request.OpenedAt).TotalSeconds, 1), x.Vote.CastAt))
+            .Where(v => IsRubberStamp(v, settings))
+            .Select(v => new RubberStampFlag(v.VoterName, v.RequestId, agentNames.GetValueOrDefault(v.AgentId, v.AgentId),
+                                             Math.Round((v.CastAt - v.OpenedAt).TotalSeconds, 1), v.CastAt))
             .OrderByDescending(f => f.CastAt)
             .ToList();
 
         var bursts = new List<BurstFlag>();
         var officers = new List<OfficerLoad>();
-        foreach (var officer in votes.GroupBy(x => x.Vote.VoterId.Value))
+        foreach (var officer in votes.GroupBy(v => v.VoterId))
         {
-            var name = officer.First().Vote.VoterName;
-            var approvals = officer.Where(x => x.Vote.Verdict == Verdict.Approve).Select(x => x.Vote.CastAt).Order().ToList();
+            var name = officer.First().VoterName;
+            var approvals = officer.Where(v => v.Verdict == Verdict.Approve).Select(v => v.CastAt).Order().ToList();
             var busiest = BusiestHour(approvals, out var busiestStart);
             if (busiest > settings.MaxApprovalsPerHour)
                 bursts.Add(new BurstFlag(name, busiestStart, busiest));
@@ -40,7 +56,7 @@ public static class ApprovalLoadCalculator
                 officer.Key,
                 name,
                 approvals.Count,
-                officer.Count(x => x.Vote.Verdict == Verdict.Deny),
+                officer.Count(v => v.Verdict == Verdict.Deny),
                 stamps.Count(s => s.OfficerName == name),
                 busiest));
         }
@@ -48,15 +64,23 @@ public static class ApprovalLoadCalculator
         return new ApprovalLoad(
             queueDepth,
             escalated,
-            decided.Count,
-            NearestRank.Percentile(decided, 0.50),
-            NearestRank.Percentile(decided, 0.95),
+            durations.Count,
+            NearestRank.Percentile(durations, 0.50),
+            NearestRank.Percentile(durations, 0.95),
             officers.OrderByDescending(o => o.Approvals + o.Denials).ToList(),
             stamps,
             bursts,
             settings.LoadWindowDays,
             settings.RubberStampSeconds,
             settings.MaxApprovalsPerHour);
+    }
+
+    /// <summary>An approval cast sooner after its request opened than <see cref="ApprovalOptions.RubberStampSeconds"/>.</summary>
+    public static bool IsRubberStamp(LoadVote vote, ApprovalOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(vote);
+        ArgumentNullException.ThrowIfNull(settings);
+        return vote.Verdict == Verdict.Approve && vote.CastAt - vote.OpenedAt < TimeSpan.FromSeconds(settings.RubberStampSeconds);
     }
 
     // The most approvals within any sliding hour (a window starting at one of the approvals).
@@ -78,3 +102,7 @@ public static class ApprovalLoadCalculator
         return best;
     }
 }
+
+/// <summary>One vote as the load figures read it: its request's id, agent and opening, and who voted which way when.</summary>
+public sealed record LoadVote(
+    string RequestId, string AgentId, DateTimeOffset OpenedAt, string VoterId, string VoterName, Verdict Verdict, DateTimeOffset CastAt);

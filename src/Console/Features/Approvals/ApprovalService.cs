@@ -323,11 +323,10 @@ public sealed class ApprovalService(
         var since = now - TimeSpan.FromDays(settings.LoadWindowDays);
         await using var db = contexts.CreateDbContext();
         var waiting = await CountWaitingAsync(db, now, ct);
-        var recent = await db.ApprovalRequests.AsNoTracking()
-            .Where(r => r.OpenedAt >= since)
-            .ToListAsync(ct);
-        var agentNames = await AgentNamesAsync(db, recent.Select(r => r.AgentId), ct);
-        return ApprovalLoadCalculator.Compute(recent, agentNames, waiting.Waiting, waiting.Escalated, settings);
+        var (decided, votes) = await ApprovalLoadReader.ReadAsync(db, since, ct);
+        // Agents are named only where a fast approval is flagged.
+        var agentNames = await AgentNamesAsync(db, votes.Where(v => ApprovalLoadCalculator.IsRubberStamp(v, settings)).Select(v => v.AgentId), ct);
+        return ApprovalLoadCalculator.Compute(decided, votes, agentNames, waiting.Waiting, waiting.Escalated, settings);
     }
 
     private static async Task<Dictionary<string, string>> AgentNamesAsync(WardenDbContext db, IEnumerable<string> agentIds, CancellationToken ct)
