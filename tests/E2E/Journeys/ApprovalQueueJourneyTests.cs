@@ -61,6 +61,16 @@ public sealed class ApprovalQueueJourneyTests(ConsoleFixture console)
         (await history.GetByTestId("approval-why-held").AllInnerTextsAsync()).ShouldAllBe(w => !w.Contains("Approved by"));
         await second.SaveScreenshotAsync("approvals-history");
 
+        // The load is read when its tab is opened: both officers' votes of this journey are counted there.
+        var loadTab = second.GetByRole(AriaRole.Tab, new() { Name = "Load" });
+        await loadTab.ClickAsync();
+        var officers = second.GetByTestId("approval-officers");
+        await officers.WaitForAsync();
+        await second.Locator("[role='tab'][aria-selected='true']", new() { HasText = "Load" }).WaitForAsync(new() { Timeout = 5_000 });
+        (await officers.Locator("tbody tr").CountAsync()).ShouldBeGreaterThanOrEqualTo(2);
+        (await second.GetByTestId("approval-load").IsVisibleAsync()).ShouldBeTrue();
+        await second.SaveScreenshotAsync("approvals-load");
+
         await first.Context.CloseAsync();
         await second.Context.CloseAsync();
     }
