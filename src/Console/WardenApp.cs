@@ -112,7 +112,8 @@ public static class WardenApp
         app.UseMiddleware<DatabaseFaults>();
         app.UseApiStatusProblems();
         app.UseTokenThrottle();
-        app.UseWardenAuthentication();
+        // The MCP gateway is called with agents' bearer tokens, like the agent API.
+        app.UseWardenAuthentication(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Warden.Features.Gateway.GatewayOptions>>().Value.Path);
         app.UseAuthorization();
         app.UseStrictJsonBodies();
         app.UseSecondFactorGate();

@@ -35,9 +35,6 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
     /// The rows <paramref name="db"/> would insert, in the order they were added, and those it would
     /// update, when every change it tracks is one this writer can make; otherwise null.
     /// </summary>
-    public List<(EntityEntry Entry, Insert Insert)>? TryCollect(DbContext db) => TryCollectRows(db)?.Inserts;
-
-    /// <inheritdoc cref="TryCollect"/>
     public Rows? TryCollectRows(DbContext db)
     {
         var rows = new Rows();
@@ -62,9 +59,6 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
         }
         return rows;
     }
-
-    /// <summary>Inserts <paramref name="rows"/> in one durable transaction; any failure rolls back all of them and throws.</summary>
-    public void Write(List<(EntityEntry Entry, Insert Insert)> rows) => Write(new Rows { Inserts = rows });
 
     /// <summary>
     /// Writes <paramref name="rows"/> in one durable transaction, the inserts first (principals before
@@ -131,19 +125,20 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
     private Update? UpdateFor(EntityEntry entry)
     {
         var type = entry.Metadata;
-        // The changed columns name the statement: a type updated the same way each time has one.
-        var changed = string.Join(',', entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name));
-        if (changed.Length == 0)
+        var changed = entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata).ToList();
+        if (changed.Count == 0)
             return null;
-        if (!_updates.TryGetValue((type, changed), out var update))
-            _updates[(type, changed)] = update = InsertFor(type) is null ? null : Update.For(type, [.. entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata)]);
+        // The changed columns name the statement: a type updated the same way each time has one.
+        var key = (type, string.Join(',', changed.Select(p => p.Name)));
+        if (!_updates.TryGetValue(key, out var update))
+            _updates[key] = update = InsertFor(type) is null ? null : Update.For(type, changed);
         return update;
     }
 
     /// <summary>What one commit writes: rows to insert, rows to update.</summary>
     public sealed class Rows
     {
-        public List<(EntityEntry Entry, Insert Insert)> Inserts { get; init; } = [];
+        public List<(EntityEntry Entry, Insert Insert)> Inserts { get; } = [];
 
         public List<(EntityEntry Entry, Update Update)> Updates { get; } = [];
     }

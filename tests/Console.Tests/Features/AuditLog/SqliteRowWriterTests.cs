@@ -34,7 +34,7 @@ public sealed class SqliteRowWriterTests : IDisposable
         await using (var db = _database.CreateDbContext())
         {
             db.Decisions.Add(Decision("dec_by_writer", idempotencyKey: "key-writer"));
-            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+            writer.Write(writer.TryCollectRows(db).ShouldNotBeNull());
         }
 
         var byEf = await RowAsync("Decisions", "dec_by_ef");
@@ -69,7 +69,7 @@ public sealed class SqliteRowWriterTests : IDisposable
         {
             db.AuditCheckpoints.Add(signer.Sign(2, second.Hash, Now));
             db.AuditEvents.Add(second);
-            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+            writer.Write(writer.TryCollectRows(db).ShouldNotBeNull());
         }
 
         var one = await RowAsync("AuditEvents", 1L, key: "Sequence");
@@ -102,13 +102,13 @@ public sealed class SqliteRowWriterTests : IDisposable
         {
             db.Decisions.Add(Decision("dec_fine", idempotencyKey: "other-key"));
             db.Decisions.Add(Decision("dec_duplicate", idempotencyKey: "same-key"));
-            var rows = writer.TryCollect(db).ShouldNotBeNull();
+            var rows = writer.TryCollectRows(db).ShouldNotBeNull();
             Should.Throw<DbUpdateException>(() => writer.Write(rows)).InnerException.ShouldBeOfType<SqliteException>();
         }
         await using (var db = _database.CreateDbContext())
         {
             db.Decisions.Add(Decision("dec_after", idempotencyKey: "after-key"));
-            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+            writer.Write(writer.TryCollectRows(db).ShouldNotBeNull());
         }
 
         await using var read = _database.CreateDbContext();
@@ -129,7 +129,7 @@ public sealed class SqliteRowWriterTests : IDisposable
         await using (var db = _database.CreateDbContext())
         {
             db.ApprovalRequests.Add(Approval("dec_held_writer"));
-            writer.Write(writer.TryCollect(db).ShouldNotBeNull());
+            writer.Write(writer.TryCollectRows(db).ShouldNotBeNull());
         }
 
         var byEf = await RowAsync("ApprovalRequests", "dec_held_ef", key: "DecisionId");
