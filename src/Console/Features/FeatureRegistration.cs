@@ -45,10 +45,12 @@ public static class FeatureRegistration
         services.AddStoredKeyUser<AuditCheckpointKey>();
         services.AddSingleton<AuditSealSink>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<AuditTimeOrder>();
         services.AddSingleton<IntegrityAlerts>();
         services.AddAuditStream(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddScoped<AuditLogService>();
+        services.AddHostedService<AuditTimeOrderScan>();
         services.AddScoped<AuditVerificationService>();
         services.AddScoped<DashboardService>();
         services.AddScoped<UserAdministrationService>();

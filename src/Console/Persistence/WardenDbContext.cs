@@ -6,6 +6,7 @@ using Warden.Domain.Agents;
 using Warden.Domain.Approvals;
 using Warden.Domain.Audit;
 using Warden.Features.Agents;
+using Warden.Features.AuditLog;
 using Warden.Features.Decisions;
 using Warden.Features.Evidence;
 using Warden.Features.Notifications;
@@ -64,6 +65,8 @@ public abstract class WardenDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<AuditTimeOrderMark> AuditTimeOrder => Set<AuditTimeOrderMark>();
 
     public DbSet<EvidenceDefinition> EvidenceDefinitions => Set<EvidenceDefinition>();
 

@@ -104,18 +104,23 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         WardenDbContext db, AuditQuery query, List<string>? subjects, CancellationToken cancellationToken)
     {
         var events = db.AuditEvents.AsNoTracking();
+        if (query.From is null && query.To is null)
+            return await FilterBranchesAsync(db, events, query, subjects, cancellationToken);
+        var slices = await PeriodSlicesAsync(db, query, cancellationToken);
+        if (slices.Count == 0)
+            return [events.Where(_ => false)];
+        var branches = new List<IQueryable<AuditEvent>>();
+        foreach (var slice in slices)
+            branches.AddRange(await FilterBranchesAsync(db, slice(events), query, subjects, cancellationToken));
+        return branches;
+    }
+
+    /// <summary>The filters other than the period, as branches of <paramref name="events"/>.</summary>
+    private static async Task<IReadOnlyList<IQueryable<AuditEvent>>> FilterBranchesAsync(
+        WardenDbContext db, IQueryable<AuditEvent> events, AuditQuery query, List<string>? subjects, CancellationToken cancellationToken)
+    {
         var actor = string.IsNullOrWhiteSpace(query.Actor) ? null : query.Actor.Trim();
         var prefix = string.IsNullOrWhiteSpace(query.KindPrefix) ? null : query.KindPrefix.Trim();
-        if (query.From is not null || query.To is not null)
-        {
-            events = InPeriod(events, query);
-            var period = await PeriodSequencesAsync(db, query, cancellationToken);
-            if (period.IsEmpty)
-                return [events.Where(_ => false)];
-            if (period.Bounds is { } bounds)
-                events = events.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
-        }
-
         if (subjects is not null)
         {
             var rest = WithKinds(actor is null ? events : events.Where(e => e.ActorId == actor || e.ActorName == actor), prefix);
@@ -132,6 +137,71 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
             return kinds.Count == 0 ? [WithKinds(events, prefix)] : kinds.Select(kind => events.Where(e => e.Kind == kind)).ToList();
         }
         return [events];
+    }
+
+    /// <summary>
+    /// The query's period as disjoint slices of the log, none when it holds no event. Where the log's
+    /// times are in sequence order (from the mark of <see cref="AuditTimeOrder"/> on), the period is
+    /// one range of sequences, found by two seeks of the time index, whatever its width. Before the
+    /// mark, or while the log has not been scanned, the period is a filter on the time, bounded by
+    /// sequences when it is narrow enough to read them (<see cref="PeriodSequencesAsync"/>).
+    /// </summary>
+    private static async Task<List<Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>>>> PeriodSlicesAsync(
+        WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var slices = new List<Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>>>();
+        var mark = await AuditTimeOrder.OrderedFromAsync(db, cancellationToken);
+        if (mark is not null)
+        {
+            if (await OrderedRangeAsync(db, query, mark.Value, cancellationToken) is { } range)
+                slices.Add(events => events.Where(e => e.Sequence >= range.First && e.Sequence <= range.Last));
+            if (mark <= 1)
+                return slices;
+        }
+
+        // Before the mark: a filter on the time, which every branch applies.
+        var unordered = mark is { } end ? db.AuditEvents.AsNoTracking().Where(e => e.Sequence < end) : db.AuditEvents.AsNoTracking();
+        var period = await PeriodSequencesAsync(unordered, query, cancellationToken);
+        if (period.IsEmpty)
+            return slices;
+        var bounds = period.Bounds;
+        slices.Add(events =>
+        {
+            var inPeriod = InPeriod(mark is { } end ? events.Where(e => e.Sequence < end) : events, query);
+            return bounds is null ? inPeriod : inPeriod.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
+        });
+        return slices;
+    }
+
+    /// <summary>
+    /// The first and last sequence of the period among the events from <paramref name="orderedFrom"/>
+    /// on, whose times are in sequence order: the first event at or after the start and the last one
+    /// before the end on the time index. Null when none is in the period.
+    /// </summary>
+    private static async Task<SequenceRange?> OrderedRangeAsync(WardenDbContext db, AuditQuery query, long orderedFrom, CancellationToken cancellationToken)
+    {
+        var tail = db.AuditEvents.AsNoTracking();
+        if (orderedFrom > 1)
+            tail = tail.Where(e => e.Sequence >= orderedFrom);
+        var first = Math.Max(orderedFrom, 1);
+        var last = long.MaxValue;
+        if (query.From is { } from)
+        {
+            var found = await tail.Where(e => e.At >= from).OrderBy(e => e.At).ThenBy(e => e.Sequence)
+                .Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
+            if (found is null)
+                return null;
+            first = found.Value;
+        }
+        if (query.To is { } to)
+        {
+            var found = await tail.Where(e => e.At < to).OrderByDescending(e => e.At).ThenByDescending(e => e.Sequence)
+                .Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
+            if (found is null)
+                return null;
+            last = found.Value;
+        }
+        return first <= last ? new SequenceRange(first, last) : null;
     }
 
     /// <summary>The kinds in the log that start with <paramref name="prefix"/>, one index seek each (the log has a few dozen kinds).</summary>
@@ -167,16 +237,16 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     /// for a narrow period only: when the sequences at the period's two ends on the time index (two
     /// seeks) are more than <see cref="MaxPeriodScan"/> apart, the period has no bounds.
     /// </summary>
-    private static async Task<PeriodSequences> PeriodSequencesAsync(WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
+    private static async Task<PeriodSequences> PeriodSequencesAsync(IQueryable<AuditEvent> events, AuditQuery query, CancellationToken cancellationToken)
     {
-        var period = InPeriod(db.AuditEvents.AsNoTracking(), query);
+        var period = InPeriod(events, query);
         var earliest = await period.OrderBy(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
         if (earliest is null)
             return new PeriodSequences(IsEmpty: true, Bounds: null);
         var latest = await period.OrderByDescending(e => e.At).Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken) ?? earliest.Value;
         if (Math.Abs(latest - earliest.Value) > MaxPeriodScan)
             return new PeriodSequences(IsEmpty: false, Bounds: null);
-        var bounds = await PeriodBounds(db.AuditEvents.AsNoTracking(), query).SingleOrDefaultAsync(cancellationToken);
+        var bounds = await PeriodBounds(events, query).SingleOrDefaultAsync(cancellationToken);
         return new PeriodSequences(IsEmpty: bounds is null, bounds);
     }
 

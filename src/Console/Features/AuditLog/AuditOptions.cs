@@ -20,6 +20,15 @@ public sealed class AuditOptions
     [Range(1, long.MaxValue)]
     public long? AcceptUnsealedHeadAt { get; set; }
 
+    /// <summary>
+    /// How far ahead of this instance's clock an event's time may be carried so that the log's times stay
+    /// in sequence order (instances whose clocks are a little apart, a clock stepped back a little). A
+    /// clock further behind the log's latest time is recorded as it is, and a period that reaches back
+    /// past that event is read more slowly on the audit page.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ClockToleranceMilliseconds { get; set; } = 5_000;
+
     /// <summary>The most waiting items one group commit takes into its transaction.</summary>
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 256;

@@ -44,6 +44,7 @@ public sealed partial class AuditWriter(
     TimeProvider clock,
     DatabaseConnection database,
     IOptions<DatabaseOptions> databaseOptions,
+    AuditTimeOrder timeOrder,
     ILogger<AuditWriter> logger) : IHostedService, IDisposable
 {
     /// <summary>The advisory lock key of the audit chain (any constant the app uses for nothing else).</summary>
@@ -109,7 +110,7 @@ public sealed partial class AuditWriter(
             var (head, current) = await TurnAsync(db, cancellationToken);
             if (wanted is not null && !await wanted(db, cancellationToken))
                 return false;
-            added = Chain(db, head, entries);
+            added = await ChainAsync(db, head, entries, cancellationToken);
             var advanced = await AdvanceAsync(db, changed, current, added, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             if (transaction is not null)
@@ -274,7 +275,7 @@ public sealed partial class AuditWriter(
                 }
                 if (accepted.Count == 0)
                     return null;
-                var added = Chain(db, head, accepted.SelectMany(p => p.Item.Entries).ToList());
+                var added = await ChainAsync(db, head, accepted.SelectMany(p => p.Item.Entries).ToList(), CancellationToken.None);
                 var advanced = await AdvanceAsync(db, ChangedState(db, detect: false), current, added, CancellationToken.None);
                 if (_rows?.TryCollectRows(db) is { } rows)
                     _rows.Write(rows);
@@ -392,16 +393,29 @@ public sealed partial class AuditWriter(
         if (_shared)
             return;
         if (added.OfType<AuditEvent>().LastOrDefault() is { } last)
-            _head = new ChainHead(last);
+            _head = new ChainHead(last.Sequence, last.Hash, last.At);
         _epoch = current;
         // One instance: the in-process views follow their own changes as they commit.
         if (advanced is { } next)
             epoch.Advanced(next);
     }
 
-    private List<object> Chain(WardenDbContext db, ChainHead head, IReadOnlyList<AuditEntry> entries)
+    /// <summary>
+    /// Adds <paramref name="entries"/> after <paramref name="head"/>, stamped with one time: the clock's,
+    /// or the head's time when the clock is behind it by no more than the tolerance, so the log's times
+    /// stay in sequence order (<see cref="AuditTimeOrder"/>). A clock further behind is recorded as it
+    /// is, and the order's mark moves to the first event of this commit before it is saved.
+    /// </summary>
+    private async Task<List<object>> ChainAsync(WardenDbContext db, ChainHead head, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = AuditChain.Normalize(clock.GetUtcNow());
+        if (now < head.At)
+        {
+            if (head.At - now <= TimeSpan.FromMilliseconds(options.Value.ClockToleranceMilliseconds))
+                now = head.At;
+            else if (entries.Count > 0)
+                await timeOrder.MoveToAsync(db, head.Sequence + 1, now, head.At, cancellationToken);
+        }
         var added = new List<object>(entries.Count + 1);
         var (sequence, hash) = (head.Sequence, head.Hash);
         foreach (var entry in entries)
@@ -441,12 +455,12 @@ public sealed partial class AuditWriter(
     {
         var last = await db.AuditEvents.AsNoTracking()
             .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
+            .Select(e => new { e.Sequence, e.Hash, e.At })
             .FirstOrDefaultAsync(cancellationToken);
         var seal = await db.AuditCheckpoints.AsNoTracking()
             .OrderByDescending(c => c.Sequence)
             .FirstOrDefaultAsync(cancellationToken);
-        var head = last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash);
+        var head = last is null ? ChainHead.Genesis : new ChainHead(last.Sequence, last.Hash, last.At);
         if (seal is not null && !key.Signer.IsGenuine(seal))
             throw new AuditChainUnsealedException($"The newest seal (sequence {seal.Sequence}) is not signed with Warden's key.");
         if (seal is not null && seal.Sequence > head.Sequence)
@@ -464,14 +478,9 @@ public sealed partial class AuditWriter(
 
     private sealed record Pending(AuditBatchItem Item, TaskCompletionSource<long> Done);
 
-    private sealed record ChainHead(long Sequence, string Hash)
+    private sealed record ChainHead(long Sequence, string Hash, DateTimeOffset At)
     {
-        public static readonly ChainHead Genesis = new(0, AuditChain.GenesisHash);
-
-        public ChainHead(AuditEvent last)
-            : this(last.Sequence, last.Hash)
-        {
-        }
+        public static readonly ChainHead Genesis = new(0, AuditChain.GenesisHash, DateTimeOffset.MinValue);
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Warden.Domain.Audit;
+using Warden.Features.AuditLog;
 
 namespace Warden.Persistence.Configurations;
 
@@ -37,5 +38,15 @@ internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<Au
         builder.Property(c => c.Sequence).ValueGeneratedNever();
         builder.Property(c => c.Hash).HasMaxLength(64).IsRequired();
         builder.Property(c => c.Signature).HasMaxLength(64).IsRequired();
+    }
+}
+
+internal sealed class AuditTimeOrderMarkConfiguration : IEntityTypeConfiguration<AuditTimeOrderMark>
+{
+    public void Configure(EntityTypeBuilder<AuditTimeOrderMark> builder)
+    {
+        builder.ToTable("AuditTimeOrder");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
     }
 }

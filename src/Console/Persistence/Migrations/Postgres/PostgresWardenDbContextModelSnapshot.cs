@@ -1465,6 +1465,22 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("AgentTags", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.AuditLog.AuditTimeOrderMark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OrderedFrom")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ScannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditTimeOrder", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")

@@ -1452,6 +1452,22 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("AgentTags", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Features.AuditLog.AuditTimeOrderMark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrderedFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ScannedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditTimeOrder", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Features.AuditLog.Stream.AuditStreamCursor", b =>
                 {
                     b.Property<string>("Name")
