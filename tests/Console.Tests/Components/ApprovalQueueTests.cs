@@ -1,4 +1,6 @@
+using AngleSharp.Dom;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Domain;
@@ -49,6 +51,47 @@ public sealed class ApprovalQueueTests(WardenAppFactory app) : ComponentTestBase
 
         opened.ShouldNotBeNull();
         opened.Id.ShouldBe("second");
+    }
+
+    private static IElement Row(IRenderedComponent<ApprovalQueueList> list, string id) =>
+        list.Find($"[data-testid='queue-row'][data-request='{id}']");
+
+    // A row's reference is written into the markup when the row is created, and only then.
+    private static string? ReferenceOf(IElement row) => row.GetAttribute("blazor:elementReference");
+
+    [Fact]
+    public void QueueList_WhenARequestArrivesAboveTheCursor_JFocusesTheRowBelowTheCursorsRequest()
+    {
+        var cards = ThreeCards();
+        var list = Render<ApprovalQueueList>(p => p.Add(c => c.Cards, cards));
+        var third = ReferenceOf(Row(list, "third"));
+        Row(list, "first").KeyDown(new KeyboardEventArgs { Key = "j" });
+        list.Render(p => p.Add(c => c.Cards, [ApprovalTriageTests.Card("arrived", "critical", now: Now), .. cards]));
+
+        Row(list, "second").KeyDown(new KeyboardEventArgs { Key = "j" });
+
+        Cursor(list).ShouldBe(["third"]);
+        var focused = JSInterop.Invocations["Blazor._internal.domWrapper.focus"][^1].Arguments[0].ShouldBeOfType<ElementReference>();
+        third.ShouldNotBeNullOrEmpty();
+        focused.Id.ShouldBe(third);
+    }
+
+    [Fact]
+    public void QueueList_WhenALiveUpdateMovesTheRows_GivesTheFocusBackToTheCursorsRow()
+    {
+        var focus = JSInterop.SetupModule("./Features/Approvals/ApprovalQueueList.razor.js");
+        var cards = ThreeCards();
+        var list = Render<ApprovalQueueList>(p => p.Add(c => c.Cards, cards));
+        var second = ReferenceOf(Row(list, "second"));
+        Row(list, "first").KeyDown(new KeyboardEventArgs { Key = "j" });
+        focus.Invocations["keepFocus"].ShouldBeEmpty();
+
+        list.Render(p => p.Add(c => c.Cards, [cards[2], cards[0], cards[1]]));
+
+        Cursor(list).ShouldBe(["second"]);
+        var kept = focus.Invocations["keepFocus"].ShouldHaveSingleItem();
+        second.ShouldNotBeNullOrEmpty();
+        kept.Arguments[1].ShouldBeOfType<ElementReference>().Id.ShouldBe(second);
     }
 
     [Fact]

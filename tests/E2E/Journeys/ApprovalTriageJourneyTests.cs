@@ -137,18 +137,21 @@ public sealed class ApprovalTriageJourneyTests(ConsoleFixture console)
     private static async Task<string> MoveAsync(IPage page, string key, string from, bool down)
     {
         await page.Keyboard.PressAsync(key);
-        string? now = null;
-        for (var i = 0; i < 50 && (now is null || now == from); i++)
+        // The focused row and the row beside it are read in one pass: a request arriving between two
+        // reads would otherwise sit between them.
+        var sibling = down ? "previousElementSibling" : "nextElementSibling";
+        string?[] seen = [];
+        for (var i = 0; i < 100; i++)
         {
-            now = await FocusedAsync(page, null);
-            if (now == from)
-                await Task.Delay(100, TestContext.Current.CancellationToken);
+            seen = await page.EvaluateAsync<string?[]>(
+                $"() => {{ const a = document.activeElement; return [a?.getAttribute('data-request') ?? null, a?.{sibling}?.getAttribute('data-request') ?? null]; }}");
+            if (seen[0] is not null && seen[0] != from)
+                break;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+        var (now, neighbour) = (seen[0], seen[1]);
         now.ShouldNotBeNull();
         now.ShouldNotBe(from);
-        var neighbour = await page.EvaluateAsync<string?>(
-            down ? "() => document.activeElement.previousElementSibling?.getAttribute('data-request')"
-                 : "() => document.activeElement.nextElementSibling?.getAttribute('data-request')");
         neighbour.ShouldBe(from);
         (await Row(page, now).GetAttributeAsync("data-cursor")).ShouldBe("true");
         return now;
