@@ -160,8 +160,9 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
         }
 
         // Before the mark: a filter on the time, which every branch applies.
-        var unordered = mark is { } end ? db.AuditEvents.AsNoTracking().Where(e => e.Sequence < end) : db.AuditEvents.AsNoTracking();
-        var period = await PeriodSequencesAsync(unordered, query, cancellationToken);
+        var period = mark is { } end && end - 1 <= MaxPeriodScan
+            ? await UnorderedPeriodSequencesAsync(db, query, end, cancellationToken)
+            : await PeriodSequencesAsync(mark is { } before ? db.AuditEvents.AsNoTracking().Where(e => e.Sequence < before) : db.AuditEvents.AsNoTracking(), query, cancellationToken);
         if (period.IsEmpty)
             return slices;
         var bounds = period.Bounds;
@@ -171,6 +172,20 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
             return bounds is null ? inPeriod : inPeriod.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
         });
         return slices;
+    }
+
+    /// <summary>
+    /// The first and last sequence of the period among the few events before the mark, read in
+    /// sequence order: the time index would walk past every event of the period after the mark.
+    /// </summary>
+    private static async Task<PeriodSequences> UnorderedPeriodSequencesAsync(WardenDbContext db, AuditQuery query, long mark, CancellationToken cancellationToken)
+    {
+        var times = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence < mark).OrderBy(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.At }).ToListAsync(cancellationToken);
+        var inPeriod = times.Where(e => (query.From is not { } from || e.At >= from) && (query.To is not { } to || e.At < to)).ToList();
+        return inPeriod.Count == 0
+            ? new PeriodSequences(IsEmpty: true, Bounds: null)
+            : new PeriodSequences(IsEmpty: false, new SequenceRange(inPeriod[0].Sequence, inPeriod[^1].Sequence));
     }
 
     /// <summary>
