@@ -79,14 +79,18 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     /// order from one index).
     /// </summary>
     private static async Task<List<AuditEvent>> ReadAsync(
-        IReadOnlyList<IQueryable<AuditEvent>> branches, long bound, bool newer, int take, CancellationToken cancellationToken)
+        IReadOnlyList<Branch> branches, long bound, bool newer, int take, CancellationToken cancellationToken)
     {
         var read = new List<AuditEvent>();
         foreach (var branch in branches)
         {
-            var ordered = newer
-                ? branch.Where(e => e.Sequence > bound).OrderBy(e => e.Sequence)
-                : branch.Where(e => e.Sequence < bound).OrderByDescending(e => e.Sequence);
+            // The page's bound and the branch's own range are one range, so the index walks only that
+            // (SQLite seeks on one lower and one upper limit of a column, not the tightest of several).
+            if (newer ? bound >= branch.Last : bound <= branch.First)
+                continue;
+            var (first, last) = newer ? (Math.Max(branch.First, bound + 1), branch.Last) : (branch.First, Math.Min(branch.Last, bound - 1));
+            var range = branch.Events.Where(e => e.Sequence >= first && e.Sequence <= last);
+            var ordered = newer ? range.OrderBy(e => e.Sequence) : range.OrderByDescending(e => e.Sequence);
             read.AddRange(await ordered.Take(take).ToListAsync(cancellationToken));
         }
         if (branches.Count == 1)
@@ -100,20 +104,27 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     /// names several, else one per actor column (id, name) when there is an actor filter, else one per
     /// kind in the kind-prefix range; every other filter applies inside each branch.
     /// </summary>
-    private static async Task<IReadOnlyList<IQueryable<AuditEvent>>> BranchesAsync(
+    private static async Task<IReadOnlyList<Branch>> BranchesAsync(
         WardenDbContext db, AuditQuery query, List<string>? subjects, CancellationToken cancellationToken)
     {
         var events = db.AuditEvents.AsNoTracking();
         if (query.From is null && query.To is null)
-            return await FilterBranchesAsync(db, events, query, subjects, cancellationToken);
-        var slices = await PeriodSlicesAsync(db, query, cancellationToken);
-        if (slices.Count == 0)
-            return [events.Where(_ => false)];
-        var branches = new List<IQueryable<AuditEvent>>();
-        foreach (var slice in slices)
-            branches.AddRange(await FilterBranchesAsync(db, slice(events), query, subjects, cancellationToken));
+            return [.. (await FilterBranchesAsync(db, events, query, subjects, cancellationToken)).Select(b => new Branch(b, 0, long.MaxValue))];
+        var branches = new List<Branch>();
+        foreach (var slice in await PeriodSlicesAsync(db, query, cancellationToken))
+        {
+            var sliced = slice.Filter is { } filter ? filter(events) : events;
+            foreach (var branch in await FilterBranchesAsync(db, sliced, query, subjects, cancellationToken))
+                branches.Add(new Branch(branch, slice.First, slice.Last));
+        }
         return branches;
     }
+
+    /// <summary>A branch of the filter: its events lie between sequences <paramref name="First"/> and <paramref name="Last"/>.</summary>
+    private sealed record Branch(IQueryable<AuditEvent> Events, long First, long Last);
+
+    /// <summary>A part of a period: the sequences it lies between, and the filter on the time it needs, if any.</summary>
+    private sealed record PeriodSlice(long First, long Last, Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>>? Filter);
 
     /// <summary>The filters other than the period, as branches of <paramref name="events"/>.</summary>
     private static async Task<IReadOnlyList<IQueryable<AuditEvent>>> FilterBranchesAsync(
@@ -146,15 +157,14 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
     /// mark, or while the log has not been scanned, the period is a filter on the time, bounded by
     /// sequences when it is narrow enough to read them (<see cref="PeriodSequencesAsync"/>).
     /// </summary>
-    private static async Task<List<Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>>>> PeriodSlicesAsync(
-        WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
+    private static async Task<List<PeriodSlice>> PeriodSlicesAsync(WardenDbContext db, AuditQuery query, CancellationToken cancellationToken)
     {
-        var slices = new List<Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>>>();
+        var slices = new List<PeriodSlice>();
         var mark = await AuditTimeOrder.OrderedFromAsync(db, cancellationToken);
         if (mark is not null)
         {
             if (await OrderedRangeAsync(db, query, mark.Value, cancellationToken) is { } range)
-                slices.Add(events => events.Where(e => e.Sequence >= range.First && e.Sequence <= range.Last));
+                slices.Add(new PeriodSlice(range.First, range.Last, Filter: null));
             if (mark <= 1)
                 return slices;
         }
@@ -165,12 +175,9 @@ public sealed class AuditLogService(AccessGuard access, IDbContextFactory<Warden
             : await PeriodSequencesAsync(mark is { } before ? db.AuditEvents.AsNoTracking().Where(e => e.Sequence < before) : db.AuditEvents.AsNoTracking(), query, cancellationToken);
         if (period.IsEmpty)
             return slices;
-        var bounds = period.Bounds;
-        slices.Add(events =>
-        {
-            var inPeriod = InPeriod(mark is { } end ? events.Where(e => e.Sequence < end) : events, query);
-            return bounds is null ? inPeriod : inPeriod.Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last);
-        });
+        var first = period.Bounds?.First ?? 0;
+        var last = Math.Min(period.Bounds?.Last ?? long.MaxValue, (mark ?? long.MaxValue) - 1);
+        slices.Add(new PeriodSlice(first, last, events => InPeriod(events, query)));
         return slices;
     }
 
