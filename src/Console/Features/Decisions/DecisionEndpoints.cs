@@ -162,9 +162,10 @@ public static class DecisionEndpoints
         : ApiProblems.Unauthorized("token-refused", error.Message);
 
     internal static Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class =>
-        ReadJsonAsync(context, (JsonTypeInfo<T>)Json.GetTypeInfo(typeof(T)));
+        ReadJsonAsync<T>(context, type: null);
 
-    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> type) where T : class
+    /// <param name="type">The generated serializer of <typeparamref name="T"/>; null reads it with the reflection serializer.</param>
+    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T>? type) where T : class
     {
         if (!context.Request.HasJsonContentType())
             return (null, ApiProblems.UnsupportedMediaType());
@@ -180,7 +181,7 @@ public static class DecisionEndpoints
                 read += chunk;
             if (read > MaxBodyBytes)
                 return (null, ApiProblems.TooLarge(MaxBodyBytes));
-            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, read), type);
+            var value = type is null ? JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Json) : JsonSerializer.Deserialize(buffer.AsSpan(0, read), type);
             return value is null ? (null, ApiProblems.InvalidRequest("The body is empty; send a JSON object.")) : (value, null);
         }
         catch (JsonException ex)
