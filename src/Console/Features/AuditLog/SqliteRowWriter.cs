@@ -30,6 +30,7 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
 {
     private readonly Dictionary<IEntityType, Insert?> _inserts = [];
     private readonly Dictionary<(IEntityType, string), Update?> _updates = [];
+    private readonly Dictionary<IEntityType, bool> _navigates = [];
 
     /// <summary>
     /// The rows <paramref name="db"/> would insert, in the order they were added, and those it would
@@ -37,8 +38,48 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
     /// </summary>
     public Rows? TryCollectRows(DbContext db)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        var tracker = db.ChangeTracker;
+        var auto = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            if (auto && NeedsDetection(tracker))
+                tracker.DetectChanges();
+            return Collect(tracker);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
+    /// <summary>
+    /// Whether detecting changes could alter what is written. New rows of types without navigations
+    /// are written from their current values whatever detection would find (it can find no row to add
+    /// through them), so a commit of only such rows skips it; any other entry needs it, as for SaveChanges.
+    /// </summary>
+    private bool NeedsDetection(ChangeTracker tracker)
+    {
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State != EntityState.Added || HasNavigations(entry.Metadata))
+                return true;
+        }
+        return false;
+    }
+
+    private bool HasNavigations(IEntityType type)
+    {
+        if (!_navigates.TryGetValue(type, out var navigates))
+            _navigates[type] = navigates = type.GetNavigations().Any() || type.GetSkipNavigations().Any();
+        return navigates;
+    }
+
+    private Rows? Collect(ChangeTracker tracker)
+    {
         var rows = new Rows();
-        foreach (var entry in db.ChangeTracker.Entries())
+        foreach (var entry in tracker.Entries())
         {
             // Agents are left to SaveChanges, whose interceptor tells the live agent cache what changed.
             if (entry.Entity is Warden.Domain.Agents.Agent)
@@ -105,6 +146,7 @@ public sealed class SqliteRowWriter(DatabaseConnection database, SqliteConnectio
     {
         _inserts.Clear();
         _updates.Clear();
+        _navigates.Clear();
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)

@@ -8,11 +8,9 @@ namespace Warden.Features.Decisions;
 /// <summary>The agent's answer for a recorded decision as it stands now, with its grant while one is usable.</summary>
 public sealed class DecisionAnswers(GrantTokens grants)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public DecisionResponse For(DecisionRecord record)
     {
-        var reasons = JsonSerializer.Deserialize<List<ReasonBody>>(record.Reasons, Json) ?? [];
+        var reasons = JsonSerializer.Deserialize(record.Reasons, DecisionJson.Default.ListReasonBody) ?? [];
         var grant = record.State is DecisionState.Allowed or DecisionState.Approved && record.ReviewOf is null
             ? new GrantBody(grants.For(record), GrantExpiry(record))
             : null;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Warden.Domain;
 using Warden.Domain.Decisions;
@@ -66,7 +67,7 @@ public static class DecisionEndpoints
         var agent = Authenticate(context, gate);
         if (agent.IsFailure)
             return Refused(agent.Error);
-        var body = await ReadJsonAsync<DecisionRequestBody>(context);
+        var body = await ReadJsonAsync(context, DecisionJson.Default.DecisionRequestBody);
         if (body.Problem is not null)
             return body.Problem;
         if (body.Value!.DryRun == true)
@@ -87,9 +88,9 @@ public static class DecisionEndpoints
             // The rate window is the calendar minute: the agent may try again when it turns.
             var retryAfter = 60 - clock.GetUtcNow().Second;
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(answer, statusCode: StatusCodes.Status429TooManyRequests);
+            return Results.Json(answer, DecisionJson.Default.DecisionResponse, statusCode: StatusCodes.Status429TooManyRequests);
         }
-        return Results.Ok(answer);
+        return Results.Json(answer, DecisionJson.Default.DecisionResponse);
     }
 
     private static async Task<IResult> GetAsync(
@@ -160,7 +161,11 @@ public static class DecisionEndpoints
         ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "contained", "Agent contained", error.Message)
         : ApiProblems.Unauthorized("token-refused", error.Message);
 
-    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class
+    internal static Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context) where T : class =>
+        ReadJsonAsync<T>(context, type: null);
+
+    /// <param name="type">The generated serializer of <typeparamref name="T"/>; null reads it with the reflection serializer.</param>
+    internal static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T>? type) where T : class
     {
         if (!context.Request.HasJsonContentType())
             return (null, ApiProblems.UnsupportedMediaType());
@@ -176,7 +181,7 @@ public static class DecisionEndpoints
                 read += chunk;
             if (read > MaxBodyBytes)
                 return (null, ApiProblems.TooLarge(MaxBodyBytes));
-            var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Json);
+            var value = type is null ? JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Json) : JsonSerializer.Deserialize(buffer.AsSpan(0, read), type);
             return value is null ? (null, ApiProblems.InvalidRequest("The body is empty; send a JSON object.")) : (value, null);
         }
         catch (JsonException ex)

@@ -17,8 +17,6 @@ namespace Warden.Features.Decisions;
 /// </summary>
 public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, SeverityTable severities, Notifier notifier)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public DecisionRecord NewRecord(
         string agentId, DecisionRequest request, Decision decision, string digest, string? idempotencyKey, DateTimeOffset now) => new()
     {
@@ -39,7 +37,7 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             DecisionOutcome.Pending => DecisionState.Pending,
             _ => DecisionState.Denied,
         },
-        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))), Json),
+        Reasons = JsonSerializer.Serialize(decision.Reasons.Select(r => new ReasonBody(r.Code, masking.Text(r.Message))).ToList(), DecisionJson.Default.ListReasonBody),
         RiskTier = decision.RiskTier?.ToString().ToLowerInvariant(),
         PolicyVersion = decision.PolicyVersion,
         MatchedRuleId = decision.MatchedRuleId,
