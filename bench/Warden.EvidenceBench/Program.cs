@@ -49,8 +49,8 @@ internal static class Harness
         Console.WriteLine(MachineDescription.Describe());
         Console.WriteLine($"Appendix events per volume: {perVolume ?? "default"}");
         Console.WriteLine();
-        Console.WriteLine("| events | seed s | build s | PDF + volumes MB | main PDF pages | volumes | largest volume pages | export MB | peak working set MB | peak above start MB | peak by the end of chain check and export MB | peak by the end of the appendix MB | working set before MB | peak managed heap MB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| events | seed s | build s | PDF + volumes MB | main PDF pages | volumes | largest volume pages | export MB | peak working set MB | peak above start MB | peak by the end of chain check and export MB | peak by the end of the appendix MB | working set before MB | peak managed heap MB | chain check and export s | appendix s | summary PDF and manifest s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var size in sizes)
         {
             await using var host = new BenchHost(settings);
@@ -69,12 +69,13 @@ internal static class Harness
             var before = MemorySampler.Current;
             var watch = Stopwatch.StartNew();
             long beforeSave = 0, afterExport = 0;
+            TimeSpan exported = default, appended = default;
             var progress = new SynchronousProgress(p =>
             {
                 if (p >= 40 && afterExport == 0)
-                    afterExport = sampler.PeakSoFar();
+                    (afterExport, exported) = (sampler.PeakSoFar(), watch.Elapsed);
                 if (p >= 90 && beforeSave == 0)
-                    beforeSave = sampler.PeakSoFar();
+                    (beforeSave, appended) = (sampler.PeakSoFar(), watch.Elapsed);
             });
             var result = await builder.BuildAsync(spec, folder, progress, CancellationToken.None);
             watch.Stop();
@@ -93,7 +94,7 @@ internal static class Harness
             var largest = volumes.Count == 0 ? 0 : volumes.Max(Pages);
             var bytes = result.PdfBytes + volumes.Sum(v => new FileInfo(v).Length);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size:#,0} | {seeded.TotalSeconds:0.0} | {watch.Elapsed.TotalSeconds:0.0} | {bytes / 1048576.0:0.0} | {pages:#,0} | {volumes.Count} | {largest:#,0} | {result.ExportBytes / 1048576.0:0.0} | {peak / 1048576.0:0} | {(peak - before) / 1048576.0:0} | {afterExport / 1048576.0:0} | {beforeSave / 1048576.0:0} | {before / 1048576.0:0} | {heap / 1048576.0:0} |"));
+                $"| {size:#,0} | {seeded.TotalSeconds:0.0} | {watch.Elapsed.TotalSeconds:0.0} | {bytes / 1048576.0:0.0} | {pages:#,0} | {volumes.Count} | {largest:#,0} | {result.ExportBytes / 1048576.0:0.0} | {peak / 1048576.0:0} | {(peak - before) / 1048576.0:0} | {afterExport / 1048576.0:0} | {beforeSave / 1048576.0:0} | {before / 1048576.0:0} | {heap / 1048576.0:0} | {exported.TotalSeconds:0.0} | {(appended - exported).TotalSeconds:0.0} | {(watch.Elapsed - appended).TotalSeconds:0.0} |"));
         }
     }
 }
