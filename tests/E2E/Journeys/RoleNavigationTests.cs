@@ -40,7 +40,9 @@ public sealed class RoleNavigationTests(ConsoleFixture console)
         var page = await console.OpenPageAsync();
         await page.SignInAsync("auditor@warden.example");
 
-        await page.GetByTestId("sign-out").ClickAsync();
+        // The sign-out is a form; a click while the live circuit replaces the prerendered page can be
+        // lost, so it is repeated until the login form shows.
+        await page.GetByTestId("sign-out").ClickUntilVisibleAsync(page.GetByLabel("Email", new() { Exact = true }));
 
         await page.WaitForURLAsync(ConsolePageExtensions.LoginUrl());
         await page.GotoAsync("/");
