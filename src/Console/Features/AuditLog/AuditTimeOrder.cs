@@ -125,6 +125,9 @@ public sealed class AuditTimeOrderScan(AuditTimeOrder order, ILogger<AuditTimeOr
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // SQLite's asynchronous reads complete synchronously: without this, the whole scan would run
+        // inside the host's start-up before the first request is served.
+        await Task.Yield();
         try
         {
             await order.ScanAsync(stoppingToken);
