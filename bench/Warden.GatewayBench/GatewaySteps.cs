@@ -24,7 +24,7 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         "find the mapping, fill the resource, tool list, upstream schema check",
         "decision (the pipeline, durable with its audit event)",
         "upstream call (stdio)",
-        "agent name, forward event, outcome checked (read the decision, check the grant)",
+        "agent name, forward event, outcome checked (the committed record, the grant not voided since)",
         "output review with the outcome and the forward (screening, one durable write)",
     ];
 
@@ -80,8 +80,9 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         Lap();
 
         var body = new DecisionRequestBody(mapping.WardenTool, OperationNames.Name(mapping.Operation), resource, arguments, null, null);
-        var answer = (await services.GetRequiredService<DecisionPipeline>().DecideAsync(agentId, body, null, CancellationToken.None)).Value;
-        if (answer.Outcome != "allow" || answer.Grant is null)
+        var decided = (await services.GetRequiredService<DecisionPipeline>().DecideRecordedAsync(agentId, body, CancellationToken.None)).Value;
+        var answer = decided.Answer;
+        if (answer.Outcome != "allow" || answer.Grant is null || decided.Record is null)
             throw new InvalidOperationException($"breakdown: the decision was {answer.Outcome}.");
         Lap();
 
@@ -93,8 +94,7 @@ internal sealed class GatewaySteps(IServiceProvider services, string agentId)
         var agent = await services.GetRequiredService<LiveAgents>().GetAsync(AgentId.TryParse(agentId, out var id) ? id : default, CancellationToken.None);
         var forward = GatewayForwards.Entry(new GatewayForward(agentId, agent?.Name ?? agentId, answer.Id, upstream, mapping,
             resource, true, null, Stopwatch.GetElapsedTime(started)));
-        var outcome = await services.GetRequiredService<OutcomeReports>().PrepareAsync(agentId, answer.Id,
-            new OutcomeReportBody(answer.Grant.Token, "succeeded", null, null, null), CancellationToken.None);
+        var outcome = services.GetRequiredService<OutcomeReports>().PrepareRecorded(agentId, decided.Record, "succeeded", null);
         if (outcome.IsFailure)
             throw new InvalidOperationException($"breakdown: {outcome.Error}");
         var addition = AuditAddition.Join(outcome.Value.Addition, new AuditAddition(null, [forward]));

@@ -57,6 +57,20 @@ public sealed class DecisionPipeline
         return await RunAsync(attempt, cancellationToken);
     }
 
+    /// <summary>
+    /// As <see cref="DecideAsync"/> without an idempotency key, for a caller in this process that acts
+    /// on the decision itself (the MCP gateway): the answer, and the record as this call committed it,
+    /// or null when the answer came from anywhere else.
+    /// </summary>
+    public async Task<Result<RecordedDecision>> DecideRecordedAsync(string agentId, DecisionRequestBody body, CancellationToken cancellationToken)
+    {
+        var attempt = new DecisionAttempt(agentId, body, null);
+        var answer = await RunAsync(attempt, cancellationToken);
+        if (answer.IsFailure)
+            return answer.Error;
+        return new RecordedDecision(answer.Value, attempt.Record is { } record && record.Id == answer.Value.Id ? record : null);
+    }
+
     private async Task<Result<DecisionResponse>> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
         var decisions = 1;
@@ -85,3 +99,6 @@ public sealed class DecisionPipeline
         throw new InvalidOperationException("The last decision stage must answer.");
     }
 }
+
+/// <summary>A decision's answer, and the record as the call that answered it committed it (null when it did not commit one).</summary>
+public sealed record RecordedDecision(DecisionResponse Answer, DecisionRecord? Record);

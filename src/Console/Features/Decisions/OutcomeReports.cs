@@ -91,16 +91,45 @@ public sealed class OutcomeReports(
         var version = db.Entry(record).Property<int>("Version").CurrentValue;
         db.Entry(record).State = EntityState.Detached;
         Fill(record, status, body with { Records = null, Amount = null }, now);
-        return new PreparedOutcome(record, new AuditAddition(target =>
-        {
-            var row = target.Decisions.Attach(record);
-            var stamp = row.Property<int>("Version");
-            stamp.CurrentValue = version + 1;
-            stamp.OriginalValue = version;
-            foreach (var name in OutcomeColumns)
-                row.Property(name).IsModified = true;
-        }, [DecisionJournal.OutcomeEntry(record)]));
+        return new PreparedOutcome(record, Update(record, version));
     }
+
+    /// <summary>
+    /// As <see cref="PrepareAsync"/>, for an allow this process has just committed and acted on itself
+    /// (the gateway, with the record <see cref="DecisionPipeline.DecideRecordedAsync"/> returned): the
+    /// decision is not read back and its grant, which never left the process, is not verified again.
+    /// What can have changed since is still checked: a containment or credential revocation that voids
+    /// the grant, its expiry, and at the commit, that the row is still the one written (version 0).
+    /// </summary>
+    public Result<PreparedOutcome> PrepareRecorded(string agentId, DecisionRecord recorded, string status, string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        if (recorded.AgentId != agentId || recorded.ReviewOf is not null)
+            return DecisionErrors.NotFound(recorded.Id);
+        if (recorded.GrantUsedAt is not null)
+            return DecisionErrors.GrantUsed;
+        if (recorded.State is not DecisionState.Allowed)
+            return DecisionErrors.GrantNotUsable(recorded.State);
+        var now = clock.GetUtcNow();
+        var expiry = DecisionAnswers.GrantExpiry(recorded);
+        if (expiry < now)
+            return DecisionErrors.GrantExpired;
+        if (gate.InvalidatedSince(agentId, expiry - GrantTokens.Lifetime))
+            return DecisionErrors.GrantRevoked;
+        Fill(recorded, status, new OutcomeReportBody(null, status, null, null, detail), now);
+        return new PreparedOutcome(recorded, Update(recorded, version: 0));
+    }
+
+    /// <summary>The outcome's columns written over <paramref name="version"/> (the commit fails if the row moved on), with its event.</summary>
+    private static AuditAddition Update(DecisionRecord record, int version) => new(target =>
+    {
+        var row = target.Decisions.Attach(record);
+        var stamp = row.Property<int>("Version");
+        stamp.CurrentValue = version + 1;
+        stamp.OriginalValue = version;
+        foreach (var name in OutcomeColumns)
+            row.Property(name).IsModified = true;
+    }, [DecisionJournal.OutcomeEntry(record)]);
 
     private static readonly string[] OutcomeColumns =
     [

@@ -56,10 +56,12 @@ public sealed class GatewayCalls(
             return tooLow;
 
         var body = new DecisionRequestBody(mapping.WardenTool, OperationNames.Name(mapping.Operation), resource.Value, arguments, null, null);
-        var decided = await decisions.DecideAsync(agentId, body, idempotencyKey: null, cancellationToken);
+        var decided = await decisions.DecideRecordedAsync(agentId, body, cancellationToken);
         if (decided.IsFailure)
             throw GatewayReplies.Invalid(decided.Error);
-        var answer = await SettleAsync(agentId, decided.Value, cancellationToken);
+        var answer = await SettleAsync(agentId, decided.Value.Answer, cancellationToken);
+        // An allow answered at once is the record this call committed; one approved later is read again.
+        var committed = ReferenceEquals(answer, decided.Value.Answer) ? decided.Value.Record : null;
         if (answer.Outcome != "allow" || answer.Grant is null)
             return GatewayReplies.Refused(answer, options.Value.PendingWaitSeconds);
 
@@ -73,8 +75,10 @@ public sealed class GatewayCalls(
         // What happened is recorded even if the agent has gone: the outcome with the grant, the
         // forward's event and the review of the result commit in one transaction, and the agent is
         // answered once it is durable.
-        var outcome = await outcomes.PrepareAsync(agentId, answer.Id,
-            new OutcomeReportBody(answer.Grant.Token, succeeded ? "succeeded" : "failed", null, null, error), CancellationToken.None);
+        var status = succeeded ? "succeeded" : "failed";
+        var outcome = committed is not null
+            ? outcomes.PrepareRecorded(agentId, committed, status, error)
+            : await outcomes.PrepareAsync(agentId, answer.Id, new OutcomeReportBody(answer.Grant.Token, status, null, null, error), CancellationToken.None);
         var recorded = new AuditAddition(null, [forward]);
         var addition = outcome.IsSuccess ? AuditAddition.Join(outcome.Value.Addition, recorded)! : recorded;
         if (result.IsFailure)
