@@ -106,16 +106,9 @@ public sealed class OutcomeReports(
         ArgumentNullException.ThrowIfNull(recorded);
         if (recorded.AgentId != agentId || recorded.ReviewOf is not null)
             return DecisionErrors.NotFound(recorded.Id);
-        if (recorded.GrantUsedAt is not null)
-            return DecisionErrors.GrantUsed;
-        if (recorded.State is not DecisionState.Allowed)
-            return DecisionErrors.GrantNotUsable(recorded.State);
         var now = clock.GetUtcNow();
-        var expiry = DecisionAnswers.GrantExpiry(recorded);
-        if (expiry < now)
-            return DecisionErrors.GrantExpired;
-        if (gate.InvalidatedSince(agentId, expiry - GrantTokens.Lifetime))
-            return DecisionErrors.GrantRevoked;
+        if (Unusable(agentId, recorded, now) is { } refused)
+            return refused;
         Fill(recorded, status, new OutcomeReportBody(null, status, null, null, detail), now);
         return new PreparedOutcome(recorded, Update(recorded, version: 0));
     }
@@ -156,6 +149,14 @@ public sealed class OutcomeReports(
         if (!grants.TryRead(body.Grant, out var grant) || !grant.IsFor(record))
             return DecisionErrors.GrantInvalid;
         var now = clock.GetUtcNow();
+        if (Unusable(agentId, record, now) is { } refused)
+            return refused;
+        return (record, status, now);
+    }
+
+    /// <summary>Why the decision's grant can no longer be used, or null when it can.</summary>
+    private Error? Unusable(string agentId, DecisionRecord record, DateTimeOffset now)
+    {
         if (record.GrantUsedAt is not null)
             return DecisionErrors.GrantUsed;
         if (record.State is not (DecisionState.Allowed or DecisionState.Approved))
@@ -165,9 +166,7 @@ public sealed class OutcomeReports(
             return DecisionErrors.GrantExpired;
         // A containment or a credential revocation voids every grant issued before it, even one
         // approved in the instant between the trip and the cancellation of the agent's approvals.
-        if (gate.InvalidatedSince(agentId, expiry - GrantTokens.Lifetime))
-            return DecisionErrors.GrantRevoked;
-        return (record, status, now);
+        return gate.InvalidatedSince(agentId, expiry - GrantTokens.Lifetime) ? DecisionErrors.GrantRevoked : null;
     }
 
     /// <summary>The outcome goes into the record; the agent's free-text detail is stored masked, like the request it answers.</summary>

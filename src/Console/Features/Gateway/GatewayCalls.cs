@@ -61,7 +61,7 @@ public sealed class GatewayCalls(
             throw GatewayReplies.Invalid(decided.Error);
         var answer = await SettleAsync(agentId, decided.Value.Answer, cancellationToken);
         // An allow answered at once is the record this call committed; one approved later is read again.
-        var committed = ReferenceEquals(answer, decided.Value.Answer) ? decided.Value.Record : null;
+        var committed = decided.Value.Answer.Outcome == "allow" ? decided.Value.Record : null;
         if (answer.Outcome != "allow" || answer.Grant is null)
             return GatewayReplies.Refused(answer, options.Value.PendingWaitSeconds);
 
