@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Warden.Domain.Agents;
 using Warden.Domain.Audit;
 using Warden.Infrastructure.Cluster;
 using Warden.Infrastructure.Storage;
@@ -359,7 +360,11 @@ public sealed partial class AuditWriter(
             {
                 var type = entry.Metadata.ClrType;
                 if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && decisionState.Includes(type))
+                {
                     (changes ??= new StateChanges()).Add(type, decisionState.KeyOf(type, entry.Entity));
+                    if (entry.State is not EntityState.Deleted && entry.Entity is Agent { Status: AgentStatus.Contained } contained)
+                        changes.Contained(contained.Id.Value);
+                }
             }
             return changes;
         }

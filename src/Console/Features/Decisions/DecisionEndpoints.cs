@@ -210,6 +210,7 @@ public static class DecisionEndpoints
     internal static IResult ToProblem(Error error) => error.Code switch
     {
         DecisionErrors.InvalidCode => ApiProblems.InvalidRequest(error.Message),
+        DecisionErrors.ContainedCode => Refused(new Error(ContainedCode, error.Message)),
         DecisionErrors.SchemaCode => SchemaProblem(error.Message),
         "decision.idempotency_conflict" => ApiProblems.IdempotencyConflict(),
         "decision.unknown_agent" => ApiProblems.Unauthorized("unknown-agent", error.Message),

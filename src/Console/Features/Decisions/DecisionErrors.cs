@@ -31,6 +31,11 @@ public static class DecisionErrors
     public static readonly Error GrantsScopeMissing = new("decision.insufficient_scope",
         "Only a tool client (an automation client with the grants scope) may redeem grants.");
 
+    public const string ContainedCode = "decision.contained";
+
+    /// <summary>A request of an agent whose tokens the gate now refuses, caught after it passed the gate: refused as the gate refuses it.</summary>
+    public static Error Contained(string reason) => new(ContainedCode, reason);
+
     public static Error Invalid(string detail) => new(InvalidCode, detail);
 
     public static Error NotFound(string id) => new("decision.not_found", $"No decision '{id}' of this agent.");

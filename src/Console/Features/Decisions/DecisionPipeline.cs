@@ -1,5 +1,6 @@
 using Warden.Domain;
 using Warden.Features.Decisions.Stages;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions;
@@ -33,8 +34,9 @@ public sealed class DecisionPipeline
     private readonly int _agent;
     private readonly KeyedLocks _keys;
     private readonly StateEpoch _state;
+    private readonly AgentTokenGate _gate;
 
-    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys, StateEpoch state)
+    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys, StateEpoch state, AgentTokenGate gate)
     {
         var registered = stages.ToDictionary(s => s.GetType());
         _stages = [.. Stages.Select(type => registered.TryGetValue(type, out var stage)
@@ -44,6 +46,7 @@ public sealed class DecisionPipeline
         _agent = Array.FindIndex(_stages, s => s is AgentStage);
         _keys = keys;
         _state = state;
+        _gate = gate;
     }
 
     public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
@@ -89,6 +92,13 @@ public sealed class DecisionPipeline
             if (attempt.DecideAgainUnder is { } epoch)
             {
                 attempt.DecideAgainUnder = null;
+                // An agent another instance was noticed to contain is refused at once: nothing the
+                // view has yet to read could make its request an allow.
+                if (_gate.IsContained(attempt.AgentId))
+                {
+                    i = _engine - 1;
+                    continue;
+                }
                 if (!await _state.CatchUpAsync(epoch, cancellationToken))
                     return DecisionErrors.StateBehind;
                 i = _agent - 1;

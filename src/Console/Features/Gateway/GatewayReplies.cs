@@ -34,6 +34,7 @@ internal static class GatewayReplies
     {
         DecisionErrors.SchemaCode => new($"The arguments fail the tool's schema: {error.Message.Replace('\n', ';')}", McpErrorCode.InvalidParams),
         DecisionErrors.InvalidCode or "decision.unknown_agent" => new($"Warden cannot decide on this call: {error.Message}", McpErrorCode.InvalidParams),
+        DecisionErrors.ContainedCode => new($"Warden refused: the agent is contained ({error.Message}).", McpErrorCode.InvalidRequest),
         _ => new($"Warden could not decide on this call, so it is refused: {error.Message}", McpErrorCode.InternalError),
     };
 

@@ -13,6 +13,10 @@ namespace Warden.Infrastructure.AgentIdentity;
 public sealed class AgentTokenGate
 {
     private readonly ConcurrentDictionary<string, Entry> _agents = new(StringComparer.Ordinal);
+    // Agents another instance contained, as its notification named them, with the state epoch that did
+    // it: refused until this instance's view has read that epoch (then the status above decides).
+    private readonly ConcurrentDictionary<string, long> _containedOnNotice = new(StringComparer.Ordinal);
+    private Func<long> _view = static () => long.MaxValue;
 
     public AgentTokenCheck Check(ClaimsPrincipal principal)
     {
@@ -29,6 +33,8 @@ public sealed class AgentTokenGate
 
     public AgentTokenCheck Check(string agentId, DateTimeOffset issuedAt)
     {
+        if (ContainedOnNotice(agentId))
+            return AgentTokenCheck.Refused(AgentTokenRefusal.Contained, agentId);
         if (!_agents.TryGetValue(agentId, out var entry))
             return AgentTokenCheck.Allowed(agentId);
         if (entry.Status == AgentStatus.Contained)
@@ -39,6 +45,38 @@ public sealed class AgentTokenGate
         if (entry.ValidAfter is { } after && issuedAt.ToUnixTimeSeconds() <= after.ToUnixTimeSeconds())
             return AgentTokenCheck.Refused(AgentTokenRefusal.TokenInvalidated, agentId);
         return AgentTokenCheck.Allowed(agentId);
+    }
+
+    /// <summary>Whether the agent is contained, so that every token of it is refused.</summary>
+    public bool IsContained(string agentId) =>
+        ContainedOnNotice(agentId) || _agents.TryGetValue(agentId, out var entry) && entry.Status == AgentStatus.Contained;
+
+    /// <summary>
+    /// Instances sharing a database: <paramref name="view"/> is the state epoch this instance has read
+    /// (a notice of an epoch it has read is spent: the status it loaded decides from then on).
+    /// </summary>
+    public void FollowEpoch(Func<long> view) => _view = view ?? throw new ArgumentNullException(nameof(view));
+
+    /// <summary>
+    /// Another instance committed state epoch <paramref name="epoch"/>, which contained
+    /// <paramref name="agentId"/>: its tokens are refused from now on, before this instance has read
+    /// the change. Only a restriction is ever taken on notice; a release waits for the read.
+    /// </summary>
+    public void ContainOnNotice(string agentId, long epoch)
+    {
+        if (epoch <= _view())
+            return;
+        _containedOnNotice.AddOrUpdate(agentId, epoch, (_, known) => Math.Max(known, epoch));
+    }
+
+    private bool ContainedOnNotice(string agentId)
+    {
+        if (_containedOnNotice.IsEmpty || !_containedOnNotice.TryGetValue(agentId, out var epoch))
+            return false;
+        if (epoch > _view())
+            return true;
+        _containedOnNotice.TryRemove(new KeyValuePair<string, long>(agentId, epoch));
+        return false;
     }
 
     /// <summary>Whether the agent's tokens (and grants) were invalidated at or after <paramref name="issuedAt"/>.</summary>

@@ -60,6 +60,21 @@ public sealed class StateChanges
             keys.Add(key);
     }
 
+    /// <summary>
+    /// The name under which a change lists the agents it contained. It is not a type, so no view
+    /// reloads for it; an instance refuses those agents as soon as the notification arrives, before it
+    /// has read anything (a restriction taken on notice only refuses sooner; ADR 0036).
+    /// </summary>
+    public const string ContainedName = "Contained";
+
+    /// <summary>The change contained <paramref name="agentId"/>.</summary>
+    public void Contained(string agentId) => Add(ContainedName, agentId);
+
+    /// <summary>The agents the change contained, when it names them (empty when it names none or too many to list).</summary>
+    public IReadOnlySet<string> ContainedAgents => _types.GetValueOrDefault(ContainedName) ?? (IReadOnlySet<string>)EmptyKeys;
+
+    private static readonly HashSet<string> EmptyKeys = [];
+
     /// <summary>Adds everything <paramref name="other"/> touched.</summary>
     public void Merge(StateChanges other)
     {

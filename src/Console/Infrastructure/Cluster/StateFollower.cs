@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Infrastructure.Cluster;
@@ -26,11 +27,13 @@ public interface IStateView
 /// before the view is confirmed: when the notifications named what every epoch in between changed
 /// (<see cref="StateChanges"/>), only the views following those types, and within them only those
 /// rows; otherwise every view whole. A lost connection confirms nothing: the view ages past the bound
-/// and decisions are refused until the follower is back.
+/// and decisions are refused until the follower is back. An agent a notification names as contained is
+/// refused at once (<see cref="AgentTokenGate.ContainOnNotice"/>), before any read.
 /// </summary>
 public sealed partial class StateFollower(
     DatabaseConnection connection,
     StateEpoch epoch,
+    AgentTokenGate gate,
     IEnumerable<IStateView> views,
     IOptions<ClusterOptions> options,
     ILogger<StateFollower> logger) : BackgroundService
@@ -76,6 +79,7 @@ public sealed partial class StateFollower(
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         epoch.ConfirmWith(ConfirmNowAsync);
+        gate.FollowEpoch(() => epoch.View);
         await using var db = new NpgsqlConnection(_connectionString);
         await db.OpenAsync(cancellationToken);
         await FollowOnceAsync(db, force: true, cancellationToken);
@@ -95,7 +99,12 @@ public sealed partial class StateFollower(
                     if (_notices.Count > 4 * MaxNamedGap)
                         _notices.Clear();
                     if (StateChanges.TryParse(e.Payload, out var notified, out var changes))
+                    {
                         _notices[notified] = changes;
+                        // A containment refuses its agents at once, before the views have read it.
+                        foreach (var agentId in changes.ContainedAgents)
+                            gate.ContainOnNotice(agentId, notified);
+                    }
                     Interlocked.Exchange(ref _notified, 1);
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))

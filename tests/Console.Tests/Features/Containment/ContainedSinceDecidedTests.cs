@@ -21,7 +21,7 @@ namespace Warden.Tests.Features.Containment;
 public sealed class ContainedSinceDecidedTests(WardenAppFactory app) : IClassFixture<WardenAppFactory>
 {
     [Fact]
-    public async Task AnAllowDecidedBeforeATrip_IsNotRecorded_AndIsDecidedAgainAsContained()
+    public async Task AnAllowDecidedBeforeATrip_IsNotRecorded_AndDecidedAgainIsRefusedAsTheGateRefuses()
     {
         var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
         var attempt = new DecisionAttempt(agent.Id, new DecisionRequestBody("crm.read", "read", "crm/accounts/42", null, null, null), null);
@@ -36,12 +36,38 @@ public sealed class ContainedSinceDecidedTests(WardenAppFactory app) : IClassFix
         attempt.DecideAgain.ShouldBeTrue();
         (await DecisionsOfAsync(agent.Id)).ShouldBeEmpty();
 
+        // Decided again, the request meets the agent's own containment, which the token gate enforces
+        // now: it is refused as a request arriving after the trip is, and not recorded as a decision.
         attempt.DecideAgain = false;
-        (await Stage<EngineStage>().RunAsync(attempt, TestContext.Current.CancellationToken)).ShouldBeNull();
-        (await Stage<RecordStage>().RunAsync(attempt, TestContext.Current.CancellationToken)).ShouldBeNull();
-        attempt.DecideAgain.ShouldBeFalse();
-        attempt.Record.State.ShouldBe(DecisionState.Denied);
-        attempt.Decision.PrimaryReason.Code.ShouldBe(DecisionCodes.Contained);
+        var again = await Stage<EngineStage>().RunAsync(attempt, TestContext.Current.CancellationToken);
+        again.ShouldNotBeNull();
+        again.IsFailure.ShouldBeTrue();
+        again.Error.Code.ShouldBe(DecisionErrors.ContainedCode);
+        again.Error.Message.ShouldContain("overtakes the decision");
+        (await DecisionsOfAsync(agent.Id)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AnAgentCoveredByASegmentTrippedBeforeItWasRegistered_GetsARecordedDeny_WithoutTakingItsUsage()
+    {
+        // Registered after its segment's trip, the agent is not among the agents the trip contained, so
+        // the token gate lets its tokens through: the engine refuses it, and that deny is recorded.
+        var segment = "seg-" + Guid.NewGuid().ToString("N")[..8];
+        await RegisterAsync(app, Draft(rateLimit: 100_000) with { Segment = segment });
+        var trip = await app.AsUserAsync<ContainmentService, Result<TripResult>>(DemoAccounts.Officer,
+            s => s.TripAsync(ContainmentScope.Segment, segment, "segment contained"));
+        trip.IsSuccess.ShouldBeTrue(trip.Error.ToString());
+        var agent = await RegisterAsync(app, Draft(rateLimit: 100_000) with { Segment = segment });
+        var pipeline = app.Services.GetRequiredService<DecisionPipeline>();
+
+        var answer = await pipeline.DecideAsync(agent.Id, new DecisionRequestBody("crm.read", "read", "crm/accounts/42", null, null, null), null, TestContext.Current.CancellationToken);
+
+        answer.IsSuccess.ShouldBeTrue(answer.Error.ToString());
+        answer.Value.Outcome.ShouldBe("deny");
+        answer.Value.Reasons[0].Code.ShouldBe(DecisionCodes.Contained);
+        (await DecisionsOfAsync(agent.Id)).ShouldHaveSingleItem().State.ShouldBe(DecisionState.Denied);
+        var usage = await app.Services.GetRequiredService<UsageMeter>().CurrentAsync(agent.Id, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+        usage.RequestsThisMinute.ShouldBe(0, "a contained agent's refusal takes none of its rate");
     }
 
     [Fact]
@@ -54,14 +80,21 @@ public sealed class ContainedSinceDecidedTests(WardenAppFactory app) : IClassFix
         {
             var agent = await RegisterAsync(app, Draft(rateLimit: 100_000));
             using var stop = new CancellationTokenSource();
+            var tripReturned = false;
+            var refusedAfter = 0;
             var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
-                    await pipeline.DecideAsync(agent.Id, new DecisionRequestBody("crm.read", "read", "crm/accounts/42", null, null, null), null, CancellationToken.None);
+                {
+                    var answer = await pipeline.DecideAsync(agent.Id, new DecisionRequestBody("crm.read", "read", "crm/accounts/42", null, null, null), null, CancellationToken.None);
+                    if (Volatile.Read(ref tripReturned) && (answer.IsFailure ? answer.Error.Code == DecisionErrors.ContainedCode : answer.Value.Outcome == "deny"))
+                        Interlocked.Increment(ref refusedAfter);
+                }
             })).ToList();
             await Task.Delay(random.Next(20, 60), TestContext.Current.CancellationToken);
 
             var containmentId = await TripAsync(agent.Id, $"race trial {trial}");
+            Volatile.Write(ref tripReturned, true);
             await Task.Delay(random.Next(10, 40), TestContext.Current.CancellationToken);
             await stop.CancelAsync();
             await Task.WhenAll(senders);
@@ -72,7 +105,7 @@ public sealed class ContainedSinceDecidedTests(WardenAppFactory app) : IClassFix
                 .Select(e => new { e.Sequence, e.Kind }).ToListAsync(TestContext.Current.CancellationToken);
             kinds.Where(e => e.Sequence > tripped && e.Kind != "decision.denied").ShouldBeEmpty($"trial {trial}: an allow or hold recorded after the trip");
             allowedBefore += kinds.Count(e => e.Sequence < tripped && e.Kind == "decision.allowed");
-            kinds.ShouldContain(e => e.Sequence > tripped, $"trial {trial}: the requests kept coming after the trip, or the check proves nothing");
+            refusedAfter.ShouldBeGreaterThan(0, $"trial {trial}: the requests kept coming after the trip, or the check proves nothing");
         }
         allowedBefore.ShouldBeGreaterThan(12);
     }

@@ -32,6 +32,33 @@ public sealed class StateChangesTests
         read.Touches(typeof(string)).ShouldBeFalse();
     }
 
+    [Fact]
+    public void AContainment_NamesTheAgentsItContained_WhichNoViewReloadsFor()
+    {
+        var changes = new StateChanges();
+        changes.Add(typeof(Agent), "agt_demo_support");
+        changes.Add(typeof(Trip), "cnt_1");
+        changes.Contained("agt_demo_support");
+
+        StateChanges.TryParse(changes.Payload(8), out var epoch, out var read).ShouldBeTrue();
+
+        epoch.ShouldBe(8);
+        read.ContainedAgents.ShouldBe(["agt_demo_support"]);
+        read.KeysOf(typeof(Agent)).ShouldBe(["agt_demo_support"]);
+        read.Touches(typeof(Agent)).ShouldBeTrue();
+        new StateChanges().ContainedAgents.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TooManyContainedAgentsToName_AreNotTakenOnNotice()
+    {
+        var many = new StateChanges();
+        for (var i = 0; i <= StateChanges.MaxKeysPerType; i++)
+            many.Contained($"agt_{i}");
+        StateChanges.TryParse(many.Payload(3), out _, out var read).ShouldBeTrue();
+        read.ContainedAgents.ShouldBeEmpty("unnamed, they wait for the read of the epoch, as before");
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
@@ -141,5 +168,57 @@ public sealed class StateEpochReflectsTests
         epoch.Confirmed(5, System.Diagnostics.Stopwatch.GetTimestamp());
         epoch.IsCurrent.ShouldBeTrue();
         epoch.View.ShouldBe(5);
+    }
+}
+
+/// <summary>
+/// A containment another instance committed is refused on notice, before this instance has read it;
+/// the notice is spent once the view has read its epoch, and a release never travels that way.
+/// </summary>
+public sealed class ContainOnNoticeTests
+{
+    private static readonly DateTimeOffset Minted = new(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void AnAgentContainedOnNotice_IsRefusedUntilTheViewHasReadThatEpoch_ThenItsStatusDecides()
+    {
+        var view = 4L;
+        var gate = new AgentTokenGate();
+        gate.FollowEpoch(() => view);
+
+        gate.ContainOnNotice("agt_1", 5);
+
+        gate.Check("agt_1", Minted).Refusal.ShouldBe(AgentTokenRefusal.Contained);
+        gate.IsContained("agt_1").ShouldBeTrue();
+        gate.Check("agt_2", Minted).IsAllowed.ShouldBeTrue("only the agent named");
+
+        // The view read epoch 5 and its status: active here (for example released meanwhile).
+        view = 5;
+        gate.Check("agt_1", Minted).IsAllowed.ShouldBeTrue();
+        gate.IsContained("agt_1").ShouldBeFalse();
+
+        // A later read that loaded the containment keeps refusing, through the status.
+        gate.StatusChanged("agt_1", AgentStatus.Contained, Minted.AddMinutes(1));
+        gate.Check("agt_1", Minted).Refusal.ShouldBe(AgentTokenRefusal.Contained);
+    }
+
+    [Fact]
+    public void ANoticeOfAnEpochAlreadyRead_IsIgnored()
+    {
+        var gate = new AgentTokenGate();
+        gate.FollowEpoch(() => 9);
+
+        gate.ContainOnNotice("agt_1", 9);
+        gate.ContainOnNotice("agt_1", 3);
+
+        gate.IsContained("agt_1").ShouldBeFalse("the view has read those epochs: a late notice must not contain a released agent again");
+    }
+
+    [Fact]
+    public void OnOneInstance_NothingIsTakenOnNotice()
+    {
+        var gate = new AgentTokenGate();
+        gate.ContainOnNotice("agt_1", 1);
+        gate.IsContained("agt_1").ShouldBeFalse();
     }
 }

@@ -2,6 +2,7 @@ using Warden.Domain;
 using Warden.Domain.Decisions;
 using Warden.Features.Containment;
 using Warden.Features.Policies;
+using Warden.Infrastructure.AgentIdentity;
 
 namespace Warden.Features.Decisions.Stages;
 
@@ -10,7 +11,8 @@ namespace Warden.Features.Decisions.Stages;
 /// usage lock, against the containment set and the policy in force as they are at this moment (read
 /// after screening, as late as possible).
 /// </summary>
-public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment, IToolCompensations compensations) : IDecisionStage
+public sealed class EngineStage(
+    UsageMeter usage, PublishedPolicy policy, ContainmentRegistry containment, AgentTokenGate gate, IToolCompensations compensations) : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -23,6 +25,28 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
         var request = attempt.Request;
         var now = attempt.Now;
         attempt.Policy = current;
+        var agent = attempt.Agent;
+        // The token gate refuses this agent's tokens now. A request that passed the gate just before
+        // the trip (and may have been decided once already, then overtaken at its commit) is answered
+        // as one arriving after it: refused as contained and counted on the trip, not recorded as a
+        // decision (ADR 0036).
+        if (gate.IsContained(attempt.AgentId))
+        {
+            containment.NoteRefusal(attempt.AgentId, now);
+            return DecisionErrors.Contained(containment.ReasonFor(attempt.AgentId) ?? "The agent is contained; its tokens are refused.");
+        }
+        if (contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)
+        {
+            // Containment comes before limits: a contained agent's request is refused without taking
+            // its usage (on a shared database, a row lock and a commit that other requests of the agent
+            // queue behind), and counts as none.
+            attempt.Usage = UsageView.None;
+            attempt.Counted = false;
+            attempt.Decision = DecisionEngine.Decide(new DecisionContext(attempt.View, contained, UsageView.None, request, findings, current, now));
+            if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained)
+                containment.NoteRefusalOf(covering.Id, now);
+            return null;
+        }
         var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
         attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
         {
@@ -33,10 +57,7 @@ public sealed class EngineStage(UsageMeter usage, PublishedPolicy policy, Contai
                 Compensation = compensation,
             });
         }, cancellationToken);
-        var agent = attempt.Agent;
-        if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained
-            && contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)
-            containment.NoteRefusalOf(covering.Id, now);
+        attempt.Counted = true;
         return null;
     }
 }

@@ -68,6 +68,8 @@ public sealed class RecordStage(
     /// <summary>The decision was not recorded: what it counted is given back (the request counts once, when it is recorded).</summary>
     private async Task GiveBackAsync(DecisionAttempt attempt)
     {
+        if (!attempt.Counted)
+            return;
         try
         {
             await usage.GiveBackAsync(attempt.AgentId, attempt.Now, attempt.Request.Impact, attempt.Decision.Outcome == DecisionOutcome.Allow);
