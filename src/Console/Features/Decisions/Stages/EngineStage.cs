@@ -31,10 +31,7 @@ public sealed class EngineStage(
         // as one arriving after it: refused as contained and counted on the trip, not recorded as a
         // decision (ADR 0036).
         if (gate.IsContained(attempt.AgentId))
-        {
-            containment.NoteRefusal(attempt.AgentId, now);
-            return DecisionErrors.Contained(containment.ReasonFor(attempt.AgentId) ?? "The agent is contained; its tokens are refused.");
-        }
+            return RefusedAsTheGateRefuses(attempt.AgentId, now);
         if (contained.Covering(attempt.AgentId, agent.OwnerId.Value, agent.Segment) is { } covering)
         {
             // Containment comes before limits: a contained agent's request is refused without taking
@@ -48,9 +45,16 @@ public sealed class EngineStage(
             return null;
         }
         var compensation = await compensations.ForAsync(attempt.View, request, cancellationToken);
+        var containedMeanwhile = false;
         attempt.Decision = await usage.DecideAsync(attempt.AgentId, now, request.Impact, seen =>
         {
             attempt.Usage = seen;
+            // The agent's other requests may have held its usage until now, and a trip come meanwhile.
+            if (gate.IsContained(attempt.AgentId))
+            {
+                containedMeanwhile = true;
+                return new Decision(DecisionOutcome.Deny, [new DecisionReason(DecisionCodes.Contained, "The agent is contained.")], null, current.Version);
+            }
             return DecisionEngine.Decide(new DecisionContext(attempt.View, contained, seen, request, findings, current, now)
             {
                 PreviewDeclared = attempt.PreviewDeclared,
@@ -58,6 +62,13 @@ public sealed class EngineStage(
             });
         }, cancellationToken);
         attempt.Counted = true;
-        return null;
+        // Counted once in the minute, as a request that reached the agent's usage; refused as the gate refuses it.
+        return containedMeanwhile ? RefusedAsTheGateRefuses(attempt.AgentId, now) : null;
+    }
+
+    private Result<DecisionResponse> RefusedAsTheGateRefuses(string agentId, DateTimeOffset now)
+    {
+        containment.NoteRefusal(agentId, now);
+        return DecisionErrors.Contained(containment.ReasonFor(agentId) ?? "The agent is contained; its tokens are refused.");
     }
 }

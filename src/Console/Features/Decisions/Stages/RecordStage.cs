@@ -4,6 +4,7 @@ using Warden.Domain.Decisions;
 using Warden.Features.AuditLog;
 using Warden.Features.Containment;
 using Warden.Features.Guardrails;
+using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions.Stages;
@@ -15,7 +16,8 @@ namespace Warden.Features.Decisions.Stages;
 /// older state epoch than the one in force at the commit, is not written but decided again.
 /// </summary>
 public sealed class RecordStage(
-    DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, UsageMeter usage, ILogger<RecordStage> logger) : IDecisionStage
+    DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, AgentTokenGate gate, UsageMeter usage, ILogger<RecordStage> logger)
+    : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
     {
@@ -34,7 +36,10 @@ public sealed class RecordStage(
         {
             var agent = attempt.Agent;
             attempt.Committed = await recorder.RecordAsync(record, attempt.Decision, agent, screened, RequestScreening.RequestStage, attempt.Now,
-                () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment), attempt.Epoch, cancellationToken);
+                // In the writer's turn: no trip since the decision covers the agent, and the token gate
+                // (told of trips elsewhere on notice) does not refuse it.
+                () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment) && !gate.IsContained(attempt.AgentId),
+                attempt.Epoch, cancellationToken);
             attempt.Record = record;
             return null;
         }
