@@ -22,8 +22,8 @@ public interface IStateView
 /// <summary>
 /// Keeps this instance's views current when instances share PostgreSQL. It listens on
 /// <see cref="Channel"/> (the writer notifies in the transaction of every state change, so the
-/// notification arrives once the change is committed) and reads the newest epoch on every
-/// notification and at least every heartbeat. A newer epoch reloads the <see cref="IStateView"/>s
+/// notification arrives once the change is committed) on a connection that does nothing else, and
+/// reads the newest epoch on a second one on every notification and at least every heartbeat. A newer epoch reloads the <see cref="IStateView"/>s
 /// before the view is confirmed: when the notifications named what every epoch in between changed
 /// (<see cref="StateChanges"/>), only the views following those types, and within them only those
 /// rows; otherwise every view whole. A lost connection confirms nothing: the view ages past the bound
@@ -53,7 +53,8 @@ public sealed partial class StateFollower(
     private readonly IStateView[] _views = [.. views];
     // What each notified epoch changed (an epoch whose payload could not be read is absent).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, StateChanges> _notices = new();
-    private int _notified;
+    // Released when a notification arrives while none was waiting to be read (at most one release pending).
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Reads the epoch now on a connection of its own (and reloads the views if it moved); one read at a time.</summary>
     public async Task ConfirmNowAsync(CancellationToken cancellationToken)
@@ -92,34 +93,38 @@ public sealed partial class StateFollower(
         {
             try
             {
+                // One connection only listens, so a notification is read the moment it arrives, even
+                // while the other is reading the epoch or the views are reloading.
+                await using var listener = new NpgsqlConnection(_connectionString);
+                await listener.OpenAsync(stoppingToken);
+                listener.Notification += (_, e) => Noticed(e.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", listener))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
                 await using var db = new NpgsqlConnection(_connectionString);
                 await db.OpenAsync(stoppingToken);
-                db.Notification += (_, e) =>
+                using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var listening = ListenAsync(listener, stopListening.Token);
+                try
                 {
-                    if (_notices.Count > 4 * MaxNamedGap)
-                        _notices.Clear();
-                    if (StateChanges.TryParse(e.Payload, out var notified, out var changes))
-                    {
-                        _notices[notified] = changes;
-                        // A containment refuses its agents at once, before the views have read it.
-                        foreach (var agentId in changes.ContainedAgents)
-                            gate.ContainOnNotice(agentId, notified);
-                    }
-                    Interlocked.Exchange(ref _notified, 1);
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", db))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                if (failures > 0)
-                    StateFollowerLog.Reconnected(logger, failures);
-                failures = 0;
-                // Anything committed while no one listened is caught by this first read.
-                await FollowInTurnAsync(db, stoppingToken);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (Interlocked.Exchange(ref _notified, 0) == 0)
-                        await db.WaitAsync(epoch.Heartbeat, stoppingToken);
-                    Interlocked.Exchange(ref _notified, 0);
+                    if (failures > 0)
+                        StateFollowerLog.Reconnected(logger, failures);
+                    failures = 0;
+                    // Anything committed while no one listened is caught by this first read.
                     await FollowInTurnAsync(db, stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        // A notification that came during the last read wakes it at once.
+                        await Task.WhenAny(_wake.WaitAsync(epoch.Heartbeat, stoppingToken), listening);
+                        // A lost listener ends the follower's turn: without notifications nothing is confirmed.
+                        if (listening.IsCompleted)
+                            await listening;
+                        await FollowInTurnAsync(db, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    await stopListening.CancelAsync();
+                    await listening.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -140,6 +145,29 @@ public sealed partial class StateFollower(
                 }
             }
         }
+    }
+
+    /// <summary>What a notification says: a containment refuses its agents at once, and the follower is woken to read.</summary>
+    private void Noticed(string payload)
+    {
+        if (_notices.Count > 4 * MaxNamedGap)
+            _notices.Clear();
+        if (StateChanges.TryParse(payload, out var notified, out var changes))
+        {
+            _notices[notified] = changes;
+            foreach (var agentId in changes.ContainedAgents)
+                gate.ContainOnNotice(agentId, notified);
+        }
+        // Notifications are handled one at a time, and only this releases: at most one wake is pending.
+        if (_wake.CurrentCount == 0)
+            _wake.Release();
+    }
+
+    /// <summary>Reads notifications as they come until cancelled; ends with the connection's fault if it is lost.</summary>
+    private static async Task ListenAsync(NpgsqlConnection listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+            await listener.WaitAsync(cancellationToken);
     }
 
     private async Task FollowInTurnAsync(NpgsqlConnection db, CancellationToken cancellationToken)
