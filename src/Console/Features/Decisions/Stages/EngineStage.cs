@@ -61,8 +61,8 @@ public sealed class EngineStage(
                 Compensation = compensation,
             });
         }, cancellationToken);
-        attempt.Counted = true;
-        // Counted once in the minute, as a request that reached the agent's usage; refused as the gate refuses it.
+        // A contained agent's refusal counts none of its usage (UsageMeter), so there is nothing to give back.
+        attempt.Counted = attempt.Decision.PrimaryReason.Code != DecisionCodes.Contained;
         return containedMeanwhile ? RefusedAsTheGateRefuses(attempt.AgentId, now) : null;
     }
 
