@@ -1,6 +1,5 @@
 using Warden.Domain;
 using Warden.Features.Decisions.Stages;
-using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Cluster;
 
 namespace Warden.Features.Decisions;
@@ -34,9 +33,8 @@ public sealed class DecisionPipeline
     private readonly int _agent;
     private readonly KeyedLocks _keys;
     private readonly StateEpoch _state;
-    private readonly AgentTokenGate _gate;
 
-    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys, StateEpoch state, AgentTokenGate gate)
+    public DecisionPipeline(IEnumerable<IDecisionStage> stages, KeyedLocks keys, StateEpoch state)
     {
         var registered = stages.ToDictionary(s => s.GetType());
         _stages = [.. Stages.Select(type => registered.TryGetValue(type, out var stage)
@@ -46,7 +44,6 @@ public sealed class DecisionPipeline
         _agent = Array.FindIndex(_stages, s => s is AgentStage);
         _keys = keys;
         _state = state;
-        _gate = gate;
     }
 
     public async Task<Result<DecisionResponse>> DecideAsync(string agentId, DecisionRequestBody body, string? idempotencyKey, CancellationToken cancellationToken)
@@ -92,13 +89,6 @@ public sealed class DecisionPipeline
             if (attempt.DecideAgainUnder is { } epoch)
             {
                 attempt.DecideAgainUnder = null;
-                // An agent another instance was noticed to contain is refused at once: nothing the
-                // view has yet to read could make its request an allow.
-                if (_gate.IsContained(attempt.AgentId))
-                {
-                    i = _engine - 1;
-                    continue;
-                }
                 if (!await _state.CatchUpAsync(epoch, cancellationToken))
                     return DecisionErrors.StateBehind;
                 i = _agent - 1;

@@ -35,7 +35,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
             if (minute > counters.Minute)
                 counters.StartMinute(minute);
             var decision = decide(new UsageView(counters.RequestsThisMinute, counters.RecordsToday, counters.AmountToday));
-            if (Uncounted(decision))
+            if (!Counts(decision))
                 return decision;
             counters.RequestsThisMinute++;
             if (decision.Outcome == DecisionOutcome.Allow)
@@ -189,7 +189,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         if (records < 0 || rowDay != day)
             (rowDay, (records, amount)) = (day, await AllowedTodayAsync(agentId, day, cancellationToken));
         var decision = decide(new UsageView(requests, records, amount));
-        if (Uncounted(decision))
+        if (!Counts(decision))
         {
             // Nothing to write: the row lock goes with the transaction, without waiting for a commit.
             await transaction.RollbackAsync(cancellationToken);
@@ -218,8 +218,8 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         return decision;
     }
 
-    /// <summary>A contained agent's refusal takes none of its usage (ADR 0036).</summary>
-    private static bool Uncounted(Decision decision) => decision.PrimaryReason.Code == DecisionCodes.Contained;
+    /// <summary>Whether a decision took the agent's usage: a contained agent's refusal takes none (ADR 0036).</summary>
+    public static bool Counts(Decision decision) => decision.PrimaryReason.Code != DecisionCodes.Contained;
 
     private async Task<(long Records, decimal Amount)> AllowedTodayAsync(string agentId, DateOnly day, CancellationToken cancellationToken)
     {

@@ -9,9 +9,22 @@ namespace Warden.Infrastructure.AgentIdentity;
 /// Fills the <see cref="AgentTokenGate"/> from the database before the app serves requests, and again
 /// whenever another instance changed agents or their credentials.
 /// </summary>
-internal sealed class AgentTokenGateLoader(AgentTokenGate gate, IDbContextFactory<WardenDbContext> contexts) : IHostedService, IStateView
+internal sealed class AgentTokenGateLoader(AgentTokenGate gate, StateEpoch state, IDbContextFactory<WardenDbContext> contexts) : IHostedService, IStateView
 {
-    public Task StartAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A notice is spent once this instance's view has read its epoch.
+        gate.FollowEpoch(() => state.View);
+        return ReloadAsync(cancellationToken);
+    }
+
+    /// <summary>The agents another instance contained are refused at once, before their rows are read (ADR 0036).</summary>
+    public void Noticed(long epoch, StateChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var agentId in changes.ContainedAgents)
+            gate.ContainOnNotice(agentId, epoch);
+    }
 
     /// <summary>
     /// Reads only what the gate refuses on: agents that are not active, and credentials with a

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Warden.Infrastructure.AgentIdentity;
 using Warden.Infrastructure.Storage;
 
 namespace Warden.Infrastructure.Cluster;
@@ -17,6 +16,14 @@ public interface IStateView
 
     /// <summary>Reads again what <paramref name="changes"/> touched of the types it follows (by default, the whole view).</summary>
     Task ReloadAsync(StateChanges changes, CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    /// <summary>
+    /// A notification said that epoch <paramref name="epoch"/> made <paramref name="changes"/>, before
+    /// anything was read. A view may only restrict on it (ADR 0036); by default it waits for the read.
+    /// </summary>
+    void Noticed(long epoch, StateChanges changes)
+    {
+    }
 }
 
 /// <summary>
@@ -27,13 +34,13 @@ public interface IStateView
 /// before the view is confirmed: when the notifications named what every epoch in between changed
 /// (<see cref="StateChanges"/>), only the views following those types, and within them only those
 /// rows; otherwise every view whole. A lost connection confirms nothing: the view ages past the bound
-/// and decisions are refused until the follower is back. An agent a notification names as contained is
-/// refused at once (<see cref="AgentTokenGate.ContainOnNotice"/>), before any read.
+/// and decisions are refused until the follower is back. Each view is also told of every notification
+/// as it arrives (<see cref="IStateView.Noticed"/>), before any read: the token gate refuses the agents a
+/// change contained at once.
 /// </summary>
 public sealed partial class StateFollower(
     DatabaseConnection connection,
     StateEpoch epoch,
-    AgentTokenGate gate,
     IEnumerable<IStateView> views,
     IOptions<ClusterOptions> options,
     ILogger<StateFollower> logger) : BackgroundService
@@ -80,7 +87,6 @@ public sealed partial class StateFollower(
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         epoch.ConfirmWith(ConfirmNowAsync);
-        gate.FollowEpoch(() => epoch.View);
         await using var db = new NpgsqlConnection(_connectionString);
         await db.OpenAsync(cancellationToken);
         await FollowOnceAsync(db, force: true, cancellationToken);
@@ -147,7 +153,7 @@ public sealed partial class StateFollower(
         }
     }
 
-    /// <summary>What a notification says: a containment refuses its agents at once, and the follower is woken to read.</summary>
+    /// <summary>What a notification says is told to the views at once, and the follower is woken to read.</summary>
     private void Noticed(string payload)
     {
         if (_notices.Count > 4 * MaxNamedGap)
@@ -155,8 +161,8 @@ public sealed partial class StateFollower(
         if (StateChanges.TryParse(payload, out var notified, out var changes))
         {
             _notices[notified] = changes;
-            foreach (var agentId in changes.ContainedAgents)
-                gate.ContainOnNotice(agentId, notified);
+            foreach (var view in _views)
+                view.Noticed(notified, changes);
         }
         // Notifications are handled one at a time, and only this releases: at most one wake is pending.
         if (_wake.CurrentCount == 0)

@@ -70,9 +70,6 @@ public sealed class DecisionAttempt(string agentId, DecisionRequestBody body, st
     /// <summary>The usage and policy the engine decided with, so the request can be decided again with a fetched preview.</summary>
     public UsageView Usage { get; set; } = UsageView.None;
 
-    /// <summary>Whether the decision took the agent's usage (a contained agent's refusal takes none), so there is something to give back.</summary>
-    public bool Counted { get; set; }
-
     public Policy Policy { get; set; } = Policy.Empty;
 
     public DecisionCommitted Committed { get; set; } = null!;

@@ -36,9 +36,8 @@ public sealed class EngineStage(
         {
             // Containment comes before limits: a contained agent's request is refused without taking
             // its usage (on a shared database, a row lock and a commit that other requests of the agent
-            // queue behind), and counts as none.
+            // queue behind), and counts as none (UsageMeter.Counts).
             attempt.Usage = UsageView.None;
-            attempt.Counted = false;
             attempt.Decision = DecisionEngine.Decide(new DecisionContext(attempt.View, contained, UsageView.None, request, findings, current, now));
             if (attempt.Decision.PrimaryReason.Code == DecisionCodes.Contained)
                 containment.NoteRefusalOf(covering.Id, now);
@@ -61,8 +60,6 @@ public sealed class EngineStage(
                 Compensation = compensation,
             });
         }, cancellationToken);
-        // A contained agent's refusal counts none of its usage (UsageMeter), so there is nothing to give back.
-        attempt.Counted = attempt.Decision.PrimaryReason.Code != DecisionCodes.Contained;
         return containedMeanwhile ? RefusedAsTheGateRefuses(attempt.AgentId, now) : null;
     }
 

@@ -53,7 +53,10 @@ public sealed class RecordStage(
         {
             await GiveBackAsync(attempt);
             attempt.DecideAgain = true;
-            attempt.DecideAgainUnder = stale.Epoch;
+            // An agent another instance was noticed to contain is decided again at once (and refused):
+            // nothing the view has yet to read could make its request an allow.
+            if (!gate.IsContained(attempt.AgentId))
+                attempt.DecideAgainUnder = stale.Epoch;
             return null;
         }
         catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)
@@ -73,7 +76,7 @@ public sealed class RecordStage(
     /// <summary>The decision was not recorded: what it counted is given back (the request counts once, when it is recorded).</summary>
     private async Task GiveBackAsync(DecisionAttempt attempt)
     {
-        if (!attempt.Counted)
+        if (!UsageMeter.Counts(attempt.Decision))
             return;
         try
         {
