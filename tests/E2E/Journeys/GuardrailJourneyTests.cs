@@ -29,12 +29,15 @@ public sealed class GuardrailJourneyTests(ConsoleFixture console)
         (await row.Locator("td[data-label='Kind'] .mud-chip").InnerTextAsync()).Trim().ShouldBe("decision.denied");
         // A click before the live circuit attaches can be undone by its first render: click until it stays open.
         await row.GetByTestId("audit-data-more").Locator("summary").ClickUntilVisibleAsync(row.GetByTestId("audit-data-full"));
-        var data = await row.GetByTestId("audit-data-full").InnerTextAsync();
+        // Its text, not its layout: the circuit's first render may still close the details again, and
+        // a closed details element has no rendered text.
+        var data = await row.GetByTestId("audit-data-full").TextContentAsync() ?? string.Empty;
         data.ShouldContain("guardrail_finding");
         data.ShouldContain("Found secret.cloud_key at $.note");
         data.ShouldContain("deny-secrets-in-requests");
         data.ShouldNotContain(CloudKey);
         (await auditor.ContentAsync()).ShouldNotContain(CloudKey);
+        await row.GetByTestId("audit-data-more").Locator("summary").ClickUntilVisibleAsync(row.GetByTestId("audit-data-full"));
         await auditor.SaveScreenshotAsync("audit-secret-denied");
 
         // "Why?" explains the decision: the rule of the published policy that denied it, never the secret.
