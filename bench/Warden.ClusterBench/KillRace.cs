@@ -11,7 +11,7 @@ namespace Warden.ClusterBench;
 /// B minted before the trip, and an officer trips the agent on instance A. A request that started
 /// after the trip returned (the trip is committed before it returns) must not be allowed.
 /// </summary>
-internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Random random)
+internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Random random, double explainAboveMs = 0, string? listenTo = null)
 {
     private static readonly TimeSpan FirstAllowTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(3);
@@ -26,13 +26,14 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
         Console.WriteLine($"[{phase}] registered in {setup.Elapsed.TotalSeconds:F1} s; racing ...");
 
         using var client = Agents.Client(target.BaseAddress);
+        await using var notices = listenTo is null ? null : await NoticeClock.StartAsync(listenTo);
         var result = new RaceResult(phase, trials, senders);
         var run = Stopwatch.StartNew();
         for (var trial = 0; trial < trials; trial++)
         {
             var (id, secret) = agents[trial];
             var token = await Agents.TokenAsync(client, id, secret);
-            await RunTrialAsync(result, trial, client, id, token);
+            await RunTrialAsync(result, trial, client, id, token, notices);
             if ((trial + 1) % 100 == 0)
                 Console.WriteLine($"[{phase}] {trial + 1}/{trials} trials, {run.Elapsed.TotalSeconds:F0} s, allowed after trip so far: {result.AllowedAfterTrip}");
         }
@@ -41,13 +42,17 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
         return result;
     }
 
-    private async Task RunTrialAsync(RaceResult result, int trial, HttpClient client, string agentId, string token)
+    private async Task RunTrialAsync(RaceResult result, int trial, HttpClient client, string agentId, string token, NoticeClock? notices)
     {
         using var stop = new CancellationTokenSource();
         var firstAllow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstRefusal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long tripStarted = long.MaxValue;
-        var loops = Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        // Both instances and the senders share this process's collector: the pauses inside the trial's
+        // window (trip started → first refusal) are told apart from the app's own time.
+        var pausedAtTrip = TimeSpan.Zero;
+        long pausedAtRefusal = -1;
+        var loops = Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
         {
             var sent = new List<Sent>();
             while (!stop.IsCancellationRequested)
@@ -55,11 +60,14 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
                 var started = Stopwatch.GetTimestamp();
                 var answer = await Agents.DecideAsync(client, token);
                 var ended = Stopwatch.GetTimestamp();
-                sent.Add(new Sent(started, ended, answer));
+                sent.Add(new Sent(sender, started, ended, answer));
                 if (answer.Kind == AnswerKind.Allowed)
                     firstAllow.TrySetResult();
                 else if (answer.IsRefusal && ended > Volatile.Read(ref tripStarted))
+                {
+                    Interlocked.CompareExchange(ref pausedAtRefusal, GC.GetTotalPauseDuration().Ticks, -1);
                     firstRefusal.TrySetResult();
+                }
             }
             return sent;
         })).ToList();
@@ -67,6 +75,7 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
         // Trip only once B is allowing the agent: otherwise there is nothing to race.
         var allowedBeforeTrip = await Task.WhenAny(firstAllow.Task, Task.Delay(FirstAllowTimeout)) == firstAllow.Task;
         await Task.Delay(random.Next(2, 15));
+        pausedAtTrip = GC.GetTotalPauseDuration();
         Volatile.Write(ref tripStarted, Stopwatch.GetTimestamp());
         var trip = await tripper.AsUserAsync<ContainmentService, Result<TripResult>>(Agents.Officer,
             s => s.TripAsync(ContainmentScope.Agent, agentId, "cluster kill race"));
@@ -87,13 +96,37 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
             first is { } f ? Math.Max(0, Ms(returned, f.Ended)) : null,
             first is { } g ? g.Answer.Label : null,
             first is { } h && h.Ended < returned,
-            lateAllowed.Count == 0 ? null : lateAllowed.Select(s => Ms(returned, s.Started)).Min());
+            lateAllowed.Count == 0 ? null : lateAllowed.Select(s => Ms(returned, s.Started)).Min(),
+            Interlocked.Read(ref pausedAtRefusal) is var paused and >= 0 ? (TimeSpan.FromTicks(paused) - pausedAtTrip).TotalMilliseconds : null);
         result.Add(record, sent.Count, late.Count, lateAllowed.Count, sent.Where(s => s.Started > returned || s.Ended > tripStarted).Select(s => s.Answer.Label));
+        if (explainAboveMs > 0 && record.FirstRefusalMs > explainAboveMs)
+            Explain(trial, record, sent, tripStarted, returned, notices?.HeardAt(agentId));
         foreach (var allowed in lateAllowed)
         {
             Console.WriteLine($"!! trial {trial} agent {agentId} containment {trip.Value.ContainmentId}: allowed a request that started {Ms(returned, allowed.Started):F3} ms after the trip returned and ended {Ms(returned, allowed.Ended):F3} ms after it");
         }
     }
+
+    /// <summary>A slow trial, sender by sender: the request in flight when the trip returned and the one after it.</summary>
+    private void Explain(int trial, TrialRecord record, List<Sent> sent, long tripStarted, long returned, long? heard)
+    {
+        var lines = new List<string>
+        {
+            $"slow trial {trial}: first refusal {record.FirstRefusalMs:F1} ms after the trip returned; trip took {record.TripMs:F1} ms; "
+            + $"notice heard {(heard is { } h ? $"{Ms(returned, h):F1} ms" : "never")} after it; collector paused {record.GcPauseMs:F1} ms",
+        };
+        for (var sender = 0; sender < senders; sender++)
+        {
+            var own = sent.Where(s => s.Sender == sender).ToList();
+            var inFlight = own.FirstOrDefault(s => s.Started <= returned && s.Ended > returned);
+            var next = own.FirstOrDefault(s => s.Started > returned);
+            lines.Add($"  sender {sender}: in flight {Describe(inFlight, returned)}; next {Describe(next, returned)}");
+        }
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+
+    private static string Describe(Sent s, long origin) =>
+        s.Ended == 0 ? "none" : $"[{Ms(origin, s.Started):F1} → {Ms(origin, s.Ended):F1} ms] {s.Answer.Label}";
 
     private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
@@ -135,14 +168,65 @@ internal sealed class KillRace(AppHost tripper, AppHost target, int senders, Ran
     }
 }
 
-internal readonly record struct Sent(long Started, long Ended, Answer Answer);
+internal readonly record struct Sent(int Sender, long Started, long Ended, Answer Answer);
+
+/// <summary>When this process heard each containment notice on the state channel (a listener of its own, as B's follower listens).</summary>
+internal sealed class NoticeClock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal);
+    private Task _loop = Task.CompletedTask;
+
+    private NoticeClock(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<NoticeClock> StartAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var clock = new NoticeClock(connection);
+        connection.Notification += (_, e) =>
+        {
+            var at = Stopwatch.GetTimestamp();
+            if (!Warden.Infrastructure.Cluster.StateChanges.TryParse(e.Payload, out long _, out var changes))
+                return;
+            foreach (var agent in changes.ContainedAgents)
+                clock._heard.TryAdd(agent, at);
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {Warden.Infrastructure.Cluster.StateFollower.Channel}", connection))
+            await listen.ExecuteNonQueryAsync();
+        clock._loop = Task.Run(async () =>
+        {
+            try
+            {
+                while (!clock._stop.IsCancellationRequested)
+                    await connection.WaitAsync(clock._stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        return clock;
+    }
+
+    public long? HeardAt(string agentId) => _heard.TryGetValue(agentId, out var at) ? at : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        await _connection.DisposeAsync();
+        _stop.Dispose();
+    }
+}
 
 /// <param name="TripMs">How long the trip call on A took (access check, transaction, commit, registry).</param>
 /// <param name="FirstRefusalMs">Trip returned → the first refusal B answered (client side, ended), 0 if before the return.</param>
 /// <param name="FirstAllowedAfterMs">When a request that started after the trip returned was allowed: how long after.</param>
+/// <param name="GcPauseMs">How long this process's garbage collector paused every thread between the trip's start and B's first refusal.</param>
 internal sealed record TrialRecord(
     int Trial, string AgentId, string ContainmentId, bool AllowedBeforeTrip, double TripMs,
-    double? FirstRefusalMs, string? FirstRefusal, bool RefusedBeforeReturn, double? FirstAllowedAfterMs);
+    double? FirstRefusalMs, string? FirstRefusal, bool RefusedBeforeReturn, double? FirstAllowedAfterMs, double? GcPauseMs);
 
 internal sealed class RaceResult(string phase, int trials, int senders)
 {

@@ -23,6 +23,8 @@ internal static class Harness
         var warmUp = TimeSpan.FromSeconds(Option(args, "--warmup-seconds", 3));
         var loadDuration = TimeSpan.FromSeconds(Option(args, "--load-seconds", 10));
         var skipLoad = args.Contains("--skip-load");
+        // Trials slower than this (ms) are explained sender by sender; 0 explains none.
+        var explainAbove = Option(args, "--explain-above", 0);
 
         Console.WriteLine(MachineInfo.Describe(TimeProvider.System.GetUtcNow()));
         Console.WriteLine($"Processors: {Environment.ProcessorCount}");
@@ -58,7 +60,7 @@ internal static class Harness
 
                 var random = new Random(seed);
                 var loadStart = MachineInfo.LoadAverage();
-                var followed = await new KillRace(a, b, senders, random).RunAsync("B listening", trials);
+                var followed = await new KillRace(a, b, senders, random, explainAbove, connectionString).RunAsync("B listening", trials);
                 races.Add((followed, await KillRace.AllowsChainedAfterTripsAsync(connectionString, followed), loadStart, MachineInfo.LoadAverage()));
             }
 

@@ -24,6 +24,25 @@ internal static class Report
             Row(r.Phase, "trip returned on A → first refusal answered by B (client)", r.Trials.Where(t => t.FirstRefusalMs is not null).Select(t => t.FirstRefusalMs!.Value));
         }
         Console.WriteLine();
+        Console.WriteLine("| phase | first refusal after the trip returned | trials | p50 ms | p99 ms | max ms | collector paused p50 / max ms |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---|");
+        foreach (var (r, _, _, _) in races)
+        {
+            var refused = r.Trials.Where(t => t.FirstRefusalMs is not null && t.GcPauseMs is not null).ToList();
+            foreach (var (label, group) in new[]
+            {
+                ("with a collector pause in the window", refused.Where(t => t.GcPauseMs > 0).ToList()),
+                ("without one", refused.Where(t => t.GcPauseMs == 0).ToList()),
+            })
+            {
+                if (group.Count == 0)
+                    continue;
+                var pauses = group.Select(t => t.GcPauseMs!.Value).Order().ToList();
+                var times = group.Select(t => t.FirstRefusalMs!.Value).Order().ToList();
+                Line($"| {r.Phase} | {label} | {group.Count} | {Stats.Percentile(times, 0.50):F3} | {Stats.Percentile(times, 0.99):F3} | {times[^1]:F3} | {Stats.Percentile(pauses, 0.50):F1} / {pauses[^1]:F1} |");
+            }
+        }
+        Console.WriteLine();
         Console.WriteLine("| phase | trials without a refusal within 3 s | first refusal before the trip returned | first refusal by kind |");
         Console.WriteLine("|---|---:|---:|---|");
         foreach (var (r, _, _, _) in races)

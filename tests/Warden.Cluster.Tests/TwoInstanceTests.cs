@@ -121,6 +121,71 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
     }
 
     [Fact]
+    public async Task ADecisionWaitingForItsTurnOnTheChain_IsRefusedOnTheNoticeOfItsAgentsContainment_WithoutWaitingForTheTurn()
+    {
+        // The helpdesk agent: no other test here uses it.
+        const string helpdesk = "agt_demo_helpdesk";
+        var cancel = TestContext.Current.CancellationToken;
+        var onB = await AgentClient.SignInAsync(Cluster.B, helpdesk);
+        (await onB.DecideOkAsync(HelpdeskRead(0))).GetProperty("outcome").GetString().ShouldBe("allow");
+        var before = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Sequence"), 0) FROM "AuditEvents" """);
+
+        // A writer holding its turn on the chain (as a slow commit of another instance holds it).
+        await using var holder = new Npgsql.NpgsqlConnection(Cluster.Server.ConnectionString(Cluster.Database));
+        await holder.OpenAsync(cancel);
+        await using var turn = await holder.BeginTransactionAsync(cancel);
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_xact_lock({Warden.Features.AuditLog.AuditWriter.ChainLockKey})", holder, turn))
+            await take.ExecuteNonQueryAsync(cancel);
+        var waiting = onB.DecideAsync(HelpdeskRead(1));
+        await WaitForChainWaitersAsync(1);
+        await Task.Delay(300, cancel);
+        waiting.IsCompleted.ShouldBeFalse($"the decision should wait for its turn on the chain\n{Cluster.Output}");
+
+        // Meanwhile the agent is contained: its row, the next state epoch and the notice naming it, as
+        // an instance commits a trip. The turn on the chain is still held.
+        await CommitStateAsync(helpdesk, "Contained");
+        using var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(4), cancel);
+        var text = await answer.Content.ReadAsStringAsync(cancel);
+        answer.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"{text}\n{Cluster.Output}");
+        text.ShouldContain("contained");
+        await turn.RollbackAsync(cancel);
+
+        var recorded = await Cluster.ScalarAsync<long>(
+            $"""SELECT COUNT(*) FROM "AuditEvents" WHERE "Sequence" > {before} AND "Subject" = '{helpdesk}' AND "Kind" LIKE 'decision.%'""");
+        recorded.ShouldBe(0, "the withdrawn decision was never written");
+        await ShouldBeOneUnbrokenChainAsync();
+        await CommitStateAsync(helpdesk, "Active");
+    }
+
+    /// <summary>Sets the agent's status with the next state epoch and its notice, in one commit (without an audit event of its own).</summary>
+    private async Task CommitStateAsync(string agentId, string status)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Cluster.Server.ConnectionString(Cluster.Database));
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var change = new Npgsql.NpgsqlCommand(
+            $"""
+            UPDATE "Agents" SET "Status" = '{status}' WHERE "Id" = '{agentId}';
+            INSERT INTO "StateChanges" ("Epoch", "Changed", "ChangedAt") SELECT COALESCE(MAX("Epoch"), 0) + 1, 'Agent', now() FROM "StateChanges";
+            SELECT pg_notify('warden_state', MAX("Epoch")::text || ' Agent:{agentId}{(status == "Contained" ? $" Contained:{agentId}" : "")}') FROM "StateChanges";
+            """, connection, transaction);
+        await change.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Until at least <paramref name="count"/> sessions wait for the chain's advisory lock.</summary>
+    private async Task WaitForChainWaitersAsync(int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await Cluster.ScalarAsync<long>("""SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted""") >= count)
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No writer waited for the chain's lock.\n{Cluster.Output}");
+    }
+
+    [Fact]
     public async Task ARateLimit_HoldsAcrossBothInstances()
     {
         // The payments agent's own limit: an agent's limits change only through Warden, not in the database.
@@ -148,6 +213,8 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
         perMinute.ShouldAllBe(n => n <= limit);
         perMinute.Sum().ShouldBeGreaterThanOrEqualTo(limit);
     }
+
+    private static object HelpdeskRead(int n) => new { tool = "tickets.read", operation = "read", resource = $"helpdesk/tickets/{n}", parameters = new { } };
 
     private static object ReadRepo(int n) => new { tool = "repo.read", operation = "read", resource = $"git/warden/pulls/{n}", parameters = new { } };
 

@@ -27,12 +27,21 @@ public sealed record AuditEntry(AuditActor Actor, string Kind, string Subject, s
 /// newer one is in force at the commit, the item is refused with
 /// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/> and nothing of it is written.
 /// <paramref name="More"/> are further events of the same item, chained right after <paramref name="Entry"/>.
+/// <paramref name="WithdrawnBy"/>, when it can be cancelled, withdraws the item while it still waits for
+/// its turn on the chain: it is then never committed, and its task faults with
+/// <see cref="AuditItemWithdrawnException"/>. Once the writer has taken it into a transaction, it is no
+/// longer withdrawn (its own <paramref name="Apply"/> decides there).
 /// </summary>
-public sealed record AuditBatchItem(AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null, IReadOnlyList<AuditEntry>? More = null)
+public sealed record AuditBatchItem(
+    AuditEntry Entry, Action<WardenDbContext>? Apply = null, long? DecidedUnder = null, IReadOnlyList<AuditEntry>? More = null,
+    Withdrawal WithdrawnBy = default)
 {
     /// <summary>The item's events in chain order, built once at construction (the writer reads it for every commit; a <c>with</c> copy keeps it).</summary>
     public IReadOnlyList<AuditEntry> Entries { get; } = More is { Count: > 0 } more ? [Entry, .. more] : [Entry];
 }
+
+/// <summary>What withdraws a queued item when it is cancelled (<see cref="AuditBatchItem.WithdrawnBy"/>); the default never does.</summary>
+public readonly record struct Withdrawal(CancellationToken Signal);
 
 /// <summary>
 /// More of a caller's rows and events that must commit in the same transaction as something else

@@ -146,6 +146,7 @@ public sealed partial class AuditWriter(
         var pending = new Pending(item, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
             throw new InvalidOperationException("The audit log has stopped; nothing more can be recorded.");
+        pending.FollowWithdrawal();
         return pending.Done.Task;
     }
 
@@ -266,7 +267,8 @@ public sealed partial class AuditWriter(
                     if (pending.Item.DecidedUnder is { } decidedUnder && decidedUnder < current)
                         pending.Done.TrySetException(new StaleStateException(decidedUnder, current));
                 }
-                accepted = [.. accepted.Where(p => !p.Done.Task.IsCompleted)];
+                // From here an item is this transaction's: it can no longer be withdrawn.
+                accepted = [.. accepted.Where(p => !p.Done.Task.IsCompleted && p.TryTake())];
                 // An item whose own action throws fails alone; the rest are applied again to a fresh
                 // context (and, shared, a fresh turn) so nothing half-added by the failed action is committed.
                 if (!ApplyAll(db, accepted))
@@ -481,13 +483,45 @@ public sealed partial class AuditWriter(
     private static async Task<long> ReadEpochAsync(WardenDbContext db, CancellationToken cancellationToken) =>
         await db.StateChanges.AsNoTracking().MaxAsync(c => (long?)c.Epoch, cancellationToken) ?? 0;
 
-    private sealed record Pending(AuditBatchItem Item, TaskCompletionSource<long> Done);
+    private sealed class Pending(AuditBatchItem item, TaskCompletionSource<long> done)
+    {
+        private const int Waiting = 0, Taken = 1, Withdrawn = 2;
+        private int _state;
+        private CancellationTokenRegistration _withdrawal;
+
+        public AuditBatchItem Item { get; } = item;
+
+        public TaskCompletionSource<long> Done { get; } = done;
+
+        /// <summary>Withdraws the item when its token is cancelled, if the writer has not taken it by then.</summary>
+        public void FollowWithdrawal()
+        {
+            if (!Item.WithdrawnBy.Signal.CanBeCanceled)
+                return;
+            _withdrawal = Item.WithdrawnBy.Signal.UnsafeRegister(static state => ((Pending)state!).Withdraw(), this);
+            // Completed either way, the registration is dropped (without waiting for a callback in progress).
+            Done.Task.ContinueWith(static (_, state) => ((Pending)state!)._withdrawal.Unregister(), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        /// <summary>True when the item is the writer's to commit (now or already); false once withdrawn.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) != Withdrawn;
+
+        private void Withdraw()
+        {
+            if (Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) == Waiting)
+                Done.TrySetException(new AuditItemWithdrawnException());
+        }
+    }
 
     private sealed record ChainHead(long Sequence, string Hash, DateTimeOffset At)
     {
         public static readonly ChainHead Genesis = new(0, AuditChain.GenesisHash, DateTimeOffset.MinValue);
     }
 }
+
+/// <summary>An item withdrawn before its turn on the chain (<see cref="AuditBatchItem.WithdrawnBy"/>): nothing of it was written.</summary>
+public sealed class AuditItemWithdrawnException() : Exception("The item was withdrawn before it was recorded; nothing of it was written.");
 
 /// <summary>
 /// The chain in the database is not the one Warden sealed: nothing more is recorded on it (every

@@ -20,9 +20,10 @@ public sealed class DecisionJournal(AuditWriter audit)
     /// <param name="findingKinds">The kinds of guardrail finding in the request, named in the audit event (never their values).</param>
     /// <param name="decidedUnder">The state epoch the decision was made under; null when it stands whatever changed since (a denial).</param>
     /// <param name="more">Further events that commit with the decision, chained right after its own.</param>
+    /// <param name="withdrawnBy">Withdraws the decision while it waits for its turn (<see cref="AuditBatchItem.WithdrawnBy"/>).</param>
     public Task RecordAsync(
         DecisionRecord record, CancellationToken cancellationToken, Action<WardenDbContext>? alongside = null, IReadOnlyList<string>? findingKinds = null,
-        long? decidedUnder = null, IReadOnlyList<AuditEntry>? more = null)
+        long? decidedUnder = null, IReadOnlyList<AuditEntry>? more = null, Withdrawal withdrawnBy = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Built only from the record, whose texts the decision path masked (tool, resource, reasons);
@@ -33,7 +34,7 @@ public sealed class DecisionJournal(AuditWriter audit)
         {
             db.Decisions.Add(record);
             alongside?.Invoke(db);
-        }, decidedUnder, more));
+        }, decidedUnder, more, withdrawnBy));
     }
 
     /// <param name="excess">What the outcome reported beyond its declaration or the caps, named in the event; null when nothing.</param>

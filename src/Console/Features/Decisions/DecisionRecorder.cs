@@ -76,9 +76,13 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
     /// <see cref="Warden.Infrastructure.Cluster.StaleStateException"/>, and nothing is recorded.
     /// </param>
     /// <param name="with">More rows and events that commit with the decision, or not at all.</param>
+    /// <param name="withdrawnBy">
+    /// For an allow or a hold: cancelled while the decision still waits for the writer's turn, it is not
+    /// recorded (<see cref="AuditItemWithdrawnException"/>); cancelled later, <paramref name="stillHolds"/> decides.
+    /// </param>
     public async Task<DecisionCommitted> RecordAsync(
         DecisionRecord record, Decision decision, Agent agent, Screening screened, string stage, DateTimeOffset now,
-        Func<bool> stillHolds, long decidedUnder, CancellationToken cancellationToken, AuditAddition? with = null)
+        Func<bool> stillHolds, long decidedUnder, CancellationToken cancellationToken, AuditAddition? with = null, Withdrawal withdrawnBy = default)
     {
         var opened = decision.Outcome == DecisionOutcome.Pending
             ? ApprovalRequest.Open(record.Id, record.AgentId, agent.OwnerId, agent.BackupOwnerId, decision.RequiredApprovals,
@@ -106,7 +110,8 @@ public sealed class DecisionRecorder(DecisionJournal journal, Masking masking, S
             db.ApprovalRequests.Add(opened);
             notification = notifier.Queue(db, "approval.opened", opened.Id,
                 ApprovalNotice.For(opened, agent.Name, record.Tool, record.Operation, record.Resource, null, notifier.Link($"/approvals/{opened.Id}")), now);
-        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList(), guarded ? decidedUnder : null, with?.Entries);
+        }, screened.Findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal).ToList(), guarded ? decidedUnder : null, with?.Entries,
+            guarded ? withdrawnBy : default);
         return new DecisionCommitted(
             record.Id, record.AgentId, agent.OwnerId.Value, agent.Segment, decision, record.DecidedAt, record.Tool, record.Resource,
             record.ViolationSeverity, record.ReviewOf, opened is null ? null : new OpenedApproval(opened.Id, opened.State, notification));

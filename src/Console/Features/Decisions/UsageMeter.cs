@@ -94,15 +94,7 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         var (records, amount) = allowed ? ((long)impact.Records, impact.Amount) : (0L, 0m);
         if (state.IsShared)
         {
-            // A negative "Records" means today's totals are read again from the stored decisions: left as it is.
-            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE "AgentUsage" SET
-                  "Requests" = CASE WHEN "Minute" = {minute} AND "Requests" > 0 THEN "Requests" - 1 ELSE "Requests" END,
-                  "Records" = CASE WHEN "Day" = {day} AND "Records" >= {records} THEN "Records" - {records} ELSE "Records" END,
-                  "Amount" = CASE WHEN "Day" = {day} AND "Records" >= 0 AND "Amount" >= {amount} THEN "Amount" - {amount} ELSE "Amount" END
-                WHERE "AgentId" = {agentId}
-                """, CancellationToken.None);
+            await GiveBackSharedAsync(agentId, minute, day, records, amount);
             return;
         }
         if (!_agents.TryGetValue(agentId, out var counters))
@@ -117,6 +109,38 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
                 counters.AmountToday = Math.Max(0, counters.AmountToday - amount);
             }
         }
+    }
+
+    /// <summary>
+    /// The give-back on a shared database. Its commit does not wait for the flush either (ADR 0037): the
+    /// request it belongs to is answered after it, and a crash of the database that lost it would leave
+    /// the agent counted once more than it asked, never less.
+    /// </summary>
+    private async Task GiveBackSharedAsync(string agentId, long minute, DateOnly day, long records, decimal amount)
+    {
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        // A negative "Records" means today's totals are read again from the stored decisions: left as it is.
+        await using (var give = new NpgsqlCommand(
+            """
+            SET LOCAL synchronous_commit TO OFF;
+            UPDATE "AgentUsage" SET
+              "Requests" = CASE WHEN "Minute" = @minute AND "Requests" > 0 THEN "Requests" - 1 ELSE "Requests" END,
+              "Records" = CASE WHEN "Day" = @day AND "Records" >= @records THEN "Records" - @records ELSE "Records" END,
+              "Amount" = CASE WHEN "Day" = @day AND "Records" >= 0 AND "Amount" >= @amount THEN "Amount" - @amount ELSE "Amount" END
+            WHERE "AgentId" = @agent
+            """, connection, transaction))
+        {
+            give.Parameters.AddWithValue("agent", agentId);
+            give.Parameters.AddWithValue("minute", minute);
+            give.Parameters.AddWithValue("day", day);
+            give.Parameters.AddWithValue("records", records);
+            give.Parameters.AddWithValue("amount", amount);
+            await give.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>The agent's usage now, loading today's totals from the stored decisions if the meter has not seen it today.</summary>
@@ -165,8 +189,14 @@ public sealed class UsageMeter(IDbContextFactory<WardenDbContext> contexts, Stat
         long records;
         decimal amount;
         // The upsert takes the agent's row lock until the commit: one decide step per agent at a time, cluster-wide.
+        // The commit does not wait for its flush (synchronous_commit off, this transaction only), so the
+        // lock is not held through a disk flush: the decision's own record is committed after it with a
+        // flush, and a flush writes out everything logged before it, this count included. What a crash
+        // of the database can lose is therefore only the count of a decision that was never recorded,
+        // and so never answered (ADR 0037).
         await using (var take = new NpgsqlCommand(
             """
+            SET LOCAL synchronous_commit TO OFF;
             INSERT INTO "AgentUsage" ("AgentId", "Minute", "Requests", "Day", "Records", "Amount") VALUES (@agent, @minute, 0, @day, -1, 0)
             ON CONFLICT ("AgentId") DO UPDATE SET "AgentId" = EXCLUDED."AgentId"
             RETURNING "Minute", "Requests", "Day", "Records", "Amount"

@@ -17,6 +17,8 @@ public sealed class AgentTokenGate
     // it: refused until this instance's view has read that epoch (then the status above decides).
     private readonly ConcurrentDictionary<string, long> _containedOnNotice = new(StringComparer.Ordinal);
     private Func<long> _view = static () => long.MaxValue;
+    // Per agent, what the next notice that contains it cancels (decisions waiting for their turn on the chain).
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _noticeSignals = new(StringComparer.Ordinal);
 
     public AgentTokenCheck Check(ClaimsPrincipal principal)
     {
@@ -67,7 +69,16 @@ public sealed class AgentTokenGate
         if (epoch <= _view())
             return;
         _containedOnNotice.AddOrUpdate(agentId, epoch, (_, known) => Math.Max(known, epoch));
+        if (_noticeSignals.TryRemove(agentId, out var signal))
+            signal.Cancel();
     }
+
+    /// <summary>
+    /// Cancelled when a notice next contains <paramref name="agentId"/> (<see cref="ContainOnNotice"/>).
+    /// A signal only: whoever follows it still checks <see cref="IsContained"/> where it decides.
+    /// </summary>
+    public CancellationToken NoticeSignal(string agentId) =>
+        _noticeSignals.GetOrAdd(agentId, static _ => new CancellationTokenSource()).Token;
 
     private bool ContainedOnNotice(string agentId)
     {

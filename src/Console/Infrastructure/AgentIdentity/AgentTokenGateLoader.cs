@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Warden.Domain.Agents;
 using Warden.Infrastructure.Cluster;
@@ -9,7 +10,7 @@ namespace Warden.Infrastructure.AgentIdentity;
 /// Fills the <see cref="AgentTokenGate"/> from the database before the app serves requests, and again
 /// whenever another instance changed agents or their credentials.
 /// </summary>
-internal sealed class AgentTokenGateLoader(AgentTokenGate gate, StateEpoch state, IDbContextFactory<WardenDbContext> contexts) : IHostedService, IStateView
+public sealed class AgentTokenGateLoader(AgentTokenGate gate, StateEpoch state, IDbContextFactory<WardenDbContext> contexts) : IHostedService, IStateView
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +25,33 @@ internal sealed class AgentTokenGateLoader(AgentTokenGate gate, StateEpoch state
         ArgumentNullException.ThrowIfNull(changes);
         foreach (var agentId in changes.ContainedAgents)
             gate.ContainOnNotice(agentId, epoch);
+    }
+
+    /// <summary>
+    /// A decision found stale at its commit: the state moved on under it, and the notice that says how may
+    /// not have arrived yet (the writer reads the epoch from the database, the notice comes on another
+    /// connection, or not at all while it is cut). Reads the agent's own status: if it is contained now,
+    /// the gate refuses it from here on, exactly as a notice of <paramref name="epoch"/> would make it.
+    /// </summary>
+    /// <returns>Whether the gate now refuses the agent as contained.</returns>
+    public async Task<bool> ReadContainmentAsync(string agentId, long epoch, CancellationToken cancellationToken)
+    {
+        if (gate.IsContained(agentId))
+            return true;
+        if (!AgentId.TryParse(agentId, out var id))
+            return false;
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var status = await db.Agents.AsNoTracking().Where(a => a.Id == id).Select(a => (AgentStatus?)a.Status).SingleOrDefaultAsync(cancellationToken);
+            if (status == AgentStatus.Contained)
+                gate.ContainOnNotice(agentId, epoch);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // Unread, the request waits for this instance to catch up as any stale decision does.
+        }
+        return gate.IsContained(agentId);
     }
 
     /// <summary>

@@ -124,6 +124,56 @@ public sealed class AuditWriterTests
         File.Exists(Path.Combine(app.DataDirectory, AuditCheckpointKey.FileName)).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task CommitAsync_AnItemWithdrawnWhileItWaitsForItsTurn_IsNeverWritten_AndTheOthersCommit()
+    {
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        var cancel = TestContext.Current.CancellationToken;
+        using var withdraw = new CancellationTokenSource();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Someone else's turn on the chain (as another instance's trip holds it until it commits).
+        Task<bool> turn;
+        Task<long> withdrawn, kept, late;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>().CreateDbContextAsync(cancel))
+        {
+            turn = writer.AppendIfAsync(db, async (_, _) =>
+            {
+                holding.SetResult();
+                await release.Task;
+                return true;
+            }, [Entry("wd-turn")], cancel);
+            await holding.Task;
+            withdrawn = writer.CommitAsync(Item("wd-withdrawn") with { WithdrawnBy = new Withdrawal(withdraw.Token) });
+            kept = writer.CommitAsync(Item("wd-kept"));
+            await Task.Delay(200, cancel);
+            withdrawn.IsCompleted.ShouldBeFalse("it waits for its turn");
+
+            await withdraw.CancelAsync();
+            await Should.ThrowAsync<AuditItemWithdrawnException>(() => withdrawn.WaitAsync(TimeSpan.FromSeconds(5), cancel));
+            kept.IsCompleted.ShouldBeFalse("the turn is still held: only the withdrawn item was answered");
+            release.SetResult();
+            (await turn).ShouldBeTrue();
+        }
+        (await kept).ShouldBeGreaterThan(0);
+        // A signal cancelled before the item is queued withdraws it at once; one never cancelled does nothing.
+        await Should.ThrowAsync<AuditItemWithdrawnException>(() => writer.CommitAsync(Item("wd-late") with { WithdrawnBy = new Withdrawal(withdraw.Token) }));
+        using var never = new CancellationTokenSource();
+        late = writer.CommitAsync(Item("wd-signalled-after") with { WithdrawnBy = new Withdrawal(never.Token) });
+        (await late).ShouldBeGreaterThan(await kept);
+        await never.CancelAsync();
+
+        (await CountChangesAsync(app, "wd-withdrawn")).ShouldBe(0);
+        (await CountChangesAsync(app, "wd-late")).ShouldBe(0);
+        (await CountChangesAsync(app, "wd-kept")).ShouldBe(1);
+        (await CountChangesAsync(app, "wd-signalled-after")).ShouldBe(1, "committed before its signal: a later cancellation changes nothing");
+        var events = await new AuditDatabase(app.DataDirectory).EventsAsync();
+        events.ShouldNotContain(e => e.Subject == "wd-withdrawn" || e.Subject == "wd-late");
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
     internal static AuditEntry Entry(string subject) =>
         AuditEntry.Of(AuditActor.Agent("agt_test", "test agent"), "decision.allowed", subject, new { tool = "erp.invoices", contact = "jo@example.com" });
 

@@ -215,6 +215,28 @@ public sealed class ContainOnNoticeTests
     }
 
     [Fact]
+    public void ANoticeThatContainsTheAgent_CancelsItsSignal_OnceAndForThatAgentOnly()
+    {
+        var view = 4L;
+        var gate = new AgentTokenGate();
+        gate.FollowEpoch(() => view);
+        var waiting = gate.NoticeSignal("agt_1");
+        var other = gate.NoticeSignal("agt_2");
+        gate.NoticeSignal("agt_1").ShouldBe(waiting, "decisions of one agent waiting together share its signal");
+
+        gate.ContainOnNotice("agt_1", 3);
+        waiting.IsCancellationRequested.ShouldBeFalse("a notice of an epoch already read contains nothing");
+
+        gate.ContainOnNotice("agt_1", 5);
+        waiting.IsCancellationRequested.ShouldBeTrue();
+        other.IsCancellationRequested.ShouldBeFalse();
+        var next = gate.NoticeSignal("agt_1");
+        next.IsCancellationRequested.ShouldBeFalse("a decision after the notice meets the gate itself; its signal waits for the next notice");
+        view = 5;
+        gate.IsContained("agt_1").ShouldBeFalse();
+    }
+
+    [Fact]
     public void OnOneInstance_NothingIsTakenOnNotice()
     {
         var gate = new AgentTokenGate();

@@ -16,7 +16,7 @@ namespace Warden.Features.Decisions.Stages;
 /// older state epoch than the one in force at the commit, is not written but decided again.
 /// </summary>
 public sealed class RecordStage(
-    DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, AgentTokenGate gate, UsageMeter usage, ILogger<RecordStage> logger)
+    DecisionRecorder recorder, IdempotencyStage idempotency, ContainmentRegistry containment, AgentTokenGate gate, AgentTokenGateLoader gateLoader, UsageMeter usage, ILogger<RecordStage> logger)
     : IDecisionStage
 {
     public async ValueTask<Result<DecisionResponse>?> RunAsync(DecisionAttempt attempt, CancellationToken cancellationToken)
@@ -39,24 +39,35 @@ public sealed class RecordStage(
                 // In the writer's turn: no trip since the decision covers the agent, and the token gate
                 // (told of trips elsewhere on notice) does not refuse it.
                 () => containment.StillHolds(attempt.DecidedUnder, attempt.AgentId, agent.OwnerId.Value, agent.Segment) && !gate.IsContained(attempt.AgentId),
-                attempt.Epoch, cancellationToken);
+                // A notice that another instance contained the agent withdraws the decision while it waits
+                // for its turn: the other instance's trip holds the chain until it commits, and the
+                // notice arrives then, so the request need not wait for the turn to be refused.
+                attempt.Epoch, cancellationToken, withdrawnBy: new Withdrawal(gate.NoticeSignal(attempt.AgentId)));
             attempt.Record = record;
             return null;
         }
-        catch (ContainedSinceDecidedException)
+        catch (Exception ex) when (ex is ContainedSinceDecidedException or AuditItemWithdrawnException)
         {
-            await GiveBackAsync(attempt);
+            // The agent is contained: decided again, the request is refused, and no usage is read until
+            // the agent is released. What it counted is given back without holding up that refusal.
+            _ = GiveBackAsync(attempt);
             attempt.DecideAgain = true;
             return null;
         }
         catch (StaleStateException stale)
         {
-            await GiveBackAsync(attempt);
             attempt.DecideAgain = true;
-            // An agent another instance was noticed to contain is decided again at once (and refused):
-            // nothing the view has yet to read could make its request an allow.
-            if (!gate.IsContained(attempt.AgentId))
-                attempt.DecideAgainUnder = stale.Epoch;
+            // An agent another instance contained is decided again at once (and refused): nothing the
+            // view has yet to read could make its request an allow. The notice may still be on its way
+            // (or its connection cut), so the agent's status is read here rather than waited for.
+            if (await gateLoader.ReadContainmentAsync(attempt.AgentId, stale.Epoch, CancellationToken.None))
+            {
+                _ = GiveBackAsync(attempt);
+                return null;
+            }
+            // Decided again under the newer state, it counts again: what it counted first goes back before.
+            await GiveBackAsync(attempt);
+            attempt.DecideAgainUnder = stale.Epoch;
             return null;
         }
         catch (AuditCommitException ex) when (attempt.IdempotencyKey is not null && ex.InnerException is DbUpdateException)
@@ -73,7 +84,7 @@ public sealed class RecordStage(
         }
     }
 
-    /// <summary>The decision was not recorded: what it counted is given back (the request counts once, when it is recorded).</summary>
+    /// <summary>The decision was not recorded: what it counted is given back (the request counts once, when it is recorded). Never throws.</summary>
     private async Task GiveBackAsync(DecisionAttempt attempt)
     {
         if (!UsageMeter.Counts(attempt.Decision))
