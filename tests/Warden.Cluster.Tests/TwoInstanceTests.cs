@@ -123,7 +123,7 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
     [Fact]
     public async Task ADecisionWaitingForItsTurnOnTheChain_IsRefusedOnTheNoticeOfItsAgentsContainment_WithoutWaitingForTheTurn()
     {
-        // The helpdesk agent: no other test here uses it.
+        // The helpdesk agent: only the tests of notices use it, and each leaves it active.
         const string helpdesk = "agt_demo_helpdesk";
         var cancel = TestContext.Current.CancellationToken;
         var onB = await AgentClient.SignInAsync(Cluster.B, helpdesk);
@@ -143,7 +143,7 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
 
         // Meanwhile the agent is contained: its row, the next state epoch and the notice naming it, as
         // an instance commits a trip. The turn on the chain is still held.
-        await CommitStateAsync(helpdesk, "Contained");
+        await CommitStateAsync(helpdesk, "Contained", turnHeld: true);
         using var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(4), cancel);
         var text = await answer.Content.ReadAsStringAsync(cancel);
         answer.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"{text}\n{Cluster.Output}");
@@ -157,14 +157,57 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
         await CommitStateAsync(helpdesk, "Active");
     }
 
-    /// <summary>Sets the agent's status with the next state epoch and its notice, in one commit (without an audit event of its own).</summary>
-    private async Task CommitStateAsync(string agentId, string status)
+    [Fact]
+    public async Task ANoticeOfAnEpochNotCommitted_CannotMakeAnInstanceMissTheRealChange()
+    {
+        // Anyone connected to the database can notify on the channel. A notice naming the next epoch
+        // before it exists, and again after the real change with other rows, must not stop B from
+        // reading what that epoch really changed: here, the containment of the agent.
+        const string helpdesk = "agt_demo_helpdesk";
+        var cancel = TestContext.Current.CancellationToken;
+        var onB = await AgentClient.SignInAsync(Cluster.B, helpdesk);
+        (await onB.DecideOkAsync(HelpdeskRead(0))).GetProperty("outcome").GetString().ShouldBe("allow");
+        var next = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Epoch"), 0) + 1 FROM "StateChanges" """);
+        var forged = $"""WITH sent AS (SELECT pg_notify('warden_state', '{next} Agent:{AgentClient.Support}')) SELECT 'sent' FROM sent""";
+
+        await Cluster.ScalarAsync<string>(forged);
+        await Task.Delay(500, cancel);
+        (await onB.DecideOkAsync(HelpdeskRead(1))).GetProperty("outcome").GetString().ShouldBe("allow");
+        await CommitStateAsync(helpdesk, "Contained");
+        await Cluster.ScalarAsync<string>(forged);
+
+        try
+        {
+            HttpStatusCode status = default;
+            var text = string.Empty;
+            for (var i = 0; i < 30 && status != HttpStatusCode.Forbidden; i++)
+            {
+                await Task.Delay(100, cancel);
+                using var answer = await onB.DecideAsync(HelpdeskRead(100 + i));
+                status = answer.StatusCode;
+                text = await answer.Content.ReadAsStringAsync(cancel);
+            }
+            status.ShouldBe(HttpStatusCode.Forbidden, $"B never read the containment its epoch committed: {text}\n{Cluster.Output}");
+            text.ShouldContain("contained");
+        }
+        finally
+        {
+            await CommitStateAsync(helpdesk, "Active");
+        }
+    }
+
+    /// <summary>
+    /// Sets the agent's status with the next state epoch and its notice, in one commit (without an audit
+    /// event of its own), in the chain's turn as the instances change state, unless the caller holds it.
+    /// </summary>
+    private async Task CommitStateAsync(string agentId, string status, bool turnHeld = false)
     {
         await using var connection = new Npgsql.NpgsqlConnection(Cluster.Server.ConnectionString(Cluster.Database));
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var change = new Npgsql.NpgsqlCommand(
             $"""
+            {(turnHeld ? string.Empty : $"SELECT pg_advisory_xact_lock({Warden.Features.AuditLog.AuditWriter.ChainLockKey});")}
             UPDATE "Agents" SET "Status" = '{status}' WHERE "Id" = '{agentId}';
             INSERT INTO "StateChanges" ("Epoch", "Changed", "ChangedAt") SELECT COALESCE(MAX("Epoch"), 0) + 1, 'Agent', now() FROM "StateChanges";
             SELECT pg_notify('warden_state', MAX("Epoch")::text || ' Agent:{agentId}{(status == "Contained" ? $" Contained:{agentId}" : "")}') FROM "StateChanges";

@@ -33,6 +33,9 @@ public sealed class AuditVerificationService(
 {
     private const int BatchSize = 2000;
 
+    /// <summary>How often a walk is repeated when only its last events lack their seal (a commit raced its reads).</summary>
+    private const int MaxAttempts = 3;
+
     public Task<Result<AuditVerificationReport>> VerifyAsync(CancellationToken cancellationToken = default) =>
         VerifyAsync([], cancellationToken);
 
@@ -53,21 +56,37 @@ public sealed class AuditVerificationService(
 
     internal async Task<AuditVerification> WalkAsync(IReadOnlyList<AuditCheckpoint> heldHeads, CancellationToken cancellationToken)
     {
-        List<AuditCheckpoint> checkpoints;
-        await using (var db = contexts.CreateDbContext())
-            checkpoints = await db.AuditCheckpoints.AsNoTracking().ToListAsync(cancellationToken);
-        var rules = AuditSealRules.SealedHead.WithExternal(sink.ReadHeads()).WithExternal(heldHeads);
-        return await AuditChainVerifier.VerifyAsync(StreamAsync(cancellationToken), checkpoints, key.Signer, rules, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The seals first, then the head: every commit writes its events and its seal together, so
+            // each event up to that head has its seal among those read (a seal beyond it still means
+            // events were removed). Events committed while the walk goes on are left to the next
+            // verification instead of being reported as unsealed.
+            List<AuditCheckpoint> checkpoints;
+            long head;
+            var rules = AuditSealRules.SealedHead;
+            await using (var db = contexts.CreateDbContext())
+            {
+                checkpoints = await db.AuditCheckpoints.AsNoTracking().ToListAsync(cancellationToken);
+                rules = rules.WithExternal(sink.ReadHeads()).WithExternal(heldHeads);
+                head = await db.AuditEvents.AsNoTracking().MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+            }
+            var result = await AuditChainVerifier.VerifyAsync(StreamAsync(head, cancellationToken), checkpoints, key.Signer, rules, cancellationToken);
+            // A commit between the two reads leaves its events without their seal here: read again. A
+            // tail that really is unsealed stays so on every attempt.
+            if (result.Fault != AuditChainFault.UnsealedTail || attempt == MaxAttempts)
+                return result;
+        }
     }
 
-    private async IAsyncEnumerable<AuditEvent> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AuditEvent> StreamAsync(long head, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var after = 0L;
         while (true)
         {
             var batch = await db.AuditEvents.AsNoTracking()
-                .Where(e => e.Sequence > after)
+                .Where(e => e.Sequence > after && e.Sequence <= head)
                 .OrderBy(e => e.Sequence)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);

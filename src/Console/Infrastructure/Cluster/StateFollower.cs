@@ -101,6 +101,8 @@ public sealed partial class StateFollower(
             {
                 // One connection only listens, so a notification is read the moment it arrives, even
                 // while the other is reading the epoch or the views are reloading.
+                // Whatever was noticed before this connection listened may have missed its epochs' real notices.
+                _notices.Clear();
                 await using var listener = new NpgsqlConnection(_connectionString);
                 await listener.OpenAsync(stoppingToken);
                 listener.Notification += (_, e) => Noticed(e.Payload);
@@ -160,7 +162,15 @@ public sealed partial class StateFollower(
             _notices.Clear();
         if (StateChanges.TryParse(payload, out var notified, out var changes))
         {
-            _notices[notified] = changes;
+            // Anyone connected to the database may notify on the channel: a second notice for an epoch
+            // only adds to what is read for it, so none can hide what the real one named.
+            _notices.AddOrUpdate(notified, static (_, more) => more, static (_, known, more) =>
+            {
+                var all = new StateChanges();
+                all.Merge(known);
+                all.Merge(more);
+                return all;
+            }, changes);
             foreach (var view in _views)
                 view.Noticed(notified, changes);
         }
@@ -183,7 +193,7 @@ public sealed partial class StateFollower(
         {
             // What the notifications named is read before the epoch is: a decision waiting for a
             // trip elsewhere goes on as soon as the rows it touched are, one round trip sooner.
-            await FollowNoticesAsync(cancellationToken);
+            await FollowNoticesAsync(db, cancellationToken);
             await FollowOnceAsync(db, force: false, cancellationToken);
         }
         finally
@@ -195,9 +205,7 @@ public sealed partial class StateFollower(
     private async Task FollowOnceAsync(NpgsqlConnection db, bool force, CancellationToken cancellationToken)
     {
         var readStartedAt = Stopwatch.GetTimestamp();
-        long current;
-        await using (var read = new NpgsqlCommand(EpochQuery, db) { CommandTimeout = 5 })
-            current = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var current = await ReadEpochAsync(db, cancellationToken);
         var view = epoch.View;
         if (force || current > view)
         {
@@ -219,9 +227,12 @@ public sealed partial class StateFollower(
     /// <summary>
     /// When the notifications received name every change after the view, reloads what they touched and
     /// moves the view to the newest of them without confirming it (<see cref="StateEpoch.Reflects"/>);
-    /// the epoch read that follows confirms it, or reloads what no notification named.
+    /// the epoch read that follows confirms it, or reloads what no notification named. A notice is a
+    /// hint, not a proof (anyone connected may send one): the view moves only as far as the epochs the
+    /// database holds, read beside the reloads, so a notice of an epoch not committed cannot make this
+    /// instance skip the real one when it comes.
     /// </summary>
-    private async Task FollowNoticesAsync(CancellationToken cancellationToken)
+    private async Task FollowNoticesAsync(NpgsqlConnection db, CancellationToken cancellationToken)
     {
         var view = epoch.View;
         var newest = view;
@@ -229,8 +240,15 @@ public sealed partial class StateFollower(
             newest = Math.Max(newest, notified);
         if (newest == view || Between(view, newest) is not { } changes)
             return;
+        var committed = ReadEpochAsync(db, cancellationToken);
         await Task.WhenAll(_views.Where(v => v.Follows.Any(changes.Touches)).Select(v => v.ReloadAsync(changes, cancellationToken)));
-        epoch.Reflects(newest);
+        epoch.Reflects(Math.Min(newest, await committed));
+    }
+
+    private static async Task<long> ReadEpochAsync(NpgsqlConnection db, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand(EpochQuery, db) { CommandTimeout = 5 };
+        return Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>What the epochs after <paramref name="view"/> up to <paramref name="current"/> changed, or null unless a notification named each of them.</summary>

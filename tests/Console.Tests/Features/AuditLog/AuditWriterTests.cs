@@ -174,6 +174,32 @@ public sealed class AuditWriterTests
         (await VerifyAsync(app)).Verified.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Verification_WhileCommitsGoOn_FindsTheChainIntactEveryTime()
+    {
+        // An auditor verifies while agents keep deciding: what is committed during the walk must not
+        // read as events written outside Warden.
+        await using var app = WardenAppFactory.With();
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        using var stop = new CancellationTokenSource();
+        var committed = 0;
+        var writing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(i => writer.CommitAsync(Item($"live-{Interlocked.Increment(ref committed)}"))));
+        }, TestContext.Current.CancellationToken);
+
+        var reports = new List<AuditVerificationReport>();
+        for (var i = 0; i < 40; i++)
+            reports.Add(await VerifyAsync(app));
+        await stop.CancelAsync();
+        await writing;
+
+        committed.ShouldBeGreaterThan(40);
+        reports.Where(r => !r.Verified).Select(r => r.Reason).ShouldBeEmpty();
+        (await VerifyAsync(app)).Verified.ShouldBeTrue();
+    }
+
     internal static AuditEntry Entry(string subject) =>
         AuditEntry.Of(AuditActor.Agent("agt_test", "test agent"), "decision.allowed", subject, new { tool = "erp.invoices", contact = "jo@example.com" });
 
