@@ -34,6 +34,8 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
 {
     private const string CodeReview = "agt_demo_codereview";
     private const string Payments = "agt_demo_payments";
+    // Only the test of a decision withdrawn on notice uses the helpdesk agent, and it leaves it active.
+    private const string Helpdesk = "agt_demo_helpdesk";
 
     private WardenCluster Cluster => two.Cluster;
 
@@ -123,11 +125,8 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
     [Fact]
     public async Task ADecisionWaitingForItsTurnOnTheChain_IsRefusedOnTheNoticeOfItsAgentsContainment_WithoutWaitingForTheTurn()
     {
-        // The helpdesk agent: only the tests of notices use it, and each leaves it active.
-        const string helpdesk = "agt_demo_helpdesk";
         var cancel = TestContext.Current.CancellationToken;
-        var onB = await AgentClient.SignInAsync(Cluster.B, helpdesk);
-        (await onB.DecideOkAsync(HelpdeskRead(0))).GetProperty("outcome").GetString().ShouldBe("allow");
+        var onB = await HelpdeskAllowedOnBAsync();
         var before = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Sequence"), 0) FROM "AuditEvents" """);
 
         // A writer holding its turn on the chain (as a slow commit of another instance holds it).
@@ -143,7 +142,7 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
 
         // Meanwhile the agent is contained: its row, the next state epoch and the notice naming it, as
         // an instance commits a trip. The turn on the chain is still held.
-        await CommitStateAsync(helpdesk, "Contained", turnHeld: true);
+        await CommitStateAsync(Helpdesk, "Contained", turnHeld: true);
         using var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(4), cancel);
         var text = await answer.Content.ReadAsStringAsync(cancel);
         answer.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"{text}\n{Cluster.Output}");
@@ -151,49 +150,10 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
         await turn.RollbackAsync(cancel);
 
         var recorded = await Cluster.ScalarAsync<long>(
-            $"""SELECT COUNT(*) FROM "AuditEvents" WHERE "Sequence" > {before} AND "Subject" = '{helpdesk}' AND "Kind" LIKE 'decision.%'""");
+            $"""SELECT COUNT(*) FROM "AuditEvents" WHERE "Sequence" > {before} AND "Subject" = '{Helpdesk}' AND "Kind" LIKE 'decision.%'""");
         recorded.ShouldBe(0, "the withdrawn decision was never written");
         await ShouldBeOneUnbrokenChainAsync();
-        await CommitStateAsync(helpdesk, "Active");
-    }
-
-    [Fact]
-    public async Task ANoticeOfAnEpochNotCommitted_CannotMakeAnInstanceMissTheRealChange()
-    {
-        // Anyone connected to the database can notify on the channel. A notice naming the next epoch
-        // before it exists, and again after the real change with other rows, must not stop B from
-        // reading what that epoch really changed: here, the containment of the agent.
-        const string helpdesk = "agt_demo_helpdesk";
-        var cancel = TestContext.Current.CancellationToken;
-        var onB = await AgentClient.SignInAsync(Cluster.B, helpdesk);
-        (await onB.DecideOkAsync(HelpdeskRead(0))).GetProperty("outcome").GetString().ShouldBe("allow");
-        var next = await Cluster.ScalarAsync<long>("""SELECT COALESCE(MAX("Epoch"), 0) + 1 FROM "StateChanges" """);
-        var forged = $"""WITH sent AS (SELECT pg_notify('warden_state', '{next} Agent:{AgentClient.Support}')) SELECT 'sent' FROM sent""";
-
-        await Cluster.ScalarAsync<string>(forged);
-        await Task.Delay(500, cancel);
-        (await onB.DecideOkAsync(HelpdeskRead(1))).GetProperty("outcome").GetString().ShouldBe("allow");
-        await CommitStateAsync(helpdesk, "Contained");
-        await Cluster.ScalarAsync<string>(forged);
-
-        try
-        {
-            HttpStatusCode status = default;
-            var text = string.Empty;
-            for (var i = 0; i < 30 && status != HttpStatusCode.Forbidden; i++)
-            {
-                await Task.Delay(100, cancel);
-                using var answer = await onB.DecideAsync(HelpdeskRead(100 + i));
-                status = answer.StatusCode;
-                text = await answer.Content.ReadAsStringAsync(cancel);
-            }
-            status.ShouldBe(HttpStatusCode.Forbidden, $"B never read the containment its epoch committed: {text}\n{Cluster.Output}");
-            text.ShouldContain("contained");
-        }
-        finally
-        {
-            await CommitStateAsync(helpdesk, "Active");
-        }
+        await CommitStateAsync(Helpdesk, "Active");
     }
 
     /// <summary>
@@ -255,6 +215,14 @@ public sealed class TwoInstanceTests(TwoInstances two) : IClassFixture<TwoInstan
             """);
         perMinute.ShouldAllBe(n => n <= limit);
         perMinute.Sum().ShouldBeGreaterThanOrEqualTo(limit);
+    }
+
+    /// <summary>The helpdesk agent signed in on B, with one of its reads allowed there.</summary>
+    private async Task<AgentClient> HelpdeskAllowedOnBAsync()
+    {
+        var onB = await AgentClient.SignInAsync(Cluster.B, Helpdesk);
+        (await onB.DecideOkAsync(HelpdeskRead(0))).GetProperty("outcome").GetString().ShouldBe("allow");
+        return onB;
     }
 
     private static object HelpdeskRead(int n) => new { tool = "tickets.read", operation = "read", resource = $"helpdesk/tickets/{n}", parameters = new { } };
