@@ -17,6 +17,7 @@ public sealed class AgentTokenGate
     // it: refused until this instance's view has read that epoch (then the status above decides).
     private readonly ConcurrentDictionary<string, long> _containedOnNotice = new(StringComparer.Ordinal);
     private Func<long> _view = static () => long.MaxValue;
+    private bool _followsEpoch;
     // Per agent, what the next notice that contains it cancels (decisions waiting for their turn on the chain).
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _noticeSignals = new(StringComparer.Ordinal);
 
@@ -57,7 +58,11 @@ public sealed class AgentTokenGate
     /// Instances sharing a database: <paramref name="view"/> is the state epoch this instance has read
     /// (a notice of an epoch it has read is spent: the status it loaded decides from then on).
     /// </summary>
-    public void FollowEpoch(Func<long> view) => _view = view ?? throw new ArgumentNullException(nameof(view));
+    public void FollowEpoch(Func<long> view)
+    {
+        _view = view ?? throw new ArgumentNullException(nameof(view));
+        _followsEpoch = true;
+    }
 
     /// <summary>
     /// Another instance committed state epoch <paramref name="epoch"/>, which contained
@@ -76,9 +81,11 @@ public sealed class AgentTokenGate
     /// <summary>
     /// Cancelled when a notice next contains <paramref name="agentId"/> (<see cref="ContainOnNotice"/>).
     /// A signal only: whoever follows it still checks <see cref="IsContained"/> where it decides.
+    /// One instance is never told of notices: it gets no signal, and its decisions register nothing.
     /// </summary>
-    public CancellationToken NoticeSignal(string agentId) =>
-        _noticeSignals.GetOrAdd(agentId, static _ => new CancellationTokenSource()).Token;
+    public CancellationToken NoticeSignal(string agentId) => _followsEpoch
+        ? _noticeSignals.GetOrAdd(agentId, static _ => new CancellationTokenSource()).Token
+        : CancellationToken.None;
 
     private bool ContainedOnNotice(string agentId)
     {

@@ -15,7 +15,8 @@ public sealed class AgentTokenGateLoader(AgentTokenGate gate, StateEpoch state, 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // A notice is spent once this instance's view has read its epoch.
-        gate.FollowEpoch(() => state.View);
+        if (state.IsShared)
+            gate.FollowEpoch(() => state.View);
         return ReloadAsync(cancellationToken);
     }
 
